@@ -1,0 +1,2 @@
+//! The `codecarbon` command (being written).
+fn main() {}

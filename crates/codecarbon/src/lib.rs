@@ -1,0 +1,1 @@
+//! The codecarbon facade (being written).

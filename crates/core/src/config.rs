@@ -1,0 +1,412 @@
+//! Settings, with CodeCarbon's key names.
+//!
+//! A setting has one name everywhere: config key `x_y`, environment variable `CODECARBON_X_Y`,
+//! command-line flag `--x-y` and builder method `x_y(...)`. This module holds the resolved
+//! values and turns one `key = value` string into them; the layering of files, environment and
+//! code lives in the facade crate.
+
+use crate::units::{GramsPerKwh, LitersPerKwh, Watts};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+use thiserror::Error;
+
+/// What is tracked: the whole machine or one process tree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrackingMode {
+    /// The whole machine (CodeCarbon's default).
+    #[default]
+    Machine,
+    /// The tracked process and every descendant.
+    Process,
+}
+
+impl fmt::Display for TrackingMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TrackingMode::Machine => "machine",
+            TrackingMode::Process => "process",
+        })
+    }
+}
+
+impl FromStr for TrackingMode {
+    type Err = &'static str;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "machine" => Ok(TrackingMode::Machine),
+            "process" => Ok(TrackingMode::Process),
+            _ => Err("`machine` or `process`"),
+        }
+    }
+}
+
+/// How the CSV sink treats an existing file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CsvWriteMode {
+    /// Add a row per flush or stop.
+    #[default]
+    Append,
+    /// Replace the row with the same `run_id`.
+    Update,
+}
+
+impl FromStr for CsvWriteMode {
+    type Err = &'static str;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "append" => Ok(CsvWriteMode::Append),
+            "update" => Ok(CsvWriteMode::Update),
+            _ => Err("`append` or `update`"),
+        }
+    }
+}
+
+/// CodeCarbon's default experiment id.
+pub const DEFAULT_EXPERIMENT_ID: &str = "5b0fa12a-3dd7-45bb-9766-cc326314d9f1";
+
+/// CodeCarbon keys this build accepts but does not act on yet. They are kept in
+/// [`Config::extra`] without a warning, since Python's `codecarbon config` writes them.
+pub const PASSTHROUGH_KEYS: &[&str] = &[
+    "allow_multiple_runs",
+    "api_call_interval",
+    "api_endpoint",
+    "api_key",
+    "co2_signal_api_token",
+    "country_2letter_iso_code",
+    "electricitymaps_api_token",
+    "emissions_endpoint",
+    "force_mode_cpu_load",
+    "gpu_ids",
+    "logger_preamble",
+    "metadata",
+    "organization_id",
+    "project_id",
+    "prometheus_url",
+    "rapl_include_dram",
+    "rapl_prefer_psys",
+    "save_to_api",
+    "save_to_file",
+    "save_to_logfire",
+    "save_to_logger",
+    "save_to_prometheus",
+];
+
+/// Keys whose values are secrets: they never appear in a log or an error.
+pub fn is_secret(key: &str) -> bool {
+    key.contains("api_key") || key.contains("token") || key.contains("password")
+}
+
+/// A value that does not fit its key.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[error("invalid value {shown} for `{key}` (from {origin}): expected {expected}")]
+pub struct ConfigError {
+    /// The key.
+    pub key: String,
+    /// The value as quoted in the message (`<hidden>` for secrets).
+    pub shown: String,
+    /// What would be accepted.
+    pub expected: String,
+    /// Where the value came from (a file path, an environment variable, a flag).
+    pub origin: String,
+}
+
+/// Whether `Config::set` knew the key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// A setting of this build, or a CodeCarbon key kept for later.
+    Known,
+    /// A key nobody knows; the caller warns and goes on.
+    Unknown,
+}
+
+/// Every setting, resolved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// `project_name`, default `codecarbon`.
+    pub project_name: String,
+    /// `measure_power_secs`, default 15 s: how often sinks get the totals.
+    pub measure_power_secs: Duration,
+    /// `output_dir`, default `.`.
+    pub output_dir: PathBuf,
+    /// `output_file`, default `emissions.csv`.
+    pub output_file: String,
+    /// `output_methods`, default `csv`.
+    pub output_methods: Vec<String>,
+    /// `tracking_mode`, default `machine`.
+    pub tracking_mode: TrackingMode,
+    /// `on_csv_write`, default `append`.
+    pub on_csv_write: CsvWriteMode,
+    /// `pue`, default 1.0: multiplies energy and power.
+    pub pue: f64,
+    /// `wue`, default 0 L/kWh.
+    pub wue: LitersPerKwh,
+    /// `offline`: never touch the network; needs a country or a cloud region.
+    pub offline: bool,
+    /// `country_iso_code`, ISO 3166 alpha-3 (alpha-2 accepted).
+    pub country_iso_code: Option<String>,
+    /// `region`, a state, province or zone.
+    pub region: Option<String>,
+    /// `cloud_provider` (`gcp`).
+    pub cloud_provider: Option<String>,
+    /// `cloud_region` (`us-central1`).
+    pub cloud_region: Option<String>,
+    /// `force_cpu_power`: the CPU's TDP, which also disables measured CPU power.
+    pub force_cpu_power: Option<Watts>,
+    /// `force_ram_power`: a constant RAM power.
+    pub force_ram_power: Option<Watts>,
+    /// `force_carbon_intensity_g_co2e_kwh`: overrides every intensity source.
+    pub force_carbon_intensity_g_co2e_kwh: Option<GramsPerKwh>,
+    /// `experiment_id`.
+    pub experiment_id: String,
+    /// `experiment_name`, default `base`.
+    pub experiment_name: String,
+    /// `log_level`, default `info`.
+    pub log_level: String,
+    /// `proc_root`, default `/proc`: where the kernel's process files are (tests point it at a
+    /// fake tree).
+    pub proc_root: PathBuf,
+    /// Values of keys this build does not interpret (plugins' own, or CodeCarbon's for later).
+    pub extra: BTreeMap<String, String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            project_name: "codecarbon".into(),
+            measure_power_secs: Duration::from_secs(15),
+            output_dir: PathBuf::from("."),
+            output_file: "emissions.csv".into(),
+            output_methods: vec!["csv".into()],
+            tracking_mode: TrackingMode::Machine,
+            on_csv_write: CsvWriteMode::Append,
+            pue: 1.0,
+            wue: LitersPerKwh(0.0),
+            offline: false,
+            country_iso_code: None,
+            region: None,
+            cloud_provider: None,
+            cloud_region: None,
+            force_cpu_power: None,
+            force_ram_power: None,
+            force_carbon_intensity_g_co2e_kwh: None,
+            experiment_id: DEFAULT_EXPERIMENT_ID.into(),
+            experiment_name: "base".into(),
+            log_level: "info".into(),
+            proc_root: PathBuf::from("/proc"),
+            extra: BTreeMap::new(),
+        }
+    }
+}
+
+/// Every key `Config::set` interprets.
+pub const KEYS: &[&str] = &[
+    "project_name",
+    "measure_power_secs",
+    "output_dir",
+    "output_file",
+    "output_methods",
+    "tracking_mode",
+    "on_csv_write",
+    "pue",
+    "wue",
+    "offline",
+    "country_iso_code",
+    "region",
+    "cloud_provider",
+    "cloud_region",
+    "force_cpu_power",
+    "force_ram_power",
+    "force_carbon_intensity_g_co2e_kwh",
+    "experiment_id",
+    "experiment_name",
+    "log_level",
+    "proc_root",
+];
+
+fn non_empty(value: &str) -> Option<String> {
+    let v = value.trim();
+    (!v.is_empty()).then(|| v.to_string())
+}
+
+fn number(value: &str, min: f64, strictly_above: bool) -> Result<f64, ()> {
+    let x: f64 = value.trim().parse().map_err(|_| ())?;
+    let fits = x.is_finite() && if strictly_above { x > min } else { x >= min };
+    fits.then_some(x).ok_or(())
+}
+
+fn boolean(value: &str) -> Result<bool, ()> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "on" => Ok(true),
+        "false" | "no" | "0" | "off" => Ok(false),
+        _ => Err(()),
+    }
+}
+
+impl Config {
+    /// Sets `key` from its text form, as found in a config file, the environment or a flag.
+    ///
+    /// `origin` names where the value came from, for the error message. An empty value clears an
+    /// optional setting.
+    ///
+    /// ```
+    /// use codecarbon_core::{Config, KeyStatus};
+    /// let mut config = Config::default();
+    /// assert_eq!(config.set("pue", "1.2", "test"), Ok(KeyStatus::Known));
+    /// assert!(config.set("pue", "high", "test").is_err());
+    /// assert_eq!(config.set("colour", "blue", "test"), Ok(KeyStatus::Unknown));
+    /// ```
+    pub fn set(&mut self, key: &str, value: &str, origin: &str) -> Result<KeyStatus, ConfigError> {
+        let key = key.trim().to_ascii_lowercase();
+        let fail = |expected: &str| ConfigError {
+            key: key.clone(),
+            shown: if is_secret(&key) {
+                "<hidden>".into()
+            } else {
+                format!("{value:?}")
+            },
+            expected: expected.into(),
+            origin: origin.into(),
+        };
+        let optional_watts = |v: &str| -> Result<Option<Watts>, ConfigError> {
+            match non_empty(v) {
+                None => Ok(None),
+                Some(v) => number(&v, 0.0, false)
+                    .map(|w| Some(Watts(w)))
+                    .map_err(|_| fail("a power in watts, 0 or more")),
+            }
+        };
+        match key.as_str() {
+            "project_name" => self.project_name = value.trim().to_string(),
+            "measure_power_secs" => {
+                let secs = number(value, 0.0, true)
+                    .map_err(|_| fail("a number of seconds greater than 0"))?;
+                self.measure_power_secs = Duration::from_secs_f64(secs);
+            }
+            "output_dir" => {
+                self.output_dir =
+                    PathBuf::from(non_empty(value).ok_or_else(|| fail("a directory"))?)
+            }
+            "output_file" => {
+                self.output_file = non_empty(value).ok_or_else(|| fail("a file name"))?
+            }
+            "output_methods" => {
+                let methods: Vec<String> = value
+                    .split(',')
+                    .map(|m| m.trim().to_ascii_lowercase())
+                    .filter(|m| !m.is_empty())
+                    .collect();
+                self.output_methods = methods;
+            }
+            "tracking_mode" => self.tracking_mode = value.parse().map_err(fail)?,
+            "on_csv_write" => self.on_csv_write = value.parse().map_err(fail)?,
+            "pue" => self.pue = number(value, 0.0, true).map_err(|_| fail("a number above 0"))?,
+            "wue" => {
+                self.wue = LitersPerKwh(
+                    number(value, 0.0, false).map_err(|_| fail("litres per kWh, 0 or more"))?,
+                )
+            }
+            "offline" => self.offline = boolean(value).map_err(|_| fail("true or false"))?,
+            "country_iso_code" => self.country_iso_code = non_empty(value),
+            "region" => self.region = non_empty(value),
+            "cloud_provider" => self.cloud_provider = non_empty(value),
+            "cloud_region" => self.cloud_region = non_empty(value),
+            "force_cpu_power" => self.force_cpu_power = optional_watts(value)?,
+            "force_ram_power" => self.force_ram_power = optional_watts(value)?,
+            "force_carbon_intensity_g_co2e_kwh" => {
+                self.force_carbon_intensity_g_co2e_kwh = match non_empty(value) {
+                    None => None,
+                    Some(v) => Some(GramsPerKwh(
+                        number(&v, 0.0, false).map_err(|_| fail("g CO2eq/kWh, 0 or more"))?,
+                    )),
+                }
+            }
+            "experiment_id" => {
+                self.experiment_id = non_empty(value).ok_or_else(|| fail("an id"))?
+            }
+            "experiment_name" => self.experiment_name = value.trim().to_string(),
+            "log_level" => {
+                let level = value.trim().to_ascii_lowercase();
+                const LEVELS: [&str; 6] = ["debug", "info", "warning", "warn", "error", "critical"];
+                if !LEVELS.contains(&level.as_str()) {
+                    return Err(fail("debug, info, warning, error or critical"));
+                }
+                self.log_level = level;
+            }
+            "proc_root" => {
+                self.proc_root = PathBuf::from(non_empty(value).ok_or_else(|| fail("a directory"))?)
+            }
+            other if PASSTHROUGH_KEYS.contains(&other) => {
+                self.extra.insert(key.clone(), value.to_string());
+            }
+            _ => {
+                self.extra.insert(key.clone(), value.to_string());
+                return Ok(KeyStatus::Unknown);
+            }
+        }
+        Ok(KeyStatus::Known)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_codecarbons() {
+        let c = Config::default();
+        assert_eq!(c.measure_power_secs, Duration::from_secs(15));
+        assert_eq!(c.output_file, "emissions.csv");
+        assert_eq!(c.experiment_id, DEFAULT_EXPERIMENT_ID);
+        assert_eq!(c.tracking_mode, TrackingMode::Machine);
+        assert_eq!(c.pue, 1.0);
+    }
+
+    #[test]
+    fn parses_each_kind_of_value() {
+        let mut c = Config::default();
+        c.set("MEASURE_POWER_SECS", " 2.5 ", "t").unwrap();
+        c.set("tracking_mode", "Process", "t").unwrap();
+        c.set("output_methods", "csv, JSON", "t").unwrap();
+        c.set("force_cpu_power", "45", "t").unwrap();
+        c.set("offline", "true", "t").unwrap();
+        c.set("region", "", "t").unwrap();
+        assert_eq!(c.measure_power_secs, Duration::from_millis(2500));
+        assert_eq!(c.tracking_mode, TrackingMode::Process);
+        assert_eq!(c.output_methods, ["csv", "json"]);
+        assert_eq!(c.force_cpu_power, Some(Watts(45.0)));
+        assert!(c.offline);
+        assert_eq!(c.region, None);
+    }
+
+    #[test]
+    fn bad_values_name_key_and_origin() {
+        let mut c = Config::default();
+        let err = c.set("measure_power_secs", "0", "/etc/x.config").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("measure_power_secs") && text.contains("/etc/x.config"), "{text}");
+        assert!(c.set("tracking_mode", "cluster", "t").is_err());
+        assert!(c.set("pue", "-1", "t").is_err());
+        assert!(c.set("offline", "maybe", "t").is_err());
+    }
+
+    #[test]
+    fn secrets_are_not_shown() {
+        let mut c = Config::default();
+        assert_eq!(c.set("api_key", "s3cret", "t"), Ok(KeyStatus::Known));
+        assert_eq!(c.extra["api_key"], "s3cret");
+        assert!(is_secret("electricitymaps_api_token"));
+    }
+
+    #[test]
+    fn unknown_keys_are_kept_and_reported() {
+        let mut c = Config::default();
+        assert_eq!(c.set("rapl_root", "/tmp/x", "t"), Ok(KeyStatus::Unknown));
+        assert_eq!(c.extra["rapl_root"], "/tmp/x");
+    }
+}

@@ -1,0 +1,57 @@
+//! The `IntensityProvider` trait: grams of CO2-equivalent per kilowatt-hour for a place.
+
+use crate::location::Location;
+use crate::units::GramsPerKwh;
+use async_trait::async_trait;
+use serde::Serialize;
+use std::time::SystemTime;
+use thiserror::Error;
+
+/// A carbon intensity and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Intensity {
+    /// The intensity.
+    pub value: GramsPerKwh,
+    /// The dataset or service that gave it (`Our World in Data`).
+    pub source: String,
+    /// The year the figure describes, when known.
+    pub year: Option<i32>,
+}
+
+/// Why a provider could not answer.
+#[derive(Debug, Error)]
+pub enum IntensityError {
+    /// The place is wrong for this provider in a way the user must fix (an unknown region).
+    #[error("{0}")]
+    Invalid(String),
+    /// The provider could not be reached; the chain moves on.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// Intensity for a place at a time.
+///
+/// ```
+/// use codecarbon_core::{async_trait, GramsPerKwh, Intensity, IntensityError, IntensityProvider,
+///     Location};
+/// use std::time::SystemTime;
+///
+/// struct Flat;
+/// #[async_trait]
+/// impl IntensityProvider for Flat {
+///     async fn intensity(&self, _at: &Location, _when: SystemTime)
+///         -> Result<Option<Intensity>, IntensityError> {
+///         Ok(Some(Intensity { value: GramsPerKwh(100.0), source: "flat".into(), year: None }))
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait IntensityProvider: Send + Sync {
+    /// Intensity for this place at this time; `Ok(None)` when the provider has nothing for the
+    /// place, so the chain moves on to the next provider.
+    async fn intensity(
+        &self,
+        at: &Location,
+        when: SystemTime,
+    ) -> Result<Option<Intensity>, IntensityError>;
+}

@@ -1,0 +1,38 @@
+//! Core types of codecarbon: what a plugin author needs, and nothing else.
+//!
+//! - [`units`]: `Joules`, `Watts`, `KilowattHours`, `GramsPerKwh`, `KgCo2eq`, ...
+//! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
+//! - [`EnergyCounter`], which owns counter wrap-around;
+//! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
+//! - the [`registry`] of plugin descriptors, and the resolved [`Config`].
+
+pub mod config;
+pub mod counter;
+pub mod emissions;
+pub mod equivalents;
+pub mod intensity;
+pub mod location;
+pub mod power;
+pub mod registry;
+pub mod sink;
+pub mod units;
+
+pub use async_trait::async_trait;
+pub use config::{Config, ConfigError, CsvWriteMode, KeyStatus, TrackingMode};
+pub use counter::{CounterRegression, EnergyCounter};
+pub use emissions::{ComponentProvenance, EmissionsData, Provenance, Report, CSV_COLUMNS};
+pub use intensity::{Intensity, IntensityError, IntensityProvider};
+pub use inventory;
+pub use location::{LocateError, Location, Locator};
+pub use power::{
+    Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
+};
+pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
+pub use sink::{Sink, SinkError};
+pub use units::{
+    Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters,
+    LitersPerKwh, Percent, Watts,
+};
+
+/// This project's version, written in the CSV's `codecarbon_version` column.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

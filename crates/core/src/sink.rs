@@ -1,0 +1,60 @@
+//! The `Sink` trait: where the numbers go.
+
+use crate::emissions::Report;
+use async_trait::async_trait;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why a sink could not write.
+#[derive(Debug, Error)]
+pub enum SinkError {
+    /// A file could not be written or read.
+    #[error("{action} {path}: {source}")]
+    Io {
+        /// What was being done (`cannot write`).
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// Anything else, in words that tell the fix.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Receives the run's cumulative totals.
+///
+/// The engine calls `record` every measure interval, `flush` when the user flushes, and `finish`
+/// once at stop. Each call carries cumulative totals since the run started. Sinks are isolated:
+/// an error in one never keeps another from its row.
+///
+/// ```
+/// use codecarbon_core::{async_trait, Report, Sink, SinkError};
+///
+/// #[derive(Default)]
+/// struct Count(usize);
+/// #[async_trait]
+/// impl Sink for Count {
+///     async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+///         self.0 += 1;
+///         Ok(())
+///     }
+/// }
+/// ```
+#[async_trait]
+pub trait Sink: Send {
+    /// Every measure interval. The default does nothing; a file sink can checkpoint here so a
+    /// killed run loses at most one interval.
+    async fn record(&mut self, _report: &Report) -> Result<(), SinkError> {
+        Ok(())
+    }
+
+    /// A row of cumulative totals, at the user's `flush()`.
+    async fn flush(&mut self, report: &Report) -> Result<(), SinkError>;
+
+    /// The run's final row, at stop. Defaults to `flush`.
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.flush(report).await
+    }
+}

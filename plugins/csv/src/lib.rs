@@ -1,0 +1,1 @@
+//! codecarbon plugin `csv` (being written).

@@ -1,0 +1,1 @@
+//! codecarbon plugin `iso` (being written).

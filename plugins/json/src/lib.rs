@@ -1,0 +1,1 @@
+//! codecarbon plugin `json` (being written).

@@ -1,0 +1,1 @@
+//! codecarbon plugin `tdp` (being written).
