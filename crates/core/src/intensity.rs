@@ -7,6 +7,11 @@ use serde::Serialize;
 use std::time::SystemTime;
 use thiserror::Error;
 
+/// The world's average carbon intensity of electricity, used where nothing better is known
+/// (IEA Global Energy & CO2 Status Report 2019; `world_average` in
+/// `data/intensity/carbon_intensity_per_source.json`).
+pub const WORLD_AVERAGE: GramsPerKwh = GramsPerKwh(475.0);
+
 /// A carbon intensity and where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Intensity {

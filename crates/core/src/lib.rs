@@ -21,7 +21,7 @@ pub use async_trait::async_trait;
 pub use config::{Config, ConfigError, CsvWriteMode, KeyStatus, TrackingMode};
 pub use counter::{CounterRegression, EnergyCounter};
 pub use emissions::{ComponentProvenance, EmissionsData, Provenance, Report, CSV_COLUMNS};
-pub use intensity::{Intensity, IntensityError, IntensityProvider};
+pub use intensity::{Intensity, IntensityError, IntensityProvider, WORLD_AVERAGE};
 pub use inventory;
 pub use location::{LocateError, Location, Locator};
 pub use power::{
