@@ -1,1 +1,43 @@
-//! The codecarbon facade (being written).
+//! Track the energy use and carbon emissions of code.
+//!
+//! The API follows Python's CodeCarbon: an [`EmissionsTracker`] (or an
+//! [`OfflineEmissionsTracker`], which never touches the network) is configured with CodeCarbon's
+//! parameter names, started, flushed and stopped, and writes CodeCarbon's `emissions.csv`.
+//!
+//! ```no_run
+//! use codecarbon::OfflineEmissionsTracker;
+//!
+//! let mut tracker = OfflineEmissionsTracker::builder()
+//!     .country_iso_code("CAN")
+//!     .project_name("my-model")
+//!     .build()?;
+//! tracker.start()?;
+//! // ... the work to measure ...
+//! let data = tracker.stop()?;
+//! println!("{:.6} kg CO2eq for {:.6} kWh", data.emissions.value(), data.energy_consumed.value());
+//! # Ok::<(), codecarbon::TrackerError>(())
+//! ```
+//!
+//! Power sources, locators, intensity providers and outputs are plugins, chosen by cargo
+//! features and registered in [`codecarbon_core::registry`].
+
+pub mod config;
+mod engine;
+mod error;
+mod log;
+pub mod plugins;
+pub mod system;
+mod tracker;
+
+pub use codecarbon_core as core;
+pub use codecarbon_core::{
+    equivalents, Component, Config, CsvWriteMode, EmissionsData, Method, TrackingMode,
+};
+pub use engine::selection::{power_sources, ChosenSource, Decision};
+pub use error::TrackerError;
+pub use tracker::{EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
+
+#[cfg(feature = "iso")]
+pub use codecarbon_iso as iso;
+#[cfg(feature = "tdp")]
+pub use codecarbon_tdp as tdp;

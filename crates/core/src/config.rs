@@ -172,7 +172,30 @@ pub struct Config {
     /// fake tree).
     pub proc_root: PathBuf,
     /// Values of keys this build does not interpret (plugins' own, or CodeCarbon's for later).
-    pub extra: BTreeMap<String, String>,
+    pub extra: Extra,
+}
+
+/// Settings this build does not interpret, by key. Its `Debug` hides secret values, so a logged
+/// configuration never shows an API key.
+#[derive(Clone, Default, PartialEq)]
+pub struct Extra(pub BTreeMap<String, String>);
+
+impl Extra {
+    /// The value of `key`, if set.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| {
+                let shown = if is_secret(k) { "<hidden>" } else { v.as_str() };
+                (k, shown)
+            }))
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -199,7 +222,7 @@ impl Default for Config {
             experiment_name: "base".into(),
             log_level: "info".into(),
             proc_root: PathBuf::from("/proc"),
-            extra: BTreeMap::new(),
+            extra: Extra::default(),
         }
     }
 }
@@ -342,10 +365,10 @@ impl Config {
                 self.proc_root = PathBuf::from(non_empty(value).ok_or_else(|| fail("a directory"))?)
             }
             other if PASSTHROUGH_KEYS.contains(&other) => {
-                self.extra.insert(key.clone(), value.to_string());
+                self.extra.0.insert(key.clone(), value.to_string());
             }
             _ => {
-                self.extra.insert(key.clone(), value.to_string());
+                self.extra.0.insert(key.clone(), value.to_string());
                 return Ok(KeyStatus::Unknown);
             }
         }
@@ -399,14 +422,17 @@ mod tests {
     fn secrets_are_not_shown() {
         let mut c = Config::default();
         assert_eq!(c.set("api_key", "s3cret", "t"), Ok(KeyStatus::Known));
-        assert_eq!(c.extra["api_key"], "s3cret");
+        assert_eq!(c.extra.get("api_key"), Some("s3cret"));
+        assert!(!format!("{c:?}").contains("s3cret"));
         assert!(is_secret("electricitymaps_api_token"));
+        let err = c.set("api_key_expiry", "s3cret", "t");
+        assert!(err.is_ok());
     }
 
     #[test]
     fn unknown_keys_are_kept_and_reported() {
         let mut c = Config::default();
         assert_eq!(c.set("rapl_root", "/tmp/x", "t"), Ok(KeyStatus::Unknown));
-        assert_eq!(c.extra["rapl_root"], "/tmp/x");
+        assert_eq!(c.extra.get("rapl_root"), Some("/tmp/x"));
     }
 }

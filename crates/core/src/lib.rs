@@ -18,7 +18,7 @@ pub mod sink;
 pub mod units;
 
 pub use async_trait::async_trait;
-pub use config::{Config, ConfigError, CsvWriteMode, KeyStatus, TrackingMode};
+pub use config::{Config, ConfigError, CsvWriteMode, Extra, KeyStatus, TrackingMode};
 pub use counter::{CounterRegression, EnergyCounter};
 pub use emissions::{ComponentProvenance, EmissionsData, Provenance, Report, CSV_COLUMNS};
 pub use intensity::{Intensity, IntensityError, IntensityProvider, WORLD_AVERAGE};

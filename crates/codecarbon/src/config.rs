@@ -1,0 +1,252 @@
+//! Where settings come from, lowest to highest: built-in defaults, `~/.codecarbon.config`,
+//! `./.codecarbon.config` (INI, section `[codecarbon]`), `CODECARBON_*` environment variables,
+//! and finally code or explicit command-line flags.
+//!
+//! A bad value of a known key is an error naming the key and where it came from; an unknown key
+//! is a warning, since files written by Python's `codecarbon config` carry keys we do not use.
+
+use codecarbon_core::{Config, ConfigError, KeyStatus};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// The file name CodeCarbon reads in the home and working directories.
+pub const FILE_NAME: &str = ".codecarbon.config";
+
+/// The prefix of CodeCarbon's environment variables.
+pub const ENV_PREFIX: &str = "CODECARBON_";
+
+/// Why the configuration could not be resolved.
+#[derive(Debug, Error)]
+pub enum ConfigLoadError {
+    /// A value does not fit its key.
+    #[error(transparent)]
+    Value(#[from] ConfigError),
+    /// A config file exists but cannot be read or parsed.
+    #[error("cannot read config file {path}: {reason}. Fix the file or remove it.")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// One explicit setting, with where it came from (`--pue`, `builder method pue()`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The key, CodeCarbon's name.
+    pub key: String,
+    /// Its text form.
+    pub value: String,
+    /// Where it came from, for error messages.
+    pub origin: String,
+}
+
+/// The layers below code: the caller's own defaults, files and environment.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSources {
+    /// Defaults of the calling program, below every file (the CLI's `process` tracking mode
+    /// when it runs a command, say), so a config file still wins.
+    pub defaults: Vec<Setting>,
+    /// `~/.codecarbon.config`, if there is a home directory.
+    pub home_file: Option<PathBuf>,
+    /// `./.codecarbon.config`.
+    pub local_file: Option<PathBuf>,
+    /// The process environment (only `CODECARBON_*` variables are read).
+    pub env: Vec<(String, String)>,
+}
+
+impl ConfigSources {
+    /// The real files and environment of this process.
+    pub fn from_process() -> Self {
+        Self {
+            defaults: Vec::new(),
+            home_file: std::env::var_os("HOME").map(|h| PathBuf::from(h).join(FILE_NAME)),
+            local_file: Some(PathBuf::from(FILE_NAME)),
+            env: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
+    }
+
+    /// No files and no environment: defaults and code only.
+    pub fn none() -> Self {
+        Self::default()
+    }
+}
+
+/// A resolved configuration and the warnings met on the way.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The settings.
+    pub config: Config,
+    /// Things the user should know (unknown keys).
+    pub warnings: Vec<String>,
+}
+
+fn apply(
+    config: &mut Config,
+    warnings: &mut Vec<String>,
+    key: &str,
+    value: &str,
+    origin: &str,
+) -> Result<(), ConfigError> {
+    if config.set(key, value, origin)? == KeyStatus::Unknown {
+        warnings.push(format!("unknown setting `{key}` in {origin} is ignored"));
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Option<Vec<(String, String)>>, ConfigLoadError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigLoadError::File {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })
+        }
+    };
+    let ini = ini::Ini::load_from_str(&text).map_err(|e| ConfigLoadError::File {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    // Like Python's configparser, a file without the section contributes nothing.
+    Ok(ini.section(Some("codecarbon")).map(|props| {
+        props
+            .iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+            .collect()
+    }))
+}
+
+/// Resolves every layer into one `Config`.
+pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved, ConfigLoadError> {
+    let mut config = Config::default();
+    let mut warnings = Vec::new();
+    for s in &sources.defaults {
+        apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
+    }
+    for path in [&sources.home_file, &sources.local_file].into_iter().flatten() {
+        if let Some(pairs) = read_file(path)? {
+            let origin = path.display().to_string();
+            for (key, value) in pairs {
+                apply(&mut config, &mut warnings, &key, &value, &origin)?;
+            }
+        }
+    }
+    let mut env: Vec<_> = sources
+        .env
+        .iter()
+        .filter(|(k, _)| k.len() > ENV_PREFIX.len() && k.to_ascii_uppercase().starts_with(ENV_PREFIX))
+        .collect();
+    env.sort();
+    for (name, value) in env {
+        let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
+        let origin = format!("environment variable {name}");
+        apply(&mut config, &mut warnings, &key, value, &origin)?;
+    }
+    for s in explicit {
+        apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
+    }
+    Ok(Resolved { config, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn sources(dir: &Path, home: &str, local: &str, env: &[(&str, &str)]) -> ConfigSources {
+        std::fs::write(dir.join("home.config"), home).unwrap();
+        std::fs::write(dir.join("local.config"), local).unwrap();
+        ConfigSources {
+            defaults: vec![Setting {
+                key: "tracking_mode".into(),
+                value: "process".into(),
+                origin: "default".into(),
+            }],
+            home_file: Some(dir.join("home.config")),
+            local_file: Some(dir.join("local.config")),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    fn setting(key: &str, value: &str) -> Setting {
+        Setting {
+            key: key.into(),
+            value: value.into(),
+            origin: format!("--{key}"),
+        }
+    }
+
+    #[test]
+    fn each_layer_overrides_the_one_below() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = "[codecarbon]\nproject_name = home\npue = 1.1\nwue = 1\nmeasure_power_secs = 3\n\
+                    tracking_mode = machine\n";
+        let local = "[codecarbon]\npue = 1.2\nwue = 2\nMeasure_Power_Secs: 4\n";
+        let env = [("CODECARBON_WUE", "3"), ("CODECARBON_MEASURE_POWER_SECS", "5"), ("PATH", "/x")];
+        let s = sources(dir.path(), home, local, &env);
+        let r = resolve(&s, &[setting("measure_power_secs", "6")]).unwrap();
+        assert_eq!(r.config.project_name, "home");
+        assert_eq!(r.config.tracking_mode, codecarbon_core::TrackingMode::Machine);
+        assert_eq!(r.config.pue, 1.2);
+        assert_eq!(r.config.wue.value(), 3.0);
+        assert_eq!(r.config.measure_power_secs, Duration::from_secs(6));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+
+    #[test]
+    fn missing_files_and_other_sections_are_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = ConfigSources {
+            home_file: Some(dir.path().join("absent")),
+            local_file: Some(dir.path().join("other")),
+            ..ConfigSources::none()
+        };
+        std::fs::write(dir.path().join("other"), "[other]\npue = nonsense\n").unwrap();
+        let r = resolve(&s, &[]).unwrap();
+        assert_eq!(r.config, Config::default());
+    }
+
+    #[test]
+    fn a_bad_value_names_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = sources(dir.path(), "", "[codecarbon]\nmeasure_power_secs = soon\n", &[]);
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains("measure_power_secs"), "{err}");
+        assert!(err.contains("local.config"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_environment_value_names_the_variable() {
+        let s = ConfigSources {
+            env: vec![("CODECARBON_TRACKING_MODE".into(), "cluster".into())],
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains("CODECARBON_TRACKING_MODE"), "{err}");
+    }
+
+    #[test]
+    fn unknown_keys_warn_and_secrets_stay_quiet() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = "[codecarbon]\napi_key = s3cret-value\nfavourite_colour = blue\n";
+        let s = sources(dir.path(), "", local, &[]);
+        let r = resolve(&s, &[]).unwrap();
+        assert_eq!(r.warnings.len(), 1);
+        assert!(r.warnings[0].contains("favourite_colour"));
+        assert_eq!(r.config.extra.get("api_key"), Some("s3cret-value"));
+        assert!(!format!("{r:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_malformed_file_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = sources(dir.path(), "[codecarbon\npue = 1\n", "", &[]);
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains("home.config"), "{err}");
+    }
+}

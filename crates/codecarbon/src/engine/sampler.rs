@@ -1,0 +1,135 @@
+//! The one background thread that samples every source and feeds the sinks.
+//!
+//! Everything of a run lives on this thread, so plugin futures run on its own small runtime and
+//! never inside the caller's. `flush` and `stop` are messages: the thread wakes at once, takes a
+//! final sample, writes and replies.
+
+use super::run::{Run, Stage};
+use crate::error::TrackerError;
+use crate::log::Logger;
+use codecarbon_core::{Config, EmissionsData};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+enum Command {
+    Flush(Sender<EmissionsData>),
+    Stop(Sender<EmissionsData>),
+}
+
+/// Handle to a running sampler thread.
+pub(crate) struct Sampler {
+    commands: Sender<Command>,
+    thread: JoinHandle<()>,
+    run_id: String,
+}
+
+impl Sampler {
+    /// Starts a run on a new thread; returns once it is measuring, or with why it could not.
+    pub(crate) fn spawn(config: Config, log: Logger) -> Result<Sampler, TrackerError> {
+        let (commands, inbox) = mpsc::channel();
+        let (ready, started) = mpsc::channel();
+        let thread = std::thread::Builder::new()
+            .name("codecarbon-sampler".into())
+            .spawn(move || match Run::start(config, log) {
+                Ok(run) => {
+                    let _ = ready.send(Ok(run.run_id().to_string()));
+                    run_loop(run, inbox);
+                }
+                Err(e) => {
+                    let _ = ready.send(Err(e));
+                }
+            })?;
+        match started.recv() {
+            Ok(Ok(run_id)) => Ok(Sampler {
+                commands,
+                thread,
+                run_id,
+            }),
+            Ok(Err(e)) => {
+                let _ = thread.join();
+                Err(e)
+            }
+            Err(_) => Err(TrackerError::Sampler("it panicked while starting".into())),
+        }
+    }
+
+    /// The run's id.
+    pub(crate) fn run_id(&self) -> &str {
+        &self.run_id
+    }
+
+    fn ask(&self, command: fn(Sender<EmissionsData>) -> Command) -> Result<EmissionsData, TrackerError> {
+        let (reply, answer) = mpsc::channel();
+        self.commands
+            .send(command(reply))
+            .map_err(|_| TrackerError::Sampler("it is gone".into()))?;
+        answer
+            .recv()
+            .map_err(|_| TrackerError::Sampler("it panicked".into()))
+    }
+
+    /// Writes a row of the totals so far and returns them.
+    pub(crate) fn flush(&self) -> Result<EmissionsData, TrackerError> {
+        self.ask(Command::Flush)
+    }
+
+    /// Ends the run: final sample, final row, thread joined.
+    pub(crate) fn stop(self) -> Result<EmissionsData, TrackerError> {
+        let data = self.ask(Command::Stop);
+        let _ = self.thread.join();
+        data
+    }
+}
+
+fn next(after: Instant, period: Duration, now: Instant) -> Instant {
+    let next = after + period;
+    if next > now {
+        next
+    } else {
+        now + period
+    }
+}
+
+fn run_loop(mut run: Run, inbox: Receiver<Command>) {
+    let period = run.tick_period();
+    let interval = run.measure_interval();
+    let start = Instant::now();
+    let (mut next_tick, mut next_measure) = (start + period, start + interval);
+    loop {
+        let wait = next_tick.min(next_measure).saturating_duration_since(Instant::now());
+        match inbox.recv_timeout(wait) {
+            Ok(Command::Flush(reply)) => {
+                run.sample();
+                run.update_emissions();
+                let _ = reply.send(run.deliver(Stage::Flush));
+            }
+            Ok(Command::Stop(reply)) => {
+                run.sample();
+                run.update_emissions();
+                let _ = reply.send(run.deliver(Stage::Finish));
+                return;
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                // The tracker was dropped without stop (it stops on drop, so this is a leak or a
+                // panic elsewhere): still write the last row.
+                run.sample();
+                run.update_emissions();
+                run.deliver(Stage::Finish);
+                return;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                let now = Instant::now();
+                if now >= next_tick {
+                    run.sample();
+                    next_tick = next(next_tick, period, now);
+                }
+                if now >= next_measure {
+                    run.update_emissions();
+                    run.deliver(Stage::Record);
+                    next_measure = next(next_measure, interval, now);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Picks plugins from the registry: for each role, the available candidate of highest priority.
+//!
+//! Probing is cheap and side-effect free; only the chosen candidate is built. Every decision is
+//! recorded, so the log and `codecarbon detect` can say why each candidate was taken or skipped.
+
+use crate::error::TrackerError;
+use codecarbon_core::registry::plugins_of;
+use codecarbon_core::{
+    BuildError, Component, Config, IntensityProvider, Locator, Plugin, PluginDescriptor,
+    PluginKind, PowerSource, Probe, Sink,
+};
+use serde::Serialize;
+
+/// Why a candidate was or was not used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    /// The candidate plugin.
+    pub plugin: &'static str,
+    /// Whether it was taken.
+    pub taken: bool,
+    /// Why it was skipped, when it was.
+    pub reason: Option<String>,
+}
+
+/// A built power source and the decisions that led to it.
+pub struct ChosenSource {
+    /// The component.
+    pub component: Component,
+    /// The source, if any candidate was available.
+    pub source: Option<Box<dyn PowerSource>>,
+    /// One entry per candidate considered.
+    pub decisions: Vec<Decision>,
+}
+
+fn wrong_kind(plugin: &'static str) -> BuildError {
+    BuildError::Invalid {
+        plugin,
+        message: "built an object of another kind than it registered".into(),
+    }
+}
+
+/// Tries each candidate of `kind` in priority order and returns the first that builds.
+fn first_available<T>(
+    config: &Config,
+    kind: PluginKind,
+    decisions: &mut Vec<Decision>,
+    take: fn(Plugin) -> Option<T>,
+) -> Result<Option<T>, TrackerError> {
+    for candidate in plugins_of(kind) {
+        if let Probe::Unavailable(reason) = (candidate.probe)(config) {
+            decisions.push(skipped(candidate, reason));
+            continue;
+        }
+        match (candidate.build)(config) {
+            Ok(plugin) => {
+                let built = take(plugin).ok_or_else(|| wrong_kind(candidate.name))?;
+                decisions.push(Decision {
+                    plugin: candidate.name,
+                    taken: true,
+                    reason: None,
+                });
+                return Ok(Some(built));
+            }
+            Err(BuildError::Unavailable { message, .. }) => {
+                decisions.push(skipped(candidate, message));
+            }
+            Err(invalid) => return Err(invalid.into()),
+        }
+    }
+    Ok(None)
+}
+
+fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
+    Decision {
+        plugin: candidate.name,
+        taken: false,
+        reason: Some(reason),
+    }
+}
+
+/// The power source of each component.
+pub fn power_sources(config: &Config) -> Result<Vec<ChosenSource>, TrackerError> {
+    Component::ALL
+        .into_iter()
+        .map(|component| {
+            let mut decisions = Vec::new();
+            let source = first_available(
+                config,
+                PluginKind::PowerSource(component),
+                &mut decisions,
+                |p| match p {
+                    Plugin::PowerSource(s) => Some(s),
+                    _ => None,
+                },
+            )?;
+            Ok(ChosenSource {
+                component,
+                source,
+                decisions,
+            })
+        })
+        .collect()
+}
+
+/// The locator, if one can work with this configuration.
+pub(crate) fn locator(config: &Config) -> Result<Option<Box<dyn Locator>>, TrackerError> {
+    first_available(config, PluginKind::Locator, &mut Vec::new(), |p| match p {
+        Plugin::Locator(l) => Some(l),
+        _ => None,
+    })
+}
+
+/// Every available intensity provider, highest priority first: the chain.
+pub(crate) fn intensity_chain(
+    config: &Config,
+) -> Result<Vec<Box<dyn IntensityProvider>>, TrackerError> {
+    let mut chain = Vec::new();
+    for candidate in plugins_of(PluginKind::Intensity) {
+        if (candidate.probe)(config) != Probe::Available {
+            continue;
+        }
+        match (candidate.build)(config) {
+            Ok(Plugin::Intensity(p)) => chain.push(p),
+            Ok(_) => return Err(wrong_kind(candidate.name).into()),
+            Err(BuildError::Unavailable { .. }) => {}
+            Err(invalid) => return Err(invalid.into()),
+        }
+    }
+    Ok(chain)
+}
+
+/// The sinks named in `output_methods`, in that order.
+pub(crate) fn sinks(config: &Config) -> Result<Vec<(&'static str, Box<dyn Sink>)>, TrackerError> {
+    let available: Vec<_> = plugins_of(PluginKind::Sink);
+    let mut built = Vec::new();
+    for name in &config.output_methods {
+        let Some(candidate) = available.iter().find(|p| p.name == name) else {
+            let names: Vec<_> = available.iter().map(|p| p.name).collect();
+            return Err(TrackerError::UnknownOutputMethod {
+                name: name.clone(),
+                available: names.join(", "),
+            });
+        };
+        match (candidate.build)(config)? {
+            Plugin::Sink(sink) => built.push((candidate.name, sink)),
+            _ => return Err(wrong_kind(candidate.name).into()),
+        }
+    }
+    Ok(built)
+}

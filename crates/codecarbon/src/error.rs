@@ -1,0 +1,45 @@
+//! What can go wrong when tracking, in words that say how to fix it.
+
+use crate::config::ConfigLoadError;
+use codecarbon_core::{BuildError, IntensityError, LocateError};
+use thiserror::Error;
+
+/// Why a tracker could not be built, started, flushed or stopped.
+#[derive(Debug, Error)]
+pub enum TrackerError {
+    /// The configuration is wrong.
+    #[error(transparent)]
+    Config(#[from] ConfigLoadError),
+    /// Offline mode was asked for without a place.
+    #[error(
+        "offline mode needs a location: set country_iso_code (e.g. `CAN`, or `--country-iso-code \
+         CAN`), or cloud_provider and cloud_region"
+    )]
+    OfflineNeedsLocation,
+    /// A plugin refused the configuration.
+    #[error(transparent)]
+    Plugin(#[from] BuildError),
+    /// The location could not be found.
+    #[error(transparent)]
+    Locate(#[from] LocateError),
+    /// The carbon intensity could not be found.
+    #[error(transparent)]
+    Intensity(#[from] IntensityError),
+    /// `output_methods` names a sink this build does not have.
+    #[error("unknown output method `{name}`; this build has: {available}")]
+    UnknownOutputMethod {
+        /// The name given.
+        name: String,
+        /// The names this build has, comma-separated.
+        available: String,
+    },
+    /// The kernel's files could not be read.
+    #[error("{0}. codecarbon reads /proc on Linux; set proc_root if it is mounted elsewhere")]
+    System(#[from] std::io::Error),
+    /// `flush` or `stop` before `start`.
+    #[error("the tracker is not running: call start() first")]
+    NotStarted,
+    /// The sampler thread died (a plugin panicked).
+    #[error("the sampler thread stopped unexpectedly: {0}")]
+    Sampler(String),
+}

@@ -1,0 +1,59 @@
+//! The tracker's messages to people, on standard error, filtered by `log_level`.
+
+use std::fmt::Display;
+
+/// Severity, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
+    Debug,
+    Info,
+    Warning,
+    Error,
+}
+
+/// Writes `[codecarbon LEVEL] message` lines at or above a level.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Logger {
+    min: Level,
+}
+
+impl Logger {
+    /// A logger for CodeCarbon's `log_level` names.
+    pub(crate) fn new(log_level: &str) -> Self {
+        let min = match log_level {
+            "debug" => Level::Debug,
+            "info" => Level::Info,
+            "warning" | "warn" => Level::Warning,
+            _ => Level::Error,
+        };
+        Self { min }
+    }
+
+    fn write(&self, level: Level, message: impl Display) {
+        if level >= self.min {
+            let name = match level {
+                Level::Debug => "DEBUG",
+                Level::Info => "INFO",
+                Level::Warning => "WARNING",
+                Level::Error => "ERROR",
+            };
+            eprintln!("[codecarbon {name}] {message}");
+        }
+    }
+
+    pub(crate) fn debug(&self, message: impl Display) {
+        self.write(Level::Debug, message);
+    }
+
+    pub(crate) fn info(&self, message: impl Display) {
+        self.write(Level::Info, message);
+    }
+
+    pub(crate) fn warn(&self, message: impl Display) {
+        self.write(Level::Warning, message);
+    }
+
+    pub(crate) fn error(&self, message: impl Display) {
+        self.write(Level::Error, message);
+    }
+}

@@ -1,0 +1,39 @@
+//! The plugin crates this build links, chosen by cargo features.
+//!
+//! `inventory` only sees a plugin crate that the final binary links, and the linker drops a
+//! crate nothing refers to. This module refers to each enabled plugin crate, and a test checks
+//! that the registry holds exactly what the enabled features promise.
+
+/// The names of the plugins that the enabled features promise.
+pub fn linked_plugins() -> Vec<&'static str> {
+    #[allow(unused_mut)]
+    let mut names: Vec<&'static str> = Vec::new();
+    #[cfg(feature = "tdp")]
+    names.extend(codecarbon_tdp::plugins());
+    #[cfg(feature = "iso")]
+    names.extend(codecarbon_iso::plugins());
+    #[cfg(feature = "csv")]
+    names.extend(codecarbon_csv::plugins());
+    #[cfg(feature = "json")]
+    names.extend(codecarbon_json::plugins());
+    names.sort_unstable();
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_registry_holds_what_the_features_promise() {
+        let mut registered: Vec<_> = codecarbon_core::registry::plugins()
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        registered.sort_unstable();
+        assert_eq!(registered, super::linked_plugins());
+        #[cfg(all(feature = "tdp", feature = "iso", feature = "csv", feature = "json"))]
+        assert_eq!(
+            registered,
+            ["csv", "iso", "json", "ram_dimm", "static", "tdp"]
+        );
+    }
+}

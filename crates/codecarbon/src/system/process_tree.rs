@@ -1,0 +1,164 @@
+//! CPU time and memory of a process and all its descendants, from `/proc/<pid>/stat`.
+//!
+//! A process's `cutime`/`cstime` hold the CPU time of the children it has reaped, so the tree's
+//! CPU time is the sum over the live tree of own + reaped-children time: a child that exits moves
+//! its time into its parent's counters. A descendant that vanishes without being reaped inside
+//! the tree (reparented to an outside reaper) would make that sum drop; its last value is kept
+//! instead, so the total never goes backwards.
+
+use codecarbon_core::{Gigabytes, ProcessUsage};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// One process's line of `/proc/<pid>/stat`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stat {
+    ppid: u32,
+    /// utime + stime + cutime + cstime, in clock ticks.
+    ticks: u64,
+    rss_pages: u64,
+}
+
+impl Stat {
+    fn parse(text: &str) -> Option<Stat> {
+        // The command name is in parentheses and may itself hold spaces or parentheses.
+        let rest = &text[text.rfind(')')? + 1..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let num = |i: usize| f.get(i).and_then(|s| s.parse::<i64>().ok());
+        let ticks = (11..=14).map(|i| num(i).unwrap_or(0).max(0) as u64).sum();
+        Some(Stat {
+            ppid: u32::try_from(num(1)?).ok()?,
+            ticks,
+            rss_pages: num(21).unwrap_or(0).max(0) as u64,
+        })
+    }
+}
+
+/// Follows the tree rooted at one process.
+#[derive(Debug)]
+pub struct ProcessTree {
+    proc_root: PathBuf,
+    root: u32,
+    ticks_per_sec: f64,
+    page_size: u64,
+    /// Ticks carried over from descendants that vanished unreaped.
+    carried: u64,
+    last_total: u64,
+}
+
+impl ProcessTree {
+    /// Follows `root` and its descendants, reading `<proc_root>/<pid>/stat`.
+    pub fn new(proc_root: &Path, root: u32) -> Self {
+        // SAFETY: sysconf only reads system constants.
+        let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) };
+        let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        Self {
+            proc_root: proc_root.to_path_buf(),
+            root,
+            ticks_per_sec: if ticks > 0 { ticks as f64 } else { 100.0 },
+            page_size: if page > 0 { page as u64 } else { 4096 },
+            carried: 0,
+            last_total: 0,
+        }
+    }
+
+    fn scan(&self) -> HashMap<u32, Stat> {
+        let Ok(entries) = std::fs::read_dir(&self.proc_root) else {
+            return HashMap::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|e| {
+                let pid: u32 = e.file_name().to_str()?.parse().ok()?;
+                let text = std::fs::read_to_string(e.path().join("stat")).ok()?;
+                Some((pid, Stat::parse(&text)?))
+            })
+            .collect()
+    }
+
+    /// The tree's cumulative CPU time (never decreasing) and current resident memory.
+    pub fn usage(&mut self) -> ProcessUsage {
+        let all = self.scan();
+        let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (&pid, stat) in &all {
+            children.entry(stat.ppid).or_default().push(pid);
+        }
+        let (mut ticks, mut pages) = (0u64, 0u64);
+        let mut stack = vec![self.root];
+        while let Some(pid) = stack.pop() {
+            if let Some(stat) = all.get(&pid) {
+                ticks += stat.ticks;
+                pages += stat.rss_pages;
+            }
+            if let Some(kids) = children.get(&pid) {
+                stack.extend(kids.iter().filter(|&&k| k != pid));
+            }
+        }
+        let live = ticks + self.carried;
+        if live < self.last_total {
+            self.carried += self.last_total - live;
+        }
+        self.last_total = ticks + self.carried;
+        ProcessUsage {
+            cpu_time: Duration::from_secs_f64(self.last_total as f64 / self.ticks_per_sec),
+            resident: Gigabytes::from_bytes(pages * self.page_size),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(pid: u32, ppid: u32, utime: u64, cutime: u64, rss: u64) -> String {
+        format!(
+            "{pid} (a (b) c) S {ppid} 0 0 0 -1 0 0 0 0 0 {utime} 0 {cutime} 0 20 0 1 0 0 0 {rss} 0"
+        )
+    }
+
+    fn write(root: &Path, pid: u32, text: &str) {
+        std::fs::create_dir_all(root.join(pid.to_string())).unwrap();
+        std::fs::write(root.join(pid.to_string()).join("stat"), text).unwrap();
+    }
+
+    #[test]
+    fn parses_names_with_parentheses() {
+        let s = Stat::parse(&stat(7, 1, 30, 5, 9)).unwrap();
+        assert_eq!(s, Stat { ppid: 1, ticks: 35, rss_pages: 9 });
+    }
+
+    #[test]
+    fn sums_the_tree_and_never_goes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, 10, &stat(10, 1, 100, 0, 10));
+        write(root, 11, &stat(11, 10, 50, 0, 5));
+        write(root, 12, &stat(12, 11, 25, 0, 5));
+        write(root, 99, &stat(99, 1, 1000, 0, 500)); // not in the tree
+        let mut tree = ProcessTree::new(root, 10);
+        tree.ticks_per_sec = 100.0;
+        tree.page_size = 1024 * 1024 * 1024;
+        let u = tree.usage();
+        assert_eq!(u.cpu_time, Duration::from_secs_f64(1.75));
+        assert_eq!(u.resident, Gigabytes(20.0));
+
+        // 12 exits and is reaped by 11: its time moves into 11's cutime.
+        std::fs::remove_dir_all(root.join("12")).unwrap();
+        write(root, 11, &stat(11, 10, 50, 25, 5));
+        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.75));
+
+        // 11 vanishes unreaped (reparented elsewhere): its last value is kept.
+        std::fs::remove_dir_all(root.join("11")).unwrap();
+        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.75));
+        write(root, 10, &stat(10, 1, 110, 0, 10));
+        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.85));
+    }
+
+    #[test]
+    fn sees_this_process() {
+        let mut tree = ProcessTree::new(Path::new("/proc"), std::process::id());
+        let u = tree.usage();
+        assert!(u.resident.value() > 0.0);
+    }
+}

@@ -1,0 +1,263 @@
+//! `EmissionsTracker` and its builder, with CodeCarbon's parameter names.
+
+use crate::config::{resolve, ConfigSources, Setting};
+use crate::engine::sampler::Sampler;
+use crate::error::TrackerError;
+use crate::log::Logger;
+use codecarbon_core::{Config, CsvWriteMode, EmissionsData, TrackingMode};
+use std::path::Path;
+
+/// Builds an [`EmissionsTracker`]. Settings given here override config files and environment.
+///
+/// ```no_run
+/// use codecarbon::EmissionsTracker;
+/// let mut tracker = EmissionsTracker::builder()
+///     .project_name("training")
+///     .measure_power_secs(1.0)
+///     .country_iso_code("CAN")
+///     .build()?;
+/// tracker.start()?;
+/// // ... the work to measure ...
+/// let data = tracker.stop()?;
+/// println!("{} kg CO2eq", data.emissions.value());
+/// # Ok::<(), codecarbon::TrackerError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TrackerBuilder {
+    sources: ConfigSources,
+    settings: Vec<Setting>,
+}
+
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident($ty:ty);)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(self, value: $ty) -> Self {
+                self.set(stringify!($name), value.to_string())
+            }
+        )*
+    };
+}
+
+impl TrackerBuilder {
+    fn new() -> Self {
+        Self {
+            sources: ConfigSources::from_process(),
+            settings: Vec::new(),
+        }
+    }
+
+    /// Sets any setting by its CodeCarbon key; the value is parsed and checked at `build()`.
+    pub fn set(mut self, key: &str, value: impl Into<String>) -> Self {
+        self.settings.push(Setting {
+            key: key.to_string(),
+            value: value.into(),
+            origin: format!("builder method {key}()"),
+        });
+        self
+    }
+
+    /// Adds a setting with its origin (`--pue`), as a command line does.
+    pub fn setting(mut self, setting: Setting) -> Self {
+        self.settings.push(setting);
+        self
+    }
+
+    /// A default of the calling program: below config files and environment, so they win.
+    pub fn default_value(mut self, key: &str, value: &str) -> Self {
+        self.sources.defaults.push(Setting {
+            key: key.to_string(),
+            value: value.to_string(),
+            origin: format!("the default {key} = {value}"),
+        });
+        self
+    }
+
+    /// Reads settings from these files and environment instead of the process's own.
+    pub fn config_sources(mut self, sources: ConfigSources) -> Self {
+        self.sources = sources;
+        self
+    }
+
+    setters! {
+        /// `project_name`: the name written in every row.
+        project_name(&str);
+        /// `measure_power_secs`: seconds between totals handed to the outputs (default 15).
+        measure_power_secs(f64);
+        /// `output_file`: the CSV's file name (default `emissions.csv`).
+        output_file(&str);
+        /// `pue`: power usage effectiveness of the data centre; multiplies energy and power.
+        pue(f64);
+        /// `wue`: litres of water per kWh.
+        wue(f64);
+        /// `country_iso_code`: ISO 3166 alpha-3 (or alpha-2) code of where the machine runs.
+        country_iso_code(&str);
+        /// `region`: a state, province or zone of that country.
+        region(&str);
+        /// `cloud_provider`: e.g. `gcp`.
+        cloud_provider(&str);
+        /// `cloud_region`: e.g. `us-central1`.
+        cloud_region(&str);
+        /// `force_cpu_power`: the CPU's power in W, replacing its TDP (and any measurement).
+        force_cpu_power(f64);
+        /// `force_ram_power`: a constant RAM power in W.
+        force_ram_power(f64);
+        /// `force_carbon_intensity_g_co2e_kwh`: overrides every intensity source.
+        force_carbon_intensity_g_co2e_kwh(f64);
+        /// `experiment_id`.
+        experiment_id(&str);
+        /// `experiment_name`.
+        experiment_name(&str);
+        /// `log_level`: debug, info, warning, error or critical.
+        log_level(&str);
+        /// `offline`: never use the network; needs a country or a cloud region.
+        offline(bool);
+    }
+
+    /// `output_dir`: where the files go (created if missing).
+    pub fn output_dir(self, dir: impl AsRef<Path>) -> Self {
+        let dir = dir.as_ref().display().to_string();
+        self.set("output_dir", dir)
+    }
+
+    /// `output_methods`: `csv`, `json`, ...
+    pub fn output_methods(self, methods: &[&str]) -> Self {
+        self.set("output_methods", methods.join(","))
+    }
+
+    /// `tracking_mode`: the whole machine or this process tree.
+    pub fn tracking_mode(self, mode: TrackingMode) -> Self {
+        self.set("tracking_mode", mode.to_string())
+    }
+
+    /// `on_csv_write`: append a row per run, or update this run's row.
+    pub fn on_csv_write(self, mode: CsvWriteMode) -> Self {
+        let mode = match mode {
+            CsvWriteMode::Append => "append",
+            CsvWriteMode::Update => "update",
+        };
+        self.set("on_csv_write", mode)
+    }
+
+    /// `proc_root`: where the kernel's process files are mounted (default `/proc`).
+    pub fn proc_root(self, dir: impl AsRef<Path>) -> Self {
+        let dir = dir.as_ref().display().to_string();
+        self.set("proc_root", dir)
+    }
+
+    /// Resolves and checks the configuration; the tracker is not started yet.
+    pub fn build(self) -> Result<EmissionsTracker, TrackerError> {
+        let resolved = resolve(&self.sources, &self.settings)?;
+        let config = resolved.config;
+        let log = Logger::new(&config.log_level);
+        for warning in &resolved.warnings {
+            log.warn(warning);
+        }
+        let has_cloud = config.cloud_provider.is_some() && config.cloud_region.is_some();
+        if config.offline && config.country_iso_code.is_none() && !has_cloud {
+            return Err(TrackerError::OfflineNeedsLocation);
+        }
+        Ok(EmissionsTracker {
+            config,
+            log,
+            sampler: None,
+            last: None,
+        })
+    }
+}
+
+/// Measures the energy and emissions of the code that runs between `start()` and `stop()`.
+///
+/// One background thread samples every power source at least once a second and hands the
+/// cumulative totals to the outputs every `measure_power_secs` and at stop. A tracker can be
+/// started again after `stop()`: that is a new run, with a new `run_id` and totals from zero.
+/// Dropping a running tracker stops it, so its last row is written even when the tracked code
+/// panics.
+pub struct EmissionsTracker {
+    config: Config,
+    log: Logger,
+    sampler: Option<Sampler>,
+    last: Option<EmissionsData>,
+}
+
+impl EmissionsTracker {
+    /// A builder that reads `~/.codecarbon.config`, `./.codecarbon.config` and `CODECARBON_*`.
+    pub fn builder() -> TrackerBuilder {
+        TrackerBuilder::new()
+    }
+
+    /// The resolved settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Whether a run is in progress.
+    pub fn is_running(&self) -> bool {
+        self.sampler.is_some()
+    }
+
+    /// The current run's id.
+    pub fn run_id(&self) -> Option<&str> {
+        self.sampler.as_ref().map(Sampler::run_id)
+    }
+
+    /// Starts a run: chooses the power sources, the place and its intensity, opens the outputs,
+    /// and takes the first sample. Starting a running tracker does nothing.
+    pub fn start(&mut self) -> Result<(), TrackerError> {
+        if self.sampler.is_some() {
+            self.log.warn("start() on a running tracker is ignored");
+            return Ok(());
+        }
+        self.sampler = Some(Sampler::spawn(self.config.clone(), self.log)?);
+        Ok(())
+    }
+
+    /// Writes a row with the totals so far (CSV: a new row, or this run's row in `update` mode)
+    /// and returns them.
+    pub fn flush(&mut self) -> Result<EmissionsData, TrackerError> {
+        let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
+        sampler.flush()
+    }
+
+    /// Ends the run, writes its final row and returns its totals. Stopping again returns the
+    /// same totals.
+    pub fn stop(&mut self) -> Result<EmissionsData, TrackerError> {
+        match self.sampler.take() {
+            Some(sampler) => {
+                let data = sampler.stop()?;
+                self.last = Some(data.clone());
+                Ok(data)
+            }
+            None => self.last.clone().ok_or(TrackerError::NotStarted),
+        }
+    }
+}
+
+impl Drop for EmissionsTracker {
+    fn drop(&mut self) {
+        if self.sampler.is_some() {
+            if let Err(e) = self.stop() {
+                self.log.error(e);
+            }
+        }
+    }
+}
+
+/// A tracker that never uses the network: the place comes from `country_iso_code` (and
+/// `region`) or from `cloud_provider` and `cloud_region`, as in CodeCarbon.
+///
+/// ```no_run
+/// use codecarbon::OfflineEmissionsTracker;
+/// let mut tracker = OfflineEmissionsTracker::builder().country_iso_code("FRA").build()?;
+/// tracker.start()?;
+/// let data = tracker.stop()?;
+/// # Ok::<(), codecarbon::TrackerError>(())
+/// ```
+pub struct OfflineEmissionsTracker;
+
+impl OfflineEmissionsTracker {
+    /// A builder with `offline` set: `build()` fails without a country or cloud region.
+    pub fn builder() -> TrackerBuilder {
+        EmissionsTracker::builder().offline(true)
+    }
+}
