@@ -128,7 +128,10 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     for s in &sources.defaults {
         apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
     }
-    for path in [&sources.home_file, &sources.local_file].into_iter().flatten() {
+    for path in [&sources.home_file, &sources.local_file]
+        .into_iter()
+        .flatten()
+    {
         if let Some(pairs) = read_file(path)? {
             let origin = path.display().to_string();
             for (key, value) in pairs {
@@ -139,7 +142,9 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     let mut env: Vec<_> = sources
         .env
         .iter()
-        .filter(|(k, _)| k.len() > ENV_PREFIX.len() && k.to_ascii_uppercase().starts_with(ENV_PREFIX))
+        .filter(|(k, _)| {
+            k.len() > ENV_PREFIX.len() && k.to_ascii_uppercase().starts_with(ENV_PREFIX)
+        })
         .collect();
     env.sort();
     for (name, value) in env {
@@ -169,7 +174,10 @@ mod tests {
             }],
             home_file: Some(dir.join("home.config")),
             local_file: Some(dir.join("local.config")),
-            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -184,14 +192,22 @@ mod tests {
     #[test]
     fn each_layer_overrides_the_one_below() {
         let dir = tempfile::tempdir().unwrap();
-        let home = "[codecarbon]\nproject_name = home\npue = 1.1\nwue = 1\nmeasure_power_secs = 3\n\
+        let home =
+            "[codecarbon]\nproject_name = home\npue = 1.1\nwue = 1\nmeasure_power_secs = 3\n\
                     tracking_mode = machine\n";
         let local = "[codecarbon]\npue = 1.2\nwue = 2\nMeasure_Power_Secs: 4\n";
-        let env = [("CODECARBON_WUE", "3"), ("CODECARBON_MEASURE_POWER_SECS", "5"), ("PATH", "/x")];
+        let env = [
+            ("CODECARBON_WUE", "3"),
+            ("CODECARBON_MEASURE_POWER_SECS", "5"),
+            ("PATH", "/x"),
+        ];
         let s = sources(dir.path(), home, local, &env);
         let r = resolve(&s, &[setting("measure_power_secs", "6")]).unwrap();
         assert_eq!(r.config.project_name, "home");
-        assert_eq!(r.config.tracking_mode, codecarbon_core::TrackingMode::Machine);
+        assert_eq!(
+            r.config.tracking_mode,
+            codecarbon_core::TrackingMode::Machine
+        );
         assert_eq!(r.config.pue, 1.2);
         assert_eq!(r.config.wue.value(), 3.0);
         assert_eq!(r.config.measure_power_secs, Duration::from_secs(6));
@@ -214,7 +230,12 @@ mod tests {
     #[test]
     fn a_bad_value_names_key_and_file() {
         let dir = tempfile::tempdir().unwrap();
-        let s = sources(dir.path(), "", "[codecarbon]\nmeasure_power_secs = soon\n", &[]);
+        let s = sources(
+            dir.path(),
+            "",
+            "[codecarbon]\nmeasure_power_secs = soon\n",
+            &[],
+        );
         let err = resolve(&s, &[]).unwrap_err().to_string();
         assert!(err.contains("measure_power_secs"), "{err}");
         assert!(err.contains("local.config"), "{err}");

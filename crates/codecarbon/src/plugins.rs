@@ -9,13 +9,13 @@ pub fn linked_plugins() -> Vec<&'static str> {
     #[allow(unused_mut)]
     let mut names: Vec<&'static str> = Vec::new();
     #[cfg(feature = "tdp")]
-    names.extend(codecarbon_tdp::plugins());
+    names.extend(codecarbon_tdp::PLUGINS.iter().copied());
     #[cfg(feature = "iso")]
-    names.extend(codecarbon_iso::plugins());
+    names.extend(codecarbon_iso::PLUGINS.iter().copied());
     #[cfg(feature = "csv")]
-    names.extend(codecarbon_csv::plugins());
+    names.extend(codecarbon_csv::PLUGINS.iter().copied());
     #[cfg(feature = "json")]
-    names.extend(codecarbon_json::plugins());
+    names.extend(codecarbon_json::PLUGINS.iter().copied());
     names.sort_unstable();
     names
 }

@@ -410,9 +410,14 @@ mod tests {
     #[test]
     fn bad_values_name_key_and_origin() {
         let mut c = Config::default();
-        let err = c.set("measure_power_secs", "0", "/etc/x.config").unwrap_err();
+        let err = c
+            .set("measure_power_secs", "0", "/etc/x.config")
+            .unwrap_err();
         let text = err.to_string();
-        assert!(text.contains("measure_power_secs") && text.contains("/etc/x.config"), "{text}");
+        assert!(
+            text.contains("measure_power_secs") && text.contains("/etc/x.config"),
+            "{text}"
+        );
         assert!(c.set("tracking_mode", "cluster", "t").is_err());
         assert!(c.set("pue", "-1", "t").is_err());
         assert!(c.set("offline", "maybe", "t").is_err());

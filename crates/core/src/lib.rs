@@ -30,8 +30,8 @@ pub use power::{
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use sink::{Sink, SinkError};
 pub use units::{
-    Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters,
-    LitersPerKwh, Percent, Watts,
+    Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh,
+    Percent, Watts,
 };
 
 /// This project's version, written in the CSV's `codecarbon_version` column.

@@ -171,7 +171,10 @@ mod tests {
     #[test]
     fn power_over_time_is_energy() {
         assert_eq!(Watts(20.0).over(Duration::from_secs(3)), Joules(60.0));
-        assert_eq!(Watts::mean(Joules(60.0), Duration::from_secs(3)), Watts(20.0));
+        assert_eq!(
+            Watts::mean(Joules(60.0), Duration::from_secs(3)),
+            Watts(20.0)
+        );
         assert_eq!(Watts::mean(Joules(60.0), Duration::ZERO), Watts::ZERO);
     }
 

@@ -1,1 +1,53 @@
-//! codecarbon plugin `json` (being written).
+//! codecarbon plugin `json`: one JSON line per record, with its provenance.
+//!
+//! [`JsonSink`] writes `emissions.jsonl` (the output file's name with its extension replaced)
+//! beside the CSV: a line per flush and one at stop, each a JSON object with CodeCarbon's 38
+//! fields, in the CSV's order, then `provenance`:
+//!
+//! ```text
+//! {"timestamp":"2025-01-02T03:04:05",...,"wue":0.0,
+//!  "provenance":{"cpu":{"method":"estimated","source":"tdp"},
+//!                "intensity":{"source":"Our World in Data","year":2023,"g_per_kwh":56.0}}}
+//! ```
+//!
+//! The sink registers itself as `json`; [`PLUGINS`] lists the names, so that a crate
+//! referencing it keeps the registration linked.
+
+mod error;
+mod line;
+mod lock;
+mod paths;
+mod sink;
+
+pub use error::JsonSinkError;
+pub use sink::JsonSink;
+
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugins this crate registers.
+pub const PLUGINS: &[&str] = &["json"];
+
+fn probe(_config: &Config) -> Probe {
+    Probe::Available
+}
+
+fn build(config: &Config) -> Result<Plugin, BuildError> {
+    match JsonSink::new(config) {
+        Ok(sink) => Ok(Plugin::Sink(Box::new(sink))),
+        Err(e) => Err(BuildError::Invalid {
+            plugin: "json",
+            message: e.to_string(),
+        }),
+    }
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "json",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "JSON Lines beside the CSV: a line per flush and at stop, with provenance",
+        probe,
+        build,
+    }
+}

@@ -11,7 +11,7 @@ use crate::system::{os_description, MachineLoad, MemInfo, ProcessTree};
 use codecarbon_core::{
     Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, IntensityProvider,
     Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Location, Percent, PowerSource, Provenance,
-    Report, SampleContext, Sink, SourceInfo, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
+    Report, SampleContext, SourceInfo, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
 };
 use std::time::{Duration, Instant, SystemTime};
 
@@ -69,7 +69,7 @@ pub(crate) struct Run {
     sources: Vec<Active>,
     location: Location,
     intensity: Intensity,
-    sinks: Vec<(&'static str, Box<dyn Sink>)>,
+    sinks: Vec<selection::NamedSink>,
     utilisation: Utilisation,
     emissions: KgCo2eq,
     energy_covered: KilowattHours,

@@ -59,7 +59,10 @@ impl Sampler {
         &self.run_id
     }
 
-    fn ask(&self, command: fn(Sender<EmissionsData>) -> Command) -> Result<EmissionsData, TrackerError> {
+    fn ask(
+        &self,
+        command: fn(Sender<EmissionsData>) -> Command,
+    ) -> Result<EmissionsData, TrackerError> {
         let (reply, answer) = mpsc::channel();
         self.commands
             .send(command(reply))
@@ -97,7 +100,9 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
     let start = Instant::now();
     let (mut next_tick, mut next_measure) = (start + period, start + interval);
     loop {
-        let wait = next_tick.min(next_measure).saturating_duration_since(Instant::now());
+        let wait = next_tick
+            .min(next_measure)
+            .saturating_duration_since(Instant::now());
         match inbox.recv_timeout(wait) {
             Ok(Command::Flush(reply)) => {
                 run.sample();

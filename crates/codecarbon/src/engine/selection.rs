@@ -129,8 +129,11 @@ pub(crate) fn intensity_chain(
     Ok(chain)
 }
 
+/// A sink and its `output_methods` name.
+pub(crate) type NamedSink = (&'static str, Box<dyn Sink>);
+
 /// The sinks named in `output_methods`, in that order.
-pub(crate) fn sinks(config: &Config) -> Result<Vec<(&'static str, Box<dyn Sink>)>, TrackerError> {
+pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
     let available: Vec<_> = plugins_of(PluginKind::Sink);
     let mut built = Vec::new();
     for name in &config.output_methods {

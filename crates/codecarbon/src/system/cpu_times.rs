@@ -95,7 +95,13 @@ mod tests {
     #[test]
     fn busy_excludes_idle_iowait_and_guest() {
         let (t, n) = CpuTimes::parse(STAT).unwrap();
-        assert_eq!(t, CpuTimes { total: 1000, busy: 150 });
+        assert_eq!(
+            t,
+            CpuTimes {
+                total: 1000,
+                busy: 150
+            }
+        );
         assert_eq!(n, 2);
     }
 
@@ -105,7 +111,11 @@ mod tests {
         std::fs::write(dir.path().join("stat"), STAT).unwrap();
         let mut load = MachineLoad::new(dir.path()).unwrap();
         assert_eq!(load.refresh().unwrap(), None);
-        std::fs::write(dir.path().join("stat"), "cpu  150 0 100 900 50 0 0 0 30 0\n").unwrap();
+        std::fs::write(
+            dir.path().join("stat"),
+            "cpu  150 0 100 900 50 0 0 0 30 0\n",
+        )
+        .unwrap();
         assert_eq!(load.refresh().unwrap(), Some(0.5));
     }
 }

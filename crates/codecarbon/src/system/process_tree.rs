@@ -125,7 +125,14 @@ mod tests {
     #[test]
     fn parses_names_with_parentheses() {
         let s = Stat::parse(&stat(7, 1, 30, 5, 9)).unwrap();
-        assert_eq!(s, Stat { ppid: 1, ticks: 35, rss_pages: 9 });
+        assert_eq!(
+            s,
+            Stat {
+                ppid: 1,
+                ticks: 35,
+                rss_pages: 9
+            }
+        );
     }
 
     #[test]

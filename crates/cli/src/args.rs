@@ -1,0 +1,125 @@
+//! The tracker's command-line options: each flag `--x-y` sets the config key `x_y`, and only
+//! when given, so a config file's value is never hidden by a default of the command line.
+
+use clap::Args;
+use codecarbon::config::Setting;
+
+/// Options shared by `monitor`, `run` and `detect`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrackerArgs {
+    /// Never use the network; needs --country-iso-code, or --cloud-provider and --cloud-region.
+    #[arg(long)]
+    pub offline: bool,
+    /// ISO 3166 alpha-3 (or alpha-2) code of the country where the machine runs, e.g. CAN.
+    #[arg(long, value_name = "CODE")]
+    pub country_iso_code: Option<String>,
+    /// A region of that country: a US state, Canadian or Chinese province, Nordic zone.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// A cloud provider, e.g. gcp.
+    #[arg(long, value_name = "PROVIDER")]
+    pub cloud_provider: Option<String>,
+    /// The provider's region, e.g. us-central1.
+    #[arg(long, value_name = "REGION")]
+    pub cloud_region: Option<String>,
+    /// Seconds between totals handed to the outputs [config default: 15].
+    #[arg(long, value_name = "SECONDS")]
+    pub measure_power_secs: Option<String>,
+    /// Directory of the output files, created if missing [config default: .].
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<String>,
+    /// The CSV file's name [config default: emissions.csv].
+    #[arg(long, value_name = "FILE")]
+    pub output_file: Option<String>,
+    /// Comma-separated outputs: csv, json [config default: csv].
+    #[arg(long, value_name = "METHODS")]
+    pub output_methods: Option<String>,
+    /// The project name written in every row.
+    #[arg(long, value_name = "NAME")]
+    pub project_name: Option<String>,
+    /// The experiment's id.
+    #[arg(long, value_name = "ID")]
+    pub experiment_id: Option<String>,
+    /// The experiment's name.
+    #[arg(long, value_name = "NAME")]
+    pub experiment_name: Option<String>,
+    /// machine (the whole machine) or process (the command and its children).
+    #[arg(long, value_name = "MODE")]
+    pub tracking_mode: Option<String>,
+    /// append a row per run, or update the run's row.
+    #[arg(long, value_name = "MODE")]
+    pub on_csv_write: Option<String>,
+    /// Power usage effectiveness of the data centre [config default: 1.0].
+    #[arg(long)]
+    pub pue: Option<String>,
+    /// Water usage effectiveness, litres per kWh [config default: 0].
+    #[arg(long)]
+    pub wue: Option<String>,
+    /// The CPU's power in watts, instead of its TDP or any measurement.
+    #[arg(long, value_name = "WATTS")]
+    pub force_cpu_power: Option<String>,
+    /// A constant RAM power in watts.
+    #[arg(long, value_name = "WATTS")]
+    pub force_ram_power: Option<String>,
+    /// A carbon intensity in g CO2eq/kWh that overrides every other source.
+    #[arg(long, value_name = "G_PER_KWH")]
+    pub force_carbon_intensity_g_co2e_kwh: Option<String>,
+    /// debug, info, warning, error or critical [default here: warning].
+    #[arg(long, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+}
+
+impl TrackerArgs {
+    /// The flags given, as settings with their flag as origin.
+    pub fn settings(&self) -> Vec<Setting> {
+        let given = [
+            ("country_iso_code", &self.country_iso_code),
+            ("region", &self.region),
+            ("cloud_provider", &self.cloud_provider),
+            ("cloud_region", &self.cloud_region),
+            ("measure_power_secs", &self.measure_power_secs),
+            ("output_dir", &self.output_dir),
+            ("output_file", &self.output_file),
+            ("output_methods", &self.output_methods),
+            ("project_name", &self.project_name),
+            ("experiment_id", &self.experiment_id),
+            ("experiment_name", &self.experiment_name),
+            ("tracking_mode", &self.tracking_mode),
+            ("on_csv_write", &self.on_csv_write),
+            ("pue", &self.pue),
+            ("wue", &self.wue),
+            ("force_cpu_power", &self.force_cpu_power),
+            ("force_ram_power", &self.force_ram_power),
+            (
+                "force_carbon_intensity_g_co2e_kwh",
+                &self.force_carbon_intensity_g_co2e_kwh,
+            ),
+            ("log_level", &self.log_level),
+        ];
+        let offline = self.offline.then(|| "true".to_string());
+        given
+            .into_iter()
+            .chain([("offline", &offline)])
+            .filter_map(|(key, value)| {
+                Some(Setting {
+                    key: key.to_string(),
+                    value: value.clone()?,
+                    origin: format!("--{}", key.replace('_', "-")),
+                })
+            })
+            .collect()
+    }
+
+    /// A tracker builder with the config layers and these flags, below which `defaults` sit.
+    pub fn builder(&self, defaults: &[(&str, &str)]) -> codecarbon::TrackerBuilder {
+        // A command-line tool talks only when something needs attention, unless asked.
+        let mut builder =
+            codecarbon::EmissionsTracker::builder().default_value("log_level", "warning");
+        for (key, value) in defaults {
+            builder = builder.default_value(key, value);
+        }
+        self.settings()
+            .into_iter()
+            .fold(builder, |b, setting| b.setting(setting))
+    }
+}

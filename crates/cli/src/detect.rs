@@ -1,0 +1,124 @@
+//! `codecarbon detect`: the hardware found and the power source each component will use.
+
+use crate::args::TrackerArgs;
+use codecarbon::system::MemInfo;
+use codecarbon::{power_sources, ChosenSource, TrackerError};
+use serde_json::{json, Value};
+use std::process::ExitCode;
+
+fn source_json(chosen: &ChosenSource) -> Value {
+    let skipped: Vec<Value> = chosen
+        .decisions
+        .iter()
+        .filter(|d| !d.taken)
+        .map(|d| json!({"plugin": d.plugin, "reason": d.reason}))
+        .collect();
+    match &chosen.source {
+        Some(source) => {
+            let info = source.info();
+            json!({
+                "plugin": info.source,
+                "method": info.method,
+                "model": info.model,
+                "count": info.count,
+                "detail": info.detail,
+                "skipped": skipped,
+            })
+        }
+        None => json!({"plugin": null, "skipped": skipped}),
+    }
+}
+
+fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
+    let tracker = args.builder(&[]).build()?;
+    let config = tracker.config();
+    let cpu = codecarbon::tdp::cpu_spec(config)
+        .map_err(|e| TrackerError::System(std::io::Error::other(e.to_string())))?;
+    let ram = MemInfo::read(&config.proc_root)?;
+    let chosen = power_sources(config)?;
+    let gpus: Vec<Value> = chosen
+        .iter()
+        .filter(|c| c.component == codecarbon::Component::Gpu)
+        .filter_map(|c| c.source.as_ref())
+        .map(|s| {
+            let info = s.info();
+            json!({"model": info.model, "count": info.count})
+        })
+        .collect();
+    let sources: serde_json::Map<String, Value> = chosen
+        .iter()
+        .map(|c| (c.component.name().to_string(), source_json(c)))
+        .collect();
+    Ok(json!({
+        "cpu": {
+            "model": cpu.model,
+            "logical_cpus": cpu.logical_cpus,
+            "sockets": cpu.sockets,
+            "tdp_w": cpu.tdp.value(),
+            "tdp_source": cpu.describe(),
+        },
+        "ram_total_gb": ram.total.value(),
+        "gpus": gpus,
+        "power_sources": sources,
+    }))
+}
+
+fn text(report: &Value) -> String {
+    let cpu = &report["cpu"];
+    let mut lines = vec![
+        format!(
+            "CPU:  {} ({} logical CPUs, {} socket(s))",
+            cpu["model"].as_str().unwrap_or("unknown model"),
+            cpu["logical_cpus"],
+            cpu["sockets"]
+        ),
+        format!("      {}", cpu["tdp_source"].as_str().unwrap_or_default()),
+        format!(
+            "RAM:  {:.2} GB",
+            report["ram_total_gb"].as_f64().unwrap_or_default()
+        ),
+    ];
+    let gpus = report["gpus"].as_array().map(Vec::len).unwrap_or(0);
+    lines.push(if gpus == 0 {
+        "GPU:  none found".to_string()
+    } else {
+        format!("GPU:  {}", report["gpus"])
+    });
+    lines.push("Power sources:".to_string());
+    if let Some(sources) = report["power_sources"].as_object() {
+        for (component, s) in sources {
+            let line = match s["plugin"].as_str() {
+                Some(plugin) => format!(
+                    "  {component}: {plugin} ({}): {}",
+                    s["method"].as_str().unwrap_or_default(),
+                    s["detail"].as_str().unwrap_or_default()
+                ),
+                None => format!("  {component}: none"),
+            };
+            lines.push(line);
+            for skipped in s["skipped"].as_array().into_iter().flatten() {
+                lines.push(format!(
+                    "      skipped {}: {}",
+                    skipped["plugin"].as_str().unwrap_or_default(),
+                    skipped["reason"].as_str().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    lines.join("\n")
+}
+
+/// Prints what was detected, as text or JSON.
+pub fn detect(args: &TrackerArgs, as_json: bool) -> ExitCode {
+    match gather(args) {
+        Ok(report) => {
+            if as_json {
+                println!("{report:#}");
+            } else {
+                println!("{}", text(&report));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => crate::fail(&e),
+    }
+}

@@ -1,0 +1,114 @@
+//! `codecarbon intensity`: the carbon intensity of a place, with its source and year.
+
+use clap::{ArgGroup, Args};
+use codecarbon::iso::{list, lookup, Answer, Query};
+use serde_json::{json, Value};
+use std::process::ExitCode;
+
+/// What to look up.
+#[derive(Debug, Args)]
+#[command(group(ArgGroup::new("place").required(true).args(["country_iso_code", "cloud_provider", "list"])))]
+pub struct IntensityArgs {
+    /// ISO 3166 alpha-3 (or alpha-2) code, e.g. CAN.
+    #[arg(long, value_name = "CODE")]
+    country_iso_code: Option<String>,
+    /// A region: US state, Canadian or Chinese province, Nordic zone (name or code).
+    #[arg(long, requires = "country_iso_code")]
+    region: Option<String>,
+    /// A cloud provider, e.g. gcp.
+    #[arg(
+        long,
+        value_name = "PROVIDER",
+        requires = "cloud_region",
+        conflicts_with = "country_iso_code"
+    )]
+    cloud_provider: Option<String>,
+    /// The provider's region, e.g. us-central1.
+    #[arg(long, value_name = "REGION", requires = "cloud_provider")]
+    cloud_region: Option<String>,
+    /// List every country and region with its value.
+    #[arg(long, conflicts_with_all = ["country_iso_code", "cloud_provider"])]
+    list: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+fn to_json(a: &Answer) -> Value {
+    json!({
+        "carbon_intensity_g_per_kwh": a.carbon_intensity.value(),
+        "source": a.source,
+        "year": a.year,
+        "country_iso_code": a.country_iso_code,
+        "country_name": a.country_name,
+        "region": a.region,
+        "cloud_provider": a.cloud_provider,
+        "cloud_region": a.cloud_region,
+        "world_average_fallback": a.world_average_fallback,
+    })
+}
+
+fn to_text(a: &Answer) -> String {
+    let place = match (&a.cloud_region, &a.region) {
+        (Some(cloud), _) => format!(
+            "{} {cloud} ({}, {})",
+            a.cloud_provider.as_deref().unwrap_or_default(),
+            a.country_name,
+            a.country_iso_code
+        ),
+        (None, Some(region)) => format!("{region}, {} ({})", a.country_name, a.country_iso_code),
+        (None, None) => format!("{} ({})", a.country_name, a.country_iso_code),
+    };
+    let year = a.year.map(|y| format!(", {y}")).unwrap_or_default();
+    format!(
+        "{:>10.3} g CO2eq/kWh  {place}  [{}{year}]",
+        a.carbon_intensity.value(),
+        a.source
+    )
+}
+
+/// Prints the answer, or every place with `--list`.
+pub fn intensity(args: &IntensityArgs) -> ExitCode {
+    let answers = if args.list {
+        list()
+    } else {
+        let query = match (
+            &args.cloud_provider,
+            &args.cloud_region,
+            &args.country_iso_code,
+        ) {
+            (Some(p), Some(r), _) => Query::cloud(p.clone(), r.clone()),
+            (_, _, Some(c)) => Query::Country {
+                country_iso_code: c.clone(),
+                region: args.region.clone(),
+            },
+            _ => {
+                eprintln!(
+                    "codecarbon: error: give --country-iso-code, --cloud-provider with \
+                     --cloud-region, or --list"
+                );
+                return ExitCode::from(2);
+            }
+        };
+        lookup(&query).map(|a| vec![a])
+    };
+    let answers = match answers {
+        Ok(answers) => answers,
+        Err(e) => {
+            eprintln!("codecarbon: error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    for a in answers.iter().filter(|a| a.world_average_fallback) {
+        eprintln!(
+            "codecarbon: warning: no data for {}: this is the world average",
+            a.country_iso_code
+        );
+    }
+    match (args.json, args.list) {
+        (true, true) => println!("{:#}", Value::Array(answers.iter().map(to_json).collect())),
+        (true, false) => answers.iter().for_each(|a| println!("{:#}", to_json(a))),
+        (false, _) => answers.iter().for_each(|a| println!("{}", to_text(a))),
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,125 @@
+//! The sink: a checkpoint every interval, a row at each flush and at stop.
+
+use crate::checkpoint::{self, RunCheckpoint};
+use crate::error::CsvSinkError;
+use crate::lock::LockFile;
+use crate::paths::OutputPaths;
+use crate::row::Row;
+use crate::table;
+use codecarbon_core::{async_trait, Config, CsvWriteMode, Report, Sink, SinkError};
+use std::path::Path;
+
+/// Writes CodeCarbon's `emissions.csv`: one row per flush and one at stop.
+///
+/// - `append` mode adds a row; `update` mode replaces the row of this run (by `run_id`).
+/// - An existing file with other columns, or one that is not CSV, is kept under CodeCarbon's
+///   backup names (`emissions.csv.bak`, `emissions.csv_0.bak`, ...) and a new file started.
+/// - Writers of one file, in threads or processes, take the advisory lock
+///   `.{output_file}.lock`, so rows are never torn, interleaved or lost.
+/// - Every `record` saves the totals to `.{output_file}.{run_id}.checkpoint`; if the process is
+///   killed, the next sink built for the same file writes that run's row.
+///
+/// ```no_run
+/// use codecarbon_core::Config;
+/// use codecarbon_csv::CsvSink;
+///
+/// let config = Config { output_dir: "out".into(), ..Config::default() };
+/// let sink = CsvSink::new(&config)?;
+/// assert!(sink.path().ends_with("emissions.csv"));
+/// # Ok::<(), codecarbon_csv::CsvSinkError>(())
+/// ```
+#[derive(Debug)]
+pub struct CsvSink {
+    paths: OutputPaths,
+    mode: CsvWriteMode,
+    run: Option<RunCheckpoint>,
+}
+
+impl CsvSink {
+    /// Prepares `output_dir`/`output_file`: creates the directory if missing, checks that it can
+    /// be written, and writes the rows of runs that were killed before writing theirs.
+    pub fn new(config: &Config) -> Result<Self, CsvSinkError> {
+        let paths = OutputPaths::new(&config.output_dir, &config.output_file)?;
+        paths.prepare()?;
+        let done = checkpoint::recover_all(&paths, config.on_csv_write);
+        for run in &done.recovered {
+            crate::warn(&format!(
+                "run {run} ended without writing its row (killed?); its last totals were added to {}",
+                paths.file.display()
+            ));
+        }
+        for problem in &done.problems {
+            crate::warn(&format!("cannot recover an earlier run: {problem}"));
+        }
+        Ok(Self {
+            paths,
+            mode: config.on_csv_write,
+            run: None,
+        })
+    }
+
+    /// The CSV file this sink writes.
+    pub fn path(&self) -> &Path {
+        &self.paths.file
+    }
+
+    /// Saves the totals in this run's checkpoint, claiming it on first use.
+    fn save_checkpoint(&mut self, report: &Report) -> Result<(), CsvSinkError> {
+        let run_id = report.data.run_id.as_str();
+        let claim = match self.run.take() {
+            Some(claim) if claim.run_id() == run_id => claim,
+            // A new run id: the old checkpoint stays, to be written by a later recovery.
+            _ => RunCheckpoint::claim(&self.paths, run_id)?,
+        };
+        let saved = claim.save(&self.paths, &Row::from_data(&report.data));
+        self.run = Some(claim);
+        saved
+    }
+
+    /// Writes the row under the file's lock.
+    fn write_row(&self, report: &Report) -> Result<(), CsvSinkError> {
+        let _lock = LockFile::acquire(&self.paths.lock())?;
+        table::write_row(&self.paths, &Row::from_data(&report.data), self.mode)?;
+        Ok(())
+    }
+
+    /// The row error, noting where the totals wait if the checkpoint holds them.
+    fn kept(&self, row_error: CsvSinkError, saved: bool) -> CsvSinkError {
+        match (&self.run, saved) {
+            (Some(claim), true) => CsvSinkError::RowKept {
+                source: Box::new(row_error),
+                checkpoint: claim.path().to_path_buf(),
+                csv: self.paths.file.clone(),
+            },
+            _ => row_error,
+        }
+    }
+}
+
+#[async_trait]
+impl Sink for CsvSink {
+    async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+        Ok(self.save_checkpoint(report)?)
+    }
+
+    async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
+        let saved = self.save_checkpoint(report);
+        match (self.write_row(report), saved) {
+            (Ok(()), saved) => Ok(saved?),
+            (Err(e), saved) => Err(self.kept(e, saved.is_ok()).into()),
+        }
+    }
+
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        let saved = self.save_checkpoint(report);
+        match self.write_row(report) {
+            Ok(()) => {
+                if let Some(claim) = self.run.take() {
+                    claim.discard();
+                }
+                Ok(())
+            }
+            Err(e) => Err(self.kept(e, saved.is_ok()).into()),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Cloud regions: Google Cloud's published carbon intensity per region (`cloud/impact.csv`).
+
+use crate::data::{CloudRow, Datasets, CLOUD_REGION_TYPOS};
+use crate::error::LookupError;
+
+/// The row of a provider's region; provider and region are case-insensitive, and the typo
+/// `me-cenrtal1` of CodeCarbon's file is accepted for `me-central1`.
+pub(crate) fn resolve<'a>(
+    data: &'a Datasets,
+    provider: &str,
+    region: &str,
+) -> Result<&'a CloudRow, LookupError> {
+    let provider = provider.trim().to_lowercase();
+    let region = region.trim().to_lowercase();
+    if provider.is_empty() {
+        return Err(LookupError::Empty("cloud_provider"));
+    }
+    if region.is_empty() {
+        return Err(LookupError::Empty("cloud_region"));
+    }
+    let rows: Vec<&CloudRow> = data
+        .cloud
+        .iter()
+        .filter(|r| r.provider == provider)
+        .collect();
+    if rows.is_empty() {
+        return Err(LookupError::UnknownCloudProvider {
+            provider,
+            valid: providers(data),
+        });
+    }
+    let wanted = CLOUD_REGION_TYPOS
+        .iter()
+        .find(|(typo, _)| *typo == region)
+        .map_or(region.as_str(), |(_, fixed)| *fixed);
+    rows.iter()
+        .find(|r| r.region == wanted)
+        .copied()
+        .ok_or_else(|| LookupError::UnknownCloudRegion {
+            provider,
+            region: region.clone(),
+            valid: rows.iter().map(|r| r.region.clone()).collect(),
+        })
+}
+
+/// The providers with data, sorted.
+fn providers(data: &Datasets) -> Vec<String> {
+    let mut all: Vec<String> = data.cloud.iter().map(|r| r.provider.clone()).collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
+/// Where the region is: `state`, or `city` when `state` is empty, lower-cased.
+///
+/// CodeCarbon means the same but returns pandas' NaN for an empty `state`.
+pub(crate) fn geo_region(row: &CloudRow) -> Option<String> {
+    [&row.state, &row.city]
+        .into_iter()
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .map(str::to_lowercase)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::datasets;
+
+    #[test]
+    fn finds_a_region_in_any_case() {
+        let data = datasets().unwrap();
+        let row = resolve(data, "GCP", " US-Central1 ").unwrap();
+        assert_eq!((row.impact, row.country_iso_code.as_str()), (430.0, "USA"));
+        assert_eq!(geo_region(row).as_deref(), Some("iowa"));
+        let paris = resolve(data, "gcp", "europe-west9").unwrap();
+        assert_eq!(geo_region(paris).as_deref(), Some("paris"));
+    }
+
+    #[test]
+    fn typo_is_fixed_and_accepted() {
+        let data = datasets().unwrap();
+        let fixed = resolve(data, "gcp", "me-central1").unwrap();
+        let typo = resolve(data, "gcp", "me-cenrtal1").unwrap();
+        assert!(std::ptr::eq(fixed, typo));
+        assert_eq!(fixed.region, "me-central1");
+        assert_eq!(fixed.impact, 575.0);
+    }
+
+    #[test]
+    fn unknown_provider_and_region_say_what_exists() {
+        let data = datasets().unwrap();
+        let err = resolve(data, "aws", "us-east-1").unwrap_err();
+        assert!(err.to_string().contains("known providers: gcp"), "{err}");
+        let err = resolve(data, "gcp", "mars-north1").unwrap_err();
+        assert!(matches!(err, LookupError::UnknownCloudRegion { .. }));
+        assert!(err.to_string().contains("us-central1"), "{err}");
+        assert_eq!(
+            resolve(data, "gcp", "").unwrap_err(),
+            LookupError::Empty("cloud_region")
+        );
+    }
+}

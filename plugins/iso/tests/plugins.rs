@@ -1,0 +1,176 @@
+//! The `iso` locator and `static` intensity plugins, through the registry as the engine uses
+//! them.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers, outside #[test] functions
+
+use codecarbon_core::registry::plugins;
+use codecarbon_core::{
+    BuildError, Config, GramsPerKwh, Location, Plugin, PluginDescriptor, PluginKind, Probe,
+    WORLD_AVERAGE,
+};
+use codecarbon_iso::{source, StaticIntensity, PLUGINS};
+use std::time::SystemTime;
+
+fn descriptor(name: &str) -> &'static PluginDescriptor {
+    plugins().into_iter().find(|p| p.name == name).unwrap()
+}
+
+fn config(country: Option<&str>, region: Option<&str>, cloud: Option<(&str, &str)>) -> Config {
+    Config {
+        country_iso_code: country.map(Into::into),
+        region: region.map(Into::into),
+        cloud_provider: cloud.map(|c| c.0.into()),
+        cloud_region: cloud.map(|c| c.1.into()),
+        ..Config::default()
+    }
+}
+
+async fn locate(config: &Config) -> Location {
+    match (descriptor("iso").build)(config).unwrap() {
+        Plugin::Locator(locator) => locator.locate().await.unwrap(),
+        _ => panic!("iso is not a locator"),
+    }
+}
+
+async fn intensity(at: &Location) -> Option<codecarbon_core::Intensity> {
+    match (descriptor("static").build)(&Config::default()).unwrap() {
+        Plugin::Intensity(provider) => provider.intensity(at, SystemTime::now()).await.unwrap(),
+        _ => panic!("static is not an intensity provider"),
+    }
+}
+
+#[test]
+fn both_plugins_are_registered_as_promised() {
+    for name in PLUGINS {
+        assert!(plugins().iter().any(|p| p.name == *name), "{name}");
+    }
+    let iso = descriptor("iso");
+    assert_eq!((iso.kind, iso.priority), (PluginKind::Locator, 0));
+    let stat = descriptor("static");
+    assert_eq!((stat.kind, stat.priority), (PluginKind::Intensity, 0));
+}
+
+#[test]
+fn the_data_world_average_is_the_core_constant() {
+    let per_source: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../data/intensity/carbon_intensity_per_source.json"
+    ))
+    .unwrap();
+    assert_eq!(per_source["world_average"].as_f64(), Some(WORLD_AVERAGE.0));
+}
+
+#[test]
+fn iso_probe_needs_a_country_or_a_cloud_region() {
+    let probe = descriptor("iso").probe;
+    assert!(matches!(probe(&Config::default()), Probe::Unavailable(_)));
+    assert!(matches!(
+        probe(&config(None, None, None)),
+        Probe::Unavailable(_)
+    ));
+    let only_provider = Config {
+        cloud_provider: Some("gcp".into()),
+        ..Config::default()
+    };
+    assert!(matches!(probe(&only_provider), Probe::Unavailable(_)));
+    assert_eq!(probe(&config(Some("FRA"), None, None)), Probe::Available);
+    assert_eq!(
+        probe(&config(None, None, Some(("gcp", "us-central1")))),
+        Probe::Available
+    );
+    assert_eq!(
+        (descriptor("static").probe)(&Config::default()),
+        Probe::Available
+    );
+}
+
+#[test]
+fn iso_build_rejects_bad_input_with_the_lookup_message() {
+    let build = descriptor("iso").build;
+    for (bad, needle) in [
+        (config(Some("XYZ"), None, None), "not an ISO 3166-1"),
+        (config(Some("USA"), Some("atlantis"), None), "valid regions"),
+        (
+            config(None, None, Some(("gcp", "mars-north1"))),
+            "us-central1",
+        ),
+        (
+            config(Some("XYZ"), None, Some(("gcp", "us-central1"))),
+            "not an ISO 3166-1",
+        ),
+    ] {
+        match build(&bad) {
+            Err(BuildError::Invalid { plugin, message }) => {
+                assert_eq!(plugin, "iso");
+                assert!(message.contains(needle), "{message}");
+            }
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("{bad:?} was accepted"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn iso_locates_a_country_region() {
+    let at = locate(&config(Some("ca"), Some("BC"), None)).await;
+    assert_eq!(at.country_iso_code.as_deref(), Some("CAN"));
+    assert_eq!(at.country_name.as_deref(), Some("Canada"));
+    assert_eq!(at.region.as_deref(), Some("british columbia"));
+    assert!(!at.on_cloud());
+}
+
+#[tokio::test]
+async fn iso_locates_a_cloud_region_from_the_csv() {
+    let at = locate(&config(None, None, Some(("gcp", "us-west2")))).await;
+    assert_eq!(at.country_iso_code.as_deref(), Some("USA"));
+    assert_eq!(at.region.as_deref(), Some("california"));
+    assert_eq!(at.cloud_region.as_deref(), Some("us-west2"));
+    assert!(at.on_cloud());
+}
+
+#[tokio::test]
+async fn static_prefers_cloud_then_region_then_country() {
+    let cloud = locate(&config(None, None, Some(("gcp", "us-west2")))).await;
+    let got = intensity(&cloud).await.unwrap();
+    assert_eq!(
+        (got.value, got.source.as_str()),
+        (GramsPerKwh(198.0), source::GOOGLE_CLOUD)
+    );
+
+    let region = locate(&config(Some("USA"), Some("california"), None)).await;
+    let got = intensity(&region).await.unwrap();
+    assert_eq!(
+        (got.source.as_str(), got.year),
+        (source::EPA_EGRID, Some(2023))
+    );
+
+    let country = locate(&config(Some("USA"), None, None)).await;
+    let got = intensity(&country).await.unwrap();
+    assert_eq!(got.value, GramsPerKwh(369.473));
+    assert_eq!(got.source, source::OUR_WORLD_IN_DATA);
+}
+
+#[tokio::test]
+async fn static_falls_back_like_codecarbon() {
+    // An unknown cloud region and an unknown region fall back to the country value.
+    let at = Location {
+        country_iso_code: Some("USA".into()),
+        region: Some("northern virginia".into()),
+        cloud_provider: Some("aws".into()),
+        cloud_region: Some("us-east-1".into()),
+        ..Location::default()
+    };
+    assert_eq!(intensity(&at).await.unwrap().value, GramsPerKwh(369.473));
+    // No country, a country without data, a code that is not ISO: nothing, so the engine
+    // uses the world average and warns.
+    assert_eq!(intensity(&Location::default()).await, None);
+    let no_data = Location {
+        country_iso_code: Some("ATA".into()),
+        ..Location::default()
+    };
+    assert_eq!(intensity(&no_data).await, None);
+    let not_iso = Location {
+        country_iso_code: Some("XX".into()),
+        ..Location::default()
+    };
+    assert_eq!(StaticIntensity.intensity_for(&not_iso).unwrap(), None);
+}

@@ -1,0 +1,237 @@
+//! The JSON Lines sink through its public API.
+
+#![allow(clippy::unwrap_used, clippy::panic)] // test helpers, outside #[test] functions
+
+use codecarbon_core::{
+    registry, BuildError, Component, ComponentProvenance, Config, EmissionsData, Gigabytes,
+    GramsPerKwh, Intensity, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Method,
+    Percent, PluginKind, Provenance, Report, Sink, TrackingMode, Watts, CSV_COLUMNS,
+};
+use codecarbon_json::{JsonSink, JsonSinkError};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::{json, Value};
+use std::fmt;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+fn report(run_id: &str, secs: f64) -> Report {
+    let data = EmissionsData {
+        timestamp: "2025-01-02T03:04:05".into(),
+        project_name: "proj".into(),
+        run_id: run_id.into(),
+        experiment_id: "exp".into(),
+        duration: Duration::from_secs_f64(secs),
+        emissions: KgCo2eq(1e-6),
+        emissions_rate: KgCo2eqPerSecond(1e-6 / secs),
+        cpu_power: Watts(30.0),
+        gpu_power: Watts(0.0),
+        ram_power: Watts(5.0),
+        cpu_energy: KilowattHours(2e-5),
+        gpu_energy: KilowattHours(0.0),
+        ram_energy: KilowattHours(3e-6),
+        energy_consumed: KilowattHours(2.3e-5),
+        water_consumed: Liters(0.0),
+        country_name: Some("France".into()),
+        country_iso_code: Some("FRA".into()),
+        region: None,
+        cloud_provider: None,
+        cloud_region: None,
+        os: "Linux".into(),
+        python_version: None,
+        codecarbon_version: "0.1.0".into(),
+        cpu_count: 8,
+        cpu_model: Some("Xeon \"8\", fast\nline".into()),
+        gpu_count: 0,
+        gpu_model: None,
+        longitude: Some(2.35),
+        latitude: None,
+        ram_total_size: Gigabytes(16.0),
+        tracking_mode: TrackingMode::Process,
+        cpu_utilization_percent: Percent(12.5),
+        gpu_utilization_percent: Percent(0.0),
+        ram_utilization_percent: Percent(40.0),
+        ram_used_gb: Gigabytes(6.4),
+        on_cloud: false,
+        pue: 1.0,
+        wue: LitersPerKwh(0.0),
+    };
+    let provenance = Provenance {
+        components: vec![
+            ComponentProvenance {
+                component: Component::Cpu,
+                method: Method::Estimated,
+                source: "tdp".into(),
+            },
+            ComponentProvenance {
+                component: Component::Ram,
+                method: Method::Estimated,
+                source: "ram-model".into(),
+            },
+        ],
+        intensity: Some(Intensity {
+            value: GramsPerKwh(56.0),
+            source: "Our World in Data".into(),
+            year: Some(2023),
+        }),
+    };
+    Report { data, provenance }
+}
+
+fn config(dir: &Path) -> Config {
+    Config {
+        output_dir: dir.to_path_buf(),
+        ..Config::default()
+    }
+}
+
+/// The keys of a JSON object, in the order they are written.
+struct Keys(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Keys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Keys;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.ends_with('\n'));
+    text.lines().map(String::from).collect()
+}
+
+#[tokio::test]
+async fn one_line_per_flush_and_finish_with_the_38_keys_in_order_and_provenance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    assert_eq!(sink.path(), dir.path().join("emissions.jsonl"));
+    sink.record(&report("run-a", 1.0)).await.unwrap(); // nothing: JSON has no checkpoint
+    sink.flush(&report("run-a", 1.0)).await.unwrap();
+    sink.finish(&report("run-a", 2.5)).await.unwrap();
+    let lines = lines(sink.path());
+    assert_eq!(lines.len(), 2);
+    let keys: Keys = serde_json::from_str(&lines[1]).unwrap();
+    let mut expected: Vec<&str> = CSV_COLUMNS.to_vec();
+    expected.push("provenance");
+    assert_eq!(keys.0, expected);
+    let v: Value = serde_json::from_str(&lines[1]).unwrap();
+    assert_eq!(v["run_id"], "run-a");
+    assert_eq!(v["duration"], 2.5);
+    assert_eq!(v["on_cloud"], "N");
+    assert_eq!(v["tracking_mode"], "process");
+    assert_eq!(v["region"], Value::Null);
+    assert_eq!(v["latitude"], Value::Null);
+    assert_eq!(v["cpu_model"], "Xeon \"8\", fast\nline");
+    assert_eq!(
+        v["provenance"],
+        json!({
+            "cpu": {"method": "estimated", "source": "tdp"},
+            "ram": {"method": "estimated", "source": "ram-model"},
+            "intensity": {"source": "Our World in Data", "year": 2023, "g_per_kwh": 56.0},
+        })
+    );
+    let provenance_keys: Keys = serde_json::from_value(v["provenance"].clone()).unwrap();
+    assert_eq!(provenance_keys.0.len(), 3);
+}
+
+#[tokio::test]
+async fn the_file_is_named_after_the_csv_and_a_missing_final_newline_is_mended() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = config(dir.path());
+    cfg.output_file = "sub/runs.csv".into();
+    let path = dir.path().join("sub/runs.jsonl");
+    fs::create_dir(dir.path().join("sub")).unwrap();
+    fs::write(&path, "{\"user\":\"line\"}").unwrap();
+    let mut sink = JsonSink::new(&cfg).unwrap();
+    assert_eq!(sink.path(), path);
+    sink.finish(&report("run-a", 1.0)).await.unwrap();
+    let lines = lines(&path);
+    assert_eq!(lines[0], "{\"user\":\"line\"}");
+    assert_eq!(lines.len(), 2);
+    serde_json::from_str::<Value>(&lines[1]).unwrap();
+}
+
+#[test]
+fn concurrent_appends_stay_whole_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let dir = dir.path();
+            s.spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                rt.block_on(async {
+                    let mut sink = JsonSink::new(&config(dir)).unwrap();
+                    for i in 1..=25 {
+                        sink.flush(&report(&format!("t{t}"), i as f64))
+                            .await
+                            .unwrap();
+                    }
+                });
+            });
+        }
+    });
+    let lines = lines(&dir.path().join("emissions.jsonl"));
+    assert_eq!(lines.len(), 100);
+    for t in 0..4 {
+        let durations: Vec<f64> = lines
+            .iter()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["run_id"] == format!("t{t}"))
+            .map(|v| v["duration"].as_f64().unwrap())
+            .collect();
+        let expected: Vec<f64> = (1..=25).map(f64::from).collect();
+        assert_eq!(durations, expected);
+    }
+}
+
+#[test]
+fn a_file_where_the_directory_should_be_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("out");
+    fs::write(&blocker, "x").unwrap();
+    let err = JsonSink::new(&config(&blocker)).unwrap_err();
+    assert!(matches!(err, JsonSinkError::CreateDir { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains(&blocker.display().to_string()) && text.contains("set `output_dir`"));
+    assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");
+}
+
+#[test]
+fn the_registry_builds_it_and_reports_a_bad_directory_as_invalid() {
+    let json = registry::plugins_of(PluginKind::Sink)
+        .into_iter()
+        .find(|p| p.name == "json")
+        .unwrap();
+    assert_eq!(codecarbon_json::PLUGINS, ["json"]);
+    let dir = tempfile::tempdir().unwrap();
+    assert!((json.build)(&config(dir.path())).is_ok());
+    let blocker = dir.path().join("file");
+    fs::write(&blocker, "").unwrap();
+    match (json.build)(&config(&blocker)) {
+        Err(BuildError::Invalid {
+            plugin: "json",
+            message,
+        }) => {
+            assert!(message.contains("output_dir"), "{message}")
+        }
+        Err(other) => panic!("wrong error {other}"),
+        Ok(_) => panic!("built in a file"),
+    }
+}

@@ -1,0 +1,265 @@
+//! The CPU model: a TDP from `cpu_power.csv` (or 4 W per thread), scaled by the CPU load.
+
+use crate::cpuinfo::{read_cpuinfo, CpuInfo};
+use crate::error::TdpError;
+use crate::matching::{find_tdp, MatchKind};
+use crate::units::{format_watts, plural};
+use codecarbon_core::{
+    BuildError, Component, Config, Method, Plugin, PowerSource, Reading, SampleContext,
+    SourceError, SourceInfo, TrackingMode, Watts,
+};
+use std::time::Duration;
+
+/// CodeCarbon's TDP for a CPU missing from `cpu_power.csv`, per logical thread.
+pub const DEFAULT_WATTS_PER_THREAD: Watts = Watts(4.0);
+/// The share of the TDP drawn at zero load in the load model.
+pub const IDLE_FRACTION: f64 = 0.1;
+/// The share of the TDP drawn when the load is unknown (CodeCarbon's `constant` mode).
+pub const CONSTANT_FRACTION: f64 = 0.5;
+
+/// How the TDP was found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TdpOrigin {
+    /// The model equals a row of `cpu_power.csv`, ignoring case.
+    Exact {
+        /// The row's name.
+        name: &'static str,
+        /// The row's TDP, for one socket.
+        per_socket: Watts,
+    },
+    /// The cleaned model equals a row of `cpu_power.csv`.
+    Cleaned {
+        /// The row's name.
+        name: &'static str,
+        /// The row's TDP, for one socket.
+        per_socket: Watts,
+    },
+    /// One row of `cpu_power.csv` has tokens nested with the model's.
+    TokenSet {
+        /// The row's name.
+        name: &'static str,
+        /// The row's TDP, for one socket.
+        per_socket: Watts,
+    },
+    /// Unknown CPU: [`DEFAULT_WATTS_PER_THREAD`] for each logical thread (no socket factor, the
+    /// threads already cover every socket).
+    PerThread {
+        /// The logical threads counted.
+        threads: usize,
+    },
+    /// Set by `force_cpu_power`.
+    Forced,
+}
+
+/// The machine's CPU and its TDP, as `codecarbon detect` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CpuSpec {
+    /// The model name from `/proc/cpuinfo`, when it gives one.
+    pub model: Option<String>,
+    /// Logical CPUs.
+    pub logical_cpus: usize,
+    /// Sockets.
+    pub sockets: usize,
+    /// The whole machine's TDP (all sockets).
+    pub tdp: Watts,
+    /// How `tdp` was found.
+    pub origin: TdpOrigin,
+}
+
+impl CpuSpec {
+    /// The TDP for `info`: `forced` when given, else the table's TDP × sockets, else 4 W per
+    /// logical thread.
+    pub fn from_info(info: CpuInfo, forced: Option<Watts>) -> CpuSpec {
+        let CpuInfo {
+            model,
+            logical_cpus,
+            sockets,
+        } = info;
+        let found = model.as_deref().and_then(find_tdp);
+        let (tdp, origin) = match (forced, found) {
+            (Some(watts), _) => (watts, TdpOrigin::Forced),
+            (None, Some(m)) => {
+                let (name, per_socket) = (m.name, m.tdp);
+                let origin = match m.kind {
+                    MatchKind::Exact => TdpOrigin::Exact { name, per_socket },
+                    MatchKind::Cleaned => TdpOrigin::Cleaned { name, per_socket },
+                    MatchKind::TokenSet => TdpOrigin::TokenSet { name, per_socket },
+                };
+                (per_socket * sockets as f64, origin)
+            }
+            (None, None) => (
+                DEFAULT_WATTS_PER_THREAD * logical_cpus as f64,
+                TdpOrigin::PerThread {
+                    threads: logical_cpus,
+                },
+            ),
+        };
+        CpuSpec {
+            model,
+            logical_cpus,
+            sockets,
+            tdp,
+            origin,
+        }
+    }
+
+    /// One line on where the TDP comes from (`TDP 8 W: unknown CPU `AMD EPYC`, 4 W × 2 threads`).
+    pub fn describe(&self) -> String {
+        let tdp = format_watts(self.tdp);
+        let model = self.model.as_deref().unwrap_or("(no model name)");
+        let matched = |name: &str, per_socket: Watts, how: &str| {
+            format!(
+                "TDP {tdp}: `{model}` is `{name}` in cpu_power.csv ({how}), {} × {}",
+                format_watts(per_socket),
+                plural(self.sockets, "socket")
+            )
+        };
+        match &self.origin {
+            TdpOrigin::Exact { name, per_socket } => matched(name, *per_socket, "exact match"),
+            TdpOrigin::Cleaned { name, per_socket } => {
+                matched(name, *per_socket, "cleaned-name match")
+            }
+            TdpOrigin::TokenSet { name, per_socket } => {
+                matched(name, *per_socket, "token-set match")
+            }
+            TdpOrigin::PerThread { threads } => format!(
+                "TDP {tdp}: unknown CPU `{model}`, {} × {}",
+                format_watts(DEFAULT_WATTS_PER_THREAD),
+                plural(*threads, "thread")
+            ),
+            TdpOrigin::Forced => format!("TDP {tdp}: set by force_cpu_power"),
+        }
+    }
+}
+
+/// The machine's CPU spec, from `<config.proc_root>/cpuinfo` and `config.force_cpu_power`.
+///
+/// With `force_cpu_power` set, an unreadable `cpuinfo` is not an error: the model is then
+/// unknown, with one socket and the OS's logical CPU count.
+pub fn cpu_spec(config: &Config) -> Result<CpuSpec, TdpError> {
+    let info = match (read_cpuinfo(&config.proc_root), config.force_cpu_power) {
+        (Ok(info), _) => info,
+        (Err(_), Some(_)) => CpuInfo {
+            model: None,
+            logical_cpus: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            sockets: 1,
+        },
+        (Err(e), None) => return Err(e),
+    };
+    Ok(CpuSpec::from_info(info, config.force_cpu_power))
+}
+
+/// Machine-mode power: `TDP × (0.1 + 0.9 × load³)` with `load` in 0..1 (clamped), or
+/// `0.5 × TDP` when the load is unknown.
+pub fn load_power(tdp: Watts, load: Option<f64>) -> Watts {
+    match load.filter(|l| l.is_finite()) {
+        Some(load) => {
+            let load = load.clamp(0.0, 1.0);
+            tdp * (IDLE_FRACTION + (1.0 - IDLE_FRACTION) * load.powi(3))
+        }
+        None => tdp * CONSTANT_FRACTION,
+    }
+}
+
+/// Process-mode power: `TDP × cpu_time / (wall × logical_cpus)`, clamped to `[0, TDP]`; zero
+/// over an empty interval.
+pub fn process_power(tdp: Watts, cpu_time: Duration, wall: Duration, logical_cpus: usize) -> Watts {
+    let wall = wall.as_secs_f64();
+    if wall <= 0.0 {
+        return Watts::ZERO;
+    }
+    let share = cpu_time.as_secs_f64() / (wall * logical_cpus.max(1) as f64);
+    tdp * share.clamp(0.0, 1.0)
+}
+
+/// The `tdp` power source: CPU power estimated from the TDP and the load.
+#[derive(Debug, Clone)]
+pub struct TdpSource {
+    spec: CpuSpec,
+    detail: String,
+    /// The tree's CPU time at the previous process-mode sample.
+    baseline: Option<Duration>,
+}
+
+impl TdpSource {
+    /// A source for `spec`; `mode` only chooses the wording of the detail line (each sample
+    /// follows its context's mode).
+    pub fn new(spec: CpuSpec, mode: TrackingMode) -> TdpSource {
+        let model = match mode {
+            TrackingMode::Machine => "load model TDP × (0.1 + 0.9 × load³)",
+            TrackingMode::Process => "process model TDP × CPU-time share of the tracked processes",
+        };
+        let detail = format!("{}; {model}", spec.describe());
+        TdpSource {
+            spec,
+            detail,
+            baseline: None,
+        }
+    }
+
+    /// The CPU and TDP this source uses.
+    pub fn spec(&self) -> &CpuSpec {
+        &self.spec
+    }
+
+    fn power(&mut self, ctx: &SampleContext) -> Watts {
+        let tdp = self.spec.tdp;
+        match (ctx.tracking_mode, ctx.process) {
+            (TrackingMode::Machine, _) => {
+                self.baseline = None;
+                load_power(tdp, ctx.machine_cpu_load)
+            }
+            (TrackingMode::Process, None) => {
+                self.baseline = None;
+                tdp * CONSTANT_FRACTION
+            }
+            (TrackingMode::Process, Some(usage)) => match self.baseline.replace(usage.cpu_time) {
+                None => Watts::ZERO,
+                Some(previous) => process_power(
+                    tdp,
+                    usage.cpu_time.saturating_sub(previous),
+                    ctx.elapsed,
+                    ctx.logical_cpus,
+                ),
+            },
+        }
+    }
+}
+
+impl PowerSource for TdpSource {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            component: Component::Cpu,
+            source: "tdp",
+            model: self.spec.model.clone(),
+            count: self.spec.sockets,
+            method: Method::Estimated,
+            detail: self.detail.clone(),
+        }
+    }
+
+    /// Machine mode: the load model. Process mode: the tree's share of the machine's CPU time
+    /// since the previous sample (the first sample sets the baseline and reads 0 W); `0.5 × TDP`
+    /// when the engine knows no load or no process usage.
+    fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+        let power = self.power(ctx);
+        Ok(Reading {
+            energy: power.over(ctx.elapsed),
+            power,
+            method: Method::Estimated,
+        })
+    }
+}
+
+/// Builds the `tdp` plugin.
+pub(crate) fn build(config: &Config) -> Result<Plugin, BuildError> {
+    let spec = cpu_spec(config).map_err(|e| e.into_build_error("tdp"))?;
+    Ok(Plugin::PowerSource(Box::new(TdpSource::new(
+        spec,
+        config.tracking_mode,
+    ))))
+}
+
+#[cfg(test)]
+#[path = "cpu_tests.rs"]
+mod tests;

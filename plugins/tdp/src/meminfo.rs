@@ -1,0 +1,70 @@
+//! Reading the machine's total memory from `<proc_root>/meminfo`.
+
+use crate::error::{proc_hint, TdpError};
+use codecarbon_core::Gigabytes;
+use std::path::Path;
+
+/// `MemTotal` from the text of `/proc/meminfo` (given in kB of 1024 bytes), or `None` when the
+/// line is missing or malformed.
+///
+/// ```
+/// let total = codecarbon_tdp::parse_mem_total("MemTotal:       24686112 kB\nMemFree: 1 kB\n");
+/// assert!((total.unwrap().value() - 23.5425).abs() < 1e-4);
+/// ```
+pub fn parse_mem_total(text: &str) -> Option<Gigabytes> {
+    let line = text.lines().find_map(|l| l.strip_prefix("MemTotal:"))?;
+    let mut words = line.split_whitespace();
+    let kib: u64 = words.next()?.parse().ok()?;
+    let bytes = match words.next() {
+        None => kib,
+        Some(unit) if unit.eq_ignore_ascii_case("kb") => kib.checked_mul(1024)?,
+        Some(_) => return None,
+    };
+    Some(Gigabytes::from_bytes(bytes))
+}
+
+/// Reads `MemTotal` from `<proc_root>/meminfo`.
+pub fn read_mem_total(proc_root: &Path) -> Result<Gigabytes, TdpError> {
+    let path = proc_root.join("meminfo");
+    let text = std::fs::read_to_string(&path).map_err(|source| TdpError::Read {
+        path: path.clone(),
+        source,
+        hint: proc_hint("force_ram_power"),
+    })?;
+    parse_mem_total(&text).ok_or_else(|| TdpError::Invalid {
+        path,
+        message: "no `MemTotal: <n> kB` line. Point `proc_root` at a Linux /proc tree, or set \
+                  `force_ram_power`"
+            .into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kilobytes_as_gib() {
+        let gb = parse_mem_total("MemTotal: 16777216 kB\n").unwrap();
+        assert_eq!(gb, Gigabytes(16.0));
+    }
+
+    #[test]
+    fn rejects_missing_or_odd_lines() {
+        assert_eq!(parse_mem_total("MemFree: 10 kB\n"), None);
+        assert_eq!(parse_mem_total("MemTotal: lots kB\n"), None);
+        assert_eq!(parse_mem_total("MemTotal: 10 MB\n"), None);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = read_mem_total(dir.path()).unwrap_err();
+        assert!(matches!(missing, TdpError::Read { .. }));
+        assert!(missing.to_string().contains("meminfo"));
+        std::fs::write(dir.path().join("meminfo"), "nothing\n").unwrap();
+        let invalid = read_mem_total(dir.path()).unwrap_err();
+        assert!(matches!(invalid, TdpError::Invalid { .. }));
+        assert!(invalid.to_string().contains("meminfo"), "{invalid}");
+    }
+}

@@ -1,0 +1,110 @@
+//! Shared helpers: the real `codecarbon` binary, run in an isolated home and working directory.
+
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// The `codecarbon` binary of this workspace, built once for the whole test run.
+pub fn binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let status = Command::new(env!("CARGO"))
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "codecarbon-cli",
+                "--bin",
+                "codecarbon",
+            ])
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building codecarbon failed");
+        // This test runs from target/<profile>/deps/; the binary sits in target/<profile>/.
+        let exe = std::env::current_exe().expect("test executable path");
+        let dir = exe.parent().and_then(Path::parent).expect("target dir");
+        dir.join("codecarbon")
+    })
+}
+
+/// A scratch home and working directory, so no config of the machine leaks in.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("home")).expect("home");
+        std::fs::create_dir(dir.path().join("work")).expect("work");
+        Self { dir }
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn work(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    /// `codecarbon ARGS` with HOME and the working directory in the sandbox and no
+    /// `CODECARBON_*` variable from the outside.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(binary());
+        cmd.args(args)
+            .current_dir(self.work())
+            .env("HOME", self.home());
+        for (key, _) in std::env::vars_os() {
+            if key
+                .to_string_lossy()
+                .to_ascii_uppercase()
+                .starts_with("CODECARBON_")
+            {
+                cmd.env_remove(key);
+            }
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().expect("codecarbon runs")
+    }
+
+    /// The rows of a CSV file in the working directory, header first.
+    pub fn csv(&self, relative: &str) -> Vec<Vec<String>> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(self.work().join(relative))
+            .expect("csv opens");
+        reader
+            .records()
+            .map(|r| r.expect("csv row").iter().map(str::to_string).collect())
+            .collect()
+    }
+}
+
+/// The value of `column` in `row`, given the header.
+pub fn field<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str {
+    let i = header
+        .iter()
+        .position(|h| h == column)
+        .unwrap_or_else(|| panic!("no column {column}"));
+    &row[i]
+}
+
+pub fn number(header: &[String], row: &[String], column: &str) -> f64 {
+    field(header, row, column)
+        .parse()
+        .unwrap_or_else(|_| panic!("{column} is not a number"))
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}

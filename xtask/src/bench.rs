@@ -1,0 +1,227 @@
+//! The tracker's own cost, side by side with Python CodeCarbon 3.3.2.
+//!
+//! Both run `monitor -- sleep 5` at a 1 s interval, offline for Canada. What each adds is its
+//! run minus a bare `sleep 5`: CPU seconds, wall time past the command, and peak RSS. The
+//! sampler's cost per tick is the CPU time of its thread (from `schedstat`, in nanoseconds) over
+//! five seconds of one-second ticks, each tick reading every source and checkpointing the CSV.
+
+use crate::measure::{self, Cost};
+use anyhow::{bail, Context, Result};
+use codecarbon::config::ConfigSources;
+use codecarbon::{OfflineEmissionsTracker, TrackingMode};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const CPU_RATIO_TARGET: f64 = 50.0;
+const RSS_TARGET_MB: f64 = 15.0;
+const WALL_PAST_TARGET: Duration = Duration::from_millis(100);
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn build_release() -> Result<PathBuf> {
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--quiet", "-p", "codecarbon-cli"])
+        .current_dir(root())
+        .status()?;
+    if !status.success() {
+        bail!("cargo build --release failed");
+    }
+    Ok(root().join("target/release/codecarbon"))
+}
+
+/// Python CodeCarbon 3.3.2 in a virtualenv, made on first use (as `.ci/run` does).
+fn python_codecarbon() -> Result<PathBuf> {
+    let venv = std::env::var_os("CODECARBON_VENV")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/venv-codecarbon"));
+    let exe = venv.join("bin/codecarbon");
+    if !exe.exists() {
+        let made = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()?;
+        let pip = venv.join("bin/pip");
+        let installed = Command::new(pip)
+            .args(["install", "--quiet", "codecarbon==3.3.2"])
+            .status()?;
+        if !made.success() || !installed.success() {
+            bail!(
+                "cannot install codecarbon==3.3.2 from PyPI into {}",
+                venv.display()
+            );
+        }
+    }
+    Ok(exe)
+}
+
+/// µs of sampler-thread CPU per one-second tick, over five ticks.
+fn sampler_tick_micros(mode: TrackingMode, dir: &Path) -> Result<f64> {
+    let mut tracker = OfflineEmissionsTracker::builder()
+        .config_sources(ConfigSources::none())
+        .country_iso_code("CAN")
+        .measure_power_secs(1.0)
+        .tracking_mode(mode)
+        .output_dir(dir)
+        .log_level("error")
+        .build()?;
+    tracker.start()?;
+    let before = measure::sampler_thread_cpu_ns()?;
+    std::thread::sleep(Duration::from_millis(5_050));
+    let after = measure::sampler_thread_cpu_ns()?;
+    tracker.stop()?;
+    Ok((after - before) as f64 / 5.0 / 1000.0)
+}
+
+struct Added {
+    cpu: f64,
+    wall_past: f64,
+    peak_rss_mb: f64,
+}
+
+fn added(run: Cost, bare: Cost) -> Added {
+    Added {
+        cpu: run.cpu.as_secs_f64() - bare.cpu.as_secs_f64(),
+        wall_past: run.wall.as_secs_f64() - bare.wall.as_secs_f64(),
+        peak_rss_mb: run.peak_rss as f64 / 1e6,
+    }
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split(':')
+                    .nth(1)
+                    .map(str::trim)
+                    .map(String::from)
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into())
+}
+
+/// Runs the benchmark and prints (and with `--write`, saves) the report.
+pub fn run(args: &[String]) -> Result<()> {
+    let runs: usize = match args.iter().position(|a| a == "--runs") {
+        Some(i) => args.get(i + 1).context("--runs needs a number")?.parse()?,
+        None => 3,
+    };
+    let write = args.iter().any(|a| a == "--write");
+    let ours = build_release()?;
+    let python = python_codecarbon()?;
+    let scratch = std::env::temp_dir().join(format!("codecarbon-bench-{}", std::process::id()));
+    let (rust_dir, python_dir, lib_dir) = (
+        scratch.join("rust"),
+        scratch.join("python"),
+        scratch.join("lib"),
+    );
+    for d in [&rust_dir, &python_dir, &lib_dir] {
+        std::fs::create_dir_all(d)?;
+    }
+    let ours_s = ours.to_string_lossy().into_owned();
+    let python_s = python.to_string_lossy().into_owned();
+    let common = [
+        "--offline",
+        "--country-iso-code",
+        "CAN",
+        "--measure-power-secs",
+        "1",
+    ];
+    let ours_argv: Vec<&str> = [ours_s.as_str(), "monitor"]
+        .into_iter()
+        .chain(common)
+        .chain(["--", "sleep", "5"])
+        .collect();
+    let python_argv: Vec<&str> = [python_s.as_str(), "monitor"]
+        .into_iter()
+        .chain(common)
+        .chain(["--no-api", "--", "sleep", "5"])
+        .collect();
+
+    let (mut bare, mut rust, mut py) = (Vec::new(), Vec::new(), Vec::new());
+    for i in 0..runs {
+        eprintln!(
+            "run {}/{runs}: sleep 5 bare, with codecarbon (Rust), with CodeCarbon (Python)",
+            i + 1
+        );
+        bare.push(measure::run(&["sleep", "5"], &scratch)?);
+        rust.push(measure::run(&ours_argv, &rust_dir)?);
+        py.push(measure::run(&python_argv, &python_dir)?);
+    }
+    let bare = measure::median(&bare);
+    let (rust, py) = (
+        added(measure::median(&rust), bare),
+        added(measure::median(&py), bare),
+    );
+    let tick_machine = sampler_tick_micros(TrackingMode::Machine, &lib_dir)?;
+    let tick_process = sampler_tick_micros(TrackingMode::Process, &lib_dir)?;
+    let _ = std::fs::remove_dir_all(&scratch);
+
+    let cpu_ratio = py.cpu / rust.cpu.max(1e-6);
+    let checks = [
+        (
+            "CPU at most 1/50 of Python's",
+            cpu_ratio >= CPU_RATIO_TARGET,
+        ),
+        ("peak RSS at most 15 MB", rust.peak_rss_mb <= RSS_TARGET_MB),
+        (
+            "at most 0.1 s past the command",
+            rust.wall_past <= WALL_PAST_TARGET.as_secs_f64(),
+        ),
+    ];
+    let mut report = String::new();
+    let _ = writeln!(report, "# Benchmarks\n");
+    let _ = writeln!(
+        report,
+        "Made by `cargo xtask bench --write` (median of {runs} runs) on {} ({} logical CPUs). \
+         Each tracker runs `monitor --offline --country-iso-code CAN --measure-power-secs 1 -- sleep 5`; \
+         \"added\" is its run minus a bare `sleep 5`. Python is CodeCarbon 3.3.2 from PyPI \
+         (`codecarbon monitor ... --no-api`).\n",
+        cpu_model(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    );
+    let _ = writeln!(
+        report,
+        "| measure | codecarbon (Rust) | CodeCarbon 3.3.2 (Python) | target |"
+    );
+    let _ = writeln!(report, "|---|---|---|---|");
+    let _ = writeln!(
+        report,
+        "| CPU time added | {:.3} s | {:.3} s | ≤ 1/50 of Python (now 1/{cpu_ratio:.0}) |",
+        rust.cpu, py.cpu
+    );
+    let _ = writeln!(
+        report,
+        "| peak RSS | {:.1} MB | {:.1} MB | ≤ 15 MB |",
+        rust.peak_rss_mb, py.peak_rss_mb
+    );
+    let _ = writeln!(
+        report,
+        "| wall time past the command | {:.3} s | {:.3} s | ≤ 0.1 s |",
+        rust.wall_past, py.wall_past
+    );
+    let _ = writeln!(
+        report,
+        "\nSampler cost per one-second tick (all sources read, CSV checkpoint written), CPU time of \
+         the sampler thread: {tick_machine:.0} µs in machine mode, {tick_process:.0} µs in \
+         process mode (which scans `/proc` for the process tree).\n"
+    );
+    for (name, ok) in &checks {
+        let _ = writeln!(report, "- {}: {name}", if *ok { "pass" } else { "FAIL" });
+    }
+    print!("{report}");
+    if write {
+        std::fs::write(root().join("docs/benchmarks.md"), &report)?;
+        eprintln!("wrote docs/benchmarks.md");
+    }
+    if checks.iter().any(|(_, ok)| !ok) {
+        bail!("a benchmark target is not met");
+    }
+    Ok(())
+}
