@@ -7,7 +7,7 @@
 //! The checkpoint itself is replaced atomically (temporary file and rename), so it is always
 //! either the previous or the latest totals, never a torn mix.
 
-use crate::atomic;
+use crate::atomic::{self, Durability};
 use crate::error::CsvSinkError;
 use crate::lock::LockFile;
 use crate::paths::{run_key, OutputPaths};
@@ -59,7 +59,7 @@ impl RunCheckpoint {
             row.fields().iter().map(String::as_str).collect(),
         ])
         .map_err(CsvSinkError::write(&self.path))?;
-        atomic::replace(paths, &self.path, &text, None)
+        atomic::replace(paths, &self.path, &text, None, Durability::ProcessKill)
     }
 
     /// The run's row is written: deletes the checkpoint, then the lock file, then unlocks.

@@ -3,7 +3,7 @@
 //!
 //! Every function here expects the caller to hold the CSV's lock ([`crate::lock`]).
 
-use crate::atomic;
+use crate::atomic::{self, Durability};
 use crate::error::CsvSinkError;
 use crate::paths::{backup_candidates, OutputPaths};
 use crate::row::{encode, Row, RUN_ID};
@@ -128,7 +128,13 @@ fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSin
     }
     let text = encode(std::iter::once(&table.header).chain(&table.rows))
         .map_err(CsvSinkError::write(&paths.file))?;
-    atomic::replace(paths, &paths.file, &text, Some(table.permissions))
+    atomic::replace(
+        paths,
+        &paths.file,
+        &text,
+        Some(table.permissions),
+        Durability::PowerLoss,
+    )
 }
 
 /// Reads and classifies the existing file.

@@ -7,12 +7,13 @@
 use super::selection;
 use crate::error::TrackerError;
 use crate::log::Logger;
-use crate::system::{os_description, MachineLoad, MemInfo, ProcessTree};
+use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, IntensityProvider,
     Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Location, Percent, PowerSource, Provenance,
     Report, SampleContext, SourceInfo, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
 };
+use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 /// A power source in use and the energy it has accounted for.
@@ -64,6 +65,7 @@ pub(crate) struct Run {
     started: Instant,
     last_sample: Instant,
     machine: MachineLoad,
+    meminfo: (ProcFile, PathBuf),
     tree: Option<ProcessTree>,
     ram_total: Gigabytes,
     sources: Vec<Active>,
@@ -83,7 +85,8 @@ impl Run {
             .enable_all()
             .build()?;
         let machine = MachineLoad::new(&config.proc_root)?;
-        let ram_total = MemInfo::read(&config.proc_root)?.total;
+        let mut meminfo = (ProcFile::default(), config.proc_root.join("meminfo"));
+        let ram_total = MemInfo::read_with(&mut meminfo.0, &meminfo.1)?.total;
         let tree = (config.tracking_mode == TrackingMode::Process)
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
@@ -133,6 +136,7 @@ impl Run {
             log,
             runtime,
             machine,
+            meminfo,
             tree,
             ram_total,
             sources,
@@ -230,7 +234,7 @@ impl Run {
                 None
             }
         };
-        let mem = MemInfo::read(&self.config.proc_root).ok();
+        let mem = MemInfo::read_with(&mut self.meminfo.0, &self.meminfo.1).ok();
         let process = self.tree.as_mut().map(ProcessTree::usage);
         let ctx = SampleContext {
             elapsed,

@@ -44,6 +44,7 @@ impl CpuTimes {
 #[derive(Debug)]
 pub struct MachineLoad {
     path: PathBuf,
+    file: super::ProcFile,
     last: CpuTimes,
     logical_cpus: usize,
 }
@@ -51,18 +52,20 @@ pub struct MachineLoad {
 impl MachineLoad {
     /// Takes the first reading.
     pub fn new(proc_root: &Path) -> io::Result<Self> {
+        let mut file = super::ProcFile::default();
         let path = proc_root.join("stat");
-        let (last, logical_cpus) = Self::read(&path)?;
+        let (last, logical_cpus) = Self::read(&mut file, &path)?;
         Ok(Self {
             path,
+            file,
             last,
             logical_cpus,
         })
     }
 
-    fn read(path: &Path) -> io::Result<(CpuTimes, usize)> {
-        let text = super::read(path)?;
-        CpuTimes::parse(&text).ok_or_else(|| {
+    fn read(file: &mut super::ProcFile, path: &Path) -> io::Result<(CpuTimes, usize)> {
+        let text = file.read(path)?;
+        CpuTimes::parse(text).ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{} has no `cpu` line", path.display()),
@@ -77,7 +80,7 @@ impl MachineLoad {
 
     /// Busy fraction (0 to 1) since the previous call, or `None` if no tick passed.
     pub fn refresh(&mut self) -> io::Result<Option<f64>> {
-        let (now, _) = Self::read(&self.path)?;
+        let (now, _) = Self::read(&mut self.file, &self.path)?;
         let total = now.total.saturating_sub(self.last.total);
         let busy = now.busy.saturating_sub(self.last.busy);
         self.last = now;

@@ -46,9 +46,13 @@ impl MemInfo {
 
     /// Reads `<proc_root>/meminfo`.
     pub fn read(proc_root: &Path) -> io::Result<MemInfo> {
-        let path = proc_root.join("meminfo");
-        let text = super::read(&path)?;
-        Self::parse(&text).ok_or_else(|| {
+        Self::read_with(&mut super::ProcFile::default(), &proc_root.join("meminfo"))
+    }
+
+    /// Reads a meminfo file through a reused buffer.
+    pub(crate) fn read_with(file: &mut super::ProcFile, path: &Path) -> io::Result<MemInfo> {
+        let text = file.read(path)?;
+        Self::parse(text).ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!("{} has no MemTotal line", path.display()),

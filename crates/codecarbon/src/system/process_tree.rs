@@ -42,6 +42,7 @@ pub struct ProcessTree {
     root: u32,
     ticks_per_sec: f64,
     page_size: u64,
+    file: super::ProcFile,
     /// Ticks carried over from descendants that vanished unreaped.
     carried: u64,
     last_total: u64,
@@ -58,21 +59,23 @@ impl ProcessTree {
             root,
             ticks_per_sec: if ticks > 0 { ticks as f64 } else { 100.0 },
             page_size: if page > 0 { page as u64 } else { 4096 },
+            file: super::ProcFile::default(),
             carried: 0,
             last_total: 0,
         }
     }
 
-    fn scan(&self) -> HashMap<u32, Stat> {
+    fn scan(&mut self) -> HashMap<u32, Stat> {
         let Ok(entries) = std::fs::read_dir(&self.proc_root) else {
             return HashMap::new();
         };
+        let file = &mut self.file;
         entries
             .flatten()
             .filter_map(|e| {
                 let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-                let text = std::fs::read_to_string(e.path().join("stat")).ok()?;
-                Some((pid, Stat::parse(&text)?))
+                let text = file.read(&e.path().join("stat")).ok()?;
+                Some((pid, Stat::parse(text)?))
             })
             .collect()
     }
