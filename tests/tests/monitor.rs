@@ -141,6 +141,41 @@ fn sigterm_reaches_the_command_and_the_row_is_written() {
 }
 
 #[test]
+fn a_killed_run_loses_at_most_one_interval() {
+    let sandbox = Sandbox::new();
+    let mut child = sandbox
+        .command(&[
+            "monitor",
+            "--offline",
+            "--country-iso-code",
+            "CAN",
+            "--measure-power-secs",
+            "1",
+            "--",
+            "sleep",
+            "4",
+        ])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(2600));
+    child.kill().unwrap(); // SIGKILL: no chance to write the row
+    child.wait().unwrap();
+    assert!(!sandbox.work().join("emissions.csv").exists());
+
+    // The next tracker in this directory writes the killed run's last totals first.
+    let out = monitor(&sandbox, &[], &["true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = sandbox.csv("emissions.csv");
+    assert_eq!(rows.len(), 3, "the recovered row and the new one");
+    let recovered = number(&rows[0], &rows[1], "duration");
+    assert!(
+        (1.0..2.7).contains(&recovered),
+        "recovered {recovered} s of 2.6"
+    );
+    assert!(number(&rows[0], &rows[1], "energy_consumed") > 0.0);
+}
+
+#[test]
 fn monitoring_the_machine_stops_on_sigint_with_its_row() {
     let sandbox = Sandbox::new();
     let mut child = sandbox

@@ -12,6 +12,7 @@ pub mod emissions;
 pub mod equivalents;
 pub mod intensity;
 pub mod location;
+pub mod output;
 pub mod power;
 pub mod registry;
 pub mod sink;

@@ -88,6 +88,17 @@ pub struct Reading {
     pub method: Method,
 }
 
+impl Reading {
+    /// A model's reading: `power` held for `elapsed`.
+    pub fn estimated(power: Watts, elapsed: Duration) -> Reading {
+        Reading {
+            energy: power.over(elapsed),
+            power,
+            method: Method::Estimated,
+        }
+    }
+}
+
 /// CPU time and memory of the tracked process tree, read once a tick by the engine.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ProcessUsage {
@@ -148,8 +159,7 @@ pub enum SourceError {
 ///             method: Method::Estimated, detail: "10 W".into() }
 ///     }
 ///     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
-///         Ok(Reading { energy: Watts(10.0).over(ctx.elapsed), power: Watts(10.0),
-///             method: Method::Estimated })
+///         Ok(Reading::estimated(Watts(10.0), ctx.elapsed))
 ///     }
 /// }
 /// let ctx = SampleContext { elapsed: Duration::from_secs(2), tracking_mode: TrackingMode::Machine,

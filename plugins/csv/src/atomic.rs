@@ -2,7 +2,7 @@
 //! directory, flush it to disk when asked, rename it over the target.
 
 use crate::error::CsvSinkError;
-use crate::paths::OutputPaths;
+use crate::paths::{CsvSideFiles, OutputPaths};
 use std::fs::{self, File, Permissions};
 use std::io::Write;
 use std::path::Path;
@@ -17,7 +17,7 @@ pub(crate) enum Durability {
     ProcessKill,
 }
 
-/// Replaces `target` (in `paths.dir`) with `bytes`, keeping `permissions` when given.
+/// Replaces `target` (in `paths.dir()`) with `bytes`, keeping `permissions` when given.
 pub(crate) fn replace(
     paths: &OutputPaths,
     target: &Path,
@@ -28,8 +28,8 @@ pub(crate) fn replace(
     let mut tmp = tempfile::Builder::new()
         .prefix(&paths.temp_prefix())
         .suffix(".tmp")
-        .tempfile_in(&paths.dir)
-        .map_err(CsvSinkError::write(&paths.dir))?;
+        .tempfile_in(paths.dir())
+        .map_err(CsvSinkError::write(paths.dir()))?;
     tmp.write_all(bytes)
         .map_err(CsvSinkError::write(tmp.path()))?;
     if durability == Durability::PowerLoss {
@@ -45,7 +45,7 @@ pub(crate) fn replace(
         source: e.error,
     })?;
     if durability == Durability::PowerLoss {
-        sync_dir(&paths.dir);
+        sync_dir(paths.dir());
     }
     Ok(())
 }
@@ -68,9 +68,9 @@ mod tests {
     fn replaces_whole_file_and_leaves_no_temporary() {
         let dir = tempfile::tempdir().unwrap();
         let paths = OutputPaths::new(dir.path(), "e.csv").unwrap();
-        fs::write(&paths.file, "old").unwrap();
-        replace(&paths, &paths.file, b"new", None, Durability::PowerLoss).unwrap();
-        assert_eq!(fs::read_to_string(&paths.file).unwrap(), "new");
+        fs::write(paths.file(), "old").unwrap();
+        replace(&paths, paths.file(), b"new", None, Durability::PowerLoss).unwrap();
+        assert_eq!(fs::read_to_string(paths.file()).unwrap(), "new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

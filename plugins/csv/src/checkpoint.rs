@@ -9,10 +9,10 @@
 
 use crate::atomic::{self, Durability};
 use crate::error::CsvSinkError;
-use crate::lock::LockFile;
-use crate::paths::{run_key, OutputPaths};
+use crate::paths::{run_key, CsvSideFiles, OutputPaths};
 use crate::row::{encode, Row};
 use crate::table;
+use codecarbon_core::output::LockFile;
 use codecarbon_core::{CsvWriteMode, CSV_COLUMNS};
 use std::fs;
 use std::io;
@@ -120,7 +120,7 @@ pub(crate) fn recover_all(paths: &OutputPaths, mode: CsvWriteMode) -> Recovery {
         Ok(keys) => keys,
         Err(source) => {
             done.problems.push(CsvSinkError::Read {
-                path: paths.dir.clone(),
+                path: paths.dir().to_path_buf(),
                 source,
             });
             return done;
@@ -204,7 +204,7 @@ mod tests {
         ));
         let done = recover_all(&p, CsvWriteMode::Append);
         assert!(done.recovered.is_empty() && done.problems.is_empty());
-        assert!(!p.file.exists() && claim.path().exists());
+        assert!(!p.file().exists() && claim.path().exists());
     }
 
     #[test]
@@ -217,7 +217,7 @@ mod tests {
         let done = recover_all(&p, CsvWriteMode::Append);
         assert_eq!(done.recovered, ["run-1"]);
         assert!(!cp.exists() && !p.checkpoint_lock("run-1").exists());
-        assert_eq!(fs::read_to_string(&p.file).unwrap().lines().count(), 2);
+        assert_eq!(fs::read_to_string(p.file()).unwrap().lines().count(), 2);
         assert!(recover_all(&p, CsvWriteMode::Append).recovered.is_empty());
     }
 
@@ -230,7 +230,7 @@ mod tests {
         assert_eq!(done.problems.len(), 1);
         assert!(!cp.exists());
         assert!(p
-            .dir
+            .dir()
             .join(".emissions.csv.run-2.checkpoint.unreadable")
             .exists());
     }

@@ -1,5 +1,6 @@
 //! What can go wrong, in words that say how to fix it.
 
+use codecarbon_core::output::OutputError;
 use codecarbon_core::SinkError;
 use std::io;
 use std::path::PathBuf;
@@ -9,42 +10,10 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum CsvSinkError {
-    /// `output_file` has no file name (`..`, `/`, or not UTF-8).
-    #[error("`output_file` resolves to {path}, which is not a file name; set `output_file` to a file name such as `emissions.csv`")]
-    BadFileName {
-        /// The resolved path.
-        path: PathBuf,
-    },
-    /// The output directory could not be created.
-    #[error("cannot create the output directory {path}: {source}; set `output_dir` to a directory you can write (or move away the file that is in its way)")]
-    CreateDir {
-        /// The directory.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
-    /// A file in the output directory could not be opened for writing.
-    #[error("cannot write {path}: {source}; set `output_dir` to a directory you can write, or fix the permissions of that file")]
-    Unwritable {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
-    /// The output file is a directory.
-    #[error("the output file {path} is a directory; set `output_file` to a file name, or move the directory away")]
-    FileIsDir {
-        /// The path.
-        path: PathBuf,
-    },
-    /// An advisory lock could not be taken.
-    #[error("cannot lock {path}: {source}; the file system may not support locks (some network mounts do not): use a local `output_dir`")]
-    Lock {
-        /// The lock file.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
+    /// The CSV or its directory cannot be used, or its lock cannot be taken (see
+    /// [`OutputError`]).
+    #[error(transparent)]
+    Output(#[from] OutputError),
     /// Another live sink holds this run's checkpoint.
     #[error("another tracker holds the checkpoint lock {path} of run {run_id}; two trackers must not share a run id")]
     RunBusy {

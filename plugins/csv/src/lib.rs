@@ -12,7 +12,6 @@
 mod atomic;
 mod checkpoint;
 mod error;
-mod lock;
 mod paths;
 mod row;
 mod sink;

@@ -9,72 +9,48 @@
 //! | `.emissions.csv.<run>.checkpoint` | the latest totals of a live (or killed) run |
 //! | `.emissions.csv.<run>.checkpoint.lock` | held by the run's sink while it lives |
 //! | `emissions.csv.bak`, `emissions.csv_0.bak`, ... | an old file set aside (CodeCarbon's names) |
+//!
+//! The output file, its lock and [`OutputPaths::prepare`] are core's
+//! ([`codecarbon_core::output`]); the checkpoint names are the CSV sink's own, added to
+//! [`OutputPaths`] by [`CsvSideFiles`].
 
-use crate::error::CsvSinkError;
-use std::fs::{self, OpenOptions};
+pub(crate) use codecarbon_core::output::OutputPaths;
+use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 const CHECKPOINT_SUFFIX: &str = ".checkpoint";
 const LOCK_SUFFIX: &str = ".lock";
 
-/// The resolved file names of one output file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OutputPaths {
-    /// The directory holding the CSV and its side files.
-    pub(crate) dir: PathBuf,
-    /// The CSV itself.
-    pub(crate) file: PathBuf,
-    /// The CSV's file name, the stem of every side file.
-    pub(crate) name: String,
+/// The CSV sink's own side files, beside the CSV's lock.
+pub(crate) trait CsvSideFiles {
+    /// The checkpoint of one run.
+    fn checkpoint(&self, key: &str) -> PathBuf;
+    /// The lock a run's sink holds for as long as it lives.
+    fn checkpoint_lock(&self, key: &str) -> PathBuf;
+    /// Prefix of temporary files, so a stray one is recognisably ours.
+    fn temp_prefix(&self) -> String;
+    /// The run keys that have a checkpoint or a checkpoint lock in the directory.
+    fn run_keys(&self) -> io::Result<Vec<String>>;
 }
 
-impl OutputPaths {
-    /// `output_dir.join(output_file)`, split into directory and file name.
-    pub(crate) fn new(output_dir: &Path, output_file: &str) -> Result<Self, CsvSinkError> {
-        let file = output_dir.join(output_file);
-        let name = file
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_owned)
-            .ok_or_else(|| CsvSinkError::BadFileName { path: file.clone() })?;
-        let dir = match file.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        Ok(Self { dir, file, name })
+impl CsvSideFiles for OutputPaths {
+    fn checkpoint(&self, key: &str) -> PathBuf {
+        self.side_file(&format!(".{key}{CHECKPOINT_SUFFIX}"))
     }
 
-    /// The lock every writer of the CSV takes: a side file, since the CSV itself is replaced by
-    /// rename in `update` mode and a lock on a replaced inode would protect nothing.
-    pub(crate) fn lock(&self) -> PathBuf {
-        self.dir.join(format!(".{}{LOCK_SUFFIX}", self.name))
+    fn checkpoint_lock(&self, key: &str) -> PathBuf {
+        self.side_file(&format!(".{key}{CHECKPOINT_SUFFIX}{LOCK_SUFFIX}"))
     }
 
-    /// The checkpoint of one run.
-    pub(crate) fn checkpoint(&self, key: &str) -> PathBuf {
-        self.dir
-            .join(format!(".{}.{key}{CHECKPOINT_SUFFIX}", self.name))
+    fn temp_prefix(&self) -> String {
+        format!(".{}.", self.name())
     }
 
-    /// The lock a run's sink holds for as long as it lives.
-    pub(crate) fn checkpoint_lock(&self, key: &str) -> PathBuf {
-        self.dir.join(format!(
-            ".{}.{key}{CHECKPOINT_SUFFIX}{LOCK_SUFFIX}",
-            self.name
-        ))
-    }
-
-    /// Prefix of temporary files, so a stray one is recognisably ours.
-    pub(crate) fn temp_prefix(&self) -> String {
-        format!(".{}.", self.name)
-    }
-
-    /// The run keys that have a checkpoint or a checkpoint lock in the directory.
-    pub(crate) fn run_keys(&self) -> io::Result<Vec<String>> {
-        let prefix = format!(".{}.", self.name);
+    fn run_keys(&self) -> io::Result<Vec<String>> {
+        let prefix = self.temp_prefix();
         let mut keys = Vec::new();
-        for entry in fs::read_dir(&self.dir)? {
+        for entry in fs::read_dir(self.dir())? {
             let entry = entry?;
             let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
                 continue;
@@ -92,54 +68,6 @@ impl OutputPaths {
         }
         keys.sort();
         Ok(keys)
-    }
-
-    /// Creates the directory if needed and proves it writable: creates the shared lock file and
-    /// a temporary file, and opens an existing CSV for appending.
-    pub(crate) fn prepare(&self) -> Result<(), CsvSinkError> {
-        fs::create_dir_all(&self.dir).map_err(|source| CsvSinkError::CreateDir {
-            path: self.dir.clone(),
-            source,
-        })?;
-        if !self.dir.is_dir() {
-            return Err(CsvSinkError::CreateDir {
-                path: self.dir.clone(),
-                source: io::Error::new(io::ErrorKind::NotADirectory, "not a directory"),
-            });
-        }
-        let lock = self.lock();
-        OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&lock)
-            .map_err(|source| CsvSinkError::Unwritable { path: lock, source })?;
-        // The lock file may exist already: prove that new files can be made (checkpoints,
-        // temporary files) by making one, deleted at once.
-        tempfile::Builder::new()
-            .prefix(&self.temp_prefix())
-            .suffix(".tmp")
-            .tempfile_in(&self.dir)
-            .map_err(|source| CsvSinkError::Unwritable {
-                path: self.dir.clone(),
-                source,
-            })?;
-        if self.file.is_dir() {
-            return Err(CsvSinkError::FileIsDir {
-                path: self.file.clone(),
-            });
-        }
-        if self.file.exists() {
-            OpenOptions::new()
-                .append(true)
-                .open(&self.file)
-                .map_err(|source| CsvSinkError::Unwritable {
-                    path: self.file.clone(),
-                    source,
-                })?;
-        }
-        Ok(())
     }
 }
 
@@ -187,8 +115,6 @@ mod tests {
     #[test]
     fn names_side_files_after_the_csv() {
         let p = OutputPaths::new(Path::new("/out"), "emissions.csv").unwrap();
-        assert_eq!(p.dir, Path::new("/out"));
-        assert_eq!(p.lock(), Path::new("/out/.emissions.csv.lock"));
         assert_eq!(
             p.checkpoint("ab-1"),
             Path::new("/out/.emissions.csv.ab-1.checkpoint")
@@ -197,10 +123,12 @@ mod tests {
             p.checkpoint_lock("ab-1"),
             Path::new("/out/.emissions.csv.ab-1.checkpoint.lock")
         );
+        assert_eq!(p.temp_prefix(), ".emissions.csv.");
         let sub = OutputPaths::new(Path::new("out"), "sub/e.csv").unwrap();
-        assert_eq!(sub.dir, Path::new("out/sub"));
-        assert_eq!(sub.name, "e.csv");
-        assert!(OutputPaths::new(Path::new("/"), "..").is_err());
+        assert_eq!(
+            sub.checkpoint("a"),
+            Path::new("out/sub/.e.csv.a.checkpoint")
+        );
     }
 
     #[test]

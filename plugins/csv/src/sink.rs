@@ -2,10 +2,10 @@
 
 use crate::checkpoint::{self, RunCheckpoint};
 use crate::error::CsvSinkError;
-use crate::lock::LockFile;
 use crate::paths::OutputPaths;
 use crate::row::Row;
 use crate::table;
+use codecarbon_core::output::LockFile;
 use codecarbon_core::{async_trait, Config, CsvWriteMode, Report, Sink, SinkError};
 use std::path::Path;
 
@@ -45,7 +45,7 @@ impl CsvSink {
         for run in &done.recovered {
             crate::warn(&format!(
                 "run {run} ended without writing its row (killed?); its last totals were added to {}",
-                paths.file.display()
+                paths.file().display()
             ));
         }
         for problem in &done.problems {
@@ -60,7 +60,7 @@ impl CsvSink {
 
     /// The CSV file this sink writes.
     pub fn path(&self) -> &Path {
-        &self.paths.file
+        self.paths.file()
     }
 
     /// Saves the totals in this run's checkpoint, claiming it on first use.
@@ -89,7 +89,7 @@ impl CsvSink {
             (Some(claim), true) => CsvSinkError::RowKept {
                 source: Box::new(row_error),
                 checkpoint: claim.path().to_path_buf(),
-                csv: self.paths.file.clone(),
+                csv: self.paths.file().to_path_buf(),
             },
             _ => row_error,
         }

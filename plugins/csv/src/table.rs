@@ -1,7 +1,8 @@
 //! The CSV file on disk: what is already there, setting an incompatible file aside under
 //! CodeCarbon's backup names, and adding or replacing one row.
 //!
-//! Every function here expects the caller to hold the CSV's lock ([`crate::lock`]).
+//! Every function here expects the caller to hold the CSV's lock
+//! ([`codecarbon_core::output::LockFile`] on [`OutputPaths::lock`]).
 
 use crate::atomic::{self, Durability};
 use crate::error::CsvSinkError;
@@ -47,14 +48,14 @@ pub(crate) fn write_row(
     mode: CsvWriteMode,
 ) -> Result<Option<PathBuf>, CsvSinkError> {
     let mut backup = None;
-    let table = match inspect(&paths.file)? {
+    let table = match inspect(paths.file())? {
         Existing::New => None,
         Existing::Compatible(table) => Some(table),
         Existing::Incompatible(reason) => {
-            let kept = set_aside(&paths.file)?;
+            let kept = set_aside(paths.file())?;
             crate::warn(&format!(
                 "{} {reason}; it is kept as {} and a new file is started",
-                paths.file.display(),
+                paths.file().display(),
                 kept.display()
             ));
             backup = Some(kept);
@@ -63,11 +64,11 @@ pub(crate) fn write_row(
     };
     match (table, mode) {
         (None, _) => {
-            let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::write(&paths.file))?;
-            append(&paths.file, header, row, &identity(), true)?
+            let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::write(paths.file()))?;
+            append(paths.file(), header, row, &identity(), true)?
         }
         (Some(t), CsvWriteMode::Append) => {
-            append(&paths.file, Vec::new(), row, &t.order, t.ends_with_newline)?
+            append(paths.file(), Vec::new(), row, &t.order, t.ends_with_newline)?
         }
         (Some(t), CsvWriteMode::Update) => update(paths, t, row)?,
     }
@@ -119,7 +120,7 @@ fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSin
             // CodeCarbon's behaviour: it cannot tell which row to replace, so it adds one.
             crate::warn(&format!(
                 "{} has {} rows for run {}; a new row is added instead of replacing one",
-                paths.file.display(),
+                paths.file().display(),
                 matching.len(),
                 row.run_id()
             ));
@@ -127,10 +128,10 @@ fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSin
         }
     }
     let text = encode(std::iter::once(&table.header).chain(&table.rows))
-        .map_err(CsvSinkError::write(&paths.file))?;
+        .map_err(CsvSinkError::write(paths.file()))?;
     atomic::replace(
         paths,
-        &paths.file,
+        paths.file(),
         &text,
         Some(table.permissions),
         Durability::PowerLoss,
@@ -253,12 +254,12 @@ mod tests {
     #[test]
     fn empty_file_gets_the_header() {
         let (_d, p) = paths();
-        fs::write(&p.file, "").unwrap();
+        fs::write(p.file(), "").unwrap();
         assert_eq!(
             write_row(&p, &row("a"), CsvWriteMode::Append).unwrap(),
             None
         );
-        let text = fs::read_to_string(&p.file).unwrap();
+        let text = fs::read_to_string(p.file()).unwrap();
         assert!(text.starts_with("timestamp,project_name,run_id,"));
         assert_eq!(text.lines().count(), 2);
     }
@@ -267,10 +268,10 @@ mod tests {
     fn a_missing_final_newline_is_added_before_appending() {
         let (_d, p) = paths();
         write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
-        let text = fs::read_to_string(&p.file).unwrap();
-        fs::write(&p.file, text.trim_end()).unwrap();
+        let text = fs::read_to_string(p.file()).unwrap();
+        fs::write(p.file(), text.trim_end()).unwrap();
         write_row(&p, &row("b"), CsvWriteMode::Append).unwrap();
-        let text = fs::read_to_string(&p.file).unwrap();
+        let text = fs::read_to_string(p.file()).unwrap();
         assert_eq!(text.lines().count(), 3);
         assert!(text.lines().all(|l| l.split(',').count() == 38));
     }
@@ -281,7 +282,7 @@ mod tests {
         write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
         write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
         write_row(&p, &row("a"), CsvWriteMode::Update).unwrap();
-        assert_eq!(fs::read_to_string(&p.file).unwrap().lines().count(), 4);
+        assert_eq!(fs::read_to_string(p.file()).unwrap().lines().count(), 4);
     }
 
     #[test]
@@ -291,9 +292,9 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let (_d, p) = paths();
             write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
-            fs::set_permissions(&p.file, Permissions::from_mode(0o640)).unwrap();
+            fs::set_permissions(p.file(), Permissions::from_mode(0o640)).unwrap();
             write_row(&p, &row("a"), CsvWriteMode::Update).unwrap();
-            let mode = fs::metadata(&p.file).unwrap().permissions().mode();
+            let mode = fs::metadata(p.file()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o640);
         }
     }
@@ -301,7 +302,7 @@ mod tests {
     #[test]
     fn blank_only_file_is_set_aside() {
         let (_d, p) = paths();
-        fs::write(&p.file, "\n\n").unwrap();
+        fs::write(p.file(), "\n\n").unwrap();
         let kept = write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
         assert_eq!(fs::read_to_string(kept.unwrap()).unwrap(), "\n\n");
     }

@@ -15,8 +15,6 @@
 
 mod error;
 mod line;
-mod lock;
-mod paths;
 mod sink;
 
 pub use error::JsonSinkError;

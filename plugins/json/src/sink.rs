@@ -2,12 +2,14 @@
 
 use crate::error::JsonSinkError;
 use crate::line;
-use crate::lock::LockFile;
-use crate::paths::OutputPaths;
+use codecarbon_core::output::{LockFile, OutputPaths};
 use codecarbon_core::{async_trait, Config, Report, Sink, SinkError};
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
+
+/// The extension that replaces the CSV's in the file's name (`emissions.csv` → `emissions.jsonl`).
+const EXTENSION: &str = "jsonl";
 
 /// Writes `emissions.jsonl` beside the CSV: one JSON object per line, per flush and at stop,
 /// with CodeCarbon's 38 fields (same names and units as the CSV, `null` for a missing value)
@@ -34,22 +36,23 @@ impl JsonSink {
     /// Prepares the file beside `output_dir`/`output_file`: creates the directory if missing
     /// and checks that it can be written.
     pub fn new(config: &Config) -> Result<Self, JsonSinkError> {
-        let paths = OutputPaths::new(&config.output_dir, &config.output_file)?;
+        let paths =
+            OutputPaths::with_extension(&config.output_dir, &config.output_file, EXTENSION)?;
         paths.prepare()?;
         Ok(Self { paths })
     }
 
     /// The JSON Lines file this sink writes.
     pub fn path(&self) -> &Path {
-        &self.paths.file
+        self.paths.file()
     }
 
     /// Appends one line under the lock, after a line break if the file lacks a final one.
     fn append(&self, report: &Report) -> Result<(), JsonSinkError> {
         let mut bytes = line::encode(&report.data, &report.provenance)?;
-        let path = &self.paths.file;
+        let path = self.paths.file();
         let fail = |source| JsonSinkError::Write {
-            path: path.clone(),
+            path: path.to_path_buf(),
             source,
         };
         let _lock = LockFile::acquire(&self.paths.lock())?;
@@ -83,5 +86,43 @@ fn ends_with_newline(file: &mut File) -> io::Result<bool> {
 impl Sink for JsonSink {
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
         Ok(self.append(report)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use codecarbon_core::output::OutputError;
+    use std::fs;
+
+    #[test]
+    fn new_leaves_only_the_lock_file_beside_the_csv_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config {
+            output_dir: dir.path().join("new"),
+            ..Config::default()
+        };
+        let sink = JsonSink::new(&config).unwrap();
+        assert_eq!(sink.path(), dir.path().join("new/emissions.jsonl"));
+        let names: Vec<_> = fs::read_dir(dir.path().join("new"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [".emissions.jsonl.lock"]);
+    }
+
+    #[test]
+    fn a_name_that_is_not_a_file_name_is_refused() {
+        let config = Config {
+            output_dir: "/".into(),
+            output_file: "..".into(),
+            ..Config::default()
+        };
+        let err = JsonSink::new(&config).unwrap_err();
+        assert!(
+            matches!(err, JsonSinkError::Output(OutputError::BadFileName { .. })),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("set `output_file`"), "{err}");
     }
 }

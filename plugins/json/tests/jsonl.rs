@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers, outside #[test] functions
 
+use codecarbon_core::output::OutputError;
 use codecarbon_core::{
     registry, BuildError, Component, ComponentProvenance, Config, EmissionsData, Gigabytes,
     GramsPerKwh, Intensity, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Method,
@@ -207,7 +208,10 @@ fn a_file_where_the_directory_should_be_is_a_clear_error() {
     let blocker = dir.path().join("out");
     fs::write(&blocker, "x").unwrap();
     let err = JsonSink::new(&config(&blocker)).unwrap_err();
-    assert!(matches!(err, JsonSinkError::CreateDir { .. }), "{err:?}");
+    assert!(
+        matches!(err, JsonSinkError::Output(OutputError::CreateDir { .. })),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.contains(&blocker.display().to_string()) && text.contains("set `output_dir`"));
     assert_eq!(fs::read_to_string(&blocker).unwrap(), "x");

@@ -242,12 +242,7 @@ impl PowerSource for TdpSource {
     /// since the previous sample (the first sample sets the baseline and reads 0 W); `0.5 × TDP`
     /// when the engine knows no load or no process usage.
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
-        let power = self.power(ctx);
-        Ok(Reading {
-            energy: power.over(ctx.elapsed),
-            power,
-            method: Method::Estimated,
-        })
+        Ok(Reading::estimated(self.power(ctx), ctx.elapsed))
     }
 }
 

@@ -117,12 +117,7 @@ impl PowerSource for RamSource {
     }
 
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
-        let power = self.power(ctx);
-        Ok(Reading {
-            energy: power.over(ctx.elapsed),
-            power,
-            method: Method::Estimated,
-        })
+        Ok(Reading::estimated(self.power(ctx), ctx.elapsed))
     }
 }
 

@@ -24,6 +24,14 @@ struct Active {
     failing: bool,
 }
 
+/// An output and whether its last call failed, so a dead endpoint is reported once, not every
+/// interval.
+struct Output {
+    name: &'static str,
+    sink: Box<dyn codecarbon_core::Sink>,
+    failing: bool,
+}
+
 /// Time-weighted means of the utilisation columns.
 #[derive(Default)]
 struct Utilisation {
@@ -71,7 +79,7 @@ pub(crate) struct Run {
     sources: Vec<Active>,
     location: Location,
     intensity: Intensity,
-    sinks: Vec<selection::NamedSink>,
+    outputs: Vec<Output>,
     utilisation: Utilisation,
     emissions: KgCo2eq,
     energy_covered: KilowattHours,
@@ -124,7 +132,14 @@ impl Run {
 
         let location = Self::locate(&config, &log, &runtime)?;
         let intensity = Self::intensity(&config, &log, &runtime, &location)?;
-        let sinks = selection::sinks(&config)?;
+        let outputs = selection::sinks(&config)?
+            .into_iter()
+            .map(|(name, sink)| Output {
+                name,
+                sink,
+                failing: false,
+            })
+            .collect();
 
         let now = Instant::now();
         let mut run = Run {
@@ -142,7 +157,7 @@ impl Run {
             sources,
             location,
             intensity,
-            sinks,
+            outputs,
             utilisation: Utilisation::default(),
             emissions: KgCo2eq::ZERO,
             energy_covered: KilowattHours::ZERO,
@@ -354,10 +369,12 @@ impl Run {
         Report { data, provenance }
     }
 
-    /// Hands the totals to every sink through `call`; one sink's failure never stops another.
+    /// Hands the totals to every output; one output's failure never stops another. A failure
+    /// is reported when it starts and when the output recovers; the final row's always.
     pub(crate) fn deliver(&mut self, stage: Stage) -> EmissionsData {
         let report = self.report();
-        for (name, sink) in &mut self.sinks {
+        for output in &mut self.outputs {
+            let sink = &mut output.sink;
             let result = self.runtime.block_on(async {
                 match stage {
                     Stage::Record => sink.record(&report).await,
@@ -365,8 +382,19 @@ impl Run {
                     Stage::Finish => sink.finish(&report).await,
                 }
             });
-            if let Err(e) = result {
-                self.log.error(format_args!("output `{name}` failed: {e}"));
+            match result {
+                Err(e) if !output.failing || stage != Stage::Record => {
+                    self.log
+                        .error(format_args!("output `{}` failed: {e}", output.name));
+                    output.failing = true;
+                }
+                Err(_) => {}
+                Ok(()) if output.failing => {
+                    self.log
+                        .warn(format_args!("output `{}` works again", output.name));
+                    output.failing = false;
+                }
+                Ok(()) => {}
             }
         }
         report.data

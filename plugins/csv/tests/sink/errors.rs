@@ -1,6 +1,7 @@
 //! Clear errors, and no measured data lost when the CSV cannot be written.
 
 use crate::support::*;
+use codecarbon_core::output::OutputError;
 use codecarbon_core::{registry, BuildError, CsvWriteMode, PluginKind, Sink};
 use codecarbon_csv::{CsvSink, CsvSinkError};
 use std::fs;
@@ -12,7 +13,10 @@ fn a_file_where_the_directory_should_be_is_a_clear_error() {
     fs::write(&blocker, "not a directory").unwrap();
     for output_dir in [blocker.clone(), blocker.join("sub")] {
         let err = CsvSink::new(&config(&output_dir, CsvWriteMode::Append)).unwrap_err();
-        assert!(matches!(err, CsvSinkError::CreateDir { .. }), "{err:?}");
+        assert!(
+            matches!(err, CsvSinkError::Output(OutputError::CreateDir { .. })),
+            "{err:?}"
+        );
         let text = err.to_string();
         assert!(text.contains(&output_dir.display().to_string()), "{text}");
         assert!(text.contains("set `output_dir`"), "{text}");
@@ -47,6 +51,10 @@ fn an_output_file_that_is_a_directory_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("emissions.csv")).unwrap();
     let err = CsvSink::new(&config(dir.path(), CsvWriteMode::Append)).unwrap_err();
+    assert!(
+        matches!(err, CsvSinkError::Output(OutputError::FileIsDir { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("set `output_file`"), "{err}");
 }
 
