@@ -39,6 +39,12 @@ pub enum TrackerError {
     /// `flush` or `stop` before `start`.
     #[error("the tracker is not running: call start() first")]
     NotStarted,
+    /// `start_task` with the name of a task that is running.
+    #[error("task `{0}` is already running: stop it first, or give the new task another name")]
+    TaskRunning(String),
+    /// `stop_task` with a name no running task has.
+    #[error("no task `{0}` is running")]
+    NoSuchTask(String),
     /// The sampler thread died (a plugin panicked).
     #[error("the sampler thread stopped unexpectedly: {0}")]
     Sampler(String),

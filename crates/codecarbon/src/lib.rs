@@ -26,6 +26,8 @@ mod engine;
 mod error;
 mod log;
 pub mod plugins;
+#[doc(hidden)]
+pub mod private;
 pub mod system;
 mod tracker;
 
@@ -33,9 +35,10 @@ pub use codecarbon_core as core;
 pub use codecarbon_core::{
     equivalents, Component, Config, CsvWriteMode, EmissionsData, Method, TrackingMode,
 };
+pub use codecarbon_macros::track_emissions;
 pub use engine::selection::{power_sources, ChosenSource, Decision};
 pub use error::TrackerError;
-pub use tracker::{EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
+pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
 
 #[cfg(feature = "iso")]
 pub use codecarbon_iso as iso;

@@ -1,11 +1,16 @@
 //! `EmissionsTracker` and its builder, with CodeCarbon's parameter names.
 
 use crate::config::{resolve, ConfigSources, Setting};
+use crate::engine::explicit::{Explicit, Lent};
 use crate::engine::sampler::Sampler;
 use crate::error::TrackerError;
 use crate::log::Logger;
-use codecarbon_core::{Config, CsvWriteMode, EmissionsData, TrackingMode};
+use codecarbon_core::{
+    Config, CsvWriteMode, EmissionsData, IntensityProvider, Locator, PowerSource, Sink,
+    TrackingMode,
+};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 /// Builds an [`EmissionsTracker`]. Settings given here override config files and environment.
 ///
@@ -22,10 +27,11 @@ use std::path::Path;
 /// println!("{} kg CO2eq", data.emissions.value());
 /// # Ok::<(), codecarbon::TrackerError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TrackerBuilder {
     sources: ConfigSources,
     settings: Vec<Setting>,
+    explicit: Explicit,
 }
 
 macro_rules! setters {
@@ -44,6 +50,7 @@ impl TrackerBuilder {
         Self {
             sources: ConfigSources::from_process(),
             settings: Vec::new(),
+            explicit: Explicit::default(),
         }
     }
 
@@ -145,6 +152,55 @@ impl TrackerBuilder {
         self.set("proc_root", dir)
     }
 
+    /// Uses `source` for its component instead of the registry's choice.
+    ///
+    /// ```
+    /// use codecarbon::core::{Component, Method, PowerSource, Reading, SampleContext,
+    ///     SourceError, SourceInfo, Watts};
+    ///
+    /// /// A board whose power is known to be 3 W.
+    /// struct Board;
+    /// impl PowerSource for Board {
+    ///     fn info(&self) -> SourceInfo {
+    ///         SourceInfo { component: Component::Cpu, source: "board", model: None, count: 1,
+    ///             method: Method::Estimated, detail: "3 W".into() }
+    ///     }
+    ///     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+    ///         Ok(Reading::estimated(Watts(3.0), ctx.elapsed))
+    ///     }
+    /// }
+    /// let builder = codecarbon::EmissionsTracker::builder().with_power_source(Board);
+    /// ```
+    pub fn with_power_source(mut self, source: impl PowerSource + 'static) -> Self {
+        self.explicit.power_sources.push(Box::new(source));
+        self
+    }
+
+    /// Uses `locator` instead of the registry's.
+    pub fn with_locator(mut self, locator: impl Locator + 'static) -> Self {
+        self.explicit.locator = Some(Box::new(locator));
+        self
+    }
+
+    /// Asks `provider` for the carbon intensity before the registry's providers.
+    pub fn with_intensity_provider(mut self, provider: impl IntensityProvider + 'static) -> Self {
+        self.explicit.intensity.push(Box::new(provider));
+        self
+    }
+
+    /// Sends the totals to `sink` too, beside those of `output_methods`.
+    pub fn with_sink(mut self, sink: impl Sink + 'static) -> Self {
+        self.explicit.sinks.push(Box::new(sink));
+        self
+    }
+
+    /// Builds and starts the tracker: the value it returns stops the run when dropped.
+    pub fn start(self) -> Result<EmissionsTracker, TrackerError> {
+        let mut tracker = self.build()?;
+        tracker.start()?;
+        Ok(tracker)
+    }
+
     /// Resolves and checks the configuration; the tracker is not started yet.
     pub fn build(self) -> Result<EmissionsTracker, TrackerError> {
         let resolved = resolve(&self.sources, &self.settings)?;
@@ -160,6 +216,7 @@ impl TrackerBuilder {
         Ok(EmissionsTracker {
             config,
             log,
+            explicit: Arc::new(Mutex::new(self.explicit)),
             sampler: None,
             last: None,
         })
@@ -176,6 +233,7 @@ impl TrackerBuilder {
 pub struct EmissionsTracker {
     config: Config,
     log: Logger,
+    explicit: Lent,
     sampler: Option<Sampler>,
     last: Option<EmissionsData>,
 }
@@ -208,8 +266,29 @@ impl EmissionsTracker {
             self.log.warn("start() on a running tracker is ignored");
             return Ok(());
         }
-        self.sampler = Some(Sampler::spawn(self.config.clone(), self.log)?);
+        let lent = Arc::clone(&self.explicit);
+        self.sampler = Some(Sampler::spawn(self.config.clone(), self.log, lent)?);
         Ok(())
+    }
+
+    /// Starts a task inside the run: its totals are what happens until `stop_task(name)`.
+    /// Tasks of different names may overlap. Starting one takes a sample and nothing else.
+    pub fn start_task(&mut self, name: &str) -> Result<(), TrackerError> {
+        let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
+        sampler.start_task(name)
+    }
+
+    /// Ends the task `name` and returns its totals (`duration` is the task's wall time). The
+    /// CSV output adds its row to `emissions_<experiment_name>_<run_id>.csv`, as CodeCarbon.
+    pub fn stop_task(&mut self, name: &str) -> Result<EmissionsData, TrackerError> {
+        let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
+        sampler.stop_task(Some(name))
+    }
+
+    /// Ends the task started last, as CodeCarbon's `stop_task()` without a name.
+    pub fn stop_last_task(&mut self) -> Result<EmissionsData, TrackerError> {
+        let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
+        sampler.stop_task(None)
     }
 
     /// Writes a row with the totals so far (CSV: a new row, or this run's row in `update` mode)
@@ -241,6 +320,30 @@ impl Drop for EmissionsTracker {
             }
         }
     }
+}
+
+/// Runs `work` under a tracker configured by the config files and environment, and returns its
+/// value with the run's totals.
+///
+/// ```no_run
+/// let (sum, data) = codecarbon::track(|| (1..=1_000_000u64).sum::<u64>())?;
+/// println!("{sum}: {} kWh", data.energy_consumed.value());
+/// # Ok::<(), codecarbon::TrackerError>(())
+/// ```
+pub fn track<T>(work: impl FnOnce() -> T) -> Result<(T, EmissionsData), TrackerError> {
+    track_with(EmissionsTracker::builder(), work)
+}
+
+/// Runs `work` under a tracker made by `builder`, and returns its value with the run's totals.
+/// If `work` panics, the tracker's drop still writes the row.
+pub fn track_with<T>(
+    builder: TrackerBuilder,
+    work: impl FnOnce() -> T,
+) -> Result<(T, EmissionsData), TrackerError> {
+    let mut tracker = builder.start()?;
+    let value = work();
+    let data = tracker.stop()?;
+    Ok((value, data))
 }
 
 /// A tracker that never uses the network: the place comes from `country_iso_code` (and

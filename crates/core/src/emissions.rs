@@ -51,6 +51,29 @@ pub const CSV_COLUMNS: [&str; 38] = [
     "wue",
 ];
 
+/// The header of CodeCarbon's task file `emissions_<experiment_name>_<run_id>.csv`: the task's
+/// name, then the run columns without `experiment_id`, `pue` and `wue` (its `TaskEmissionsData`).
+pub const TASK_CSV_COLUMNS: [&str; 36] = task_columns();
+
+const fn task_columns() -> [&'static str; 36] {
+    let mut out = [""; 36];
+    out[0] = "task_name";
+    let (mut i, mut o) = (0, 1);
+    while i < CSV_COLUMNS.len() {
+        if !is_run_only(i) {
+            out[o] = CSV_COLUMNS[i];
+            o += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Whether column `i` of [`CSV_COLUMNS`] is left out of task rows.
+const fn is_run_only(i: usize) -> bool {
+    i == 3 || i == 36 || i == 37 // experiment_id, pue, wue
+}
+
 /// One run's cumulative totals: exactly the fields of CodeCarbon's `EmissionsData`, in its order.
 ///
 /// Serializing it (JSON, say) gives the same keys and units as the CSV.
@@ -201,6 +224,23 @@ impl EmissionsData {
     }
 }
 
+impl EmissionsData {
+    /// The record as a task row, in [`TASK_CSV_COLUMNS`] order.
+    pub fn task_csv_fields(&self, task_name: &str) -> [String; 36] {
+        let mut out: [String; 36] = std::array::from_fn(|_| String::new());
+        out[0] = task_name.to_string();
+        let kept = self
+            .csv_fields()
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !is_run_only(*i));
+        for (slot, (_, field)) in out.iter_mut().skip(1).zip(kept) {
+            *slot = field;
+        }
+        out
+    }
+}
+
 /// How one component's numbers were obtained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ComponentProvenance {
@@ -222,6 +262,17 @@ pub struct Provenance {
     pub intensity: Option<Intensity>,
 }
 
+/// A task's totals: what happened between `start_task` and `stop_task`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskReport {
+    /// The task's name.
+    pub task_name: String,
+    /// Its totals; `duration` is the task's wall time.
+    pub data: EmissionsData,
+    /// How they were obtained.
+    pub provenance: Provenance,
+}
+
 /// What sinks receive: the record and its provenance.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -229,4 +280,20 @@ pub struct Report {
     pub data: EmissionsData,
     /// How they were obtained.
     pub provenance: Provenance,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn task_columns_are_codecarbons_task_emissions_data() {
+        assert_eq!(TASK_CSV_COLUMNS[0], "task_name");
+        assert_eq!(TASK_CSV_COLUMNS[1], "timestamp");
+        assert_eq!(TASK_CSV_COLUMNS[4], "duration");
+        assert_eq!(TASK_CSV_COLUMNS[35], "on_cloud");
+        for run_only in ["experiment_id", "pue", "wue"] {
+            assert!(!TASK_CSV_COLUMNS.contains(&run_only));
+        }
+    }
 }

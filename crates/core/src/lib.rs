@@ -21,7 +21,10 @@ pub mod units;
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigError, CsvWriteMode, Extra, KeyStatus, TrackingMode};
 pub use counter::{CounterRegression, EnergyCounter};
-pub use emissions::{ComponentProvenance, EmissionsData, Provenance, Report, CSV_COLUMNS};
+pub use emissions::{
+    ComponentProvenance, EmissionsData, Provenance, Report, TaskReport, CSV_COLUMNS,
+    TASK_CSV_COLUMNS,
+};
 pub use intensity::{Intensity, IntensityError, IntensityProvider, WORLD_AVERAGE};
 pub use inventory;
 pub use location::{LocateError, Location, Locator};

@@ -1,6 +1,6 @@
 //! The `Sink` trait: where the numbers go.
 
-use crate::emissions::Report;
+use crate::emissions::{Report, TaskReport};
 use async_trait::async_trait;
 use std::path::PathBuf;
 use thiserror::Error;
@@ -52,6 +52,12 @@ pub trait Sink: Send {
 
     /// A row of cumulative totals, at the user's `flush()`.
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError>;
+
+    /// A task's totals, at `stop_task` (CodeCarbon writes them to a task file). The default
+    /// does nothing.
+    async fn task(&mut self, _task: &TaskReport) -> Result<(), SinkError> {
+        Ok(())
+    }
 
     /// The run's final row, at stop. Defaults to `flush`.
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {

@@ -16,6 +16,7 @@ mod paths;
 mod row;
 mod sink;
 mod table;
+mod tasks;
 
 pub use error::CsvSinkError;
 pub use sink::CsvSink;

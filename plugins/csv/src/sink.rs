@@ -6,7 +6,7 @@ use crate::paths::OutputPaths;
 use crate::row::Row;
 use crate::table;
 use codecarbon_core::output::LockFile;
-use codecarbon_core::{async_trait, Config, CsvWriteMode, Report, Sink, SinkError};
+use codecarbon_core::{async_trait, Config, CsvWriteMode, Report, Sink, SinkError, TaskReport};
 use std::path::Path;
 
 /// Writes CodeCarbon's `emissions.csv`: one row per flush and one at stop.
@@ -16,6 +16,7 @@ use std::path::Path;
 ///   backup names (`emissions.csv.bak`, `emissions.csv_0.bak`, ...) and a new file started.
 /// - Writers of one file, in threads or processes, take the advisory lock
 ///   `.{output_file}.lock`, so rows are never torn, interleaved or lost.
+/// - Every finished task adds a row to `emissions_<experiment_name>_<run_id>.csv`.
 /// - Every `record` saves the totals to `.{output_file}.{run_id}.checkpoint`; if the process is
 ///   killed, the next sink built for the same file writes that run's row.
 ///
@@ -32,6 +33,7 @@ use std::path::Path;
 pub struct CsvSink {
     paths: OutputPaths,
     mode: CsvWriteMode,
+    experiment_name: String,
     run: Option<RunCheckpoint>,
 }
 
@@ -54,6 +56,7 @@ impl CsvSink {
         Ok(Self {
             paths,
             mode: config.on_csv_write,
+            experiment_name: config.experiment_name.clone(),
             run: None,
         })
     }
@@ -108,6 +111,12 @@ impl Sink for CsvSink {
             (Ok(()), saved) => Ok(saved?),
             (Err(e), saved) => Err(self.kept(e, saved.is_ok()).into()),
         }
+    }
+
+    /// Appends the task's row to `emissions_<experiment_name>_<run_id>.csv`.
+    async fn task(&mut self, task: &TaskReport) -> Result<(), SinkError> {
+        crate::tasks::append(&self.paths, &self.experiment_name, task)?;
+        Ok(())
     }
 
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {

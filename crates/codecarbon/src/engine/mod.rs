@@ -1,5 +1,8 @@
-//! The sampling engine: plugin selection, the run's accumulators, and the sampler thread.
+//! The sampling engine: plugin selection, the run's parts and totals, and the sampler thread.
 
+pub(crate) mod explicit;
 pub(crate) mod run;
 pub(crate) mod sampler;
 pub mod selection;
+mod setup;
+mod totals;

@@ -1,25 +1,27 @@
-//! One run: its sources, place, intensity and sinks, and the totals it accumulates.
+//! One run: its sources, place, intensity and outputs, and the totals it accumulates.
 //!
-//! Energy is integrated over wall time with no gaps: each tick covers exactly the time since the
-//! previous tick. Emissions are added per measure interval at the intensity of that moment, so a
-//! live intensity provider later changes only the energy used after the change.
+//! Energy is integrated over wall time with no gaps: each sample covers exactly the time since
+//! the previous one. Emissions are added per measure interval (and at every task boundary) at the
+//! intensity of that moment, so a live intensity provider changes only later energy. A run and
+//! each of its tasks are differences of two [`Snapshot`]s.
 
-use super::selection;
+use super::explicit::{self, Explicit, Lent};
+use super::setup::{self, SinkPart, SourcePart};
+use super::totals::{Snapshot, Utilisation};
 use crate::error::TrackerError;
 use crate::log::Logger;
 use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
-    Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, IntensityProvider,
-    Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Location, Percent, PowerSource, Provenance,
-    Report, SampleContext, SourceInfo, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
+    Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, Joules, KgCo2eq,
+    KgCo2eqPerSecond, KilowattHours, Location, Percent, Provenance, Report, SampleContext,
+    TaskReport, TrackingMode, Watts, VERSION,
 };
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// A power source in use and the energy it has accounted for.
 struct Active {
-    source: Box<dyn PowerSource>,
-    info: SourceInfo,
+    part: SourcePart,
     energy: Joules,
     failing: bool,
 }
@@ -27,41 +29,8 @@ struct Active {
 /// An output and whether its last call failed, so a dead endpoint is reported once, not every
 /// interval.
 struct Output {
-    name: &'static str,
-    sink: Box<dyn codecarbon_core::Sink>,
+    part: SinkPart,
     failing: bool,
-}
-
-/// Time-weighted means of the utilisation columns.
-#[derive(Default)]
-struct Utilisation {
-    seconds: f64,
-    cpu_percent: f64,
-    ram_percent: f64,
-    ram_used_gb: f64,
-}
-
-impl Utilisation {
-    fn add(&mut self, weight: Duration, cpu: Option<f64>, mem: Option<MemInfo>) {
-        let w = weight.as_secs_f64();
-        if w <= 0.0 {
-            return;
-        }
-        self.seconds += w;
-        self.cpu_percent += w * 100.0 * cpu.unwrap_or(0.0);
-        if let Some(m) = mem {
-            self.ram_percent += w * m.percent.value();
-            self.ram_used_gb += w * m.used.value();
-        }
-    }
-
-    fn mean(&self, sum: f64) -> f64 {
-        if self.seconds > 0.0 {
-            sum / self.seconds
-        } else {
-            0.0
-        }
-    }
 }
 
 /// The state of a running tracker, owned by the sampler thread.
@@ -70,7 +39,7 @@ pub(crate) struct Run {
     log: Logger,
     runtime: tokio::runtime::Runtime,
     run_id: String,
-    started: Instant,
+    origin: Snapshot,
     last_sample: Instant,
     machine: MachineLoad,
     meminfo: (ProcFile, PathBuf),
@@ -83,12 +52,15 @@ pub(crate) struct Run {
     utilisation: Utilisation,
     emissions: KgCo2eq,
     energy_covered: KilowattHours,
+    tasks: Vec<(String, Snapshot)>,
+    lent: Lent,
     os: String,
 }
 
 impl Run {
-    /// Chooses and builds everything, then takes the baseline sample.
-    pub(crate) fn start(config: Config, log: Logger) -> Result<Run, TrackerError> {
+    /// Chooses and builds everything, then takes the baseline sample. The user's explicit
+    /// components are borrowed from `lent` and given back by [`Run::end`] (or on error).
+    pub(crate) fn start(config: Config, log: Logger, lent: Lent) -> Result<Run, TrackerError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
@@ -98,53 +70,16 @@ impl Run {
         let tree = (config.tracking_mode == TrackingMode::Process)
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
-        let mut sources = Vec::new();
-        for chosen in selection::power_sources(&config)? {
-            for d in chosen.decisions.iter().filter(|d| !d.taken) {
-                log.debug(format_args!(
-                    "{}: skipped {}: {}",
-                    chosen.component,
-                    d.plugin,
-                    d.reason.as_deref().unwrap_or("")
-                ));
-            }
-            match chosen.source {
-                Some(source) => {
-                    let info = source.info();
-                    log.info(format_args!(
-                        "{}: {} ({}): {}",
-                        chosen.component, info.source, info.method, info.detail
-                    ));
-                    sources.push(Active {
-                        source,
-                        info,
-                        energy: Joules::ZERO,
-                        failing: false,
-                    });
-                }
-                None if chosen.component == Component::Gpu => log.debug("no GPU found"),
-                None => log.warn(format_args!(
-                    "no power source for {}: its energy is not counted",
-                    chosen.component
-                )),
-            }
-        }
-
-        let location = Self::locate(&config, &log, &runtime)?;
-        let intensity = Self::intensity(&config, &log, &runtime, &location)?;
-        let outputs = selection::sinks(&config)?
-            .into_iter()
-            .map(|(name, sink)| Output {
-                name,
-                sink,
-                failing: false,
-            })
-            .collect();
+        let mut borrowed = explicit::borrow(&lent);
+        let assembled = setup::assemble(&config, &log, &runtime, &mut borrowed);
+        // What the run did not take in (all of it on error) goes straight back.
+        explicit::give_back(&lent, borrowed);
+        let parts = assembled?;
 
         let now = Instant::now();
         let mut run = Run {
             run_id: uuid::Uuid::new_v4().to_string(),
-            started: now,
+            origin: Snapshot::zero(now),
             last_sample: now,
             os: os_description(),
             config,
@@ -154,67 +89,53 @@ impl Run {
             meminfo,
             tree,
             ram_total,
-            sources,
-            location,
-            intensity,
-            outputs,
+            sources: parts
+                .sources
+                .into_iter()
+                .map(|part| Active {
+                    part,
+                    energy: Joules::ZERO,
+                    failing: false,
+                })
+                .collect(),
+            location: parts.location,
+            intensity: parts.intensity,
+            outputs: parts
+                .sinks
+                .into_iter()
+                .map(|part| Output {
+                    part,
+                    failing: false,
+                })
+                .collect(),
             utilisation: Utilisation::default(),
             emissions: KgCo2eq::ZERO,
             energy_covered: KilowattHours::ZERO,
+            tasks: Vec::new(),
+            lent,
         };
         run.sample();
         Ok(run)
     }
 
-    fn locate(
-        config: &Config,
-        log: &Logger,
-        runtime: &tokio::runtime::Runtime,
-    ) -> Result<Location, TrackerError> {
-        if let Some(locator) = selection::locator(config)? {
-            return Ok(runtime.block_on(locator.locate())?);
-        }
-        if config.offline {
-            return Err(TrackerError::OfflineNeedsLocation);
-        }
-        log.warn(
-            "no location known: the world average intensity is used; set country_iso_code \
-             (and region) for a figure that fits where this machine runs",
-        );
-        Ok(Location::default())
-    }
-
-    fn intensity(
-        config: &Config,
-        log: &Logger,
-        runtime: &tokio::runtime::Runtime,
-        at: &Location,
-    ) -> Result<Intensity, TrackerError> {
-        if let Some(forced) = config.force_carbon_intensity_g_co2e_kwh {
-            return Ok(Intensity {
-                value: forced,
-                source: "force_carbon_intensity_g_co2e_kwh".into(),
-                year: None,
-            });
-        }
-        let chain: Vec<Box<dyn IntensityProvider>> = selection::intensity_chain(config)?;
-        for provider in &chain {
-            if let Some(found) = runtime.block_on(provider.intensity(at, SystemTime::now()))? {
-                return Ok(found);
-            }
-        }
-        if at.country_iso_code.is_some() {
-            log.warn(format_args!(
-                "no carbon intensity data for {}: using the world average, {} g CO2eq/kWh",
-                at.country_iso_code.as_deref().unwrap_or_default(),
-                WORLD_AVERAGE.value()
-            ));
-        }
-        Ok(Intensity {
-            value: WORLD_AVERAGE,
-            source: "world average (IEA Global Energy & CO2 Status Report 2019)".into(),
-            year: Some(2019),
-        })
+    /// Hands the user's explicit components back to the tracker.
+    pub(crate) fn end(self) {
+        let back = Explicit {
+            power_sources: self
+                .sources
+                .into_iter()
+                .filter(|a| a.part.explicit)
+                .map(|a| a.part.source)
+                .collect(),
+            sinks: self
+                .outputs
+                .into_iter()
+                .filter(|o| o.part.explicit)
+                .map(|o| o.part.sink)
+                .collect(),
+            ..Explicit::default()
+        };
+        explicit::give_back(&self.lent, back);
     }
 
     /// The run's id.
@@ -226,7 +147,7 @@ impl Run {
     pub(crate) fn tick_period(&self) -> Duration {
         self.sources
             .iter()
-            .map(|s| s.source.max_interval())
+            .map(|s| s.part.source.max_interval())
             .chain([Duration::from_secs(1), self.config.measure_power_secs])
             .min()
             .unwrap_or(Duration::from_secs(1))
@@ -260,15 +181,16 @@ impl Run {
         };
         let pue = self.config.pue;
         for active in &mut self.sources {
-            match active.source.sample(&ctx) {
+            match active.part.source.sample(&ctx) {
                 Ok(reading) => {
                     active.energy += reading.energy * pue;
-                    active.info.method = reading.method;
+                    active.part.info.method = reading.method;
                     active.failing = false;
                 }
                 Err(e) => {
                     if !active.failing {
-                        self.log.warn(format_args!("{}: {e}", active.info.source));
+                        self.log
+                            .warn(format_args!("{}: {e}", active.part.info.source));
                     }
                     active.failing = true;
                 }
@@ -278,47 +200,79 @@ impl Run {
         self.last_sample = now;
     }
 
-    fn energy(&self, component: Component) -> Joules {
-        self.sources
-            .iter()
-            .filter(|s| s.info.component == component)
-            .fold(Joules::ZERO, |sum, s| sum + s.energy)
+    /// The cumulative totals at the last sample; emissions include the energy not yet priced,
+    /// at the current intensity, so energy and emissions always describe the same instant.
+    fn snapshot(&self) -> Snapshot {
+        let mut energy = [Joules::ZERO; 3];
+        for (slot, component) in energy.iter_mut().zip(Component::ALL) {
+            *slot = self
+                .sources
+                .iter()
+                .filter(|s| s.part.info.component == component)
+                .fold(Joules::ZERO, |sum, s| sum + s.energy);
+        }
+        let mut snapshot = Snapshot {
+            at: self.last_sample,
+            energy,
+            emissions: self.emissions,
+            utilisation: self.utilisation,
+        };
+        let unpriced = snapshot.total_energy().to_kwh() - self.energy_covered;
+        snapshot.emissions += unpriced * self.intensity.value;
+        snapshot
     }
 
-    /// Adds the emissions of the energy used since the previous update.
+    /// Prices the energy used since the previous update at the current intensity.
     pub(crate) fn update_emissions(&mut self) {
-        let total = Component::ALL
-            .into_iter()
-            .fold(Joules::ZERO, |sum, c| sum + self.energy(c))
-            .to_kwh();
-        self.emissions += (total - self.energy_covered) * self.intensity.value;
-        self.energy_covered = total;
+        let now = self.snapshot();
+        self.emissions = now.emissions;
+        self.energy_covered = now.total_energy().to_kwh();
     }
 
-    /// The cumulative totals as sinks see them.
-    pub(crate) fn report(&self) -> Report {
-        let duration = self.last_sample.saturating_duration_since(self.started);
-        let energy = |c| self.energy(c);
+    /// Samples now and prices the energy at the current intensity.
+    fn checkpoint(&mut self) {
+        self.sample();
+        self.update_emissions();
+    }
+
+    /// Samples now and returns the totals at `at` (a moment since the previous sample).
+    pub(crate) fn boundary(&mut self, at: Instant) -> Snapshot {
+        let before = self.snapshot();
+        self.checkpoint();
+        before.interpolate(&self.snapshot(), at)
+    }
+
+    /// What happened from `origin` to `end`.
+    fn report_between(&self, origin: &Snapshot, end: &Snapshot) -> Report {
+        let (duration, delta) = end.since(origin);
         let (cpu, gpu, ram) = (
-            energy(Component::Cpu),
-            energy(Component::Gpu),
-            energy(Component::Ram),
+            delta.energy_of(Component::Cpu),
+            delta.energy_of(Component::Gpu),
+            delta.energy_of(Component::Ram),
         );
         let secs = duration.as_secs_f64();
-        let info = |c: Component| self.sources.iter().filter(move |s| s.info.component == c);
-        let gpus: Vec<String> = info(Component::Gpu)
-            .filter_map(|s| Some(format!("{} x {}", s.info.count, s.info.model.as_ref()?)))
+        let of = |c: Component| {
+            self.sources
+                .iter()
+                .filter(move |s| s.part.info.component == c)
+        };
+        let gpus: Vec<String> = of(Component::Gpu)
+            .filter_map(|s| {
+                let info = &s.part.info;
+                Some(format!("{} x {}", info.count, info.model.as_ref()?))
+            })
             .collect();
-        let u = &self.utilisation;
+        let u = &delta.utilisation;
+        let energy = delta.total_energy().to_kwh();
         let data = EmissionsData {
             timestamp: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
             project_name: self.config.project_name.clone(),
             run_id: self.run_id.clone(),
             experiment_id: self.config.experiment_id.clone(),
             duration,
-            emissions: self.emissions,
+            emissions: delta.emissions,
             emissions_rate: KgCo2eqPerSecond(if secs > 0.0 {
-                self.emissions.value() / secs
+                delta.emissions.value() / secs
             } else {
                 0.0
             }),
@@ -328,8 +282,8 @@ impl Run {
             cpu_energy: cpu.to_kwh(),
             gpu_energy: gpu.to_kwh(),
             ram_energy: ram.to_kwh(),
-            energy_consumed: (cpu + gpu + ram).to_kwh(),
-            water_consumed: (cpu + gpu + ram).to_kwh() * self.config.wue,
+            energy_consumed: energy,
+            water_consumed: energy * self.config.wue,
             country_name: self.location.country_name.clone(),
             country_iso_code: self.location.country_iso_code.clone(),
             region: self.location.region.clone(),
@@ -339,8 +293,8 @@ impl Run {
             python_version: None,
             codecarbon_version: VERSION.to_string(),
             cpu_count: self.machine.logical_cpus(),
-            cpu_model: info(Component::Cpu).find_map(|s| s.info.model.clone()),
-            gpu_count: info(Component::Gpu).map(|s| s.info.count).sum(),
+            cpu_model: of(Component::Cpu).find_map(|s| s.part.info.model.clone()),
+            gpu_count: of(Component::Gpu).map(|s| s.part.info.count).sum(),
             gpu_model: (!gpus.is_empty()).then(|| gpus.join(", ")),
             longitude: self.location.longitude,
             latitude: self.location.latitude,
@@ -359,9 +313,9 @@ impl Run {
                 .sources
                 .iter()
                 .map(|s| ComponentProvenance {
-                    component: s.info.component,
-                    method: s.info.method,
-                    source: s.info.source.to_string(),
+                    component: s.part.info.component,
+                    method: s.part.info.method,
+                    source: s.part.info.source.to_string(),
                 })
                 .collect(),
             intensity: Some(self.intensity.clone()),
@@ -369,36 +323,109 @@ impl Run {
         Report { data, provenance }
     }
 
-    /// Hands the totals to every output; one output's failure never stops another. A failure
-    /// is reported when it starts and when the output recovers; the final row's always.
-    pub(crate) fn deliver(&mut self, stage: Stage) -> EmissionsData {
-        let report = self.report();
+    /// Calls one hook of every output; one output's failure never stops another. A failure is
+    /// reported when it starts and when the output recovers; rows and tasks are reported always.
+    fn each_output(&mut self, hook: Hook<'_>) {
         for output in &mut self.outputs {
-            let sink = &mut output.sink;
+            let sink = &mut output.part.sink;
             let result = self.runtime.block_on(async {
-                match stage {
-                    Stage::Record => sink.record(&report).await,
-                    Stage::Flush => sink.flush(&report).await,
-                    Stage::Finish => sink.finish(&report).await,
+                match hook {
+                    Hook::Record(report) => sink.record(report).await,
+                    Hook::Flush(report) => sink.flush(report).await,
+                    Hook::Finish(report) => sink.finish(report).await,
+                    Hook::Task(task) => sink.task(task).await,
                 }
             });
             match result {
-                Err(e) if !output.failing || stage != Stage::Record => {
+                Err(e) if !output.failing || !matches!(hook, Hook::Record(_)) => {
                     self.log
-                        .error(format_args!("output `{}` failed: {e}", output.name));
+                        .error(format_args!("output `{}` failed: {e}", output.part.name));
                     output.failing = true;
                 }
                 Err(_) => {}
                 Ok(()) if output.failing => {
                     self.log
-                        .warn(format_args!("output `{}` works again", output.name));
+                        .warn(format_args!("output `{}` works again", output.part.name));
                     output.failing = false;
                 }
                 Ok(()) => {}
             }
         }
+    }
+
+    /// Hands the run's totals up to `end` to every output (the latest sample when `None`).
+    pub(crate) fn deliver(&mut self, stage: Stage, end: Option<Snapshot>) -> EmissionsData {
+        let end = end.unwrap_or_else(|| self.snapshot());
+        let origin = self.origin;
+        let report = self.report_between(&origin, &end);
+        self.each_output(match stage {
+            Stage::Record => Hook::Record(&report),
+            Stage::Flush => Hook::Flush(&report),
+            Stage::Finish => Hook::Finish(&report),
+        });
         report.data
     }
+
+    /// Starts a task named `name` at `at`, the instant its caller asked.
+    pub(crate) fn start_task(&mut self, name: String, at: Instant) -> Result<(), TrackerError> {
+        if self.tasks.iter().any(|(n, _)| *n == name) {
+            return Err(TrackerError::TaskRunning(name));
+        }
+        let start = self.boundary(at);
+        self.tasks.push((name, start));
+        Ok(())
+    }
+
+    /// Ends the task named `name` (the latest started when `None`) at `at` and returns its
+    /// totals; [`Run::deliver_task`] then hands them to the outputs, after the caller has its
+    /// answer, so writing files never delays the caller's next task.
+    pub(crate) fn stop_task(
+        &mut self,
+        name: Option<String>,
+        at: Instant,
+    ) -> Result<TaskReport, TrackerError> {
+        let index = match &name {
+            Some(name) => self.tasks.iter().position(|(n, _)| n == name),
+            None => self.tasks.len().checked_sub(1),
+        }
+        .ok_or_else(|| TrackerError::NoSuchTask(name.unwrap_or_default()))?;
+        let (task_name, start) = self.tasks.remove(index);
+        let end = self.boundary(at);
+        let Report { data, provenance } = self.report_between(&start, &end);
+        Ok(TaskReport {
+            task_name,
+            data,
+            provenance,
+        })
+    }
+
+    /// Hands a finished task to every output.
+    pub(crate) fn deliver_task(&mut self, task: &TaskReport) {
+        self.each_output(Hook::Task(task));
+    }
+
+    /// Ends every task still running at `at`, oldest first.
+    pub(crate) fn stop_all_tasks(&mut self, at: Instant) {
+        while !self.tasks.is_empty() {
+            let first = self.tasks[0].0.clone();
+            match self.stop_task(Some(first), at) {
+                Ok(task) => self.deliver_task(&task),
+                Err(e) => {
+                    self.log.error(e);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// A sink hook and what it is given.
+#[derive(Clone, Copy)]
+enum Hook<'a> {
+    Record(&'a Report),
+    Flush(&'a Report),
+    Finish(&'a Report),
+    Task(&'a TaskReport),
 }
 
 /// Which sink hook to call.

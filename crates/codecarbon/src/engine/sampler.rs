@@ -4,6 +4,7 @@
 //! never inside the caller's. `flush` and `stop` are messages: the thread wakes at once, takes a
 //! final sample, writes and replies.
 
+use super::explicit::Lent;
 use super::run::{Run, Stage};
 use crate::error::TrackerError;
 use crate::log::Logger;
@@ -13,8 +14,14 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 enum Command {
-    Flush(Sender<EmissionsData>),
-    Stop(Sender<EmissionsData>),
+    Flush(Instant, Sender<EmissionsData>),
+    Stop(Instant, Sender<EmissionsData>),
+    StartTask(String, Instant, Sender<Result<(), TrackerError>>),
+    StopTask(
+        Option<String>,
+        Instant,
+        Sender<Result<EmissionsData, TrackerError>>,
+    ),
 }
 
 /// Handle to a running sampler thread.
@@ -26,12 +33,12 @@ pub(crate) struct Sampler {
 
 impl Sampler {
     /// Starts a run on a new thread; returns once it is measuring, or with why it could not.
-    pub(crate) fn spawn(config: Config, log: Logger) -> Result<Sampler, TrackerError> {
+    pub(crate) fn spawn(config: Config, log: Logger, lent: Lent) -> Result<Sampler, TrackerError> {
         let (commands, inbox) = mpsc::channel();
         let (ready, started) = mpsc::channel();
         let thread = std::thread::Builder::new()
             .name("codecarbon-sampler".into())
-            .spawn(move || match Run::start(config, log) {
+            .spawn(move || match Run::start(config, log, lent) {
                 Ok(run) => {
                     let _ = ready.send(Ok(run.run_id().to_string()));
                     run_loop(run, inbox);
@@ -59,10 +66,7 @@ impl Sampler {
         &self.run_id
     }
 
-    fn ask(
-        &self,
-        command: fn(Sender<EmissionsData>) -> Command,
-    ) -> Result<EmissionsData, TrackerError> {
+    fn ask<T>(&self, command: impl FnOnce(Sender<T>) -> Command) -> Result<T, TrackerError> {
         let (reply, answer) = mpsc::channel();
         self.commands
             .send(command(reply))
@@ -72,14 +76,28 @@ impl Sampler {
             .map_err(|_| TrackerError::Sampler("it panicked".into()))
     }
 
+    /// Starts a task now: the thread samples and interpolates back to this instant.
+    pub(crate) fn start_task(&self, name: &str) -> Result<(), TrackerError> {
+        let at = Instant::now();
+        self.ask(|reply| Command::StartTask(name.to_string(), at, reply))?
+    }
+
+    /// Ends a task (the latest when `None`) now and returns its totals.
+    pub(crate) fn stop_task(&self, name: Option<&str>) -> Result<EmissionsData, TrackerError> {
+        let at = Instant::now();
+        self.ask(|reply| Command::StopTask(name.map(str::to_string), at, reply))?
+    }
+
     /// Writes a row of the totals so far and returns them.
     pub(crate) fn flush(&self) -> Result<EmissionsData, TrackerError> {
-        self.ask(Command::Flush)
+        let at = Instant::now();
+        self.ask(|reply| Command::Flush(at, reply))
     }
 
     /// Ends the run: final sample, final row, thread joined.
     pub(crate) fn stop(self) -> Result<EmissionsData, TrackerError> {
-        let data = self.ask(Command::Stop);
+        let at = Instant::now();
+        let data = self.ask(|reply| Command::Stop(at, reply));
         let _ = self.thread.join();
         data
     }
@@ -104,23 +122,32 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
             .min(next_measure)
             .saturating_duration_since(Instant::now());
         match inbox.recv_timeout(wait) {
-            Ok(Command::Flush(reply)) => {
-                run.sample();
-                run.update_emissions();
-                let _ = reply.send(run.deliver(Stage::Flush));
+            Ok(Command::Flush(at, reply)) => {
+                let end = run.boundary(at);
+                let _ = reply.send(run.deliver(Stage::Flush, Some(end)));
             }
-            Ok(Command::Stop(reply)) => {
-                run.sample();
-                run.update_emissions();
-                let _ = reply.send(run.deliver(Stage::Finish));
+            Ok(Command::StartTask(name, at, reply)) => {
+                let _ = reply.send(run.start_task(name, at));
+            }
+            Ok(Command::StopTask(name, at, reply)) => match run.stop_task(name, at) {
+                Ok(task) => {
+                    let _ = reply.send(Ok(task.data.clone()));
+                    run.deliver_task(&task);
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(e));
+                }
+            },
+            Ok(Command::Stop(at, reply)) => {
+                let _ = reply.send(finish(&mut run, at));
+                run.end();
                 return;
             }
             Err(RecvTimeoutError::Disconnected) => {
                 // The tracker was dropped without stop (it stops on drop, so this is a leak or a
                 // panic elsewhere): still write the last row.
-                run.sample();
-                run.update_emissions();
-                run.deliver(Stage::Finish);
+                finish(&mut run, Instant::now());
+                run.end();
                 return;
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -131,10 +158,18 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
                 }
                 if now >= next_measure {
                     run.update_emissions();
-                    run.deliver(Stage::Record);
+                    run.deliver(Stage::Record, None);
                     next_measure = next(next_measure, interval, now);
                 }
             }
         }
     }
+}
+
+/// The end of a run at `at`, when its caller asked: open tasks end, the final sample, the
+/// final row.
+fn finish(run: &mut Run, at: Instant) -> EmissionsData {
+    run.stop_all_tasks(at);
+    let end = run.boundary(at);
+    run.deliver(Stage::Finish, Some(end))
 }

@@ -80,8 +80,17 @@ fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
 
 /// The power source of each component.
 pub fn power_sources(config: &Config) -> Result<Vec<ChosenSource>, TrackerError> {
-    Component::ALL
-        .into_iter()
+    power_sources_for(config, &Component::ALL)
+}
+
+/// The power source of each of `components`.
+pub(crate) fn power_sources_for(
+    config: &Config,
+    components: &[Component],
+) -> Result<Vec<ChosenSource>, TrackerError> {
+    components
+        .iter()
+        .copied()
         .map(|component| {
             let mut decisions = Vec::new();
             let source = first_available(

@@ -1,0 +1,187 @@
+//! Assembles a run's parts: power sources, place, intensity and outputs, from the user's explicit
+//! components first and the registry for the rest. Every decision is logged.
+
+use super::explicit::Explicit;
+use super::selection;
+use crate::error::TrackerError;
+use crate::log::Logger;
+use codecarbon_core::{
+    Component, Config, Intensity, Location, PowerSource, Sink, SourceInfo, WORLD_AVERAGE,
+};
+use std::time::SystemTime;
+
+/// A power source and where it came from.
+pub(crate) struct SourcePart {
+    pub(crate) source: Box<dyn PowerSource>,
+    pub(crate) info: SourceInfo,
+    pub(crate) explicit: bool,
+}
+
+/// An output and where it came from.
+pub(crate) struct SinkPart {
+    pub(crate) name: String,
+    pub(crate) sink: Box<dyn Sink>,
+    pub(crate) explicit: bool,
+}
+
+/// Everything a run needs besides the kernel's files.
+pub(crate) struct Parts {
+    pub(crate) sources: Vec<SourcePart>,
+    pub(crate) location: Location,
+    pub(crate) intensity: Intensity,
+    pub(crate) sinks: Vec<SinkPart>,
+}
+
+/// Chooses every part. On error nothing of `explicit` is lost: what was not used stays in it.
+pub(crate) fn assemble(
+    config: &Config,
+    log: &Logger,
+    runtime: &tokio::runtime::Runtime,
+    explicit: &mut Explicit,
+) -> Result<Parts, TrackerError> {
+    let covered = explicit.components();
+    let registry_sources = registry_sources(config, log, &covered)?;
+    let location = locate(config, log, runtime, explicit)?;
+    let intensity = intensity(config, log, runtime, &location, explicit)?;
+    let registry_sinks = selection::sinks(config)?;
+
+    // Nothing can fail from here on: move the user's parts in.
+    let mut sources: Vec<SourcePart> = std::mem::take(&mut explicit.power_sources)
+        .into_iter()
+        .map(|source| {
+            let info = source.info();
+            log.info(format_args!(
+                "{}: {} ({}, given to the builder): {}",
+                info.component, info.source, info.method, info.detail
+            ));
+            SourcePart {
+                source,
+                info,
+                explicit: true,
+            }
+        })
+        .collect();
+    sources.extend(registry_sources);
+    let mut sinks: Vec<SinkPart> = registry_sinks
+        .into_iter()
+        .map(|(name, sink)| SinkPart {
+            name: name.to_string(),
+            sink,
+            explicit: false,
+        })
+        .collect();
+    sinks.extend(
+        std::mem::take(&mut explicit.sinks)
+            .into_iter()
+            .enumerate()
+            .map(|(i, sink)| SinkPart {
+                name: format!("custom sink {}", i + 1),
+                sink,
+                explicit: true,
+            }),
+    );
+    Ok(Parts {
+        sources,
+        location,
+        intensity,
+        sinks,
+    })
+}
+
+fn registry_sources(
+    config: &Config,
+    log: &Logger,
+    covered: &[Component],
+) -> Result<Vec<SourcePart>, TrackerError> {
+    let wanted: Vec<Component> = Component::ALL
+        .into_iter()
+        .filter(|c| !covered.contains(c))
+        .collect();
+    let mut parts = Vec::new();
+    for chosen in selection::power_sources_for(config, &wanted)? {
+        for d in chosen.decisions.iter().filter(|d| !d.taken) {
+            log.debug(format_args!(
+                "{}: skipped {}: {}",
+                chosen.component,
+                d.plugin,
+                d.reason.as_deref().unwrap_or("")
+            ));
+        }
+        match chosen.source {
+            Some(source) => {
+                let info = source.info();
+                log.info(format_args!(
+                    "{}: {} ({}): {}",
+                    chosen.component, info.source, info.method, info.detail
+                ));
+                parts.push(SourcePart {
+                    source,
+                    info,
+                    explicit: false,
+                });
+            }
+            None if chosen.component == Component::Gpu => log.debug("no GPU found"),
+            None => log.warn(format_args!(
+                "no power source for {}: its energy is not counted",
+                chosen.component
+            )),
+        }
+    }
+    Ok(parts)
+}
+
+fn locate(
+    config: &Config,
+    log: &Logger,
+    runtime: &tokio::runtime::Runtime,
+    explicit: &Explicit,
+) -> Result<Location, TrackerError> {
+    if let Some(locator) = &explicit.locator {
+        return Ok(runtime.block_on(locator.locate())?);
+    }
+    if let Some(locator) = selection::locator(config)? {
+        return Ok(runtime.block_on(locator.locate())?);
+    }
+    if config.offline {
+        return Err(TrackerError::OfflineNeedsLocation);
+    }
+    log.warn(
+        "no location known: the world average intensity is used; set country_iso_code \
+         (and region) for a figure that fits where this machine runs",
+    );
+    Ok(Location::default())
+}
+
+fn intensity(
+    config: &Config,
+    log: &Logger,
+    runtime: &tokio::runtime::Runtime,
+    at: &Location,
+    explicit: &Explicit,
+) -> Result<Intensity, TrackerError> {
+    if let Some(forced) = config.force_carbon_intensity_g_co2e_kwh {
+        return Ok(Intensity {
+            value: forced,
+            source: "force_carbon_intensity_g_co2e_kwh".into(),
+            year: None,
+        });
+    }
+    let registry = selection::intensity_chain(config)?;
+    for provider in explicit.intensity.iter().chain(&registry) {
+        if let Some(found) = runtime.block_on(provider.intensity(at, SystemTime::now()))? {
+            return Ok(found);
+        }
+    }
+    if at.country_iso_code.is_some() {
+        log.warn(format_args!(
+            "no carbon intensity data for {}: using the world average, {} g CO2eq/kWh",
+            at.country_iso_code.as_deref().unwrap_or_default(),
+            WORLD_AVERAGE.value()
+        ));
+    }
+    Ok(Intensity {
+        value: WORLD_AVERAGE,
+        source: "world average (IEA Global Energy & CO2 Status Report 2019)".into(),
+        year: Some(2019),
+    })
+}

@@ -1,0 +1,20 @@
+//! Support for code that `#[track_emissions]` generates; not a public API.
+
+use crate::{EmissionsTracker, TrackerBuilder};
+
+/// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported on
+/// standard error and the function runs untracked, as CodeCarbon's decorator does: measuring
+/// must never stop the work it measures.
+pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker> {
+    let started = builder.build().and_then(|mut tracker| {
+        tracker.start()?;
+        Ok(tracker)
+    });
+    match started {
+        Ok(tracker) => Some(tracker),
+        Err(e) => {
+            eprintln!("[codecarbon ERROR] cannot track `{function}`: {e}");
+            None
+        }
+    }
+}

@@ -1,0 +1,24 @@
+use codecarbon::track_emissions;
+
+#[track_emissions(tracking_mode = "cluster")]
+fn unknown_mode() {}
+
+#[track_emissions(measure_power_secs = 0)]
+fn zero_interval() {}
+
+#[track_emissions(pue = -1.5)]
+fn negative_pue() {}
+
+#[track_emissions(log_level = "loud")]
+fn unknown_level() {}
+
+#[track_emissions(output_dir = "")]
+fn empty_dir() {}
+
+fn main() {
+    unknown_mode();
+    zero_interval();
+    negative_pue();
+    unknown_level();
+    empty_dir();
+}

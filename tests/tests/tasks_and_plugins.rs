@@ -1,0 +1,250 @@
+//! Tasks inside a run, closures and guards, and components given to the builder.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codecarbon::config::ConfigSources;
+use codecarbon::core::{
+    async_trait, Component, GramsPerKwh, Intensity, IntensityError, IntensityProvider, LocateError,
+    Location, Locator, Method, PowerSource, Reading, Report, SampleContext, Sink, SinkError,
+    SourceError, SourceInfo, TaskReport, Watts, TASK_CSV_COLUMNS,
+};
+use codecarbon::{OfflineEmissionsTracker, TrackerBuilder};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+fn builder(dir: &Path) -> TrackerBuilder {
+    OfflineEmissionsTracker::builder()
+        .config_sources(ConfigSources::none())
+        .country_iso_code("CAN")
+        .output_dir(dir)
+        .log_level("error")
+}
+
+fn busy(for_: Duration) {
+    let start = Instant::now();
+    let mut x = 1u64;
+    while start.elapsed() < for_ {
+        x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(7));
+    }
+}
+
+#[test]
+fn ten_tasks_add_up_to_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tracker = builder(dir.path())
+        .experiment_name("epochs")
+        .start()
+        .unwrap();
+    let mut tasks = Vec::new();
+    for epoch in 0..10 {
+        let name = format!("epoch {epoch}");
+        let started = Instant::now();
+        tracker.start_task(&name).unwrap();
+        assert!(
+            started.elapsed() < Duration::from_millis(50),
+            "starting a task is cheap"
+        );
+        busy(Duration::from_millis(60));
+        std::thread::sleep(Duration::from_millis(40));
+        tasks.push(tracker.stop_task(&name).unwrap());
+    }
+    let run = tracker.stop().unwrap();
+    let sum: f64 = tasks.iter().map(|t| t.energy_consumed.value()).sum();
+    let total = run.energy_consumed.value();
+    assert!(
+        (sum - total).abs() <= 0.01 * total,
+        "tasks {sum} vs run {total}"
+    );
+    let emissions: f64 = tasks.iter().map(|t| t.emissions.value()).sum();
+    assert!((emissions - run.emissions.value()).abs() <= 0.01 * run.emissions.value());
+    for t in &tasks {
+        assert!(
+            (0.09..0.5).contains(&t.duration.as_secs_f64()),
+            "{:?}",
+            t.duration
+        );
+        assert_eq!(t.run_id, run.run_id);
+    }
+
+    let file = dir
+        .path()
+        .join(format!("emissions_epochs_{}.csv", run.run_id));
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header, TASK_CSV_COLUMNS.map(String::from));
+    let rows: Vec<_> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 10);
+    assert_eq!(&rows[3][0], "epoch 3");
+}
+
+#[test]
+fn tasks_overlap_by_name_and_end_with_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tracker = builder(dir.path()).start().unwrap();
+    tracker.start_task("outer").unwrap();
+    tracker.start_task("inner").unwrap();
+    assert!(
+        tracker.start_task("inner").is_err(),
+        "one task per name at a time"
+    );
+    let inner = tracker.stop_task("inner").unwrap();
+    assert!(tracker.stop_task("inner").is_err(), "already stopped");
+    tracker.start_task("left open").unwrap();
+    let outer = tracker.stop_task("outer").unwrap();
+    assert!(outer.duration >= inner.duration);
+    let run = tracker.stop().unwrap();
+    let file = dir
+        .path()
+        .join(format!("emissions_base_{}.csv", run.run_id));
+    let names: Vec<String> = csv::Reader::from_path(file)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap()[0].to_string())
+        .collect();
+    assert_eq!(
+        names,
+        ["inner", "outer", "left open"],
+        "stop() ends open tasks"
+    );
+}
+
+#[test]
+fn track_and_the_guard_write_their_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let (value, data) = codecarbon::track_with(builder(dir.path()), || 6 * 7).unwrap();
+    assert_eq!(value, 42);
+    assert!(data.duration > Duration::ZERO);
+    {
+        let _guard = builder(dir.path()).start().unwrap();
+        busy(Duration::from_millis(20));
+    }
+    let rows = csv::Reader::from_path(dir.path().join("emissions.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(rows, 2);
+}
+
+/// A CPU that draws a known 5 W.
+struct FiveWatts;
+impl PowerSource for FiveWatts {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            component: Component::Cpu,
+            source: "five-watts",
+            model: Some("test board".into()),
+            count: 1,
+            method: Method::Measured,
+            detail: "a constant 5 W".into(),
+        }
+    }
+    fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+        let mut reading = Reading::estimated(Watts(5.0), ctx.elapsed);
+        reading.method = Method::Measured;
+        Ok(reading)
+    }
+}
+
+struct Atlantis;
+#[async_trait]
+impl Locator for Atlantis {
+    async fn locate(&self) -> Result<Location, LocateError> {
+        Ok(Location {
+            country_name: Some("Atlantis".into()),
+            region: Some("deep".into()),
+            ..Location::default()
+        })
+    }
+}
+
+struct Hundred;
+#[async_trait]
+impl IntensityProvider for Hundred {
+    async fn intensity(
+        &self,
+        at: &Location,
+        _when: SystemTime,
+    ) -> Result<Option<Intensity>, IntensityError> {
+        Ok(
+            (at.country_name.as_deref() == Some("Atlantis")).then(|| Intensity {
+                value: GramsPerKwh(100.0),
+                source: "test".into(),
+                year: None,
+            }),
+        )
+    }
+}
+
+#[derive(Default, Clone)]
+struct Collect(Arc<Mutex<Vec<String>>>);
+#[async_trait]
+impl Sink for Collect {
+    async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("flush {}", report.data.run_id));
+        Ok(())
+    }
+    async fn task(&mut self, task: &TaskReport) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("task {}", task.task_name));
+        Ok(())
+    }
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("finish {}", report.data.run_id));
+        Ok(())
+    }
+}
+
+#[test]
+fn components_given_to_the_builder_are_used_in_every_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let seen = Collect::default();
+    let mut tracker = codecarbon::EmissionsTracker::builder()
+        .config_sources(ConfigSources::none())
+        .output_dir(dir.path())
+        .output_methods(&[])
+        .log_level("error")
+        .pue(2.0)
+        .with_power_source(FiveWatts)
+        .with_locator(Atlantis)
+        .with_intensity_provider(Hundred)
+        .with_sink(seen.clone())
+        .build()
+        .unwrap();
+    let mut run_ids = Vec::new();
+    for _ in 0..2 {
+        tracker.start().unwrap();
+        tracker.start_task("t").unwrap();
+        std::thread::sleep(Duration::from_millis(200));
+        tracker.stop_task("t").unwrap();
+        let data = tracker.stop().unwrap();
+        assert!((data.cpu_power.value() - 10.0).abs() < 1e-9, "5 W × PUE 2");
+        assert_eq!(data.cpu_model.as_deref(), Some("test board"));
+        assert_eq!(data.country_name.as_deref(), Some("Atlantis"));
+        let expected = data.energy_consumed.value() * 0.1;
+        assert!((data.emissions.value() - expected).abs() <= 1e-12 * expected);
+        run_ids.push(data.run_id);
+    }
+    let seen = seen.0.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            "task t".to_string(),
+            format!("finish {}", run_ids[0]),
+            "task t".to_string(),
+            format!("finish {}", run_ids[1]),
+        ]
+    );
+    assert!(
+        !dir.path().join("emissions.csv").exists(),
+        "no registry sink was asked for"
+    );
+}
