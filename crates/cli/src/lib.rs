@@ -1,0 +1,117 @@
+//! `codecarbon`: run a command or watch the machine, and report the energy used and the CO2 it
+//! caused, in CodeCarbon's `emissions.csv`.
+//!
+//! The command line is a library too, so a program that links more plugins (a power source of
+//! its own, say) gets the same commands, with its plugins in `detect` and `monitor`:
+//!
+//! ```no_run
+//! // use my_power_source as _; // links the plugin crate, which registers itself
+//! fn main() -> std::process::ExitCode {
+//!     codecarbon_cli::main()
+//! }
+//! ```
+
+mod args;
+mod child;
+mod detect;
+mod intensity;
+mod report;
+
+use args::TrackerArgs;
+use clap::{Parser, Subcommand};
+use codecarbon::TrackerError;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "codecarbon", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
+
+#[derive(Debug, Subcommand)]
+enum Commands {
+    /// Track a command (tracking mode `process`), or without one the whole machine until
+    /// Ctrl-C or SIGTERM.
+    Monitor {
+        #[command(flatten)]
+        tracker: TrackerArgs,
+        /// The command to run, after `--`.
+        #[arg(last = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Run a command and report its emissions (the same as `monitor -- CMD`).
+    Run {
+        #[command(flatten)]
+        tracker: TrackerArgs,
+        /// The command to run, after `--`.
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<String>,
+    },
+    /// Show the CPU, RAM and GPUs found, and which power source each component uses.
+    Detect {
+        #[command(flatten)]
+        tracker: TrackerArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Look up the carbon intensity of a country, region or cloud region.
+    Intensity(intensity::IntensityArgs),
+}
+
+/// What a failure means for the exit code: bad settings are usage errors.
+pub(crate) fn fail(error: &TrackerError) -> ExitCode {
+    eprintln!("codecarbon: error: {error}");
+    match error {
+        TrackerError::Config(_) | TrackerError::OfflineNeedsLocation => ExitCode::from(2),
+        _ => ExitCode::from(1),
+    }
+}
+
+fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
+    let defaults: &[(&str, &str)] = if command.is_empty() {
+        &[]
+    } else {
+        &[("tracking_mode", "process")]
+    };
+    let mut tracker = match tracker.builder(defaults).build() {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    if command.is_empty() {
+        child::block_stop_signals();
+    }
+    if let Err(e) = tracker.start() {
+        return fail(&e);
+    }
+    let code = if command.is_empty() {
+        child::wait_for_stop_signal();
+        0
+    } else {
+        match child::run(command) {
+            Ok(outcome) => outcome.exit_code(),
+            Err(e) => {
+                eprintln!("codecarbon: error: {}", e.message);
+                e.exit_code
+            }
+        }
+    };
+    match tracker.stop() {
+        Ok(data) => eprint!("{}", report::summary(&data, tracker.config())),
+        Err(e) => eprintln!("codecarbon: error: {e}"),
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Parses the process's arguments and runs the command; the exit code follows the shell's
+/// conventions (a tracked command's own code, 2 for usage errors).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Commands::Monitor { tracker, command } => monitor(&tracker, &command),
+        Commands::Run { tracker, command } => monitor(&tracker, &command),
+        Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::Intensity(args) => intensity::intensity(&args),
+    }
+}
