@@ -5,9 +5,13 @@
 //! its time into its parent's counters. A descendant that vanishes without being reaped inside
 //! the tree (reparented to an outside reaper) would make that sum drop; its last value is kept
 //! instead, so the total never goes backwards.
+//!
+//! Whether a process belongs to the tree is decided once, when it first appears (a process's
+//! parent is fixed at its birth), so each tick reads the `stat` of the tree's processes and of
+//! newcomers only, not of every process on the machine.
 
 use codecarbon_core::{Gigabytes, ProcessUsage};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -43,6 +47,8 @@ pub struct ProcessTree {
     ticks_per_sec: f64,
     page_size: u64,
     file: super::ProcFile,
+    /// Every process seen, and whether it belongs to the tree.
+    members: HashMap<u32, bool>,
     /// Ticks carried over from descendants that vanished unreaped.
     carried: u64,
     last_total: u64,
@@ -60,44 +66,80 @@ impl ProcessTree {
             ticks_per_sec: if ticks > 0 { ticks as f64 } else { 100.0 },
             page_size: if page > 0 { page as u64 } else { 4096 },
             file: super::ProcFile::default(),
+            members: HashMap::new(),
             carried: 0,
             last_total: 0,
         }
     }
 
-    fn scan(&mut self) -> HashMap<u32, Stat> {
+    /// The processes now in `/proc`.
+    fn pids(&self) -> Vec<u32> {
         let Ok(entries) = std::fs::read_dir(&self.proc_root) else {
-            return HashMap::new();
+            return Vec::new();
         };
-        let file = &mut self.file;
         entries
             .flatten()
-            .filter_map(|e| {
-                let pid: u32 = e.file_name().to_str()?.parse().ok()?;
-                let text = file.read(&e.path().join("stat")).ok()?;
-                Some((pid, Stat::parse(text)?))
-            })
+            .filter_map(|e| e.file_name().to_str()?.parse().ok())
+            .collect()
+    }
+
+    fn stat(&mut self, pid: u32) -> Option<Stat> {
+        let path = self.proc_root.join(pid.to_string()).join("stat");
+        Stat::parse(self.file.read(&path).ok()?)
+    }
+
+    /// The stats of the tree's processes now, deciding the membership of newcomers.
+    fn tree_stats(&mut self) -> Vec<Stat> {
+        let pids = self.pids();
+        let present: HashSet<u32> = pids.iter().copied().collect();
+        self.members.retain(|pid, _| present.contains(pid));
+        let mut stats = HashMap::new();
+        let mut newcomers = Vec::new();
+        for pid in pids {
+            match self.members.get(&pid).copied() {
+                Some(false) => {}
+                known => {
+                    if let Some(stat) = self.stat(pid) {
+                        stats.insert(pid, stat);
+                        if known.is_none() {
+                            newcomers.push(pid);
+                        }
+                    }
+                }
+            }
+        }
+        // A newcomer belongs if it is the root or its parent belongs; parents may be newcomers
+        // too, so settle them until nothing changes.
+        loop {
+            let before = newcomers.len();
+            newcomers.retain(|pid| {
+                let parent_in = stats
+                    .get(pid)
+                    .is_some_and(|s| self.members.get(&s.ppid) == Some(&true));
+                if *pid == self.root || parent_in {
+                    self.members.insert(*pid, true);
+                }
+                !(*pid == self.root || parent_in)
+            });
+            if newcomers.len() == before {
+                break;
+            }
+        }
+        for pid in newcomers {
+            self.members.insert(pid, false);
+        }
+        stats
+            .into_iter()
+            .filter(|(pid, _)| self.members.get(pid) == Some(&true))
+            .map(|(_, stat)| stat)
             .collect()
     }
 
     /// The tree's cumulative CPU time (never decreasing) and current resident memory.
     pub fn usage(&mut self) -> ProcessUsage {
-        let all = self.scan();
-        let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (&pid, stat) in &all {
-            children.entry(stat.ppid).or_default().push(pid);
-        }
-        let (mut ticks, mut pages) = (0u64, 0u64);
-        let mut stack = vec![self.root];
-        while let Some(pid) = stack.pop() {
-            if let Some(stat) = all.get(&pid) {
-                ticks += stat.ticks;
-                pages += stat.rss_pages;
-            }
-            if let Some(kids) = children.get(&pid) {
-                stack.extend(kids.iter().filter(|&&k| k != pid));
-            }
-        }
+        let stats = self.tree_stats();
+        let ticks: u64 = stats.iter().map(|s| s.ticks).sum();
+        let pages: u64 = stats.iter().map(|s| s.rss_pages).sum();
         let live = ticks + self.carried;
         if live < self.last_total {
             self.carried += self.last_total - live;
@@ -158,11 +200,20 @@ mod tests {
         write(root, 11, &stat(11, 10, 50, 25, 5));
         assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.75));
 
+        // A new grandchild appears: it belongs, and so does its own child.
+        write(root, 13, &stat(13, 11, 5, 0, 1));
+        write(root, 14, &stat(14, 13, 5, 0, 1));
+        write(root, 98, &stat(98, 99, 500, 0, 1)); // a child of an outsider does not
+        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.85));
+        std::fs::remove_dir_all(root.join("13")).unwrap();
+        std::fs::remove_dir_all(root.join("14")).unwrap();
+        write(root, 11, &stat(11, 10, 50, 35, 5));
+
         // 11 vanishes unreaped (reparented elsewhere): its last value is kept.
         std::fs::remove_dir_all(root.join("11")).unwrap();
-        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.75));
-        write(root, 10, &stat(10, 1, 110, 0, 10));
         assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.85));
+        write(root, 10, &stat(10, 1, 110, 0, 10));
+        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.95));
     }
 
     #[test]
