@@ -44,3 +44,31 @@ pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, 
 pub use codecarbon_iso as iso;
 #[cfg(feature = "tdp")]
 pub use codecarbon_tdp as tdp;
+
+/// The Rust examples of the README and of the user guide in `docs/`, compiled (and, unless
+/// marked `no_run`, run) by `cargo test --doc -p codecarbon`, so they cannot drift from the API.
+#[cfg(doctest)]
+mod doc_pages {
+    #[doc = include_str!("../../../README.md")]
+    struct ReadmeDoctests;
+    #[doc = include_str!("../../../docs/README.md")]
+    struct GuideIndex;
+    #[doc = include_str!("../../../docs/install.md")]
+    struct Install;
+    #[doc = include_str!("../../../docs/quick-start.md")]
+    struct QuickStart;
+    #[doc = include_str!("../../../docs/location.md")]
+    struct Location;
+    #[doc = include_str!("../../../docs/configuration.md")]
+    struct Configuration;
+    #[doc = include_str!("../../../docs/outputs.md")]
+    struct Outputs;
+    #[doc = include_str!("../../../docs/library.md")]
+    struct Library;
+    #[doc = include_str!("../../../docs/cli.md")]
+    struct Cli;
+    #[doc = include_str!("../../../docs/troubleshooting.md")]
+    struct Troubleshooting;
+    #[doc = include_str!("../../../docs/from-python.md")]
+    struct FromPython;
+}
