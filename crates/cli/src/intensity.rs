@@ -94,9 +94,13 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
     };
     let answers = match answers {
         Ok(answers) => answers,
-        Err(e) => {
+        Err(e @ codecarbon::iso::LookupError::Data(_)) => {
             eprintln!("codecarbon: error: {e}");
             return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("codecarbon: error: {e}");
+            return ExitCode::from(2);
         }
     };
     for a in answers.iter().filter(|a| a.world_average_fallback) {

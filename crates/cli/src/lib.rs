@@ -60,12 +60,30 @@ enum Commands {
     Intensity(intensity::IntensityArgs),
 }
 
-/// What a failure means for the exit code: bad settings are usage errors.
+/// What a failure means for the exit code: settings that cannot work (a bad value, an unknown
+/// place or output, an output directory that cannot be written) exit with 2, as usage errors;
+/// a failure of the machine (an unreadable `/proc`) with 1.
 pub(crate) fn fail(error: &TrackerError) -> ExitCode {
+    use codecarbon::core::{BuildError, IntensityError, LocateError};
     eprintln!("codecarbon: error: {error}");
     match error {
-        TrackerError::Config(_) | TrackerError::OfflineNeedsLocation => ExitCode::from(2),
+        TrackerError::Config(_)
+        | TrackerError::OfflineNeedsLocation
+        | TrackerError::UnknownOutputMethod { .. }
+        | TrackerError::Plugin(BuildError::Invalid { .. })
+        | TrackerError::Locate(LocateError::Invalid(_))
+        | TrackerError::Intensity(IntensityError::Invalid(_)) => ExitCode::from(2),
         _ => ExitCode::from(1),
+    }
+}
+
+/// Lets a closed pipe end the program quietly (`codecarbon intensity --list | head`), as other
+/// command-line tools do, instead of failing on the next print. Only for the commands that
+/// print results: `monitor` must outlive a closed standard error to write its row.
+fn quiet_on_closed_pipe() {
+    // SAFETY: restores the default disposition of SIGPIPE; no handler runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -111,7 +129,13 @@ pub fn main() -> ExitCode {
     match cli.command {
         Commands::Monitor { tracker, command } => monitor(&tracker, &command),
         Commands::Run { tracker, command } => monitor(&tracker, &command),
-        Commands::Detect { tracker, json } => detect::detect(&tracker, json),
-        Commands::Intensity(args) => intensity::intensity(&args),
+        Commands::Detect { tracker, json } => {
+            quiet_on_closed_pipe();
+            detect::detect(&tracker, json)
+        }
+        Commands::Intensity(args) => {
+            quiet_on_closed_pipe();
+            intensity::intensity(&args)
+        }
     }
 }

@@ -22,7 +22,7 @@ pub enum ConfigLoadError {
     #[error(transparent)]
     Value(#[from] ConfigError),
     /// A config file exists but cannot be read or parsed.
-    #[error("cannot read config file {path}: {reason}. Fix the file or remove it.")]
+    #[error("cannot read config file {path}: {reason}; fix the file or remove it")]
     File {
         /// The file.
         path: PathBuf,
@@ -91,7 +91,9 @@ fn apply(
     value: &str,
     origin: &str,
 ) -> Result<(), ConfigError> {
-    if config.set(key, value, origin)? == KeyStatus::Unknown {
+    let status = config.set(key, value, origin)?;
+    let key = key.trim().to_ascii_lowercase();
+    if status == KeyStatus::Unknown && !codecarbon_core::registry::is_plugin_key(&key) {
         warnings.push(format!("unknown setting `{key}` in {origin} is ignored"));
     }
     Ok(())
@@ -110,7 +112,12 @@ fn read_file(path: &Path) -> Result<Option<Vec<(String, String)>>, ConfigLoadErr
     };
     let ini = ini::Ini::load_from_str(&text).map_err(|e| ConfigLoadError::File {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        reason: format!(
+            "line {}, column {}: {}",
+            e.line,
+            e.col,
+            e.msg.trim_end_matches('.')
+        ),
     })?;
     // Like Python's configparser, a file without the section contributes nothing.
     Ok(ini.section(Some("codecarbon")).map(|props| {

@@ -11,7 +11,8 @@ pub(crate) enum Level {
     Error,
 }
 
-/// Writes `[codecarbon LEVEL] message` lines at or above a level.
+/// Writes `codecarbon: level: message` lines at or above a level, in the format of the command
+/// line's own messages.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Logger {
     min: Level,
@@ -32,12 +33,12 @@ impl Logger {
     fn write(&self, level: Level, message: impl Display) {
         if level >= self.min {
             let name = match level {
-                Level::Debug => "DEBUG",
-                Level::Info => "INFO",
-                Level::Warning => "WARNING",
-                Level::Error => "ERROR",
+                Level::Debug => "debug",
+                Level::Info => "info",
+                Level::Warning => "warning",
+                Level::Error => "error",
             };
-            eprintln!("[codecarbon {name}] {message}");
+            eprintln!("codecarbon: {name}: {message}");
         }
     }
 

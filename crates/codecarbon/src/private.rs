@@ -13,7 +13,7 @@ pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker
     match started {
         Ok(tracker) => Some(tracker),
         Err(e) => {
-            eprintln!("[codecarbon ERROR] cannot track `{function}`: {e}");
+            eprintln!("codecarbon: error: cannot track `{function}`: {e}");
             None
         }
     }

@@ -210,7 +210,8 @@ impl TrackerBuilder {
             log.warn(warning);
         }
         let has_cloud = config.cloud_provider.is_some() && config.cloud_region.is_some();
-        if config.offline && config.country_iso_code.is_none() && !has_cloud {
+        let has_locator = self.explicit.locator.is_some();
+        if config.offline && config.country_iso_code.is_none() && !has_cloud && !has_locator {
             return Err(TrackerError::OfflineNeedsLocation);
         }
         Ok(EmissionsTracker {

@@ -88,6 +88,9 @@ pub struct PluginDescriptor {
     pub priority: i32,
     /// One line for people.
     pub summary: &'static str,
+    /// The configuration keys the plugin reads from [`Config::extra`], so that they are not
+    /// reported as unknown settings.
+    pub keys: &'static [&'static str],
     /// Cheap availability check, without side effects.
     pub probe: fn(&Config) -> Probe,
     /// Builds the runtime object.
@@ -111,6 +114,13 @@ pub fn plugins() -> Vec<&'static PluginDescriptor> {
     let mut all: Vec<_> = inventory::iter::<PluginDescriptor>.into_iter().collect();
     all.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.name.cmp(b.name)));
     all
+}
+
+/// Whether a registered plugin reads configuration key `key`.
+pub fn is_plugin_key(key: &str) -> bool {
+    inventory::iter::<PluginDescriptor>
+        .into_iter()
+        .any(|p| p.keys.contains(&key))
 }
 
 /// The registered plugins of one kind, highest priority first.

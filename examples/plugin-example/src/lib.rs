@@ -61,6 +61,7 @@ inventory::submit! {
         kind: PluginKind::PowerSource(Component::Cpu),
         priority: BOARD_PRIORITY,
         summary: "CPU power in watts, read from the file that example_board_power_file names",
+        keys: &[POWER_FILE_KEY],
         probe: board::probe,
         build: board::build,
     }
@@ -73,6 +74,7 @@ inventory::submit! {
         // Sinks are chosen by name from `output_methods`, so their priority is not used.
         priority: 0,
         summary: "one line for people per flush, task and run end, in example.log",
+        keys: &[LOG_FILE_KEY],
         probe: log_sink::probe,
         build: log_sink::build,
     }

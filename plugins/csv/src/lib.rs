@@ -46,6 +46,7 @@ inventory::submit! {
         kind: PluginKind::Sink,
         priority: 0,
         summary: "CodeCarbon's emissions.csv: a row per flush and at stop (append or update)",
+        keys: &[],
         probe,
         build,
     }

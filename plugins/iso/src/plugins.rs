@@ -17,6 +17,7 @@ inventory::submit! {
         kind: PluginKind::Locator,
         priority: 0,
         summary: "offline location from country_iso_code and region, or cloud_provider and cloud_region",
+        keys: &[],
         probe: probe_iso,
         build: build_iso,
     }
@@ -28,6 +29,7 @@ inventory::submit! {
         kind: PluginKind::Intensity,
         priority: 0,
         summary: "CodeCarbon's static intensity data: GCP regions, US states, Canadian and Chinese provinces, Nordic zones, countries",
+        keys: &[],
         probe: probe_static,
         build: build_static,
     }

@@ -45,6 +45,7 @@ inventory::submit! {
         kind: PluginKind::Sink,
         priority: 0,
         summary: "JSON Lines beside the CSV: a line per flush and at stop, with provenance",
+        keys: &[],
         probe,
         build,
     }

@@ -62,6 +62,7 @@ inventory::submit! {
         kind: PluginKind::PowerSource(Component::Cpu),
         priority: 0,
         summary: "CPU power estimated from its TDP (cpu_power.csv) and the CPU load",
+        keys: &[],
         probe: always_available,
         build: cpu::build,
     }
@@ -73,6 +74,7 @@ inventory::submit! {
         kind: PluginKind::PowerSource(Component::Ram),
         priority: 0,
         summary: "RAM power estimated from the memory size (DIMM model)",
+        keys: &[],
         probe: always_available,
         build: ram_source::build,
     }

@@ -46,7 +46,8 @@ fn first_available<T>(
     decisions: &mut Vec<Decision>,
     take: fn(Plugin) -> Option<T>,
 ) -> Result<Option<T>, TrackerError> {
-    for candidate in plugins_of(kind) {
+    let candidates = plugins_of(kind);
+    for (i, candidate) in candidates.iter().enumerate() {
         if let Probe::Unavailable(reason) = (candidate.probe)(config) {
             decisions.push(skipped(candidate, reason));
             continue;
@@ -59,6 +60,9 @@ fn first_available<T>(
                     taken: true,
                     reason: None,
                 });
+                for lower in &candidates[i + 1..] {
+                    decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
+                }
                 return Ok(Some(built));
             }
             Err(BuildError::Unavailable { message, .. }) => {

@@ -136,6 +136,12 @@ fn locate(
     runtime: &tokio::runtime::Runtime,
     explicit: &Explicit,
 ) -> Result<Location, TrackerError> {
+    if config.cloud_provider.is_some() != config.cloud_region.is_some() {
+        log.warn(
+            "cloud_provider and cloud_region go together and one of them is missing: \
+             the cloud setting is ignored; set both (e.g. gcp and us-central1), or neither",
+        );
+    }
     if let Some(locator) = &explicit.locator {
         return Ok(runtime.block_on(locator.locate())?);
     }
