@@ -10,6 +10,8 @@ pub fn linked_plugins() -> Vec<&'static str> {
     let mut names: Vec<&'static str> = Vec::new();
     #[cfg(feature = "tdp")]
     names.extend(codecarbon_tdp::PLUGINS.iter().copied());
+    #[cfg(feature = "rapl")]
+    names.extend(codecarbon_rapl::PLUGINS.iter().copied());
     #[cfg(feature = "iso")]
     names.extend(codecarbon_iso::PLUGINS.iter().copied());
     #[cfg(feature = "csv")]

@@ -76,8 +76,9 @@ const fn is_run_only(i: usize) -> bool {
 
 /// One run's cumulative totals: exactly the fields of CodeCarbon's `EmissionsData`, in its order.
 ///
-/// Serializing it (JSON, say) gives the same keys and units as the CSV.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// Serializing it (JSON, say) gives the same keys and units as the CSV. `Default` is all zeros
+/// and empty fields: a starting point for tests of sinks.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct EmissionsData {
     /// Local time of the record, `%Y-%m-%dT%H:%M:%S`.
     pub timestamp: String,
@@ -250,6 +251,10 @@ pub struct ComponentProvenance {
     pub method: Method,
     /// The power source plugin's name.
     pub source: String,
+    /// When the component's energy is the tracked tree's share of a machine measurement: the
+    /// machine's energy over the same time, PUE included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub machine_energy: Option<KilowattHours>,
 }
 
 /// How a record's numbers were obtained; later sources (machine totals, unattributed energy)

@@ -177,4 +177,11 @@ pub trait PowerSource: Send {
     fn max_interval(&self) -> Duration {
         Duration::from_secs(1)
     }
+
+    /// When `sample` returns the tracked process tree's share of a whole-machine measurement,
+    /// the whole machine's energy since the first sample, so the unattributed rest stays
+    /// visible. `None` (the default) when readings are not shares.
+    fn machine_energy(&self) -> Option<Joules> {
+        None
+    }
 }

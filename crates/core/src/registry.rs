@@ -43,6 +43,9 @@ pub enum Probe {
     Available,
     /// It cannot, and why (shown to the user by `codecarbon detect` and in the log).
     Unavailable(String),
+    /// The hardware is there but cannot be used as things stand (a permission, a sysctl); the
+    /// message says the fix. The engine warns once, so a fallback to a model is never silent.
+    Blocked(String),
 }
 
 /// A built plugin.

@@ -12,13 +12,19 @@ struct Line<'a> {
     provenance: ProvenanceJson<'a>,
 }
 
-/// `{"cpu": {"method", "source"}, ..., "intensity": {"source", "year", "g_per_kwh"}}`.
-struct ProvenanceJson<'a>(&'a Provenance);
+/// `{"cpu": {"method", "source"}, ..., "intensity": {"source", "year", "g_per_kwh"}}`; a
+/// component whose energy is the tracked tree's share of a machine measurement also carries
+/// `machine_energy_kwh` and `unattributed_kwh`.
+struct ProvenanceJson<'a>(&'a Provenance, &'a EmissionsData);
 
 #[derive(Serialize)]
 struct ComponentJson {
     method: Method,
     source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    machine_energy_kwh: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unattributed_kwh: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -32,7 +38,12 @@ impl Serialize for ProvenanceJson<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         for component in Component::ALL {
-            if let Some(entry) = component_entry(self.0, component) {
+            let tracked = match component {
+                Component::Cpu => self.1.cpu_energy,
+                Component::Gpu => self.1.gpu_energy,
+                Component::Ram => self.1.ram_energy,
+            };
+            if let Some(entry) = component_entry(self.0, component, tracked.value()) {
                 map.serialize_entry(component.name(), &entry)?;
             }
         }
@@ -48,7 +59,11 @@ impl Serialize for ProvenanceJson<'_> {
 
 /// One entry per component; several sources for one component (rare) are joined with `+`,
 /// and the entry is `measured` only if all of them are.
-fn component_entry(p: &Provenance, component: Component) -> Option<ComponentJson> {
+fn component_entry(
+    p: &Provenance,
+    component: Component,
+    tracked_kwh: f64,
+) -> Option<ComponentJson> {
     let parts: Vec<_> = p
         .components
         .iter()
@@ -58,7 +73,14 @@ fn component_entry(p: &Provenance, component: Component) -> Option<ComponentJson
         return None;
     }
     let all_measured = parts.iter().all(|c| c.method == Method::Measured);
+    let machine: Option<f64> = parts
+        .iter()
+        .filter_map(|c| c.machine_energy)
+        .map(|e| e.value())
+        .reduce(|a, b| a + b);
     Some(ComponentJson {
+        machine_energy_kwh: machine,
+        unattributed_kwh: machine.map(|m| (m - tracked_kwh).max(0.0)),
         method: if all_measured {
             Method::Measured
         } else {
@@ -76,7 +98,7 @@ fn component_entry(p: &Provenance, component: Component) -> Option<ComponentJson
 pub(crate) fn encode(data: &EmissionsData, provenance: &Provenance) -> serde_json::Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec(&Line {
         data,
-        provenance: ProvenanceJson(provenance),
+        provenance: ProvenanceJson(provenance, data),
     })?;
     bytes.push(b'\n');
     Ok(bytes)
@@ -95,19 +117,43 @@ mod tests {
                     component: Component::Gpu,
                     method: Method::Measured,
                     source: "nvml".into(),
+                    machine_energy: None,
                 },
                 ComponentProvenance {
                     component: Component::Gpu,
                     method: Method::Estimated,
                     source: "tdp".into(),
+                    machine_energy: None,
                 },
             ],
             intensity: None,
         };
-        let json = serde_json::to_string(&ProvenanceJson(&p)).unwrap();
+        let json = serde_json::to_string(&ProvenanceJson(&p, &EmissionsData::default())).unwrap();
         assert_eq!(
             json,
             r#"{"gpu":{"method":"estimated","source":"nvml+tdp"},"intensity":null}"#
+        );
+    }
+
+    #[test]
+    fn an_attributed_share_shows_the_machine_total_and_the_rest() {
+        let p = Provenance {
+            components: vec![ComponentProvenance {
+                component: Component::Cpu,
+                method: Method::Measured,
+                source: "rapl".into(),
+                machine_energy: Some(codecarbon_core::KilowattHours(0.75)),
+            }],
+            intensity: None,
+        };
+        let data = EmissionsData {
+            cpu_energy: codecarbon_core::KilowattHours(0.25),
+            ..EmissionsData::default()
+        };
+        let json = serde_json::to_string(&ProvenanceJson(&p, &data)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"cpu":{"method":"measured","source":"rapl","machine_energy_kwh":0.75,"unattributed_kwh":0.5},"intensity":null}"#
         );
     }
 }

@@ -63,11 +63,13 @@ fn report(run_id: &str, secs: f64) -> Report {
                 component: Component::Cpu,
                 method: Method::Estimated,
                 source: "tdp".into(),
+                machine_energy: None,
             },
             ComponentProvenance {
                 component: Component::Ram,
                 method: Method::Estimated,
                 source: "ram-model".into(),
+                machine_energy: None,
             },
         ],
         intensity: Some(Intensity {

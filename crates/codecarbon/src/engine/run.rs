@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 struct Active {
     part: SourcePart,
     energy: Joules,
+    /// The machine's energy when `energy` is an attributed share, PUE included.
+    machine_energy: Option<Joules>,
     failing: bool,
 }
 
@@ -95,6 +97,7 @@ impl Run {
                 .map(|part| Active {
                     part,
                     energy: Joules::ZERO,
+                    machine_energy: None,
                     failing: false,
                 })
                 .collect(),
@@ -184,6 +187,7 @@ impl Run {
             match active.part.source.sample(&ctx) {
                 Ok(reading) => {
                     active.energy += reading.energy * pue;
+                    active.machine_energy = active.part.source.machine_energy().map(|e| e * pue);
                     active.part.info.method = reading.method;
                     active.failing = false;
                 }
@@ -316,6 +320,7 @@ impl Run {
                     component: s.part.info.component,
                     method: s.part.info.method,
                     source: s.part.info.source.to_string(),
+                    machine_energy: s.machine_energy.map(|e| e.to_kwh()),
                 })
                 .collect(),
             intensity: Some(self.intensity.clone()),

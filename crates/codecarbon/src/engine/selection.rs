@@ -20,6 +20,9 @@ pub struct Decision {
     pub taken: bool,
     /// Why it was skipped, when it was.
     pub reason: Option<String>,
+    /// It was skipped although its hardware is there (a permission, a sysctl): the reason
+    /// says the fix, and the log warns.
+    pub blocked: bool,
 }
 
 /// A built power source and the decisions that led to it.
@@ -48,9 +51,21 @@ fn first_available<T>(
 ) -> Result<Option<T>, TrackerError> {
     let candidates = plugins_of(kind);
     for (i, candidate) in candidates.iter().enumerate() {
-        if let Probe::Unavailable(reason) = (candidate.probe)(config) {
-            decisions.push(skipped(candidate, reason));
-            continue;
+        match (candidate.probe)(config) {
+            Probe::Available => {}
+            Probe::Unavailable(reason) => {
+                decisions.push(skipped(candidate, reason));
+                continue;
+            }
+            Probe::Blocked(reason) => {
+                decisions.push(Decision {
+                    plugin: candidate.name,
+                    taken: false,
+                    reason: Some(reason),
+                    blocked: true,
+                });
+                continue;
+            }
         }
         match (candidate.build)(config) {
             Ok(plugin) => {
@@ -59,6 +74,7 @@ fn first_available<T>(
                     plugin: candidate.name,
                     taken: true,
                     reason: None,
+                    blocked: false,
                 });
                 for lower in &candidates[i + 1..] {
                     decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
@@ -79,6 +95,7 @@ fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
         plugin: candidate.name,
         taken: false,
         reason: Some(reason),
+        blocked: false,
     }
 }
 

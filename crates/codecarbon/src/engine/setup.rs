@@ -100,12 +100,17 @@ fn registry_sources(
     let mut parts = Vec::new();
     for chosen in selection::power_sources_for(config, &wanted)? {
         for d in chosen.decisions.iter().filter(|d| !d.taken) {
-            log.debug(format_args!(
-                "{}: skipped {}: {}",
+            let line = format_args!(
+                "{}: not using {}: {}",
                 chosen.component,
                 d.plugin,
                 d.reason.as_deref().unwrap_or("")
-            ));
+            );
+            if d.blocked {
+                log.warn(line);
+            } else {
+                log.debug(line);
+            }
         }
         match chosen.source {
             Some(source) => {

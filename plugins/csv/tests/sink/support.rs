@@ -57,6 +57,7 @@ pub fn report(run_id: &str, secs: f64) -> Report {
             component: Component::Cpu,
             method: Method::Estimated,
             source: "tdp".into(),
+            machine_energy: None,
         }],
         intensity: Some(Intensity {
             value: GramsPerKwh(56.0),
