@@ -42,6 +42,7 @@ const SETTINGS_HEADER: &str =
     "| key | environment variable | flag | builder method | default | meaning |";
 const ACCEPTED_HEADER: &str =
     "| key | environment variable | what Python CodeCarbon does with it |";
+const PLUGIN_HEADER: &str = "| key | environment variable | flag | plugin | default | meaning |";
 const COLUMNS_HEADER: &str = "| column | unit or format | meaning |";
 const README_HEADER: &str = "| key | default | meaning |";
 
@@ -132,6 +133,45 @@ fn accepted() -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// The plugin settings table: (key, variable, flag).
+fn plugin_settings() -> Vec<(String, String, Option<String>)> {
+    table(&page("configuration.md"), PLUGIN_HEADER)
+        .iter()
+        .map(|r| {
+            (
+                code(&r[0]).expect("a key").to_string(),
+                code(&r[1]).expect("a variable").to_string(),
+                code(&r[2]).map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// The keys the linked plugins declare.
+fn plugin_keys() -> BTreeSet<&'static str> {
+    codecarbon::core::registry::plugins()
+        .iter()
+        .flat_map(|p| p.keys.iter().copied())
+        .collect()
+}
+
+#[test]
+fn the_plugin_settings_table_has_every_plugin_key() {
+    let rows = plugin_settings();
+    let documented: BTreeSet<&str> = rows.iter().map(|(k, _, _)| k.as_str()).collect();
+    assert_eq!(
+        documented,
+        plugin_keys(),
+        "plugin settings table vs the plugins' keys"
+    );
+    for (key, env, flag) in &rows {
+        assert_eq!(env, &env_name(key));
+        if let Some(flag) = flag {
+            assert_eq!(flag, &flag_name(key));
+        }
+    }
 }
 
 fn sorted<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
@@ -353,6 +393,11 @@ fn documented_flags_are_the_commands_flags() {
     let rows = settings();
     let documented: Vec<String> = {
         let mut v: Vec<String> = rows.iter().filter_map(|r| r.flag.clone()).collect();
+        v.extend(
+            plugin_settings()
+                .into_iter()
+                .filter_map(|(_, _, flag)| flag),
+        );
         v.sort();
         v
     };
@@ -490,7 +535,8 @@ fn command_lines_in_the_guide_use_real_subcommands_and_flags() {
 
 #[test]
 fn variables_and_config_file_keys_in_the_guide_are_known() {
-    let known: BTreeSet<&str> = KEYS.iter().chain(PASSTHROUGH_KEYS).copied().collect();
+    let mut known: BTreeSet<&str> = KEYS.iter().chain(PASSTHROUGH_KEYS).copied().collect();
+    known.extend(plugin_keys());
     for (name, text) in all_pages() {
         for (at, _) in text.match_indices("CODECARBON_") {
             let rest = &text[at + "CODECARBON_".len()..];

@@ -39,12 +39,8 @@ fn ten_tasks_add_up_to_the_run() {
     let mut tasks = Vec::new();
     for epoch in 0..10 {
         let name = format!("epoch {epoch}");
-        let started = Instant::now();
+        // Its cost is measured by `cargo xtask bench`, not asserted here.
         tracker.start_task(&name).unwrap();
-        assert!(
-            started.elapsed() < Duration::from_millis(50),
-            "starting a task is cheap"
-        );
         busy(Duration::from_millis(60));
         std::thread::sleep(Duration::from_millis(40));
         tasks.push(tracker.stop_task(&name).unwrap());

@@ -244,7 +244,11 @@ pub fn run(args: &[String]) -> Result<()> {
     }
     print!("{report}");
     if write {
-        std::fs::write(root().join("docs/benchmarks.md"), &report)?;
+        // This report is the page's head; later sections (`bench-rapl`'s) are kept.
+        let path = root().join("docs/benchmarks.md");
+        let old = std::fs::read_to_string(&path).unwrap_or_default();
+        let tail = old.find("\n## ").map(|i| &old[i..]).unwrap_or("");
+        std::fs::write(&path, format!("{}\n{tail}", report.trim_end()))?;
         eprintln!("wrote docs/benchmarks.md");
     }
     if checks.iter().any(|(_, ok)| !ok) {

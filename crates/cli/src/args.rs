@@ -64,6 +64,10 @@ pub struct TrackerArgs {
     /// A carbon intensity in g CO2eq/kWh that overrides every other source.
     #[arg(long, value_name = "G_PER_KWH")]
     pub force_carbon_intensity_g_co2e_kwh: Option<String>,
+    /// Where the Linux powercap (RAPL) zones are; given, only powercap under it is read
+    /// [default: perf_event, else /sys/class/powercap].
+    #[arg(long, value_name = "DIR")]
+    pub rapl_root: Option<String>,
     /// debug, info, warning, error or critical [default here: warning].
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
@@ -95,6 +99,7 @@ impl TrackerArgs {
                 &self.force_carbon_intensity_g_co2e_kwh,
             ),
             ("log_level", &self.log_level),
+            ("rapl_root", &self.rapl_root),
         ];
         let offline = self.offline.then(|| "true".to_string());
         given

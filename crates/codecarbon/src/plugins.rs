@@ -32,10 +32,25 @@ mod tests {
             .collect();
         registered.sort_unstable();
         assert_eq!(registered, super::linked_plugins());
-        #[cfg(all(feature = "tdp", feature = "iso", feature = "csv", feature = "json"))]
-        assert_eq!(
-            registered,
-            ["csv", "iso", "json", "ram_dimm", "static", "tdp"]
-        );
+        #[cfg(all(
+            feature = "tdp",
+            feature = "rapl",
+            feature = "iso",
+            feature = "csv",
+            feature = "json"
+        ))]
+        {
+            let expected = [
+                "csv",
+                "iso",
+                "json",
+                "ram_dimm",
+                "rapl",
+                "rapl_dram",
+                "static",
+                "tdp",
+            ];
+            assert_eq!(registered, expected);
+        }
     }
 }
