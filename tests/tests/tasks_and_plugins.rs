@@ -244,3 +244,38 @@ fn components_given_to_the_builder_are_used_in_every_run() {
         "no registry sink was asked for"
     );
 }
+
+/// A GPU that draws 50 W at 40 % utilisation.
+struct HalfBusyGpu;
+impl PowerSource for HalfBusyGpu {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            component: Component::Gpu,
+            source: "test-gpu",
+            model: Some("Test GPU".into()),
+            count: 2,
+            method: Method::Measured,
+            detail: "50 W".into(),
+        }
+    }
+    fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+        Ok(Reading::estimated(Watts(50.0), ctx.elapsed))
+    }
+    fn utilization(&self) -> Option<codecarbon::core::Percent> {
+        Some(codecarbon::core::Percent(40.0))
+    }
+}
+
+#[test]
+fn a_gpu_source_fills_the_gpu_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = codecarbon::track_with(builder(dir.path()).with_power_source(HalfBusyGpu), || {
+        std::thread::sleep(Duration::from_millis(300))
+    })
+    .unwrap()
+    .1;
+    assert!((data.gpu_power.value() - 50.0).abs() < 1e-9);
+    assert!((data.gpu_utilization_percent.value() - 40.0).abs() < 1e-9);
+    assert_eq!(data.gpu_count, 2);
+    assert_eq!(data.gpu_model.as_deref(), Some("2 x Test GPU"));
+}

@@ -12,6 +12,10 @@ pub fn linked_plugins() -> Vec<&'static str> {
     names.extend(codecarbon_tdp::PLUGINS.iter().copied());
     #[cfg(feature = "rapl")]
     names.extend(codecarbon_rapl::PLUGINS.iter().copied());
+    #[cfg(feature = "nvml")]
+    names.extend(codecarbon_nvml::PLUGINS.iter().copied());
+    #[cfg(feature = "rocm")]
+    names.extend(codecarbon_rocm::PLUGINS.iter().copied());
     #[cfg(feature = "iso")]
     names.extend(codecarbon_iso::PLUGINS.iter().copied());
     #[cfg(feature = "csv")]

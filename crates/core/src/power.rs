@@ -2,7 +2,7 @@
 
 use crate::config::TrackingMode;
 use crate::counter::CounterRegression;
-use crate::units::{Gigabytes, Joules, Watts};
+use crate::units::{Gigabytes, Joules, Percent, Watts};
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
@@ -176,6 +176,12 @@ pub trait PowerSource: Send {
     /// Longest gap between samples that keeps this source exact (counter wrap-around).
     fn max_interval(&self) -> Duration {
         Duration::from_secs(1)
+    }
+
+    /// The devices' mean utilisation over the last sample's interval, in percent (GPUs report
+    /// it; CodeCarbon's `gpu_utilization_percent` is its mean over the run). `None` by default.
+    fn utilization(&self) -> Option<Percent> {
+        None
     }
 
     /// When `sample` returns the tracked process tree's share of a whole-machine measurement,

@@ -200,7 +200,15 @@ impl Run {
                 }
             }
         }
-        self.utilisation.add(elapsed, load, mem);
+        let gpus: Vec<f64> = self
+            .sources
+            .iter()
+            .filter(|s| s.part.info.component == Component::Gpu)
+            .filter_map(|s| s.part.source.utilization())
+            .map(|p| p.value())
+            .collect();
+        let gpu = (!gpus.is_empty()).then(|| gpus.iter().sum::<f64>() / gpus.len() as f64);
+        self.utilisation.add(elapsed, load, mem, gpu);
         self.last_sample = now;
     }
 
@@ -305,7 +313,7 @@ impl Run {
             ram_total_size: self.ram_total,
             tracking_mode: self.config.tracking_mode,
             cpu_utilization_percent: Percent(u.mean(u.cpu_percent)),
-            gpu_utilization_percent: Percent(0.0),
+            gpu_utilization_percent: Percent(u.gpu_mean()),
             ram_utilization_percent: Percent(u.mean(u.ram_percent)),
             ram_used_gb: Gigabytes(u.mean(u.ram_used_gb)),
             on_cloud: self.location.on_cloud(),

@@ -10,22 +10,44 @@ use std::time::{Duration, Instant};
 pub(crate) struct Utilisation {
     pub(crate) seconds: f64,
     pub(crate) cpu_percent: f64,
+    /// GPU utilisation × seconds, over the seconds some GPU source reported it.
+    pub(crate) gpu_percent: f64,
+    pub(crate) gpu_seconds: f64,
     pub(crate) ram_percent: f64,
     pub(crate) ram_used_gb: f64,
 }
 
 impl Utilisation {
     /// Adds `weight` of time at these readings.
-    pub(crate) fn add(&mut self, weight: Duration, cpu: Option<f64>, mem: Option<MemInfo>) {
+    pub(crate) fn add(
+        &mut self,
+        weight: Duration,
+        cpu: Option<f64>,
+        mem: Option<MemInfo>,
+        gpu: Option<f64>,
+    ) {
         let w = weight.as_secs_f64();
         if w <= 0.0 {
             return;
         }
         self.seconds += w;
         self.cpu_percent += w * 100.0 * cpu.unwrap_or(0.0);
+        if let Some(g) = gpu {
+            self.gpu_percent += w * g;
+            self.gpu_seconds += w;
+        }
         if let Some(m) = mem {
             self.ram_percent += w * m.percent.value();
             self.ram_used_gb += w * m.used.value();
+        }
+    }
+
+    /// The time-weighted mean GPU utilisation, over the time GPUs reported it.
+    pub(crate) fn gpu_mean(&self) -> f64 {
+        if self.gpu_seconds > 0.0 {
+            self.gpu_percent / self.gpu_seconds
+        } else {
+            0.0
         }
     }
 
@@ -45,6 +67,8 @@ impl Sub for Utilisation {
         Utilisation {
             seconds: self.seconds - rhs.seconds,
             cpu_percent: self.cpu_percent - rhs.cpu_percent,
+            gpu_percent: self.gpu_percent - rhs.gpu_percent,
+            gpu_seconds: self.gpu_seconds - rhs.gpu_seconds,
             ram_percent: self.ram_percent - rhs.ram_percent,
             ram_used_gb: self.ram_used_gb - rhs.ram_used_gb,
         }
@@ -113,6 +137,8 @@ impl Snapshot {
             utilisation: Utilisation {
                 seconds: mix(u.seconds, v.seconds),
                 cpu_percent: mix(u.cpu_percent, v.cpu_percent),
+                gpu_percent: mix(u.gpu_percent, v.gpu_percent),
+                gpu_seconds: mix(u.gpu_seconds, v.gpu_seconds),
                 ram_percent: mix(u.ram_percent, v.ram_percent),
                 ram_used_gb: mix(u.ram_used_gb, v.ram_used_gb),
             },
