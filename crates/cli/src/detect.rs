@@ -13,8 +13,10 @@ fn source_json(chosen: &ChosenSource) -> Value {
         .filter(|d| !d.taken)
         .map(|d| json!({"plugin": d.plugin, "reason": d.reason}))
         .collect();
-    match &chosen.source {
-        Some(source) => {
+    let sources: Vec<Value> = chosen
+        .sources
+        .iter()
+        .map(|source| {
             let info = source.info();
             json!({
                 "plugin": info.source,
@@ -22,11 +24,18 @@ fn source_json(chosen: &ChosenSource) -> Value {
                 "model": info.model,
                 "count": info.count,
                 "detail": info.detail,
-                "skipped": skipped,
             })
-        }
-        None => json!({"plugin": null, "skipped": skipped}),
-    }
+        })
+        .collect();
+    // The first (for the CPU and RAM, the only) source's fields at the top, for a quick look;
+    // `sources` has every one (GPUs of several vendors).
+    let mut entry = sources
+        .first()
+        .cloned()
+        .unwrap_or_else(|| json!({"plugin": null}));
+    entry["skipped"] = Value::Array(skipped);
+    entry["sources"] = Value::Array(sources);
+    entry
 }
 
 fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
@@ -39,10 +48,16 @@ fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
     let gpus: Vec<Value> = chosen
         .iter()
         .filter(|c| c.component == codecarbon::Component::Gpu)
-        .filter_map(|c| c.source.as_ref())
+        .flat_map(|c| c.sources.iter())
         .map(|s| {
             let info = s.info();
-            json!({"model": info.model, "count": info.count})
+            json!({
+                "plugin": info.source,
+                "model": info.model,
+                "count": info.count,
+                "method": info.method,
+                "detail": info.detail,
+            })
         })
         .collect();
     let sources: serde_json::Map<String, Value> = chosen
@@ -79,11 +94,19 @@ fn text(report: &Value) -> String {
         ),
     ];
     let gpus = report["gpus"].as_array().map(Vec::len).unwrap_or(0);
-    lines.push(if gpus == 0 {
-        "GPU:  none found".to_string()
-    } else {
-        format!("GPU:  {}", report["gpus"])
-    });
+    if gpus == 0 {
+        lines.push("GPU:  none found".to_string());
+    }
+    for gpu in report["gpus"].as_array().into_iter().flatten() {
+        lines.push(format!(
+            "GPU:  {} x {} ({}, {}): {}",
+            gpu["count"],
+            gpu["model"].as_str().unwrap_or("unknown model"),
+            gpu["plugin"].as_str().unwrap_or_default(),
+            gpu["method"].as_str().unwrap_or_default(),
+            gpu["detail"].as_str().unwrap_or_default()
+        ));
+    }
     lines.push("Power sources:".to_string());
     if let Some(sources) = report["power_sources"].as_object() {
         for (component, s) in sources {

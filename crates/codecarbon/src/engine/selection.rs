@@ -25,12 +25,14 @@ pub struct Decision {
     pub blocked: bool,
 }
 
-/// A built power source and the decisions that led to it.
+/// The built power sources of a component and the decisions that led to them.
 pub struct ChosenSource {
     /// The component.
     pub component: Component,
-    /// The source, if any candidate was available.
-    pub source: Option<Box<dyn PowerSource>>,
+    /// The sources: at most one for the CPU and RAM (their candidates measure the same thing,
+    /// so the best wins); every available one for GPUs (each vendor's plugin covers its own
+    /// devices).
+    pub sources: Vec<Box<dyn PowerSource>>,
     /// One entry per candidate considered.
     pub decisions: Vec<Decision>,
 }
@@ -49,7 +51,20 @@ fn first_available<T>(
     decisions: &mut Vec<Decision>,
     take: fn(Plugin) -> Option<T>,
 ) -> Result<Option<T>, TrackerError> {
+    Ok(available(config, kind, decisions, take, false)?.pop())
+}
+
+/// Builds the candidates of `kind` that are available, in priority order: every one when
+/// `every`, else the first, the others then being recorded as outranked.
+fn available<T>(
+    config: &Config,
+    kind: PluginKind,
+    decisions: &mut Vec<Decision>,
+    take: fn(Plugin) -> Option<T>,
+    every: bool,
+) -> Result<Vec<T>, TrackerError> {
     let candidates = plugins_of(kind);
+    let mut built_all = Vec::new();
     for (i, candidate) in candidates.iter().enumerate() {
         match (candidate.probe)(config) {
             Probe::Available => {}
@@ -76,10 +91,13 @@ fn first_available<T>(
                     reason: None,
                     blocked: false,
                 });
-                for lower in &candidates[i + 1..] {
-                    decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
+                built_all.push(built);
+                if !every {
+                    for lower in &candidates[i + 1..] {
+                        decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
+                    }
+                    return Ok(built_all);
                 }
-                return Ok(Some(built));
             }
             Err(BuildError::Unavailable { message, .. }) => {
                 decisions.push(skipped(candidate, message));
@@ -87,7 +105,7 @@ fn first_available<T>(
             Err(invalid) => return Err(invalid.into()),
         }
     }
-    Ok(None)
+    Ok(built_all)
 }
 
 fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
@@ -114,7 +132,7 @@ pub(crate) fn power_sources_for(
         .copied()
         .map(|component| {
             let mut decisions = Vec::new();
-            let source = first_available(
+            let sources = available(
                 config,
                 PluginKind::PowerSource(component),
                 &mut decisions,
@@ -122,10 +140,11 @@ pub(crate) fn power_sources_for(
                     Plugin::PowerSource(s) => Some(s),
                     _ => None,
                 },
+                component == Component::Gpu,
             )?;
             Ok(ChosenSource {
                 component,
-                source,
+                sources,
                 decisions,
             })
         })

@@ -112,24 +112,27 @@ fn registry_sources(
                 log.debug(line);
             }
         }
-        match chosen.source {
-            Some(source) => {
-                let info = source.info();
-                log.info(format_args!(
-                    "{}: {} ({}): {}",
-                    chosen.component, info.source, info.method, info.detail
+        if chosen.sources.is_empty() {
+            if chosen.component == Component::Gpu {
+                log.debug("no GPU found");
+            } else {
+                log.warn(format_args!(
+                    "no power source for {}: its energy is not counted",
+                    chosen.component
                 ));
-                parts.push(SourcePart {
-                    source,
-                    info,
-                    explicit: false,
-                });
             }
-            None if chosen.component == Component::Gpu => log.debug("no GPU found"),
-            None => log.warn(format_args!(
-                "no power source for {}: its energy is not counted",
-                chosen.component
-            )),
+        }
+        for source in chosen.sources {
+            let info = source.info();
+            log.info(format_args!(
+                "{}: {} ({}): {}",
+                chosen.component, info.source, info.method, info.detail
+            ));
+            parts.push(SourcePart {
+                source,
+                info,
+                explicit: false,
+            });
         }
     }
     Ok(parts)
