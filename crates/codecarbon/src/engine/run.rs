@@ -271,7 +271,7 @@ impl Run {
         let gpus: Vec<String> = of(Component::Gpu)
             .filter_map(|s| {
                 let info = &s.part.info;
-                Some(format!("{} x {}", info.count, info.model.as_ref()?))
+                info.model.as_deref().map(|m| gpu_model(info.count, m))
             })
             .collect();
         let u = &delta.utilisation;
@@ -432,6 +432,19 @@ impl Run {
     }
 }
 
+/// CodeCarbon's `gpu_model` text for one source: `N x name`, or the source's own text when it
+/// already has that form (a source covering several models writes `1 x A, 2 x B`).
+fn gpu_model(count: usize, model: &str) -> String {
+    let counted = model
+        .split_once(" x ")
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if counted {
+        model.to_string()
+    } else {
+        format!("{count} x {model}")
+    }
+}
+
 /// A sink hook and what it is given.
 #[derive(Clone, Copy)]
 enum Hook<'a> {
@@ -450,4 +463,17 @@ pub(crate) enum Stage {
     Flush,
     /// The end of the run.
     Finish,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gpu_model_is_counted_once() {
+        assert_eq!(super::gpu_model(2, "A100"), "2 x A100");
+        assert_eq!(
+            super::gpu_model(3, "1 x MI210, 2 x MI250X"),
+            "1 x MI210, 2 x MI250X"
+        );
+        assert_eq!(super::gpu_model(1, "Box x 2"), "1 x Box x 2");
+    }
 }
