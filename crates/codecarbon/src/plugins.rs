@@ -39,6 +39,8 @@ mod tests {
         #[cfg(all(
             feature = "tdp",
             feature = "rapl",
+            feature = "nvml",
+            feature = "rocm",
             feature = "iso",
             feature = "csv",
             feature = "json"
@@ -48,9 +50,11 @@ mod tests {
                 "csv",
                 "iso",
                 "json",
+                "nvml",
                 "ram_dimm",
                 "rapl",
                 "rapl_dram",
+                "rocm",
                 "static",
                 "tdp",
             ];

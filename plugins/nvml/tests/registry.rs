@@ -1,0 +1,50 @@
+//! The registry holds this crate's plugin, as promised; without the driver it says so in one
+//! line and the build fails cleanly.
+
+use codecarbon_core::config::PASSTHROUGH_KEYS;
+use codecarbon_core::registry::{is_plugin_key, plugins};
+use codecarbon_core::{Component, Config, PluginKind, Probe};
+
+#[test]
+fn registry_holds_exactly_the_exported_names() {
+    let got: Vec<&str> = plugins()
+        .into_iter()
+        .filter(|p| p.name == "nvml")
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(got, codecarbon_nvml::PLUGINS);
+}
+
+#[test]
+fn the_descriptor_has_the_promised_kind_priority_and_keys() {
+    let d = plugins()
+        .into_iter()
+        .find(|p| p.name == "nvml")
+        .expect("registered");
+    assert_eq!(d.kind, PluginKind::PowerSource(Component::Gpu));
+    assert_eq!(d.priority, 50);
+    assert_eq!(d.keys, ["nvml_library"]);
+    assert!(is_plugin_key("nvml_library"));
+    // `gpu_ids` is CodeCarbon's and already known to the core: not listed twice.
+    assert!(PASSTHROUGH_KEYS.contains(&"gpu_ids"));
+    assert!(!d.keys.contains(&"gpu_ids"));
+}
+
+#[test]
+fn without_the_library_the_probe_says_so_in_one_line() {
+    let mut config = Config::default();
+    config
+        .set("nvml_library", "/nonexistent/libnvidia-ml.so.1", "test")
+        .unwrap();
+    let d = plugins().into_iter().find(|p| p.name == "nvml").unwrap();
+    match (d.probe)(&config) {
+        Probe::Unavailable(why) => {
+            // (Unless this environment hides every GPU with an empty CUDA_VISIBLE_DEVICES.)
+            let hidden = std::env::var("CUDA_VISIBLE_DEVICES").is_ok_and(|v| v.trim().is_empty());
+            assert!(hidden || why.starts_with("no NVIDIA driver"), "{why}");
+            assert!(!why.contains('\n'));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!((d.build)(&config).is_err());
+}

@@ -1,0 +1,169 @@
+//! The probe and the build: open ROCm SMI, pick the GPUs, decide how each is read.
+
+use crate::classify::{classify, source_model};
+use crate::device::Device;
+use crate::error::{RocmError, Status};
+use crate::ffi::RocmSmiLib;
+use crate::loader::{candidates, load};
+use crate::select::{select, DeviceId, Selection};
+use crate::smi::{retrying, Smi};
+use crate::source::RocmSource;
+use codecarbon_core::{
+    BuildError, Component, Config, Method, Plugin, Probe, SourceInfo, TrackingMode,
+};
+
+/// The plugin's name.
+pub const NAME: &str = "rocm";
+
+/// The configuration key naming the library file (`/opt/rocm-6.2.0/lib/librocm_smi64.so.1`).
+pub const LIBRARY_KEY: &str = "rocm_smi_library";
+
+/// Reads an environment variable; tests pass their own.
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// This process's environment.
+pub fn process_env(name: &str) -> Option<String> {
+    std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+}
+
+/// Loads ROCm SMI from `rocm_smi_library`, else the loader's path, else `ROCM_PATH`'s `lib/`.
+pub fn open(config: &Config, env: Env<'_>) -> Result<RocmSmiLib, RocmError> {
+    let rocm_path = env("ROCM_PATH");
+    load(&candidates(
+        config.extra.get(LIBRARY_KEY),
+        rocm_path.as_deref(),
+    ))
+}
+
+/// Whether AMD GPUs can be tracked here: the library loads and initialises, and at least one
+/// GPU is left after `gpu_ids` and the visible-devices variables.
+pub fn probe(config: &Config) -> Probe {
+    let smi = open(config, &process_env).map(|lib| Box::new(lib) as Box<dyn Smi>);
+    probe_with(config, smi, &process_env)
+}
+
+/// [`probe`] with a given library (or the error of loading it) and environment.
+pub fn probe_with(config: &Config, smi: Result<Box<dyn Smi>, RocmError>, env: Env<'_>) -> Probe {
+    let result = smi.and_then(|smi| selected(config, smi.as_ref(), env));
+    match result {
+        Ok(_) => Probe::Available,
+        Err(e) => probe_of(e),
+    }
+}
+
+/// The probe's answer for an error: the library refusing this user is [`Probe::Blocked`],
+/// anything else [`Probe::Unavailable`].
+fn probe_of(error: RocmError) -> Probe {
+    match &error {
+        RocmError::Init { source, .. } if source.status == Status::PERMISSION => {
+            Probe::Blocked(error.to_string())
+        }
+        _ => Probe::Unavailable(error.to_string()),
+    }
+}
+
+/// The ROCm source with this configuration.
+pub fn build_source(config: &Config) -> Result<RocmSource, BuildError> {
+    let unavailable = |e: RocmError| BuildError::Unavailable {
+        plugin: NAME,
+        message: e.to_string(),
+    };
+    let smi = open(config, &process_env).map_err(unavailable)?;
+    build_with(config, Box::new(smi), &process_env).map_err(unavailable)
+}
+
+pub(crate) fn build_plugin(config: &Config) -> Result<Plugin, BuildError> {
+    Ok(Plugin::PowerSource(Box::new(build_source(config)?)))
+}
+
+/// The GPUs that `gpu_ids` or the environment select.
+fn selected(config: &Config, smi: &dyn Smi, env: Env<'_>) -> Result<Selection, RocmError> {
+    let count = retrying(smi, |s| s.device_count()).map_err(|source| RocmError::Init {
+        library: smi.library(),
+        source,
+    })?;
+    if count == 0 {
+        return Err(RocmError::NoDevices {
+            library: smi.library(),
+        });
+    }
+    let ids: Vec<DeviceId> = (0..count)
+        .map(|index| DeviceId {
+            index,
+            unique_id: smi.unique_id(index).ok(),
+        })
+        .collect();
+    let selection = select(config.extra.get("gpu_ids"), env, &ids);
+    if selection.indices.is_empty() {
+        let mut reason = selection.notes.join("; ");
+        if reason.is_empty() {
+            reason = "the selection is empty".into();
+        }
+        return Err(RocmError::NoneSelected {
+            reason: format!("{reason} ({count} AMD GPUs seen)"),
+        });
+    }
+    Ok(selection)
+}
+
+/// [`build_source`] with a given library and environment.
+pub fn build_with(
+    config: &Config,
+    smi: Box<dyn Smi>,
+    env: Env<'_>,
+) -> Result<RocmSource, RocmError> {
+    let selection = selected(config, smi.as_ref(), env)?;
+    let mut devices = Vec::new();
+    let mut skipped = Vec::new();
+    for &index in &selection.indices {
+        let name = smi
+            .name(index)
+            .ok()
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "AMD GPU".into());
+        match classify(smi.as_ref(), index, &name, &selection.indices) {
+            Ok((mode, joules_per_unit)) => {
+                devices.push(Device::new(index, name, mode, joules_per_unit));
+            }
+            Err(why) => skipped.push(why),
+        }
+    }
+    if devices.is_empty() {
+        return Err(RocmError::NoneSelected {
+            reason: skipped.join("; "),
+        });
+    }
+    let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
+    let info = SourceInfo {
+        component: Component::Gpu,
+        source: NAME,
+        model: source_model(&names),
+        count: devices.len(),
+        method: Method::Measured,
+        detail: detail(&smi.library(), &devices, &selection, &skipped, config),
+    };
+    Ok(RocmSource::new(info, smi, devices))
+}
+
+/// One line for `codecarbon detect`: the library, each GPU and how it is read, what chose them.
+fn detail(
+    library: &str,
+    devices: &[Device],
+    selection: &Selection,
+    skipped: &[String],
+    config: &Config,
+) -> String {
+    let gpus: Vec<String> = devices.iter().map(Device::describe).collect();
+    let mut detail = format!("ROCm SMI {library}: {}", gpus.join("; "));
+    if let Some(by) = &selection.by {
+        detail.push_str(&format!("; chosen by {by}"));
+    }
+    for note in selection.notes.iter().chain(skipped) {
+        detail.push_str("; ");
+        detail.push_str(note);
+    }
+    if config.tracking_mode == TrackingMode::Process {
+        detail.push_str("; process mode: whole-GPU energy (ROCm SMI gives no per-process energy)");
+    }
+    detail
+}

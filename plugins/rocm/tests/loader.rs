@@ -1,0 +1,90 @@
+//! The real loader, on a machine without ROCm: every way of not finding the library is a clean
+//! error, and the probe says Unavailable with the fix.
+
+use codecarbon_core::{Config, Probe};
+use codecarbon_rocm::{build_source, candidates, load, open, probe, RocmError, RocmSmiLib};
+use std::path::Path;
+
+/// Whether this machine may have ROCm, in which case the "not found" tests prove nothing.
+fn rocm_installed() -> bool {
+    Path::new("/opt/rocm").exists() || Path::new("/dev/kfd").exists()
+}
+
+#[test]
+fn the_library_is_not_found_through_the_loader_path() {
+    if rocm_installed() {
+        return;
+    }
+    let env = |v: &str| (v == "ROCM_PATH").then(|| "/nonexistent/rocm".to_string());
+    let err = open(&Config::default(), &env).unwrap_err();
+    let RocmError::NotFound { tried, first_error } = &err else {
+        panic!("expected NotFound, got {err}");
+    };
+    assert_eq!(tried[0], "librocm_smi64.so.1");
+    assert_eq!(tried[2], "/nonexistent/rocm/lib/librocm_smi64.so.1");
+    assert!(first_error.contains("librocm_smi64.so.1"), "{first_error}");
+    let text = err.to_string();
+    assert!(
+        text.contains("Install ROCm") && text.contains("LD_LIBRARY_PATH"),
+        "{text}"
+    );
+    assert!(!text.contains('\n'), "{text}");
+}
+
+#[test]
+fn the_probe_is_unavailable_with_one_clear_reason_and_the_build_too() {
+    if rocm_installed() {
+        return;
+    }
+    let Probe::Unavailable(why) = probe(&Config::default()) else {
+        panic!("expected Unavailable");
+    };
+    assert!(why.starts_with("ROCm SMI library not found"), "{why}");
+    assert!(
+        why.contains("librocm_smi64.so.1") && why.contains("LD_LIBRARY_PATH"),
+        "{why}"
+    );
+    let err = build_source(&Config::default()).unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("rocm is unavailable: ROCm SMI library not found"));
+}
+
+#[test]
+fn an_explicit_path_that_does_not_exist_is_the_only_one_tried() {
+    let mut config = Config::default();
+    config
+        .set(
+            "rocm_smi_library",
+            "/nonexistent/librocm_smi64.so.1",
+            "test",
+        )
+        .unwrap();
+    let Probe::Unavailable(why) = probe(&config) else {
+        panic!("expected Unavailable");
+    };
+    assert!(
+        why.contains("tried /nonexistent/librocm_smi64.so.1;"),
+        "{why}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_a_library_is_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("librocm_smi64.so.1");
+    std::fs::write(&fake, "not an ELF file").unwrap();
+    let err = load(&candidates(Some(&fake.display().to_string()), None)).unwrap_err();
+    assert!(matches!(err, RocmError::NotFound { .. }), "{err}");
+}
+
+#[test]
+fn a_library_without_the_functions_names_the_missing_symbol() {
+    // The C library is on every Linux machine and has no `rsmi_init`.
+    let err = RocmSmiLib::open("libc.so.6").unwrap_err();
+    let RocmError::MissingSymbol { symbol, .. } = &err else {
+        panic!("expected MissingSymbol, got {err}");
+    };
+    assert_eq!(*symbol, "rsmi_init");
+    assert!(err.to_string().contains("rocm_smi_library"));
+}
