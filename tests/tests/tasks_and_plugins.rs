@@ -279,3 +279,74 @@ fn a_gpu_source_fills_the_gpu_columns() {
     assert_eq!(data.gpu_count, 2);
     assert_eq!(data.gpu_model.as_deref(), Some("2 x Test GPU"));
 }
+
+/// Counts how often the engine asks it to forget its baselines.
+struct Resettable(Arc<std::sync::atomic::AtomicUsize>);
+impl PowerSource for Resettable {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            component: Component::Ram,
+            source: "resettable",
+            model: None,
+            count: 0,
+            method: Method::Estimated,
+            detail: "1 W".into(),
+        }
+    }
+    fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+        Ok(Reading::estimated(Watts(1.0), ctx.elapsed))
+    }
+    fn reset(&mut self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_source_given_to_the_builder_starts_each_run_afresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let resets = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tracker = builder(dir.path())
+        .with_power_source(Resettable(resets.clone()))
+        .build()
+        .unwrap();
+    for run in 1..=3 {
+        tracker.start().unwrap();
+        tracker.stop().unwrap();
+        assert_eq!(resets.load(std::sync::atomic::Ordering::SeqCst), run);
+    }
+}
+
+/// An output whose disk is full.
+struct Full;
+#[async_trait]
+impl Sink for Full {
+    async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+        Err(SinkError::Other("no space left on device".into()))
+    }
+}
+
+#[test]
+fn an_output_that_cannot_write_is_reported_to_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tracker = builder(dir.path()).with_sink(Full).start().unwrap();
+    let flushed = tracker.flush().unwrap();
+    assert_eq!(
+        tracker.output_errors().len(),
+        1,
+        "{:?}",
+        tracker.output_errors()
+    );
+    assert!(tracker.output_errors()[0].contains("no space left"));
+    let stopped = tracker.stop().unwrap();
+    assert!(
+        stopped.duration >= flushed.duration,
+        "the totals still come back"
+    );
+    assert_eq!(tracker.output_errors().len(), 1);
+    // The CSV beside it is not affected.
+    let rows = csv::Reader::from_path(dir.path().join("emissions.csv"))
+        .unwrap()
+        .records()
+        .count();
+    assert_eq!(rows, 2);
+}

@@ -162,7 +162,40 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     for s in explicit {
         apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
     }
+    warnings.extend(not_done_yet(&config));
     Ok(Resolved { config, warnings })
+}
+
+/// CodeCarbon settings that ask for something this build does not do yet: said plainly, so a
+/// user coming from Python does not believe a row went to the dashboard.
+const NOT_DONE_YET: &[(&str, &str)] = &[
+    ("save_to_api", "no CodeCarbon API output yet"),
+    ("save_to_logger", "no logger output yet"),
+    ("save_to_prometheus", "no Prometheus output yet"),
+    ("save_to_logfire", "no Logfire output yet"),
+    ("emissions_endpoint", "no HTTP output yet"),
+    (
+        "electricitymaps_api_token",
+        "no live intensity from Electricity Maps yet",
+    ),
+];
+
+fn not_done_yet(config: &Config) -> Vec<String> {
+    NOT_DONE_YET
+        .iter()
+        .filter(|(key, _)| {
+            config.extra.get(key).is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                // A switch asks only when on; any other key asks when it has a value.
+                if key.starts_with("save_to_") {
+                    matches!(v.as_str(), "true" | "yes" | "1" | "on")
+                } else {
+                    !v.is_empty()
+                }
+            })
+        })
+        .map(|(key, what)| format!("`{key}` is set, but this build has {what}; it is ignored"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -268,6 +301,27 @@ mod tests {
         assert!(r.warnings[0].contains("favourite_colour"));
         assert_eq!(r.config.extra.get("api_key"), Some("s3cret-value"));
         assert!(!format!("{r:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn settings_asking_for_what_is_not_done_yet_are_reported() {
+        let s = ConfigSources {
+            env: vec![
+                ("CODECARBON_SAVE_TO_API".into(), "True".into()),
+                ("CODECARBON_SAVE_TO_FILE".into(), "true".into()),
+                ("CODECARBON_SAVE_TO_PROMETHEUS".into(), "false".into()),
+                (
+                    "CODECARBON_ELECTRICITYMAPS_API_TOKEN".into(),
+                    "s3cret".into(),
+                ),
+            ],
+            ..ConfigSources::none()
+        };
+        let r = resolve(&s, &[]).unwrap();
+        assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("save_to_api"));
+        assert!(r.warnings[1].contains("electricitymaps_api_token"));
+        assert!(!r.warnings.join(" ").contains("s3cret"));
     }
 
     #[test]

@@ -220,6 +220,7 @@ impl TrackerBuilder {
             explicit: Arc::new(Mutex::new(self.explicit)),
             sampler: None,
             last: None,
+            output_errors: Vec::new(),
         })
     }
 }
@@ -237,6 +238,7 @@ pub struct EmissionsTracker {
     explicit: Lent,
     sampler: Option<Sampler>,
     last: Option<EmissionsData>,
+    output_errors: Vec<String>,
 }
 
 impl EmissionsTracker {
@@ -293,23 +295,36 @@ impl EmissionsTracker {
     }
 
     /// Writes a row with the totals so far (CSV: a new row, or this run's row in `update` mode)
-    /// and returns them.
+    /// and returns them. An output that could not write is logged and listed by
+    /// [`output_errors`](Self::output_errors); the totals are returned all the same.
     pub fn flush(&mut self) -> Result<EmissionsData, TrackerError> {
         let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
-        sampler.flush()
+        let (data, errors) = sampler.flush()?;
+        self.output_errors = errors;
+        Ok(data)
     }
 
     /// Ends the run, writes its final row and returns its totals. Stopping again returns the
-    /// same totals.
+    /// same totals. Outputs that could not write are listed by
+    /// [`output_errors`](Self::output_errors).
     pub fn stop(&mut self) -> Result<EmissionsData, TrackerError> {
         match self.sampler.take() {
             Some(sampler) => {
-                let data = sampler.stop()?;
+                let (data, errors) = sampler.stop()?;
+                self.output_errors = errors;
                 self.last = Some(data.clone());
                 Ok(data)
             }
             None => self.last.clone().ok_or(TrackerError::NotStarted),
         }
+    }
+
+    /// What the outputs could not do at the last `flush()` or `stop()` (or the tasks they could
+    /// not write since the flush before): empty when every row and task reached every output.
+    /// The CSV output keeps a row it could not write in its checkpoint, which the next tracker
+    /// writing that file adds.
+    pub fn output_errors(&self) -> &[String] {
+        &self.output_errors
     }
 }
 

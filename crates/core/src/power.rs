@@ -178,6 +178,10 @@ pub trait PowerSource: Send {
         Duration::from_secs(1)
     }
 
+    /// Forgets every baseline: the next `sample` is a first one again. The engine calls it when
+    /// a source given to the builder starts a new run, so the gap between runs is not counted.
+    fn reset(&mut self) {}
+
     /// The devices' mean utilisation over the last sample's interval, in percent (GPUs report
     /// it; CodeCarbon's `gpu_utilization_percent` is its mean over the run). `None` by default.
     fn utilization(&self) -> Option<Percent> {

@@ -55,6 +55,8 @@ pub(crate) struct Run {
     emissions: KgCo2eq,
     energy_covered: KilowattHours,
     tasks: Vec<(String, Snapshot)>,
+    /// Errors of the outputs since the last flush or stop, for the caller.
+    failures: Vec<String>,
     lent: Lent,
     os: String,
 }
@@ -115,6 +117,7 @@ impl Run {
             emissions: KgCo2eq::ZERO,
             energy_covered: KilowattHours::ZERO,
             tasks: Vec::new(),
+            failures: Vec::new(),
             lent,
         };
         run.sample();
@@ -349,6 +352,10 @@ impl Run {
                     Hook::Task(task) => sink.task(task).await,
                 }
             });
+            if let (Err(e), false) = (&result, matches!(hook, Hook::Record(_))) {
+                self.failures
+                    .push(format!("output `{}`: {e}", output.part.name));
+            }
             match result {
                 Err(e) if !output.failing || !matches!(hook, Hook::Record(_)) => {
                     self.log
@@ -410,6 +417,11 @@ impl Run {
             data,
             provenance,
         })
+    }
+
+    /// The outputs' errors since the last call: rows and tasks they could not write.
+    pub(crate) fn take_failures(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.failures)
     }
 
     /// Hands a finished task to every output.

@@ -13,9 +13,12 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+/// A row's totals and the errors of the outputs that could not take it.
+pub(crate) type Delivered = (EmissionsData, Vec<String>);
+
 enum Command {
-    Flush(Instant, Sender<EmissionsData>),
-    Stop(Instant, Sender<EmissionsData>),
+    Flush(Instant, Sender<Delivered>),
+    Stop(Instant, Sender<Delivered>),
     StartTask(String, Instant, Sender<Result<(), TrackerError>>),
     StopTask(
         Option<String>,
@@ -89,13 +92,13 @@ impl Sampler {
     }
 
     /// Writes a row of the totals so far and returns them.
-    pub(crate) fn flush(&self) -> Result<EmissionsData, TrackerError> {
+    pub(crate) fn flush(&self) -> Result<Delivered, TrackerError> {
         let at = Instant::now();
         self.ask(|reply| Command::Flush(at, reply))
     }
 
     /// Ends the run: final sample, final row, thread joined.
-    pub(crate) fn stop(self) -> Result<EmissionsData, TrackerError> {
+    pub(crate) fn stop(self) -> Result<Delivered, TrackerError> {
         let at = Instant::now();
         let data = self.ask(|reply| Command::Stop(at, reply));
         let _ = self.thread.join();
@@ -124,7 +127,8 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
         match inbox.recv_timeout(wait) {
             Ok(Command::Flush(at, reply)) => {
                 let end = run.boundary(at);
-                let _ = reply.send(run.deliver(Stage::Flush, Some(end)));
+                let data = run.deliver(Stage::Flush, Some(end));
+                let _ = reply.send((data, run.take_failures()));
             }
             Ok(Command::StartTask(name, at, reply)) => {
                 let _ = reply.send(run.start_task(name, at));
@@ -139,7 +143,8 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
                 }
             },
             Ok(Command::Stop(at, reply)) => {
-                let _ = reply.send(finish(&mut run, at));
+                let data = finish(&mut run, at);
+                let _ = reply.send((data, run.take_failures()));
                 run.end();
                 return;
             }

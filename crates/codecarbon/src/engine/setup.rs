@@ -48,7 +48,9 @@ pub(crate) fn assemble(
     // Nothing can fail from here on: move the user's parts in.
     let mut sources: Vec<SourcePart> = std::mem::take(&mut explicit.power_sources)
         .into_iter()
-        .map(|source| {
+        .map(|mut source| {
+            // It may have served an earlier run: that run's baselines must not leak in.
+            source.reset();
             let info = source.info();
             log.info(format_args!(
                 "{}: {} ({}, given to the builder): {}",
