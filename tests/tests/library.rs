@@ -2,18 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use codecarbon::config::ConfigSources;
-use codecarbon::{OfflineEmissionsTracker, TrackerBuilder, TrackingMode};
+use codecarbon::{OfflineEmissionsTracker, TrackingMode};
+use common::builder;
 use std::path::Path;
 use std::time::{Duration, Instant};
-
-fn builder(dir: &Path) -> TrackerBuilder {
-    OfflineEmissionsTracker::builder()
-        .config_sources(ConfigSources::none())
-        .country_iso_code("CAN")
-        .output_dir(dir)
-        .log_level("error")
-}
 
 fn rows(dir: &Path) -> Vec<csv::StringRecord> {
     csv::Reader::from_path(dir.join("emissions.csv"))

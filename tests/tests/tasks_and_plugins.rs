@@ -2,24 +2,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use codecarbon::config::ConfigSources;
 use codecarbon::core::{
     async_trait, Component, GramsPerKwh, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Method, PowerSource, Reading, Report, SampleContext, Sink, SinkError,
     SourceError, SourceInfo, TaskReport, Watts, TASK_CSV_COLUMNS,
 };
-use codecarbon::{OfflineEmissionsTracker, TrackerBuilder};
-use std::path::Path;
+use common::builder;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
-
-fn builder(dir: &Path) -> TrackerBuilder {
-    OfflineEmissionsTracker::builder()
-        .config_sources(ConfigSources::none())
-        .country_iso_code("CAN")
-        .output_dir(dir)
-        .log_level("error")
-}
 
 fn busy(for_: Duration) {
     let start = Instant::now();

@@ -18,11 +18,13 @@ const CPU_RATIO_TARGET: f64 = 50.0;
 const RSS_TARGET_MB: f64 = 15.0;
 const WALL_PAST_TARGET: Duration = Duration::from_millis(100);
 
-fn root() -> PathBuf {
+/// The workspace root.
+pub(crate) fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn build_release() -> Result<PathBuf> {
+/// Builds the release `codecarbon` binary and returns its path.
+pub(crate) fn build_release() -> Result<PathBuf> {
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--quiet", "-p", "codecarbon-cli"])
         .current_dir(root())

@@ -6,10 +6,11 @@
 //! Then the cost of one counter read. `--write` puts the result in `docs/benchmarks.md` as the
 //! section "RAPL accuracy", replacing that section only.
 
+use crate::bench::{build_release, root};
 use crate::fake_rapl::{FakeRapl, FakeZone};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
@@ -19,10 +20,6 @@ const TARGET: f64 = 0.005;
 const PLAN: [(f64, usize); 4] = [(0.1, 10), (1.0, 5), (10.0, 3), (60.0, 1)];
 /// The section this benchmark owns in `docs/benchmarks.md`.
 const HEADING: &str = "## RAPL accuracy";
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// Two packages at 45 W and 25 W, each wrapping every 2 s, with a core subzone that must not be
 /// added.
@@ -49,17 +46,6 @@ fn zones() -> Vec<FakeZone> {
 
 /// The CPU power the tracker should see.
 const CPU_WATTS: f64 = 45.0 + 25.0;
-
-fn build_release() -> Result<PathBuf> {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "codecarbon-cli"])
-        .current_dir(root())
-        .status()?;
-    if !status.success() {
-        bail!("cargo build --release -p codecarbon-cli failed");
-    }
-    Ok(root().join("target/release/codecarbon"))
-}
 
 /// One run: the reported duration and CPU energy (J).
 fn run_once(exe: &Path, tree: &Path, secs: f64, dir: &Path) -> Result<(f64, f64)> {

@@ -108,3 +108,12 @@ pub fn stderr(output: &Output) -> String {
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
+
+/// An offline tracker for Canada writing into `dir`, deaf to the machine's own configuration.
+pub fn builder(dir: &Path) -> codecarbon::TrackerBuilder {
+    codecarbon::OfflineEmissionsTracker::builder()
+        .config_sources(codecarbon::config::ConfigSources::none())
+        .country_iso_code("CAN")
+        .output_dir(dir)
+        .log_level("error")
+}
