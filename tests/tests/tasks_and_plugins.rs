@@ -160,6 +160,7 @@ impl IntensityProvider for Hundred {
                 value: GramsPerKwh(100.0),
                 source: "test".into(),
                 year: None,
+                basis: codecarbon::core::IntensityBasis::Custom,
             }),
         )
     }

@@ -12,6 +12,43 @@ use thiserror::Error;
 /// `data/intensity/carbon_intensity_per_source.json`).
 pub const WORLD_AVERAGE: GramsPerKwh = GramsPerKwh(475.0);
 
+/// Which step of the intensity chain gave a figure. The engine asks in a fixed order (see
+/// `docs/methodology.md`): a forced value, the cloud region, a live grid service, the region,
+/// the country, and the world average when nothing else answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IntensityBasis {
+    /// `force_carbon_intensity_g_co2e_kwh`.
+    Forced,
+    /// The cloud provider's figure for its region.
+    CloudRegion,
+    /// A live grid service (Electricity Maps), for this moment.
+    Live,
+    /// A regional average: a US state, a Canadian or Chinese province, a Nordic zone.
+    Region,
+    /// The country's yearly average.
+    Country,
+    /// The world average, when nothing better is known.
+    WorldAverage,
+    /// A provider given to the builder by the user.
+    Custom,
+}
+
+impl IntensityBasis {
+    /// The name written in outputs (`cloud_region`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IntensityBasis::Forced => "forced",
+            IntensityBasis::CloudRegion => "cloud_region",
+            IntensityBasis::Live => "live",
+            IntensityBasis::Region => "region",
+            IntensityBasis::Country => "country",
+            IntensityBasis::WorldAverage => "world_average",
+            IntensityBasis::Custom => "custom",
+        }
+    }
+}
+
 /// A carbon intensity and where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Intensity {
@@ -21,6 +58,20 @@ pub struct Intensity {
     pub source: String,
     /// The year the figure describes, when known.
     pub year: Option<i32>,
+    /// Which step of the chain gave it.
+    pub basis: IntensityBasis,
+}
+
+impl Intensity {
+    /// The world average ([`WORLD_AVERAGE`]), the chain's last step.
+    pub fn world_average() -> Intensity {
+        Intensity {
+            value: WORLD_AVERAGE,
+            source: "world average (IEA Global Energy & CO2 Status Report 2019)".into(),
+            year: Some(2019),
+            basis: IntensityBasis::WorldAverage,
+        }
+    }
 }
 
 /// Why a provider could not answer.
@@ -37,8 +88,8 @@ pub enum IntensityError {
 /// Intensity for a place at a time.
 ///
 /// ```
-/// use codecarbon_core::{async_trait, GramsPerKwh, Intensity, IntensityError, IntensityProvider,
-///     Location};
+/// use codecarbon_core::{async_trait, GramsPerKwh, Intensity, IntensityBasis, IntensityError,
+///     IntensityProvider, Location};
 /// use std::time::SystemTime;
 ///
 /// struct Flat;
@@ -46,7 +97,12 @@ pub enum IntensityError {
 /// impl IntensityProvider for Flat {
 ///     async fn intensity(&self, _at: &Location, _when: SystemTime)
 ///         -> Result<Option<Intensity>, IntensityError> {
-///         Ok(Some(Intensity { value: GramsPerKwh(100.0), source: "flat".into(), year: None }))
+///         Ok(Some(Intensity {
+///             value: GramsPerKwh(100.0),
+///             source: "flat".into(),
+///             year: None,
+///             basis: IntensityBasis::Custom,
+///         }))
 ///     }
 /// }
 /// ```

@@ -25,7 +25,7 @@ pub use emissions::{
     ComponentProvenance, EmissionsData, Provenance, Report, TaskReport, CSV_COLUMNS,
     TASK_CSV_COLUMNS,
 };
-pub use intensity::{Intensity, IntensityError, IntensityProvider, WORLD_AVERAGE};
+pub use intensity::{Intensity, IntensityBasis, IntensityError, IntensityProvider, WORLD_AVERAGE};
 pub use inventory;
 pub use location::{LocateError, Location, Locator};
 pub use power::{

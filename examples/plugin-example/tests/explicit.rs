@@ -45,6 +45,7 @@ impl IntensityProvider for Contract {
             value: GramsPerKwh(100.0),
             source: "our utility contract".into(),
             year: Some(2025),
+            basis: codecarbon_core::IntensityBasis::Custom,
         }))
     }
 }

@@ -3,7 +3,7 @@
 use crate::data::{datasets, CloudRow, Datasets};
 use crate::error::LookupError;
 use crate::{cloud, country, region, source};
-use codecarbon_core::{Config, GramsPerKwh, Intensity, Location, WORLD_AVERAGE};
+use codecarbon_core::{Config, GramsPerKwh, Intensity, IntensityBasis, Location, WORLD_AVERAGE};
 use serde::Serialize;
 
 /// A place to look up.
@@ -90,6 +90,8 @@ pub struct Answer {
     /// True when the country is valid ISO 3166 but has no data, and the value is the world
     /// average ([`WORLD_AVERAGE`]): the caller should warn.
     pub world_average_fallback: bool,
+    /// Which kind of figure this is: cloud region, region, country or world average.
+    pub basis: IntensityBasis,
 }
 
 impl Answer {
@@ -112,6 +114,7 @@ impl Answer {
             value: self.carbon_intensity,
             source: self.source.clone(),
             year: self.year,
+            basis: self.basis,
         }
     }
 }
@@ -164,6 +167,7 @@ fn country_answer(
             cloud_provider: None,
             cloud_region: None,
             world_average_fallback: false,
+            basis: IntensityBasis::Country,
         },
         None => Answer {
             carbon_intensity: WORLD_AVERAGE,
@@ -175,6 +179,7 @@ fn country_answer(
             cloud_provider: None,
             cloud_region: None,
             world_average_fallback: true,
+            basis: IntensityBasis::WorldAverage,
         },
     };
     let Some(wanted) = region else {
@@ -191,6 +196,7 @@ fn country_answer(
             year: value.year,
             region: Some(value.region),
             world_average_fallback: false,
+            basis: IntensityBasis::Region,
             ..answer
         }),
         None => Err(LookupError::UnknownRegion {
@@ -215,6 +221,7 @@ fn cloud_answer(row: &CloudRow) -> Answer {
         cloud_provider: Some(row.provider.clone()),
         cloud_region: Some(row.region.clone()),
         world_average_fallback: false,
+        basis: IntensityBasis::CloudRegion,
     }
 }
 

@@ -15,7 +15,7 @@ inventory::submit! {
     PluginDescriptor {
         name: "iso",
         kind: PluginKind::Locator,
-        priority: 0,
+        priority: 100,
         summary: "offline location from country_iso_code and region, or cloud_provider and cloud_region",
         keys: &[],
         probe: probe_iso,

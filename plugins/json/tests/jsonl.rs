@@ -76,6 +76,7 @@ fn report(run_id: &str, secs: f64) -> Report {
             value: GramsPerKwh(56.0),
             source: "Our World in Data".into(),
             year: Some(2023),
+            basis: codecarbon_core::IntensityBasis::Country,
         }),
     };
     Report { data, provenance }

@@ -6,7 +6,7 @@ use super::selection;
 use crate::error::TrackerError;
 use crate::log::Logger;
 use codecarbon_core::{
-    Component, Config, Intensity, Location, PowerSource, Sink, SourceInfo, WORLD_AVERAGE,
+    Component, Config, Intensity, IntensityBasis, Location, PowerSource, Sink, SourceInfo, WORLD_AVERAGE,
 };
 use std::time::SystemTime;
 
@@ -180,6 +180,7 @@ fn intensity(
             value: forced,
             source: "force_carbon_intensity_g_co2e_kwh".into(),
             year: None,
+            basis: IntensityBasis::Forced,
         });
     }
     let registry = selection::intensity_chain(config)?;
@@ -195,9 +196,5 @@ fn intensity(
             WORLD_AVERAGE.value()
         ));
     }
-    Ok(Intensity {
-        value: WORLD_AVERAGE,
-        source: "world average (IEA Global Energy & CO2 Status Report 2019)".into(),
-        year: Some(2019),
-    })
+    Ok(Intensity::world_average())
 }

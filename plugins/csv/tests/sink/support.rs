@@ -63,6 +63,7 @@ pub fn report(run_id: &str, secs: f64) -> Report {
             value: GramsPerKwh(56.0),
             source: "test".into(),
             year: Some(2023),
+            basis: codecarbon_core::IntensityBasis::Country,
         }),
     };
     Report { data, provenance }

@@ -1,0 +1,2 @@
+//! carbonboard: the dashboard for emissions files (being built).
+
