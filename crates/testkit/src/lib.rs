@@ -17,7 +17,6 @@
 //! assert!(stub.requests().is_empty());
 //! ```
 
-use std::io::Read;
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -283,7 +282,7 @@ pub fn dead_url() -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use std::io::Write;
+    use std::io::{Read, Write};
     use std::net::TcpStream;
 
     fn get(url: &str, path: &str) -> String {
