@@ -344,3 +344,43 @@ fn an_output_that_cannot_write_is_reported_to_the_caller() {
         .count();
     assert_eq!(rows, 2);
 }
+
+/// 100 g/kWh for the first 1.5 s of its life, 300 after.
+struct Rising(Instant);
+#[async_trait]
+impl IntensityProvider for Rising {
+    async fn intensity(
+        &self,
+        _at: &Location,
+        _when: SystemTime,
+    ) -> Result<Option<Intensity>, IntensityError> {
+        let value = if self.0.elapsed() < Duration::from_millis(1500) {
+            100.0
+        } else {
+            300.0
+        };
+        Ok(Some(Intensity {
+            value: GramsPerKwh(value),
+            source: "rising".into(),
+            year: None,
+            basis: codecarbon::core::IntensityBasis::Custom,
+        }))
+    }
+}
+
+#[test]
+fn each_intervals_energy_is_priced_at_the_intensity_of_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tracker = builder(dir.path())
+        .measure_power_secs(0.5)
+        .with_power_source(FiveWatts)
+        .with_intensity_provider(Rising(Instant::now()))
+        .start()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let run = tracker.stop().unwrap();
+    // kg per kWh: all at 100 g/kWh would be 0.1, all at 300 g/kWh 0.3; about two seconds at
+    // the first and one at the second give about 0.17.
+    let rate = run.emissions.value() / run.energy_consumed.value();
+    assert!((0.12..0.25).contains(&rate), "{rate} kg/kWh");
+}

@@ -6,19 +6,95 @@
 //! - `cargo xtask bench-rapl [--write]`: the RAPL plugin's CPU energy against the truth on a fake
 //!   powercap tree advancing in real time, for measure intervals of 0.1 s to 60 s, and the cost
 //!   of one counter read; `--write` replaces the "RAPL accuracy" section of `docs/benchmarks.md`.
+//! - `cargo xtask refresh-data [--out DIR] [--base-url URL]`: downloads the upstream datasets
+//!   (OWID, EPA eGRID, Canada Energy Regulator, Cloud Carbon Footprint's npm packages) and
+//!   regenerates `data/` (or DIR) and its `SOURCES.md` sections; `--base-url` (or
+//!   `CODECARBON_DATA_BASE_URL`) replaces scheme and host of every source.
+//! - `cargo xtask check-data [--dir DIR]`: validates every data file; exits non-zero on any
+//!   problem.
 
 mod bench;
 mod bench_rapl;
 mod fake_rapl;
 mod measure;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use xtask::data::{check, default_data_dir, refresh, sources};
+
+const USAGE: &str = "usage: cargo xtask bench [--runs N] [--write] | bench-rapl [--write] \
+| refresh-data [--out DIR] [--base-url URL] | check-data [--dir DIR]";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("bench") => bench::run(&args[1..]),
         Some("bench-rapl") => bench_rapl::run(&args[1..]),
-        _ => bail!("usage: cargo xtask bench [--runs N] [--write] | bench-rapl [--write]"),
+        Some("refresh-data") => refresh_data(&args[1..]),
+        Some("check-data") => check_data(&args[1..]),
+        _ => bail!("{USAGE}"),
     }
+}
+
+/// The values of `--flag VALUE` options; anything else is an error.
+fn options(args: &[String], known: &[&str]) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        if !known.contains(&flag.as_str()) {
+            bail!("unknown argument `{flag}`\n{USAGE}");
+        }
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        out.push((flag.clone(), value.clone()));
+    }
+    Ok(out)
+}
+
+fn refresh_data(args: &[String]) -> Result<()> {
+    let mut opts = refresh::Options {
+        out: default_data_dir(),
+        base_url: std::env::var(sources::BASE_URL_ENV).ok(),
+    };
+    for (flag, value) in options(args, &["--out", "--base-url"])? {
+        match flag.as_str() {
+            "--out" => opts.out = PathBuf::from(value),
+            _ => opts.base_url = Some(value),
+        }
+    }
+    let mut stdout = std::io::stdout();
+    refresh::refresh(&opts, &mut stdout)?;
+    Ok(())
+}
+
+fn check_data(args: &[String]) -> Result<()> {
+    let mut dir = default_data_dir();
+    for (_, value) in options(args, &["--dir"])? {
+        dir = PathBuf::from(value);
+    }
+    let report = check::check_dir(&dir);
+    println!(
+        "checked {} files in {}:",
+        report.checked.len(),
+        dir.display()
+    );
+    for file in &report.checked {
+        println!("  {file}");
+    }
+    if !report.parsed_only.is_empty() {
+        println!(
+            "other files, checked to parse: {}",
+            report.parsed_only.join(", ")
+        );
+    }
+    if !report.absent.is_empty() {
+        println!("not present (not checked): {}", report.absent.join(", "));
+    }
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    if !report.ok() {
+        bail!("check-data: {} problems", report.problems.len());
+    }
+    println!("check-data: no problem");
+    Ok(())
 }

@@ -31,7 +31,8 @@ pub struct TrackerArgs {
     /// The CSV file's name [config default: emissions.csv].
     #[arg(long, value_name = "FILE")]
     pub output_file: Option<String>,
-    /// Comma-separated outputs: csv, json [config default: csv].
+    /// Comma-separated outputs: csv, json, comet, prometheus, otlp, http, api, logger
+    /// [config default: csv].
     #[arg(long, value_name = "METHODS")]
     pub output_methods: Option<String>,
     /// The project name written in every row.
@@ -68,6 +69,46 @@ pub struct TrackerArgs {
     /// [default: perf_event, else /sys/class/powercap].
     #[arg(long, value_name = "DIR")]
     pub rapl_root: Option<String>,
+    /// The GeoJS-format geolocation service asked first when no country is set
+    /// [default: https://get.geojs.io/v1/ip/geo.json].
+    #[arg(long, value_name = "URL")]
+    pub geolocation_url: Option<String>,
+    /// The ipinfo-format service asked when the first fails [default: https://ipinfo.io/json].
+    #[arg(long, value_name = "URL")]
+    pub geolocation_backup_url: Option<String>,
+    /// A local MaxMind-format database (GeoLite2, DB-IP): the public IP is looked up there,
+    /// never sent to a geolocation service.
+    #[arg(long, value_name = "PATH")]
+    pub geoip_db: Option<String>,
+    /// The machine's public IP for --geoip-db [default: asked from --public-ip-url].
+    #[arg(long, value_name = "IP")]
+    pub public_ip: Option<String>,
+    /// The "what is my IP" service for --geoip-db [default: https://api.ipify.org].
+    #[arg(long, value_name = "URL")]
+    pub public_ip_url: Option<String>,
+    /// Base URL of the cloud instance metadata service [default: http://169.254.169.254].
+    #[arg(long, value_name = "URL")]
+    pub cloud_metadata_url: Option<String>,
+    /// Electricity Maps API token for live intensity (better in the environment:
+    /// CODECARBON_ELECTRICITYMAPS_API_TOKEN).
+    #[arg(long, value_name = "TOKEN")]
+    pub electricitymaps_api_token: Option<String>,
+    /// Electricity Maps API base URL [default: https://api.electricitymaps.com/v3].
+    #[arg(long, value_name = "URL")]
+    pub electricitymaps_url: Option<String>,
+    /// Electricity Maps zone, e.g. FR or US-CAL-CISO [default: from the location].
+    #[arg(long, value_name = "ZONE")]
+    pub electricitymaps_zone: Option<String>,
+    /// Pushgateway to push metrics to (output prometheus) [default: http://localhost:9091].
+    #[arg(long, value_name = "URL")]
+    pub prometheus_url: Option<String>,
+    /// Serve /metrics on this address for Prometheus to scrape, e.g. 127.0.0.1:9464
+    /// (turns the prometheus output on).
+    #[arg(long, value_name = "ADDR")]
+    pub prometheus_listen: Option<String>,
+    /// POST each row as JSON to this URL (output http).
+    #[arg(long, value_name = "URL")]
+    pub emissions_endpoint: Option<String>,
     /// debug, info, warning, error or critical [default here: warning].
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
@@ -100,6 +141,18 @@ impl TrackerArgs {
             ),
             ("log_level", &self.log_level),
             ("rapl_root", &self.rapl_root),
+            ("geolocation_url", &self.geolocation_url),
+            ("geolocation_backup_url", &self.geolocation_backup_url),
+            ("geoip_db", &self.geoip_db),
+            ("public_ip", &self.public_ip),
+            ("public_ip_url", &self.public_ip_url),
+            ("cloud_metadata_url", &self.cloud_metadata_url),
+            ("electricitymaps_api_token", &self.electricitymaps_api_token),
+            ("electricitymaps_url", &self.electricitymaps_url),
+            ("electricitymaps_zone", &self.electricitymaps_zone),
+            ("prometheus_url", &self.prometheus_url),
+            ("prometheus_listen", &self.prometheus_listen),
+            ("emissions_endpoint", &self.emissions_endpoint),
         ];
         let offline = self.offline.then(|| "true".to_string());
         given

@@ -12,6 +12,7 @@
 //! ```
 
 mod args;
+mod board;
 mod child;
 mod detect;
 mod intensity;
@@ -58,6 +59,8 @@ enum Commands {
     },
     /// Look up the carbon intensity of a country, region or cloud region.
     Intensity(intensity::IntensityArgs),
+    /// Show emissions files as a dashboard: served on 127.0.0.1, or written with --output.
+    Board(board::BoardArgs),
 }
 
 /// What a failure means for the exit code: settings that cannot work (a bad value, an unknown
@@ -137,5 +140,6 @@ pub fn main() -> ExitCode {
             quiet_on_closed_pipe();
             intensity::intensity(&args)
         }
+        Commands::Board(args) => board::board(&args),
     }
 }

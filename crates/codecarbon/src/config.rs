@@ -162,40 +162,57 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     for s in explicit {
         apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
     }
-    warnings.extend(not_done_yet(&config));
+    warnings.extend(implied_outputs(&mut config));
     Ok(Resolved { config, warnings })
 }
 
-/// CodeCarbon settings that ask for something this build does not do yet: said plainly, so a
-/// user coming from Python does not believe a row went to the dashboard.
-const NOT_DONE_YET: &[(&str, &str)] = &[
-    ("save_to_api", "no CodeCarbon API output yet"),
-    ("save_to_logger", "no logger output yet"),
-    ("save_to_prometheus", "no Prometheus output yet"),
-    ("save_to_logfire", "no Logfire output yet"),
-    ("emissions_endpoint", "no HTTP output yet"),
-    (
-        "electricitymaps_api_token",
-        "no live intensity from Electricity Maps yet",
-    ),
+/// CodeCarbon's switches for outputs (`save_to_api = true`, an `emissions_endpoint`), as output
+/// methods: a user coming from Python keeps their config file and gets the same outputs.
+const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
+    ("save_to_api", "api"),
+    ("save_to_logger", "logger"),
+    ("save_to_prometheus", "prometheus"),
+    ("emissions_endpoint", "http"),
+    ("prometheus_listen", "prometheus"),
 ];
 
-fn not_done_yet(config: &Config) -> Vec<String> {
-    NOT_DONE_YET
-        .iter()
-        .filter(|(key, _)| {
-            config.extra.get(key).is_some_and(|v| {
-                let v = v.trim().to_ascii_lowercase();
-                // A switch asks only when on; any other key asks when it has a value.
-                if key.starts_with("save_to_") {
-                    matches!(v.as_str(), "true" | "yes" | "1" | "on")
-                } else {
-                    !v.is_empty()
-                }
-            })
+/// Adds the outputs that CodeCarbon's switches ask for, removes `csv` for
+/// `save_to_file = false`, and warns about what this build cannot do (Logfire).
+fn implied_outputs(config: &mut Config) -> Vec<String> {
+    let asks = |config: &Config, key: &str| {
+        config.extra.get(key).is_some_and(|v| {
+            let v = v.trim().to_ascii_lowercase();
+            // A switch asks only when on; any other key asks when it has a value.
+            if key.starts_with("save_to_") {
+                matches!(v.as_str(), "true" | "yes" | "1" | "on")
+            } else {
+                !v.is_empty()
+            }
         })
-        .map(|(key, what)| format!("`{key}` is set, but this build has {what}; it is ignored"))
-        .collect()
+    };
+    for (key, method) in IMPLIED_OUTPUTS {
+        if asks(config, key) && !config.output_methods.iter().any(|m| m == method) {
+            config.output_methods.push((*method).to_string());
+        }
+    }
+    let file_off = config.extra.get("save_to_file").is_some_and(|v| {
+        matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "false" | "no" | "0" | "off"
+        )
+    });
+    if file_off {
+        config.output_methods.retain(|m| m != "csv");
+    }
+    let mut warnings = Vec::new();
+    if asks(config, "save_to_logfire") {
+        warnings.push(
+            "`save_to_logfire` is set, but this build has no Logfire output; it is ignored \
+             (the `otlp` output speaks OpenTelemetry, which Logfire accepts)"
+                .to_string(),
+        );
+    }
+    warnings
 }
 
 #[cfg(test)]
@@ -304,24 +321,24 @@ mod tests {
     }
 
     #[test]
-    fn settings_asking_for_what_is_not_done_yet_are_reported() {
+    fn codecarbon_output_switches_become_output_methods() {
         let s = ConfigSources {
             env: vec![
                 ("CODECARBON_SAVE_TO_API".into(), "True".into()),
-                ("CODECARBON_SAVE_TO_FILE".into(), "true".into()),
+                ("CODECARBON_SAVE_TO_FILE".into(), "false".into()),
                 ("CODECARBON_SAVE_TO_PROMETHEUS".into(), "false".into()),
+                ("CODECARBON_SAVE_TO_LOGFIRE".into(), "yes".into()),
                 (
-                    "CODECARBON_ELECTRICITYMAPS_API_TOKEN".into(),
-                    "s3cret".into(),
+                    "CODECARBON_EMISSIONS_ENDPOINT".into(),
+                    "http://127.0.0.1:1/e".into(),
                 ),
             ],
             ..ConfigSources::none()
         };
         let r = resolve(&s, &[]).unwrap();
-        assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("save_to_api"));
-        assert!(r.warnings[1].contains("electricitymaps_api_token"));
-        assert!(!r.warnings.join(" ").contains("s3cret"));
+        assert_eq!(r.config.output_methods, ["api", "http"]);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("save_to_logfire"));
     }
 
     #[test]

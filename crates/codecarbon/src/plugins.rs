@@ -22,6 +22,22 @@ pub fn linked_plugins() -> Vec<&'static str> {
     names.extend(codecarbon_csv::PLUGINS.iter().copied());
     #[cfg(feature = "json")]
     names.extend(codecarbon_json::PLUGINS.iter().copied());
+    #[cfg(feature = "geoip")]
+    names.extend(codecarbon_geoip::PLUGINS.iter().copied());
+    #[cfg(feature = "cloud")]
+    names.extend(codecarbon_cloud::PLUGINS.iter().copied());
+    #[cfg(feature = "electricitymaps")]
+    names.extend(codecarbon_electricitymaps::PLUGINS.iter().copied());
+    #[cfg(feature = "comet")]
+    names.extend(codecarbon_comet::PLUGINS.iter().copied());
+    #[cfg(feature = "prometheus")]
+    names.extend(codecarbon_prometheus::PLUGINS.iter().copied());
+    #[cfg(feature = "otlp")]
+    names.extend(codecarbon_otlp::PLUGINS.iter().copied());
+    #[cfg(feature = "http")]
+    names.extend(codecarbon_http::PLUGINS.iter().copied());
+    #[cfg(feature = "logger")]
+    names.extend(codecarbon_logger::PLUGINS.iter().copied());
     names.sort_unstable();
     names
 }
@@ -43,14 +59,33 @@ mod tests {
             feature = "rocm",
             feature = "iso",
             feature = "csv",
-            feature = "json"
+            feature = "json",
+            feature = "geoip",
+            feature = "cloud",
+            feature = "electricitymaps",
+            feature = "comet",
+            feature = "prometheus",
+            feature = "otlp",
+            feature = "http",
+            feature = "logger"
         ))]
         {
             let expected = [
+                "api",
+                "cloud",
+                "cloud_region",
+                "comet",
                 "csv",
+                "electricitymaps",
+                "geoip",
+                "geoip_db",
+                "http",
                 "iso",
                 "json",
+                "logger",
                 "nvml",
+                "otlp",
+                "prometheus",
                 "ram_dimm",
                 "rapl",
                 "rapl_dram",

@@ -1,4 +1,80 @@
-//! codecarbon plugin: http and api, JSON records to an endpoint or the CodeCarbon API (being built).
+//! codecarbon plugins `http` and `api`: records as JSON to a URL of the user's, or to the
+//! CodeCarbon API and its dashboard.
+//!
+//! - [`HttpSink`] (`http`, key `emissions_endpoint`): CodeCarbon's `HTTPOutput`. A JSON POST
+//!   of the run's cumulative totals (the CSV's 38 fields plus `user`) at each flush and at
+//!   stop.
+//! - [`ApiSink`] (`api`, keys `api_endpoint`, `api_key`, and `experiment_id`): CodeCarbon's
+//!   `CodeCarbonAPIOutput`. `POST /runs` once, then `POST /emissions` with each interval's
+//!   share at every record, flush and stop.
+//!
+//! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
+//! `user:password` and query hidden, and never the key.
+//!
+//! Both refuse to run in `offline` mode, as CodeCarbon's offline tracker has neither.
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &[];
+mod api_sink;
+mod client;
+mod delta;
+mod error;
+mod http_sink;
+mod schema;
+
+pub use api_sink::{ApiSink, API_ENDPOINT, API_KEY, API_TOKEN_HEADER, DEFAULT_API_ENDPOINT};
+pub use client::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+pub use error::HttpSinkError;
+pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};
+
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugins this crate registers.
+pub const PLUGINS: &[&str] = &["http", "api"];
+
+fn online(config: &Config, name: &str) -> Probe {
+    if config.offline {
+        Probe::Unavailable(format!(
+            "`offline` is set: the {name} output sends records over the network"
+        ))
+    } else {
+        Probe::Available
+    }
+}
+
+fn invalid(plugin: &'static str, e: HttpSinkError) -> BuildError {
+    BuildError::Invalid {
+        plugin,
+        message: e.to_string(),
+    }
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "http",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "JSON POST of the totals to `emissions_endpoint` at each flush and at stop (CodeCarbon's HTTPOutput)",
+        keys: &[EMISSIONS_ENDPOINT],
+        probe: |config| online(config, "http"),
+        build: |config| {
+            HttpSink::from_config(config)
+                .map(|s| Plugin::Sink(Box::new(s)))
+                .map_err(|e| invalid("http", e))
+        },
+    }
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "api",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "the CodeCarbon API and dashboard: a run, then each interval's emissions (`api_endpoint`, `api_key`)",
+        keys: &[API_ENDPOINT, API_KEY],
+        probe: |config| online(config, "api"),
+        build: |config| {
+            ApiSink::from_config(config)
+                .map(|s| Plugin::Sink(Box::new(s)))
+                .map_err(|e| invalid("api", e))
+        },
+    }
+}

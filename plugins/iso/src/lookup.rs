@@ -241,6 +241,7 @@ pub fn list() -> Result<Vec<Answer>, LookupError> {
                 source: value.source.into(),
                 year: value.year,
                 region: Some(value.region),
+                basis: IntensityBasis::Region,
                 ..country.clone()
             });
         }

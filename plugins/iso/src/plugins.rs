@@ -83,7 +83,23 @@ impl IsoLocator {
             .map(|q| lookup(&q))
             .transpose()?;
         let answer = match Query::from_config(config) {
-            Some(query @ Query::Cloud { .. }) => lookup(&query)?,
+            Some(query @ Query::Cloud { .. }) => match lookup(&query) {
+                // AWS and Azure are not in CodeCarbon's table: the place is the configured
+                // cloud region (the `cloud` plugin knows its intensity) and country.
+                Err(LookupError::UnknownCloudProvider { .. }) => {
+                    let mut location = country.map(|c| c.location()).unwrap_or_default();
+                    location.cloud_provider = config
+                        .cloud_provider
+                        .as_ref()
+                        .map(|p| p.trim().to_lowercase());
+                    location.cloud_region = config
+                        .cloud_region
+                        .as_ref()
+                        .map(|r| r.trim().to_lowercase());
+                    return Ok(IsoLocator { location });
+                }
+                other => other?,
+            },
             _ => country.ok_or(LookupError::Empty("country_iso_code"))?,
         };
         Ok(IsoLocator {

@@ -45,7 +45,8 @@ fn both_plugins_are_registered_as_promised() {
         assert!(plugins().iter().any(|p| p.name == *name), "{name}");
     }
     let iso = descriptor("iso");
-    assert_eq!((iso.kind, iso.priority), (PluginKind::Locator, 0));
+    // Above every network locator: a place the user names is never looked up.
+    assert_eq!((iso.kind, iso.priority), (PluginKind::Locator, 100));
     let stat = descriptor("static");
     assert_eq!((stat.kind, stat.priority), (PluginKind::Intensity, 0));
 }

@@ -7,7 +7,7 @@
 //! ```text
 //! {"timestamp":"2025-01-02T03:04:05",...,"wue":0.0,
 //!  "provenance":{"cpu":{"method":"estimated","source":"tdp"},
-//!                "intensity":{"source":"Our World in Data","year":2023,"g_per_kwh":56.0}}}
+//!                "intensity":{"basis":"country","source":"Our World in Data","year":2023,"g_per_kwh":56.0}}}
 //! ```
 //!
 //! The sink registers itself as `json`; [`PLUGINS`] lists the names, so that a crate

@@ -12,7 +12,9 @@ struct Line<'a> {
     provenance: ProvenanceJson<'a>,
 }
 
-/// `{"cpu": {"method", "source"}, ..., "intensity": {"source", "year", "g_per_kwh"}}`; a
+/// `{"cpu": {"method", "source"}, ..., "intensity": {"basis", "source", "year", "g_per_kwh"}}`
+/// (`basis`: which step of the intensity chain gave the figure: `forced`, `cloud_region`,
+/// `live`, `region`, `country`, `world_average` or `custom`); a
 /// component whose energy is the tracked tree's share of a machine measurement also carries
 /// `machine_energy_kwh` and `unattributed_kwh`.
 struct ProvenanceJson<'a>(&'a Provenance, &'a EmissionsData);
@@ -29,6 +31,7 @@ struct ComponentJson {
 
 #[derive(Serialize)]
 struct IntensityJson<'a> {
+    basis: &'static str,
     source: &'a str,
     year: Option<i32>,
     g_per_kwh: f64,
@@ -48,6 +51,7 @@ impl Serialize for ProvenanceJson<'_> {
             }
         }
         let intensity = self.0.intensity.as_ref().map(|i| IntensityJson {
+            basis: i.basis.as_str(),
             source: &i.source,
             year: i.year,
             g_per_kwh: i.value.value(),

@@ -146,7 +146,7 @@ async fn one_line_per_flush_and_finish_with_the_38_keys_in_order_and_provenance(
         json!({
             "cpu": {"method": "estimated", "source": "tdp"},
             "ram": {"method": "estimated", "source": "ram-model"},
-            "intensity": {"source": "Our World in Data", "year": 2023, "g_per_kwh": 56.0},
+            "intensity": {"basis": "country", "source": "Our World in Data", "year": 2023, "g_per_kwh": 56.0},
         })
     );
     let provenance_keys: Keys = serde_json::from_value(v["provenance"].clone()).unwrap();

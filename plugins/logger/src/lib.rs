@@ -1,4 +1,39 @@
-//! codecarbon plugin: logger, JSON records through tracing (being built).
+//! codecarbon plugin `logger`: each record as a `tracing` event, like CodeCarbon's
+//! `LoggerOutput`.
+//!
+//! [`LoggerSink`] emits, at every record (each measure interval), flush and stop, one INFO
+//! event with target [`TARGET`] (`codecarbon`) and fields `event` (`record`, `flush` or
+//! `finish`) and `emissions`: the record's cumulative totals as CodeCarbon's JSON (the 38
+//! fields of the CSV, with their names and units). [`json_to_stderr`] installs a subscriber
+//! that prints such events as JSON lines on stderr, for programs that have none.
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &[];
+mod sink;
+mod stderr;
+
+pub use sink::{LoggerSink, TARGET};
+pub use stderr::{json_to_stderr, InstallError};
+
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugins this crate registers.
+pub const PLUGINS: &[&str] = &["logger"];
+
+fn probe(_config: &Config) -> Probe {
+    Probe::Available
+}
+
+fn build(_config: &Config) -> Result<Plugin, BuildError> {
+    Ok(Plugin::Sink(Box::new(LoggerSink)))
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "logger",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "each record as CodeCarbon's JSON in a tracing event (target `codecarbon`, INFO)",
+        keys: &[],
+        probe,
+        build,
+    }
+}

@@ -1,4 +1,73 @@
-//! codecarbon plugin: otlp, OpenTelemetry metrics over OTLP/HTTP (being built).
+//! codecarbon plugin `otlp`: the run's energy, emissions and power as OpenTelemetry metrics,
+//! pushed over OTLP/HTTP (protobuf) to a collector.
+//!
+//! Where: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (a full URL, used as is), else
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics`, else `http://localhost:4318/v1/metrics`.
+//! Headers (a collector token, say) come from `OTEL_EXPORTER_OTLP_METRICS_HEADERS` or
+//! `OTEL_EXPORTER_OTLP_HEADERS` (`key=value,key2=value2`); their values never appear in a
+//! message.
+//!
+//! What: the Prometheus output's three metrics, in OpenTelemetry's naming (dotted names, the
+//! unit apart, no `_total` suffix; a collector's Prometheus exporter derives names such as
+//! `codecarbon_energy_joules_total` from the name, unit and kind):
+//!
+//! | instrument             | kind                  | unit | attributes                  |
+//! |------------------------|-----------------------|------|-----------------------------|
+//! | `codecarbon.energy`    | counter, cumulative   | `J`  | `component` = cpu, gpu, ram |
+//! | `codecarbon.emissions` | counter, cumulative   | `kg` | none                        |
+//! | `codecarbon.power`     | gauge (mean since start) | `W` | `component` = cpu, gpu, ram |
+//!
+//! Resource: `service.name=codecarbon`, `service.version`, `project_name`, `run_id`,
+//! `experiment_id`; scope `codecarbon`.
+//!
+//! When: one export per record (each measure interval), per flush and at stop, each carrying
+//! the totals since the run started.
+//!
+//! How: the SDK's `ManualReader` (feature `experimental_metrics_custom_reader`) collects on
+//! demand and the OTLP exporter's asynchronous reqwest client sends, so an export is a plain
+//! future on the caller's tokio runtime (a current-thread one is enough): no background
+//! thread, no blocking client. Timeouts: 2 s to connect, 5 s per export, retries included.
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &[];
+mod error;
+mod instruments;
+mod settings;
+mod sink;
+
+pub use error::OtlpError;
+pub use instruments::{COMPONENT, EMISSIONS, ENERGY, POWER};
+pub use settings::{
+    OtlpSettings, DEFAULT_BASE, ENV_ENDPOINT, ENV_HEADERS, ENV_METRICS_ENDPOINT,
+    ENV_METRICS_HEADERS, METRICS_PATH,
+};
+pub use sink::{OtlpSink, CONNECT_TIMEOUT, REQUEST_TIMEOUT};
+
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugins this crate registers.
+pub const PLUGINS: &[&str] = &["otlp"];
+
+fn probe(_config: &Config) -> Probe {
+    Probe::Available
+}
+
+fn build(_config: &Config) -> Result<Plugin, BuildError> {
+    match OtlpSink::new(OtlpSettings::from_env()) {
+        Ok(sink) => Ok(Plugin::Sink(Box::new(sink))),
+        Err(e) => Err(BuildError::Invalid {
+            plugin: "otlp",
+            message: e.to_string(),
+        }),
+    }
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "otlp",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "OpenTelemetry metrics over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, at each record, flush and stop",
+        keys: &[],
+        probe,
+        build,
+    }
+}

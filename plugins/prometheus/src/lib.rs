@@ -1,4 +1,112 @@
-//! codecarbon plugin: prometheus, Pushgateway push and a /metrics endpoint (being built).
+//! codecarbon plugin `prometheus`: push to a Pushgateway, serve `/metrics`, or both.
+//!
+//! Selected by `output_methods` containing `prometheus`. Settings:
+//!
+//! | key / variable | meaning |
+//! |---|---|
+//! | `prometheus_url` | the Pushgateway's base URL (CodeCarbon's key; default `http://localhost:9091`) |
+//! | `prometheus_listen` | `HOST:PORT` to serve `GET /metrics` on (flag `--prometheus-listen`); set alone, nothing is pushed |
+//! | `prometheus_delete_on_finish` | delete the job's group at stop, as CodeCarbon does (default `true`) |
+//! | `PROMETHEUS_USERNAME`, `PROMETHEUS_PASSWORD` | the Pushgateway's basic auth (CodeCarbon's variables) |
+//!
+//! **Push**: CodeCarbon's gauges (`codecarbon_emissions`, `codecarbon_energy_consumed`,
+//! `codecarbon_cpu_power`, ... see [`PUSH_GAUGES`]), each the change since the previous push,
+//! and the counter `codecarbon_energy_total` (kWh), labelled with CodeCarbon's 14
+//! [`PUSH_LABELS`], `PUT` to `{prometheus_url}/metrics/job/{job}` where the job is
+//! [`job_name`]`(project_name, experiment_name)`.
+//!
+//! **Pull**: per component (`component="cpu|gpu|ram"`), `codecarbon_energy_joules_total`,
+//! `codecarbon_emissions_kg_total` and `codecarbon_power_watts`; for the run,
+//! `codecarbon_run_energy_joules_total` and `codecarbon_run_emissions_kg_total`; all labelled
+//! with `project_name` and `experiment_id` (see [`render_exporter`]).
+//!
+//! [`PLUGINS`] lists the names, so that a crate referencing it keeps the registration linked.
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &[];
+mod error;
+mod exporter;
+pub mod exposition;
+mod pull_metrics;
+mod push;
+mod push_metrics;
+mod settings;
+mod sink;
+
+pub use error::PrometheusError;
+pub use pull_metrics::{
+    render_exporter, Ledger, EMISSIONS_KG, ENERGY_JOULES, POWER_WATTS, RUN_EMISSIONS_KG,
+    RUN_ENERGY_JOULES,
+};
+pub use push_metrics::{render_push, PUSH_ENERGY_TOTAL, PUSH_GAUGES, PUSH_LABELS};
+pub use settings::{
+    job_name, BasicAuth, PrometheusSettings, DEFAULT_PUSHGATEWAY_URL, ENV_PASSWORD, ENV_USERNAME,
+    KEY_DELETE_ON_FINISH, KEY_LISTEN, KEY_URL,
+};
+pub use sink::PrometheusSink;
+
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugins this crate registers.
+pub const PLUGINS: &[&str] = &["prometheus"];
+
+fn probe(_config: &Config) -> Probe {
+    Probe::Available
+}
+
+fn build(config: &Config) -> Result<Plugin, BuildError> {
+    let invalid = |e: PrometheusError| BuildError::Invalid {
+        plugin: "prometheus",
+        message: e.to_string(),
+    };
+    let settings = PrometheusSettings::from_config(config).map_err(invalid)?;
+    let sink = PrometheusSink::new(settings).map_err(invalid)?;
+    Ok(Plugin::Sink(Box::new(sink)))
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "prometheus",
+        kind: PluginKind::Sink,
+        priority: 0,
+        summary: "Prometheus: push CodeCarbon's metrics to a Pushgateway, and/or serve /metrics",
+        keys: &[KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
+        probe,
+        build,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use std::net::TcpListener;
+
+    #[test]
+    fn it_registers_as_a_sink_with_its_keys() {
+        let d = codecarbon_core::registry::plugins()
+            .into_iter()
+            .find(|p| p.name == "prometheus")
+            .unwrap();
+        assert_eq!(d.kind, PluginKind::Sink);
+        assert!(d.keys.contains(&"prometheus_url"));
+        assert!(d.keys.contains(&"prometheus_listen"));
+        assert_eq!(PLUGINS, ["prometheus"]);
+    }
+
+    #[test]
+    fn a_taken_listen_address_fails_the_build_with_the_address_and_the_fix() {
+        let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = taken.local_addr().unwrap().to_string();
+        let mut config = Config::default();
+        config
+            .extra
+            .0
+            .insert("prometheus_listen".into(), addr.clone());
+        let Err(err) = build(&config) else {
+            panic!("built on a taken port")
+        };
+        assert!(matches!(err, BuildError::Invalid { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(text.contains(&addr), "{text}");
+        assert!(text.contains("--prometheus-listen"), "{text}");
+    }
+}

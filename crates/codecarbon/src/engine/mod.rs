@@ -1,6 +1,8 @@
 //! The sampling engine: plugin selection, the run's parts and totals, and the sampler thread.
 
 pub(crate) mod explicit;
+mod outlet;
+mod place;
 pub(crate) mod run;
 pub(crate) mod sampler;
 pub mod selection;

@@ -6,6 +6,8 @@
 //! each of its tasks are differences of two [`Snapshot`]s.
 
 use super::explicit::{self, Explicit, Lent};
+use super::outlet::{Outlet, Receipt};
+use super::place::{Place, PlaceInputs};
 use super::setup::{self, SinkPart, SourcePart};
 use super::totals::{Snapshot, Utilisation};
 use crate::error::TrackerError;
@@ -13,10 +15,11 @@ use crate::log::Logger;
 use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, Joules, KgCo2eq,
-    KgCo2eqPerSecond, KilowattHours, Location, Percent, Provenance, Report, SampleContext,
-    TaskReport, TrackingMode, Watts, VERSION,
+    KgCo2eqPerSecond, KilowattHours, Percent, Provenance, Report, SampleContext, TaskReport,
+    TrackingMode, Watts, VERSION, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A power source in use and the energy it has accounted for.
@@ -28,18 +31,10 @@ struct Active {
     failing: bool,
 }
 
-/// An output and whether its last call failed, so a dead endpoint is reported once, not every
-/// interval.
-struct Output {
-    part: SinkPart,
-    failing: bool,
-}
-
 /// The state of a running tracker, owned by the sampler thread.
 pub(crate) struct Run {
     config: Config,
     log: Logger,
-    runtime: tokio::runtime::Runtime,
     run_id: String,
     origin: Snapshot,
     last_sample: Instant,
@@ -48,18 +43,22 @@ pub(crate) struct Run {
     tree: Option<ProcessTree>,
     ram_total: Gigabytes,
     sources: Vec<Active>,
-    location: Location,
-    intensity: Intensity,
-    outputs: Vec<Output>,
+    place: Place,
+    outputs: Vec<Outlet>,
     utilisation: Utilisation,
     emissions: KgCo2eq,
     energy_covered: KilowattHours,
     tasks: Vec<(String, Snapshot)>,
-    /// Errors of the outputs since the last flush or stop, for the caller.
-    failures: Vec<String>,
     lent: Lent,
     os: String,
+    unsettled_warned: bool,
 }
+
+/// How long a flush or the stop waits for the location and a first intensity.
+const SETTLE_LIMIT: Duration = Duration::from_secs(5);
+
+/// How long the end of a run waits for the place thread to hand the user's providers back.
+const PLACE_END_LIMIT: Duration = Duration::from_secs(1);
 
 impl Run {
     /// Chooses and builds everything, then takes the baseline sample. The user's explicit
@@ -79,6 +78,19 @@ impl Run {
         // What the run did not take in (all of it on error) goes straight back.
         explicit::give_back(&lent, borrowed);
         let parts = assembled?;
+        let (place, outputs) = match start_threads(parts.place, parts.sinks, log) {
+            Ok(started) => started,
+            Err((e, back)) => {
+                explicit::give_back(
+                    &lent,
+                    Explicit {
+                        power_sources: explicit_sources(parts.sources),
+                        ..back
+                    },
+                );
+                return Err(e.into());
+            }
+        };
 
         let now = Instant::now();
         let mut run = Run {
@@ -88,7 +100,6 @@ impl Run {
             os: os_description(),
             config,
             log,
-            runtime,
             machine,
             meminfo,
             tree,
@@ -103,30 +114,24 @@ impl Run {
                     failing: false,
                 })
                 .collect(),
-            location: parts.location,
-            intensity: parts.intensity,
-            outputs: parts
-                .sinks
-                .into_iter()
-                .map(|part| Output {
-                    part,
-                    failing: false,
-                })
-                .collect(),
+            place,
+            outputs,
             utilisation: Utilisation::default(),
             emissions: KgCo2eq::ZERO,
             energy_covered: KilowattHours::ZERO,
             tasks: Vec::new(),
-            failures: Vec::new(),
             lent,
+            unsettled_warned: false,
         };
         run.sample();
         Ok(run)
     }
 
-    /// Hands the user's explicit components back to the tracker.
-    pub(crate) fn end(self) {
+    /// Waits until `deadline` for the outputs to finish, then hands the user's explicit
+    /// components back to the tracker.
+    pub(crate) fn end(self, deadline: Instant) {
         let back = Explicit {
+            intensity: self.place.end(PLACE_END_LIMIT),
             power_sources: self
                 .sources
                 .into_iter()
@@ -136,8 +141,7 @@ impl Run {
             sinks: self
                 .outputs
                 .into_iter()
-                .filter(|o| o.part.explicit)
-                .map(|o| o.part.sink)
+                .filter_map(|o| o.end(deadline))
                 .collect(),
             ..Explicit::default()
         };
@@ -232,16 +236,35 @@ impl Run {
             emissions: self.emissions,
             utilisation: self.utilisation,
         };
+        // Until the place thread has an intensity, the world average stands in; the energy
+        // stays unpriced, to be priced at the real intensity once it is known.
+        let intensity = self.place.intensity().map_or(WORLD_AVERAGE, |i| i.value);
         let unpriced = snapshot.total_energy().to_kwh() - self.energy_covered;
-        snapshot.emissions += unpriced * self.intensity.value;
+        snapshot.emissions += unpriced * intensity;
         snapshot
     }
 
     /// Prices the energy used since the previous update at the current intensity.
     pub(crate) fn update_emissions(&mut self) {
+        if self.place.intensity().is_none() {
+            return;
+        }
         let now = self.snapshot();
         self.emissions = now.emissions;
         self.energy_covered = now.total_energy().to_kwh();
+    }
+
+    /// Waits, within a bound, for the location and the intensity, so that a row written at a
+    /// flush or the stop has them; a short run would otherwise end before a lookup answers.
+    pub(crate) fn settle(&mut self) {
+        if !self.place.settle(SETTLE_LIMIT) && !self.unsettled_warned {
+            self.log.warn(format_args!(
+                "the location or carbon intensity is still unknown after {SETTLE_LIMIT:?}: \
+                 this row uses the world average, {} g CO2eq/kWh",
+                WORLD_AVERAGE.value()
+            ));
+            self.unsettled_warned = true;
+        }
     }
 
     /// Samples now and prices the energy at the current intensity.
@@ -278,6 +301,11 @@ impl Run {
             })
             .collect();
         let u = &delta.utilisation;
+        let location = self.place.location();
+        let intensity = self
+            .place
+            .intensity()
+            .unwrap_or_else(Intensity::world_average);
         let energy = delta.total_energy().to_kwh();
         let data = EmissionsData {
             timestamp: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -299,11 +327,12 @@ impl Run {
             ram_energy: ram.to_kwh(),
             energy_consumed: energy,
             water_consumed: energy * self.config.wue,
-            country_name: self.location.country_name.clone(),
-            country_iso_code: self.location.country_iso_code.clone(),
-            region: self.location.region.clone(),
-            cloud_provider: self.location.cloud_provider.clone(),
-            cloud_region: self.location.cloud_region.clone(),
+            on_cloud: location.on_cloud(),
+            country_name: location.country_name,
+            country_iso_code: location.country_iso_code,
+            region: location.region,
+            cloud_provider: location.cloud_provider,
+            cloud_region: location.cloud_region,
             os: self.os.clone(),
             python_version: None,
             codecarbon_version: VERSION.to_string(),
@@ -311,15 +340,14 @@ impl Run {
             cpu_model: of(Component::Cpu).find_map(|s| s.part.info.model.clone()),
             gpu_count: of(Component::Gpu).map(|s| s.part.info.count).sum(),
             gpu_model: (!gpus.is_empty()).then(|| gpus.join(", ")),
-            longitude: self.location.longitude,
-            latitude: self.location.latitude,
+            longitude: location.longitude,
+            latitude: location.latitude,
             ram_total_size: self.ram_total,
             tracking_mode: self.config.tracking_mode,
             cpu_utilization_percent: Percent(u.mean(u.cpu_percent)),
             gpu_utilization_percent: Percent(u.gpu_mean()),
             ram_utilization_percent: Percent(u.mean(u.ram_percent)),
             ram_used_gb: Gigabytes(u.mean(u.ram_used_gb)),
-            on_cloud: self.location.on_cloud(),
             pue: self.config.pue,
             wue: self.config.wue,
         };
@@ -334,56 +362,31 @@ impl Run {
                     machine_energy: s.machine_energy.map(|e| e.to_kwh()),
                 })
                 .collect(),
-            intensity: Some(self.intensity.clone()),
+            intensity: Some(intensity),
         };
         Report { data, provenance }
     }
 
-    /// Calls one hook of every output; one output's failure never stops another. A failure is
-    /// reported when it starts and when the output recovers; rows and tasks are reported always.
-    fn each_output(&mut self, hook: Hook<'_>) {
-        for output in &mut self.outputs {
-            let sink = &mut output.part.sink;
-            let result = self.runtime.block_on(async {
-                match hook {
-                    Hook::Record(report) => sink.record(report).await,
-                    Hook::Flush(report) => sink.flush(report).await,
-                    Hook::Finish(report) => sink.finish(report).await,
-                    Hook::Task(task) => sink.task(task).await,
-                }
-            });
-            if let (Err(e), false) = (&result, matches!(hook, Hook::Record(_))) {
-                self.failures
-                    .push(format!("output `{}`: {e}", output.part.name));
-            }
-            match result {
-                Err(e) if !output.failing || !matches!(hook, Hook::Record(_)) => {
-                    self.log
-                        .error(format_args!("output `{}` failed: {e}", output.part.name));
-                    output.failing = true;
-                }
-                Err(_) => {}
-                Ok(()) if output.failing => {
-                    self.log
-                        .warn(format_args!("output `{}` works again", output.part.name));
-                    output.failing = false;
-                }
-                Ok(()) => {}
-            }
-        }
-    }
-
     /// Hands the run's totals up to `end` to every output (the latest sample when `None`).
-    pub(crate) fn deliver(&mut self, stage: Stage, end: Option<Snapshot>) -> EmissionsData {
+    /// Only enqueues: the outputs write on their own threads. The receipts tell when a flush or
+    /// the final row is written.
+    pub(crate) fn deliver(
+        &mut self,
+        stage: Stage,
+        end: Option<Snapshot>,
+    ) -> (EmissionsData, Vec<Receipt>) {
         let end = end.unwrap_or_else(|| self.snapshot());
         let origin = self.origin;
-        let report = self.report_between(&origin, &end);
-        self.each_output(match stage {
-            Stage::Record => Hook::Record(&report),
-            Stage::Flush => Hook::Flush(&report),
-            Stage::Finish => Hook::Finish(&report),
-        });
-        report.data
+        let report = Arc::new(self.report_between(&origin, &end));
+        let receipts = match stage {
+            Stage::Record => {
+                self.outputs.iter().for_each(|o| o.record(&report));
+                Vec::new()
+            }
+            Stage::Flush => self.outputs.iter().map(|o| o.flush(&report)).collect(),
+            Stage::Finish => self.outputs.iter().map(|o| o.finish(&report)).collect(),
+        };
+        (report.data.clone(), receipts)
     }
 
     /// Starts a task named `name` at `at`, the instant its caller asked.
@@ -419,14 +422,10 @@ impl Run {
         })
     }
 
-    /// The outputs' errors since the last call: rows and tasks they could not write.
-    pub(crate) fn take_failures(&mut self) -> Vec<String> {
-        std::mem::take(&mut self.failures)
-    }
-
     /// Hands a finished task to every output.
-    pub(crate) fn deliver_task(&mut self, task: &TaskReport) {
-        self.each_output(Hook::Task(task));
+    pub(crate) fn deliver_task(&mut self, task: TaskReport) {
+        let task = Arc::new(task);
+        self.outputs.iter().for_each(|o| o.task(&task));
     }
 
     /// Ends every task still running at `at`, oldest first.
@@ -434,7 +433,7 @@ impl Run {
         while !self.tasks.is_empty() {
             let first = self.tasks[0].0.clone();
             match self.stop_task(Some(first), at) {
-                Ok(task) => self.deliver_task(&task),
+                Ok(task) => self.deliver_task(task),
                 Err(e) => {
                     self.log.error(e);
                     break;
@@ -442,6 +441,58 @@ impl Run {
             }
         }
     }
+}
+
+/// Starts the place thread and one worker per output; on error, what the user lent comes back
+/// (but an output whose thread could not start, which went with it).
+fn start_threads(
+    place: PlaceInputs,
+    sinks: Vec<SinkPart>,
+    log: Logger,
+) -> Result<(Place, Vec<Outlet>), (std::io::Error, Explicit)> {
+    let place = match Place::start(place, log) {
+        Ok(place) => place,
+        Err((e, intensity)) => {
+            let back = Explicit {
+                intensity,
+                sinks: sinks
+                    .into_iter()
+                    .filter(|s| s.explicit)
+                    .map(|s| s.sink)
+                    .collect(),
+                ..Explicit::default()
+            };
+            return Err((e, back));
+        }
+    };
+    let mut outputs = Vec::new();
+    let mut parts = sinks.into_iter();
+    while let Some(part) = parts.next() {
+        match Outlet::start(part, log) {
+            Ok(outlet) => outputs.push(outlet),
+            Err(e) => {
+                let now = Instant::now();
+                let mut back = Explicit {
+                    intensity: place.end(PLACE_END_LIMIT),
+                    ..Explicit::default()
+                };
+                back.sinks
+                    .extend(outputs.into_iter().filter_map(|o| o.end(now)));
+                back.sinks
+                    .extend(parts.filter(|s| s.explicit).map(|s| s.sink));
+                return Err((e, back));
+            }
+        }
+    }
+    Ok((place, outputs))
+}
+
+fn explicit_sources(sources: Vec<SourcePart>) -> Vec<Box<dyn codecarbon_core::PowerSource>> {
+    sources
+        .into_iter()
+        .filter(|s| s.explicit)
+        .map(|s| s.source)
+        .collect()
 }
 
 /// CodeCarbon's `gpu_model` text for one source: `N x name`, or the source's own text when it
@@ -455,15 +506,6 @@ fn gpu_model(count: usize, model: &str) -> String {
     } else {
         format!("{count} x {model}")
     }
-}
-
-/// A sink hook and what it is given.
-#[derive(Clone, Copy)]
-enum Hook<'a> {
-    Record(&'a Report),
-    Flush(&'a Report),
-    Finish(&'a Report),
-    Task(&'a TaskReport),
 }
 
 /// Which sink hook to call.

@@ -5,6 +5,7 @@
 //! final sample, writes and replies.
 
 use super::explicit::Lent;
+use super::outlet::{self, Receipt};
 use super::run::{Run, Stage};
 use crate::error::TrackerError;
 use crate::log::Logger;
@@ -16,8 +17,14 @@ use std::time::{Duration, Instant};
 /// A row's totals and the errors of the outputs that could not take it.
 pub(crate) type Delivered = (EmissionsData, Vec<String>);
 
+/// How long the user's flush waits for the outputs to write its row.
+const FLUSH_LIMIT: Duration = Duration::from_secs(10);
+
+/// How long the stop waits for the outputs to write the final row and end.
+const STOP_LIMIT: Duration = Duration::from_secs(10);
+
 enum Command {
-    Flush(Instant, Sender<Delivered>),
+    Flush(Instant, Sender<(EmissionsData, Vec<Receipt>)>),
     Stop(Instant, Sender<Delivered>),
     StartTask(String, Instant, Sender<Result<(), TrackerError>>),
     StopTask(
@@ -94,7 +101,12 @@ impl Sampler {
     /// Writes a row of the totals so far and returns them.
     pub(crate) fn flush(&self) -> Result<Delivered, TrackerError> {
         let at = Instant::now();
-        self.ask(|reply| Command::Flush(at, reply))
+        let (data, receipts) = self.ask(|reply| Command::Flush(at, reply))?;
+        // The wait is here, on the caller's thread, so sampling goes on meanwhile.
+        Ok((
+            data,
+            outlet::collect(receipts, Instant::now() + FLUSH_LIMIT),
+        ))
     }
 
     /// Ends the run: final sample, final row, thread joined.
@@ -126,9 +138,9 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
             .saturating_duration_since(Instant::now());
         match inbox.recv_timeout(wait) {
             Ok(Command::Flush(at, reply)) => {
+                run.settle();
                 let end = run.boundary(at);
-                let data = run.deliver(Stage::Flush, Some(end));
-                let _ = reply.send((data, run.take_failures()));
+                let _ = reply.send(run.deliver(Stage::Flush, Some(end)));
             }
             Ok(Command::StartTask(name, at, reply)) => {
                 let _ = reply.send(run.start_task(name, at));
@@ -136,23 +148,20 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
             Ok(Command::StopTask(name, at, reply)) => match run.stop_task(name, at) {
                 Ok(task) => {
                     let _ = reply.send(Ok(task.data.clone()));
-                    run.deliver_task(&task);
+                    run.deliver_task(task);
                 }
                 Err(e) => {
                     let _ = reply.send(Err(e));
                 }
             },
             Ok(Command::Stop(at, reply)) => {
-                let data = finish(&mut run, at);
-                let _ = reply.send((data, run.take_failures()));
-                run.end();
+                let _ = reply.send(finish(run, at));
                 return;
             }
             Err(RecvTimeoutError::Disconnected) => {
                 // The tracker was dropped without stop (it stops on drop, so this is a leak or a
                 // panic elsewhere): still write the last row.
-                finish(&mut run, Instant::now());
-                run.end();
+                finish(run, Instant::now());
                 return;
             }
             Err(RecvTimeoutError::Timeout) => {
@@ -172,9 +181,14 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
 }
 
 /// The end of a run at `at`, when its caller asked: open tasks end, the final sample, the
-/// final row.
-fn finish(run: &mut Run, at: Instant) -> EmissionsData {
+/// final row, and a bounded wait for the outputs to write it.
+fn finish(mut run: Run, at: Instant) -> Delivered {
+    run.settle();
     run.stop_all_tasks(at);
     let end = run.boundary(at);
-    run.deliver(Stage::Finish, Some(end))
+    let (data, receipts) = run.deliver(Stage::Finish, Some(end));
+    let deadline = Instant::now() + STOP_LIMIT;
+    let errors = outlet::collect(receipts, deadline);
+    run.end(deadline);
+    (data, errors)
 }

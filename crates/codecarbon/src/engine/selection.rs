@@ -44,16 +44,6 @@ fn wrong_kind(plugin: &'static str) -> BuildError {
     }
 }
 
-/// Tries each candidate of `kind` in priority order and returns the first that builds.
-fn first_available<T>(
-    config: &Config,
-    kind: PluginKind,
-    decisions: &mut Vec<Decision>,
-    take: fn(Plugin) -> Option<T>,
-) -> Result<Option<T>, TrackerError> {
-    Ok(available(config, kind, decisions, take, false)?.pop())
-}
-
 /// Builds the candidates of `kind` that are available, in priority order: every one when
 /// `every`, else the first, the others then being recorded as outranked.
 fn available<T>(
@@ -151,9 +141,10 @@ pub(crate) fn power_sources_for(
         .collect()
 }
 
-/// The locator, if one can work with this configuration.
-pub(crate) fn locator(config: &Config) -> Result<Option<Box<dyn Locator>>, TrackerError> {
-    first_available(config, PluginKind::Locator, &mut Vec::new(), |p| match p {
+/// Every available locator, highest priority first: the configuration's place, then cloud
+/// metadata, a local GeoIP database, online geolocation.
+pub(crate) fn locators(config: &Config) -> Result<Vec<Named<Box<dyn Locator>>>, TrackerError> {
+    every_available(config, PluginKind::Locator, |p| match p {
         Plugin::Locator(l) => Some(l),
         _ => None,
     })
@@ -162,20 +153,37 @@ pub(crate) fn locator(config: &Config) -> Result<Option<Box<dyn Locator>>, Track
 /// Every available intensity provider, highest priority first: the chain.
 pub(crate) fn intensity_chain(
     config: &Config,
-) -> Result<Vec<Box<dyn IntensityProvider>>, TrackerError> {
-    let mut chain = Vec::new();
-    for candidate in plugins_of(PluginKind::Intensity) {
+) -> Result<Vec<Named<Box<dyn IntensityProvider>>>, TrackerError> {
+    every_available(config, PluginKind::Intensity, |p| match p {
+        Plugin::Intensity(i) => Some(i),
+        _ => None,
+    })
+}
+
+/// A built plugin and its name, for messages.
+pub(crate) type Named<T> = (String, T);
+
+/// Builds every available candidate of `kind`, with its name, highest priority first.
+fn every_available<T>(
+    config: &Config,
+    kind: PluginKind,
+    take: fn(Plugin) -> Option<T>,
+) -> Result<Vec<Named<T>>, TrackerError> {
+    let mut built = Vec::new();
+    for candidate in plugins_of(kind) {
         if (candidate.probe)(config) != Probe::Available {
             continue;
         }
         match (candidate.build)(config) {
-            Ok(Plugin::Intensity(p)) => chain.push(p),
-            Ok(_) => return Err(wrong_kind(candidate.name).into()),
+            Ok(plugin) => {
+                let one = take(plugin).ok_or_else(|| wrong_kind(candidate.name))?;
+                built.push((candidate.name.to_string(), one));
+            }
             Err(BuildError::Unavailable { .. }) => {}
             Err(invalid) => return Err(invalid.into()),
         }
     }
-    Ok(chain)
+    Ok(built)
 }
 
 /// A sink and its `output_methods` name.

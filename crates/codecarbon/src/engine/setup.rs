@@ -2,13 +2,14 @@
 //! components first and the registry for the rest. Every decision is logged.
 
 use super::explicit::Explicit;
+use super::place::{NamedLocator, PlaceInputs};
 use super::selection;
 use crate::error::TrackerError;
 use crate::log::Logger;
 use codecarbon_core::{
-    Component, Config, Intensity, IntensityBasis, Location, PowerSource, Sink, SourceInfo, WORLD_AVERAGE,
+    Component, Config, Intensity, IntensityBasis, Location, PowerSource, Sink, SourceInfo,
 };
-use std::time::SystemTime;
+use std::time::Duration;
 
 /// A power source and where it came from.
 pub(crate) struct SourcePart {
@@ -27,8 +28,8 @@ pub(crate) struct SinkPart {
 /// Everything a run needs besides the kernel's files.
 pub(crate) struct Parts {
     pub(crate) sources: Vec<SourcePart>,
-    pub(crate) location: Location,
-    pub(crate) intensity: Intensity,
+    /// What the place thread needs to find the location and the intensity.
+    pub(crate) place: PlaceInputs,
     pub(crate) sinks: Vec<SinkPart>,
 }
 
@@ -41,8 +42,8 @@ pub(crate) fn assemble(
 ) -> Result<Parts, TrackerError> {
     let covered = explicit.components();
     let registry_sources = registry_sources(config, log, &covered)?;
-    let location = locate(config, log, runtime, explicit)?;
-    let intensity = intensity(config, log, runtime, &location, explicit)?;
+    let (known, locators) = locators(config, log, runtime, explicit)?;
+    let mut place = intensity_chain(config)?;
     let registry_sinks = selection::sinks(config)?;
 
     // Nothing can fail from here on: move the user's parts in.
@@ -82,10 +83,12 @@ pub(crate) fn assemble(
                 explicit: true,
             }),
     );
+    place.known = known;
+    place.locators = locators;
+    place.explicit = std::mem::take(&mut explicit.intensity);
     Ok(Parts {
         sources,
-        location,
-        intensity,
+        place,
         sinks,
     })
 }
@@ -140,12 +143,14 @@ fn registry_sources(
     Ok(parts)
 }
 
-fn locate(
+/// The user's locator, asked now (it replaces the registry's), else the registry's locators for
+/// the place thread. Building them checks the configuration (an unknown country fails here).
+fn locators(
     config: &Config,
     log: &Logger,
     runtime: &tokio::runtime::Runtime,
     explicit: &Explicit,
-) -> Result<Location, TrackerError> {
+) -> Result<(Option<Location>, Vec<NamedLocator>), TrackerError> {
     if config.cloud_provider.is_some() != config.cloud_region.is_some() {
         log.warn(
             "cloud_provider and cloud_region go together and one of them is missing: \
@@ -153,48 +158,35 @@ fn locate(
         );
     }
     if let Some(locator) = &explicit.locator {
-        return Ok(runtime.block_on(locator.locate())?);
+        return Ok((Some(runtime.block_on(locator.locate())?), Vec::new()));
     }
-    if let Some(locator) = selection::locator(config)? {
-        return Ok(runtime.block_on(locator.locate())?);
-    }
-    if config.offline {
+    let locators = selection::locators(config)?;
+    if locators.is_empty() && config.offline {
         return Err(TrackerError::OfflineNeedsLocation);
     }
-    log.warn(
-        "no location known: the world average intensity is used; set country_iso_code \
-         (and region) for a figure that fits where this machine runs",
-    );
-    Ok(Location::default())
+    Ok((None, locators))
 }
 
-fn intensity(
-    config: &Config,
-    log: &Logger,
-    runtime: &tokio::runtime::Runtime,
-    at: &Location,
-    explicit: &Explicit,
-) -> Result<Intensity, TrackerError> {
-    if let Some(forced) = config.force_carbon_intensity_g_co2e_kwh {
-        return Ok(Intensity {
-            value: forced,
+/// The intensity chain for the place thread; the user's providers are moved in last, once
+/// nothing can fail.
+fn intensity_chain(config: &Config) -> Result<PlaceInputs, TrackerError> {
+    let forced = config
+        .force_carbon_intensity_g_co2e_kwh
+        .map(|value| Intensity {
+            value,
             source: "force_carbon_intensity_g_co2e_kwh".into(),
             year: None,
             basis: IntensityBasis::Forced,
         });
-    }
-    let registry = selection::intensity_chain(config)?;
-    for provider in explicit.intensity.iter().chain(&registry) {
-        if let Some(found) = runtime.block_on(provider.intensity(at, SystemTime::now()))? {
-            return Ok(found);
-        }
-    }
-    if at.country_iso_code.is_some() {
-        log.warn(format_args!(
-            "no carbon intensity data for {}: using the world average, {} g CO2eq/kWh",
-            at.country_iso_code.as_deref().unwrap_or_default(),
-            WORLD_AVERAGE.value()
-        ));
-    }
-    Ok(Intensity::world_average())
+    Ok(PlaceInputs {
+        locators: Vec::new(),
+        known: None,
+        forced,
+        explicit: Vec::new(),
+        registry: selection::intensity_chain(config)?,
+        refresh: config
+            .measure_power_secs
+            .clamp(Duration::from_secs(1), Duration::from_secs(60)),
+        offline: config.offline,
+    })
 }

@@ -1,0 +1,133 @@
+//! A board: the files read, the model built from them, and what to tell the terminal.
+
+use crate::error::BoardError;
+use crate::html::render;
+use crate::model::{build, Model};
+use crate::problem::Problem;
+use crate::read::{read_path, FileRead};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+/// At most this many skipped rows are named per file on the terminal.
+const LINES_PER_FILE: usize = 3;
+
+/// The size and modification time of each file, to notice a change.
+type Fingerprint = Vec<Option<(u64, SystemTime)>>;
+
+fn fingerprint(paths: &[PathBuf]) -> Fingerprint {
+    paths
+        .iter()
+        .map(|p| {
+            let m = std::fs::metadata(p).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
+/// Emissions files, read and aggregated for the page.
+#[derive(Debug, Clone)]
+pub struct Board {
+    paths: Vec<PathBuf>,
+    files: Vec<FileRead>,
+    model: Model,
+    fingerprint: Fingerprint,
+}
+
+impl Board {
+    /// Reads every file; a file that cannot be opened is an error (its content never is: the
+    /// rows that cannot be read are explained in [`Board::problems`]).
+    pub fn load(paths: &[PathBuf]) -> Result<Self, BoardError> {
+        let fingerprint = fingerprint(paths);
+        let mut files = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| read_path(p, i))
+            .collect::<Result<Vec<_>, _>>()?;
+        let model = build(&mut files);
+        Ok(Self {
+            paths: paths.to_vec(),
+            files,
+            model,
+            fingerprint,
+        })
+    }
+
+    /// The files read, in order.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// What each file gave.
+    pub fn files(&self) -> &[FileRead] {
+        &self.files
+    }
+
+    /// The page's data.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Every problem of every file, in order.
+    pub fn problems(&self) -> impl Iterator<Item = &Problem> {
+        self.files.iter().flat_map(|f| f.problems.iter())
+    }
+
+    /// The page.
+    pub fn html(&self) -> Result<String, BoardError> {
+        render(&self.model)
+    }
+
+    /// Writes the page to `path`, one self-contained file.
+    pub fn write_report(&self, path: &Path) -> Result<(), BoardError> {
+        let html = self.html()?;
+        std::fs::write(path, html).map_err(|source| BoardError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+
+    /// Whether a file changed (size or time) since it was read.
+    pub fn changed(&self) -> bool {
+        fingerprint(&self.paths) != self.fingerprint
+    }
+
+    /// Lines for the terminal: per file, the rows skipped (the first few named by line) and
+    /// the notes on the file. Empty when every row was read and nothing is worth saying.
+    pub fn summary(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for file in &self.files {
+            let skipped: Vec<&Problem> =
+                file.problems.iter().filter(|p| p.line.is_some()).collect();
+            if file.skipped > 0 {
+                let rows = if file.skipped == 1 { "row" } else { "rows" };
+                let mut text: Vec<String> = skipped
+                    .iter()
+                    .take(LINES_PER_FILE)
+                    .map(|p| format!("line {}: {}", p.line.unwrap_or(0), p.message))
+                    .collect();
+                if skipped.len() > LINES_PER_FILE {
+                    text.push(format!(
+                        "and {} more (listed on the page)",
+                        skipped.len() - LINES_PER_FILE
+                    ));
+                }
+                out.push(format!(
+                    "{} {rows} of {} skipped: {}",
+                    file.skipped,
+                    file.name,
+                    text.join("; ")
+                ));
+            }
+            for p in file.problems.iter().filter(|p| p.line.is_none()) {
+                out.push(p.to_string());
+            }
+            // A stop in the middle (csv's own error) has a line but skips no counted row.
+            if file.skipped == 0 {
+                for p in &skipped {
+                    out.push(p.to_string());
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,204 @@
+//! The page and the server, through the public API: nothing on the page points outside it,
+//! and the server answers on 127.0.0.1 only.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codecarbon_board::{Board, BoardError, Server, CONTENT_SECURITY_POLICY};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+
+const CSV: &str = "timestamp,project_name,run_id,duration,emissions,energy_consumed,\
+country_name,country_iso_code,region,cloud_provider,cloud_region,on_cloud
+2024-05-01T10:00:00,alpha,r1,60,0.5,2.0,United States,USA,california,,,N
+2024-05-01T11:00:00,beta,r2,60,0.25,1.0,Canada,CAN,ontario,gcp,northamerica-northeast2,Y
+2024-05-01T12:00:00,beta,r3,60,x,1.0,Canada,CAN,ontario,,,N
+";
+
+fn board(dir: &Path) -> (Board, PathBuf) {
+    let path = dir.join("emissions.csv");
+    std::fs::write(&path, CSV).unwrap();
+    (Board::load(std::slice::from_ref(&path)).unwrap(), path)
+}
+
+/// The JSON of the `<script type="application/json" id="ID">` element.
+fn block(html: &str, id: &str) -> serde_json::Value {
+    let open = format!("<script type=\"application/json\" id=\"{id}\">");
+    let start = html.find(&open).unwrap_or_else(|| panic!("no {id}")) + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+#[test]
+fn the_page_is_self_contained_and_fetches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, _) = board(dir.path());
+    let html = board.html().unwrap();
+    // No element loads anything from anywhere: no src or href to a URL, no CSS url(), no
+    // @import, no fetch or XHR in the script.
+    for needle in [
+        "src=\"http",
+        "src='http",
+        "href=\"http",
+        "href='http",
+        "url(http",
+        "url(\"http",
+        "@import",
+        "fetch(",
+        "XMLHttpRequest",
+        "<link rel=\"stylesheet",
+        "<iframe",
+        "//cdn",
+    ] {
+        assert!(!html.contains(needle), "the page contains `{needle}`");
+    }
+    // The only http(s) texts are the SVG namespace and source citations shown as text.
+    for (i, _) in html
+        .match_indices("http://")
+        .chain(html.match_indices("https://"))
+    {
+        let around = &html[i..(i + 40).min(html.len())];
+        assert!(
+            around.starts_with("http://www.w3.org/2000/svg"),
+            "unexpected URL in the page: {around}"
+        );
+    }
+    assert!(html.contains(CONTENT_SECURITY_POLICY));
+    assert!(CONTENT_SECURITY_POLICY.contains("default-src 'none'"));
+    // Data, maps and the ISO table are inline; the model's totals are the CSV's sums.
+    let model = block(&html, "model");
+    assert_eq!(model["totals"]["emissions"], 0.75);
+    assert_eq!(model["totals"]["energy"], 3.0);
+    assert_eq!(model["skipped"], 1);
+    assert_eq!(block(&html, "map-world")["type"], "Topology");
+    assert_eq!(block(&html, "map-us")["type"], "Topology");
+    assert_eq!(block(&html, "map-ca")["type"], "Topology");
+    assert_eq!(block(&html, "iso-numeric")["250"], "FRA");
+}
+
+#[test]
+fn text_from_the_csv_cannot_close_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.csv");
+    std::fs::write(
+        &path,
+        "project_name,emissions,energy_consumed\n</script><script>alert(1)</script>,1,1\n",
+    )
+    .unwrap();
+    let html = Board::load(&[path]).unwrap().html().unwrap();
+    assert!(!html.contains("</script><script>alert(1)"));
+    assert_eq!(
+        block(&html, "model")["projects"][0]["name"],
+        "</script><script>alert(1)</script>"
+    );
+}
+
+#[test]
+fn only_the_maps_needed_are_embedded() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fr.csv");
+    std::fs::write(
+        &path,
+        "project_name,emissions,energy_consumed,country_iso_code\np,1,1,FRA\n",
+    )
+    .unwrap();
+    let html = Board::load(&[path]).unwrap().html().unwrap();
+    assert!(html.contains("id=\"map-world\""));
+    assert!(!html.contains("id=\"map-us\""));
+    assert!(!html.contains("id=\"map-ca\""));
+}
+
+#[test]
+fn the_report_is_written_and_an_unwritable_path_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, _) = board(dir.path());
+    let out = dir.path().join("report.html");
+    board.write_report(&out).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        board.html().unwrap()
+    );
+    let err = board
+        .write_report(Path::new("/nonexistent/dir/report.html"))
+        .unwrap_err();
+    assert!(matches!(err, BoardError::Write { .. }));
+    assert!(
+        err.to_string().contains("/nonexistent/dir/report.html"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_terminal_summary_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, _) = board(dir.path());
+    let summary = board.summary();
+    assert_eq!(summary.len(), 2, "{summary:?}");
+    let expected = format!(
+        "1 row of {} skipped: line 4: `emissions` is `x`, not a number",
+        board.files()[0].name
+    );
+    assert_eq!(summary[0], expected);
+    assert!(
+        summary[1].contains("`cpu_energy` (no CPU share)"),
+        "{summary:?}"
+    );
+    assert_eq!(board.problems().count(), 2);
+}
+
+fn get(port: u16, path: &str) -> (String, String) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut text = String::new();
+    stream.read_to_string(&mut text).unwrap();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    (head.to_string(), body.to_string())
+}
+
+#[test]
+fn the_server_serves_the_page_its_data_and_reads_changed_files_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, path) = board(dir.path());
+    let server = Server::bind(None).unwrap();
+    let port = server.port();
+    assert_ne!(port, 0);
+    assert_eq!(server.url(), format!("http://127.0.0.1:{port}/"));
+    std::thread::spawn(move || server.serve(board, |_| {}));
+
+    let (head, body) = get(port, "/");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(head.contains("text/html"), "{head}");
+    assert!(head.contains("default-src 'none'"), "{head}");
+    assert!(body.contains("id=\"model\""));
+
+    let (head, body) = get(port, "/model.json");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let model: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(model["totals"]["runs"], 2);
+
+    let (head, _) = get(port, "/elsewhere");
+    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+
+    // A new run appended: the next request shows it.
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2024-05-01T13:00:00,alpha,r4,60,1.0,4.0,France,FRA,,,,N\n");
+    std::fs::write(&path, text).unwrap();
+    let (_, body) = get(port, "/model.json");
+    let model: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(model["totals"]["runs"], 3);
+    assert_eq!(model["totals"]["emissions"], 1.75);
+}
+
+#[test]
+fn a_taken_port_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let err = Server::bind(Some(port)).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
+    assert!(text.contains("leave out --port"), "{text}");
+}

@@ -1,0 +1,76 @@
+//! `codecarbon board`: the dashboard of emissions files, served on 127.0.0.1 or written as one
+//! self-contained HTML file.
+
+use clap::Args;
+use codecarbon_board::{Board, Server};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `codecarbon board`.
+#[derive(Debug, Clone, Args)]
+pub struct BoardArgs {
+    /// Emissions CSV files (CodeCarbon's format, of any version).
+    #[arg(required = true, value_name = "FILE.csv")]
+    pub files: Vec<PathBuf>,
+    /// Port to serve on (127.0.0.1 only) [default: a free port].
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Write the dashboard to this HTML file (self-contained, works offline) instead of serving.
+    #[arg(long, value_name = "FILE.html")]
+    pub output: Option<PathBuf>,
+    /// Do not open a browser (none is ever opened: the URL is printed).
+    #[arg(long)]
+    pub no_open: bool,
+}
+
+fn print_summary(board: &Board) {
+    for line in board.summary() {
+        eprintln!("carbonboard: {line}");
+    }
+}
+
+/// Runs `codecarbon board`: 2 for a file that cannot be read or a port that cannot be used.
+pub fn board(args: &BoardArgs) -> ExitCode {
+    let board = match Board::load(&args.files) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("codecarbon: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    print_summary(&board);
+    let model = board.model();
+    let what = format!(
+        "{} runs of {} projects",
+        model.totals.runs,
+        model.projects.iter().filter(|p| !p.all).count()
+    );
+    if let Some(path) = &args.output {
+        return match board.write_report(path) {
+            Ok(()) => {
+                println!("carbonboard: wrote {} ({what})", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("codecarbon: error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
+    let server = match Server::bind(args.port) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("codecarbon: error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    println!("carbonboard: {} ({what}; Ctrl-C to stop)", server.url());
+    // The URL must reach a reader of a pipe now, not when the buffer fills.
+    let _ = std::io::stdout().flush();
+    server.serve(board, |fresh| {
+        eprintln!("carbonboard: the files changed; read them again");
+        print_summary(fresh);
+    });
+    ExitCode::SUCCESS
+}

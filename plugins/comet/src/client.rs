@@ -1,0 +1,235 @@
+//! Comet's REST API v2 over HTTP: the `Authorization` header, timeouts, bounded retries.
+
+use crate::error::CometError;
+use crate::key::ApiKey;
+use crate::multipart::Form;
+use crate::settings::Limits;
+use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// The most of a Comet message quoted in an error.
+const MAX_MESSAGE: usize = 200;
+
+/// The moment by which one sink call must be done: no request and no back-off runs past it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline(Instant);
+
+impl Deadline {
+    /// `budget` from now.
+    pub(crate) fn after(budget: Duration) -> Deadline {
+        Deadline(Instant::now() + budget)
+    }
+
+    fn remaining(self) -> Duration {
+        self.0.saturating_duration_since(Instant::now())
+    }
+}
+
+/// One Comet server, with the key and the limits.
+pub(crate) struct CometClient {
+    http: Client,
+    base: Url,
+    auth: HeaderValue,
+    key: ApiKey,
+    limits: Limits,
+}
+
+/// What went wrong with one try, and whether another try may help.
+enum Try {
+    Retry(CometError),
+    Fail(CometError),
+}
+
+impl CometClient {
+    /// A client for the REST API at `base` (ending in `/api/rest/v2/`). Nothing is sent yet.
+    pub(crate) fn new(base: Url, key: ApiKey, limits: Limits) -> Result<CometClient, CometError> {
+        let mut auth = HeaderValue::from_str(key.expose()).map_err(|_| CometError::BadApiKey)?;
+        auth.set_sensitive(true);
+        let http = Client::builder()
+            .connect_timeout(limits.connect_timeout)
+            .timeout(limits.request_timeout)
+            .user_agent(concat!("codecarbon-rs/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| CometError::Client(key.scrub(&innermost(&e.without_url()))))?;
+        Ok(CometClient {
+            http,
+            base,
+            auth,
+            key,
+            limits,
+        })
+    }
+
+    /// The server, as shown in messages: scheme, host and port.
+    pub(crate) fn server(&self) -> String {
+        self.base.origin().ascii_serialization()
+    }
+
+    /// `POST endpoint` with a JSON body; the answer's body.
+    pub(crate) async fn post_json(
+        &self,
+        deadline: Deadline,
+        action: &'static str,
+        endpoint: &str,
+        body: &Value,
+    ) -> Result<Vec<u8>, CometError> {
+        let url = self.url(endpoint, &[], action)?;
+        self.send(deadline, action, || self.http.post(url.clone()).json(body))
+            .await
+    }
+
+    /// `POST endpoint?query` with a one-file multipart form; the answer's body.
+    pub(crate) async fn post_form(
+        &self,
+        deadline: Deadline,
+        action: &'static str,
+        endpoint: &str,
+        query: &[(&str, &str)],
+        form: &Form,
+    ) -> Result<Vec<u8>, CometError> {
+        let url = self.url(endpoint, query, action)?;
+        self.send(deadline, action, || {
+            self.http
+                .post(url.clone())
+                .header(CONTENT_TYPE, form.content_type.as_str())
+                .body(form.body.clone())
+        })
+        .await
+    }
+
+    fn url(
+        &self,
+        endpoint: &str,
+        query: &[(&str, &str)],
+        action: &'static str,
+    ) -> Result<Url, CometError> {
+        let mut url = self.base.join(endpoint).map_err(|e| CometError::Answer {
+            action,
+            detail: format!("bad endpoint `{endpoint}`: {e}"),
+        })?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        Ok(url)
+    }
+
+    /// Sends until an answer that settles it, at most `attempts` times, never past `deadline`.
+    async fn send(
+        &self,
+        deadline: Deadline,
+        action: &'static str,
+        request: impl Fn() -> RequestBuilder,
+    ) -> Result<Vec<u8>, CometError> {
+        let mut backoff = self.limits.first_backoff;
+        let mut last = None;
+        for attempt in 1..=self.limits.attempts.max(1) {
+            let remaining = deadline.remaining();
+            if remaining.is_zero() {
+                break;
+            }
+            let timeout = remaining.min(self.limits.request_timeout);
+            let sent = request()
+                .header(AUTHORIZATION, self.auth.clone())
+                .timeout(timeout)
+                .send()
+                .await;
+            let error = match self.settle(sent, action, timeout).await {
+                Ok(body) => return Ok(body),
+                Err(Try::Fail(error)) => return Err(error),
+                Err(Try::Retry(error)) => error,
+            };
+            last = Some(error);
+            if attempt < self.limits.attempts {
+                let pause = backoff.min(deadline.remaining());
+                tokio::time::sleep(pause).await;
+                backoff = backoff.saturating_mul(2);
+            }
+        }
+        Err(last.unwrap_or_else(|| self.unreachable(action, "no time left for this call".into())))
+    }
+
+    async fn settle(
+        &self,
+        sent: Result<Response, reqwest::Error>,
+        action: &'static str,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, Try> {
+        let response = sent.map_err(|e| Try::Retry(self.transport(e, action, timeout)))?;
+        let status = response.status();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Try::Retry(self.transport(e, action, timeout)))?;
+        if status.is_success() {
+            return Ok(body.to_vec());
+        }
+        if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
+            return Err(Try::Fail(CometError::Rejected {
+                status: status.as_u16(),
+            }));
+        }
+        let error = CometError::Status {
+            action,
+            status: status.as_u16(),
+            message: self.message(&body),
+        };
+        if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+            Err(Try::Retry(error))
+        } else {
+            Err(Try::Fail(error))
+        }
+    }
+
+    fn transport(
+        &self,
+        error: reqwest::Error,
+        action: &'static str,
+        timeout: Duration,
+    ) -> CometError {
+        let error = error.without_url();
+        let detail = if error.is_timeout() {
+            format!("no answer within {} ms", timeout.as_millis())
+        } else {
+            innermost(&error)
+        };
+        self.unreachable(action, detail)
+    }
+
+    fn unreachable(&self, action: &'static str, detail: String) -> CometError {
+        CometError::Unreachable {
+            server: self.server(),
+            action,
+            detail: self.key.scrub(&detail),
+        }
+    }
+
+    /// Comet's `msg` (or the body's text), shortened, without the key.
+    fn message(&self, body: &[u8]) -> String {
+        let text = serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("msg").and_then(Value::as_str).map(str::to_string))
+            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
+        let text = self.key.scrub(text.trim());
+        let mut short: String = text.chars().take(MAX_MESSAGE).collect();
+        if short.len() < text.len() {
+            short.push_str("...");
+        }
+        if short.is_empty() {
+            "no message".into()
+        } else {
+            short
+        }
+    }
+}
+
+/// The innermost cause of an error (`Connection refused (os error 111)`), which says more
+/// than reqwest's outer "error sending request".
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut inner = error;
+    while let Some(source) = inner.source() {
+        inner = source;
+    }
+    inner.to_string()
+}

@@ -1,0 +1,62 @@
+//! Small HTTP helpers: the endpoint from the base URL, URLs and errors as shown to people.
+
+use crate::error::NewError;
+use crate::token::HIDDEN;
+use reqwest::Url;
+
+/// The longest piece of an error body quoted in a message.
+const BODY_QUOTE: usize = 200;
+
+/// `{base}/carbon-intensity/latest`, checked to be http(s).
+pub(crate) fn endpoint(base_url: &str) -> Result<Url, NewError> {
+    let base = base_url.trim().trim_end_matches('/');
+    let url = Url::parse(&format!("{base}/carbon-intensity/latest"))
+        .map_err(|e| NewError::InvalidUrl(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(NewError::InvalidUrl(format!(
+            "scheme `{}` is not http or https",
+            url.scheme()
+        )));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(NewError::InvalidUrl(
+            "it has a query or a fragment; give only the base, the provider adds the rest".into(),
+        ));
+    }
+    Ok(url)
+}
+
+/// A URL as shown to people: a password in it is hidden.
+pub(crate) fn shown(url: &Url) -> String {
+    let mut url = url.clone();
+    if url.password().is_some() {
+        let _ = url.set_password(Some(HIDDEN));
+    }
+    url.to_string()
+}
+
+/// An error and its causes, `a: b: c`, each said once.
+pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    parts.join(": ")
+}
+
+/// A short quote of an error body, for the message (` : {"error":"..."}`), or nothing.
+pub(crate) fn quote(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let short: String = text.chars().take(BODY_QUOTE).collect();
+    let more = if short.len() < text.len() { "..." } else { "" };
+    format!(": {short}{more}")
+}

@@ -1,0 +1,170 @@
+//! The registered plugin `electricitymaps`: its descriptor, probe and build.
+
+use crate::error::NewError;
+use crate::provider::{configured_token, ElectricityMaps};
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The plugin's name.
+const NAME: &str = "electricitymaps";
+
+/// After the cloud regions' figures (100), before CodeCarbon's static regional and country
+/// data (0): a live figure for the grid beats a yearly average, but a cloud provider's own
+/// figure for its data centre beats the grid's.
+pub const PRIORITY: i32 = 50;
+
+/// Configuration key of the API token (a secret).
+pub const KEY_TOKEN: &str = "electricitymaps_api_token";
+
+/// CodeCarbon's deprecated name of [`KEY_TOKEN`], still accepted.
+pub const KEY_TOKEN_DEPRECATED: &str = "co2_signal_api_token";
+
+/// Configuration key of the API's base URL (default [`DEFAULT_URL`](crate::DEFAULT_URL)).
+pub const KEY_URL: &str = "electricitymaps_url";
+
+/// Configuration key of an explicit Electricity Maps zone (`FR`, `US-CAL-CISO`).
+pub const KEY_ZONE: &str = "electricitymaps_zone";
+
+inventory::submit! {
+    PluginDescriptor {
+        name: NAME,
+        kind: PluginKind::Intensity,
+        priority: PRIORITY,
+        summary: "live carbon intensity from the Electricity Maps API (needs electricitymaps_api_token)",
+        keys: &[KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE],
+        probe,
+        build,
+    }
+}
+
+/// Cheap: looks only at the configuration, never at the network.
+fn probe(config: &Config) -> Probe {
+    if config.offline {
+        Probe::Unavailable(NewError::Offline.to_string())
+    } else if configured_token(config).is_none() {
+        Probe::Unavailable(NewError::MissingToken.to_string())
+    } else {
+        Probe::Available
+    }
+}
+
+fn build(config: &Config) -> Result<Plugin, BuildError> {
+    match ElectricityMaps::from_config(config) {
+        Ok(provider) => Ok(Plugin::Intensity(Box::new(provider))),
+        Err(e @ (NewError::Offline | NewError::MissingToken | NewError::Client(_))) => {
+            Err(BuildError::Unavailable {
+                plugin: NAME,
+                message: e.to_string(),
+            })
+        }
+        Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_))) => Err(BuildError::Invalid {
+            plugin: NAME,
+            message: e.to_string(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use codecarbon_core::registry;
+
+    const TOKEN: &str = "tok-SECRET-42";
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        let mut c = Config::default();
+        for (k, v) in pairs {
+            c.extra.0.insert((*k).into(), (*v).into());
+        }
+        c
+    }
+
+    #[test]
+    fn registered_with_its_keys_and_priority() {
+        let d = registry::plugins_of(PluginKind::Intensity)
+            .into_iter()
+            .find(|d| d.name == "electricitymaps")
+            .unwrap();
+        assert_eq!(d.priority, 50);
+        for key in [KEY_TOKEN, KEY_URL, KEY_ZONE, KEY_TOKEN_DEPRECATED] {
+            assert!(registry::is_plugin_key(key), "{key}");
+        }
+        assert_eq!(crate::PLUGINS, ["electricitymaps"]);
+    }
+
+    #[test]
+    fn probe_needs_a_token_and_the_network() {
+        match probe(&Config::default()) {
+            Probe::Unavailable(m) => assert!(m.contains("electricitymaps_api_token"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            probe(&config(&[(KEY_TOKEN, "  ")])),
+            probe(&Config::default())
+        );
+        assert_eq!(probe(&config(&[(KEY_TOKEN, TOKEN)])), Probe::Available);
+        assert_eq!(
+            probe(&config(&[(KEY_TOKEN_DEPRECATED, TOKEN)])),
+            Probe::Available
+        );
+        let mut offline = config(&[(KEY_TOKEN, TOKEN)]);
+        offline.offline = true;
+        match probe(&offline) {
+            Probe::Unavailable(m) => assert!(m.contains("offline"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn build_reads_url_and_zone() {
+        let c = config(&[
+            (KEY_TOKEN, TOKEN),
+            (KEY_URL, "http://127.0.0.1:9/v3/"),
+            (KEY_ZONE, "FR"),
+        ]);
+        let provider = ElectricityMaps::from_config(&c).unwrap();
+        assert_eq!(
+            provider.endpoint(),
+            "http://127.0.0.1:9/v3/carbon-intensity/latest"
+        );
+        let shown = format!("{provider:?}");
+        assert!(shown.contains("\"FR\""), "{shown}");
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(matches!(build(&c), Ok(Plugin::Intensity(_))));
+    }
+
+    #[test]
+    fn default_url() {
+        let provider = ElectricityMaps::from_config(&config(&[(KEY_TOKEN, TOKEN)])).unwrap();
+        assert_eq!(
+            provider.endpoint(),
+            "https://api.electricitymaps.com/v3/carbon-intensity/latest"
+        );
+    }
+
+    #[test]
+    fn build_errors_name_the_key_and_hide_secrets() {
+        let bad_url = config(&[
+            (KEY_TOKEN, TOKEN),
+            (KEY_URL, "ftp://user:pw-SECRET@host/v3"),
+        ]);
+        match build(&bad_url) {
+            Err(e @ BuildError::Invalid { .. }) => {
+                let m = format!("{e} {e:?}");
+                assert!(m.contains("electricitymaps_url"), "{m}");
+                assert!(!m.contains("pw-SECRET") && !m.contains(TOKEN), "{m}");
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("built with an ftp URL"),
+        }
+        let bad_token = config(&[(KEY_TOKEN, "a\u{7f}b")]);
+        assert!(matches!(build(&bad_token), Err(BuildError::Invalid { .. })));
+        match build(&Config::default()) {
+            Err(BuildError::Unavailable { message, .. }) => {
+                assert!(message.contains("electricitymaps_api_token"), "{message}")
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("built without a token"),
+        }
+    }
+}

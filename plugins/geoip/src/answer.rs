@@ -1,0 +1,105 @@
+//! The JSON answers of geolocation services.
+//!
+//! One reader takes both formats, so either URL may point at either kind of service:
+//!
+//! - GeoJS (`get.geojs.io/v1/ip/geo.json`): `country_code3` (alpha-3), `country_code`
+//!   (alpha-2), `country` (a name), `region`, and `latitude` / `longitude` as strings
+//!   (`"48.8582"`; numbers are accepted too).
+//! - ipinfo (`ipinfo.io/json`): `country` (alpha-2), `region`, `loc` (`"48.8534,2.3488"`).
+//!
+//! The country code is the first of `country_code3`, `country_code` and a two- or
+//! three-letter `country`; a name in `country` (GeoJS) is never taken for a code.
+
+use crate::place::Raw;
+use serde_json::{Map, Value};
+
+/// What the answer says, or why it is not a geolocation answer.
+pub(crate) fn parse(body: &[u8]) -> Result<Raw, String> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        let start = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
+        format!("not JSON ({e}), starts with {start:?}")
+    })?;
+    let Value::Object(fields) = value else {
+        return Err("not a JSON object".into());
+    };
+    let country_code = ["country_code3", "country_code", "country"]
+        .into_iter()
+        .filter_map(|key| text(&fields, key))
+        .find(|code| {
+            (2..=3).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphabetic())
+        });
+    let (mut latitude, mut longitude) = (number(&fields, "latitude"), number(&fields, "longitude"));
+    if let (None, None, Some(loc)) = (latitude, longitude, text(&fields, "loc")) {
+        if let Some((lat, lon)) = loc.split_once(',') {
+            latitude = lat.trim().parse().ok();
+            longitude = lon.trim().parse().ok();
+        }
+    }
+    Ok(Raw {
+        country_code,
+        region: text(&fields, "region"),
+        region_code: None,
+        latitude,
+        longitude,
+    })
+}
+
+/// A non-empty string field, trimmed.
+fn text(fields: &Map<String, Value>, key: &str) -> Option<String> {
+    fields
+        .get(key)?
+        .as_str()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+/// A number field, given as a number or as a string.
+fn number(fields: &Map<String, Value>, key: &str) -> Option<f64> {
+    match fields.get(key)? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn geojs_with_string_or_number_coordinates() {
+        let geojs = br#"{"country_code3":"FRA","country_code":"FR","country":"France",
+            "region":"Ile-de-France","city":"Paris","latitude":"48.8582","longitude":"2.3387"}"#;
+        let raw = parse(geojs).unwrap();
+        assert_eq!(raw.country_code.as_deref(), Some("FRA"));
+        assert_eq!(raw.region.as_deref(), Some("Ile-de-France"));
+        assert_eq!((raw.latitude, raw.longitude), (Some(48.8582), Some(2.3387)));
+        let numbers =
+            br#"{"country_code":"FR","country":"France","latitude":48.5,"longitude":-2.25}"#;
+        let raw = parse(numbers).unwrap();
+        assert_eq!(raw.country_code.as_deref(), Some("FR"));
+        assert_eq!((raw.latitude, raw.longitude), (Some(48.5), Some(-2.25)));
+    }
+
+    #[test]
+    fn ipinfo_loc_and_alpha_2_country() {
+        let ipinfo = r#"{"ip":"203.0.113.7","city":"Paris","region":"Île-de-France",
+            "country":"FR","loc":"48.8534,2.3488"}"#;
+        let raw = parse(ipinfo.as_bytes()).unwrap();
+        assert_eq!(raw.country_code.as_deref(), Some("FR"));
+        assert_eq!(raw.region.as_deref(), Some("Île-de-France"));
+        assert_eq!((raw.latitude, raw.longitude), (Some(48.8534), Some(2.3488)));
+    }
+
+    #[test]
+    fn a_country_name_is_not_a_code_and_garbage_is_an_error() {
+        let raw = parse(br#"{"country":"France"}"#).unwrap();
+        assert_eq!(raw.country_code, None);
+        assert!(parse(b"<html>oops</html>")
+            .unwrap_err()
+            .contains("not JSON"));
+        assert!(parse(b"[1,2]").unwrap_err().contains("not a JSON object"));
+    }
+}

@@ -1,0 +1,114 @@
+//! The `geoip` locator: the machine's country from an online geolocation service.
+
+use crate::answer::parse;
+use crate::error::SetupError;
+use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
+use crate::place::to_location;
+use crate::redact::redact;
+use codecarbon_core::{async_trait, LocateError, Location, Locator};
+use reqwest::Url;
+use std::fmt;
+use tokio::sync::OnceCell;
+
+/// GeoJS, CodeCarbon's geolocation service (`geo_js_url`).
+pub const DEFAULT_GEOLOCATION_URL: &str = "https://get.geojs.io/v1/ip/geo.json";
+/// ipinfo, CodeCarbon's fallback.
+pub const DEFAULT_GEOLOCATION_BACKUP_URL: &str = "https://ipinfo.io/json";
+
+/// The two services asked, in order: configuration keys `geolocation_url` and
+/// `geolocation_backup_url`. Either may answer in GeoJS or ipinfo format.
+#[derive(Clone, PartialEq, Eq)]
+pub struct GeoIpUrls {
+    /// Asked first (default GeoJS).
+    pub primary: String,
+    /// Asked when the primary fails in any way (default ipinfo).
+    pub backup: String,
+}
+
+impl Default for GeoIpUrls {
+    fn default() -> Self {
+        GeoIpUrls {
+            primary: DEFAULT_GEOLOCATION_URL.into(),
+            backup: DEFAULT_GEOLOCATION_BACKUP_URL.into(),
+        }
+    }
+}
+
+impl fmt::Debug for GeoIpUrls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |s: &str| Url::parse(s).map_or_else(|_| "<invalid url>".into(), |u| redact(&u));
+        f.debug_struct("GeoIpUrls")
+            .field("primary", &shown(&self.primary))
+            .field("backup", &shown(&self.backup))
+            .finish()
+    }
+}
+
+/// Online geolocation by public IP: asks the primary service, then the backup, and keeps
+/// the first good answer for the locator's life (later calls make no request).
+///
+/// An answer counts only with a real ISO country code; a refused connection, a timeout, a
+/// non-2xx status, a body that is not a geolocation answer or an unknown country all move
+/// on to the backup. When both fail the error names both URLs (credentials and query
+/// hidden) and the fix.
+pub struct GeoIpLocator {
+    primary: Url,
+    backup: Url,
+    fetcher: Fetcher,
+    cached: OnceCell<Location>,
+}
+
+impl GeoIpLocator {
+    /// A locator asking `urls` with `timeouts` (use `Timeouts::default()`: 1 s to connect,
+    /// 2 s in all). Fails when a URL is not http(s) or the HTTP client cannot be created.
+    pub fn new(urls: &GeoIpUrls, timeouts: Timeouts) -> Result<GeoIpLocator, SetupError> {
+        Ok(GeoIpLocator {
+            primary: parse_url("geolocation_url", &urls.primary, DEFAULT_GEOLOCATION_URL)?,
+            backup: parse_url(
+                "geolocation_backup_url",
+                &urls.backup,
+                DEFAULT_GEOLOCATION_BACKUP_URL,
+            )?,
+            fetcher: Fetcher::new(timeouts)?,
+            cached: OnceCell::new(),
+        })
+    }
+
+    async fn ask(&self, url: &Url) -> Result<Location, String> {
+        let body = self.fetcher.get(url).await.map_err(|e| failure(url, &e))?;
+        parse(&body)
+            .and_then(|raw| to_location(&raw))
+            .map_err(|reason| failure(url, &FetchError::Format(reason)))
+    }
+
+    async fn lookup(&self) -> Result<Location, LocateError> {
+        let primary = match self.ask(&self.primary).await {
+            Ok(location) => return Ok(location),
+            Err(reason) => reason,
+        };
+        match self.ask(&self.backup).await {
+            Ok(location) => Ok(location),
+            Err(backup) => Err(LocateError::Unavailable(format!(
+                "online geolocation failed: {primary}; backup {backup}. Set country_iso_code \
+                 (e.g. --country-iso-code FRA), or --offline"
+            ))),
+        }
+    }
+}
+
+impl fmt::Debug for GeoIpLocator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GeoIpLocator")
+            .field("primary", &redact(&self.primary))
+            .field("backup", &redact(&self.backup))
+            .field("cached", &self.cached.get())
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Locator for GeoIpLocator {
+    async fn locate(&self) -> Result<Location, LocateError> {
+        self.cached.get_or_try_init(|| self.lookup()).await.cloned()
+    }
+}

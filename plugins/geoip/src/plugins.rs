@@ -1,0 +1,122 @@
+//! The two registered locators: `geoip` (online) and `geoip_db` (a local MaxMind DB).
+
+use crate::db::DbLocator;
+use crate::error::SetupError;
+use crate::http::Timeouts;
+use crate::online::{GeoIpLocator, GeoIpUrls};
+use crate::public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
+use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// The names of the plugins this crate registers.
+pub const PLUGINS: &[&str] = &["geoip", "geoip_db"];
+
+/// Configuration keys of `geoip`.
+pub const GEOIP_KEYS: &[&str] = &["geolocation_url", "geolocation_backup_url"];
+/// Configuration keys of `geoip_db`.
+pub const GEOIP_DB_KEYS: &[&str] = &["geoip_db", "public_ip", "public_ip_url"];
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "geoip",
+        kind: PluginKind::Locator,
+        priority: 20,
+        summary: "online geolocation of the public IP (GeoJS, then ipinfo)",
+        keys: GEOIP_KEYS,
+        probe: probe_geoip,
+        build: build_geoip,
+    }
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "geoip_db",
+        kind: PluginKind::Locator,
+        priority: 30,
+        summary: "geolocation of the public IP in a local MaxMind DB (geoip_db), never sent to a service",
+        keys: GEOIP_DB_KEYS,
+        probe: probe_geoip_db,
+        build: build_geoip_db,
+    }
+}
+
+/// A plugin key's value, `None` when unset or blank.
+fn key<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
+    config
+        .extra
+        .get(name)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+impl GeoIpUrls {
+    /// `geolocation_url` and `geolocation_backup_url`, with the defaults for unset ones.
+    pub fn from_config(config: &Config) -> GeoIpUrls {
+        let default = GeoIpUrls::default();
+        GeoIpUrls {
+            primary: key(config, "geolocation_url").map_or(default.primary, String::from),
+            backup: key(config, "geolocation_backup_url").map_or(default.backup, String::from),
+        }
+    }
+}
+
+impl IpSource {
+    /// `public_ip` when set, else discovery through `public_ip_url` (default ipify) with the
+    /// default timeouts.
+    pub fn from_config(config: &Config) -> Result<IpSource, SetupError> {
+        if let Some(ip) = key(config, "public_ip") {
+            return ip
+                .parse()
+                .map(IpSource::fixed)
+                .map_err(|_| SetupError::PublicIp { value: ip.into() });
+        }
+        let url = key(config, "public_ip_url").unwrap_or(DEFAULT_PUBLIC_IP_URL);
+        IpSource::discover(url, Timeouts::default())
+    }
+}
+
+fn invalid(plugin: &'static str) -> impl Fn(SetupError) -> BuildError {
+    move |e| BuildError::Invalid {
+        plugin,
+        message: e.to_string(),
+    }
+}
+
+fn probe_geoip(config: &Config) -> Probe {
+    if config.offline {
+        Probe::Unavailable("offline mode: online geolocation is disabled".into())
+    } else {
+        Probe::Available
+    }
+}
+
+fn build_geoip(config: &Config) -> Result<Plugin, BuildError> {
+    let locator = GeoIpLocator::new(&GeoIpUrls::from_config(config), Timeouts::default())
+        .map_err(invalid("geoip"))?;
+    Ok(Plugin::Locator(Box::new(locator)))
+}
+
+fn probe_geoip_db(config: &Config) -> Probe {
+    if key(config, "geoip_db").is_none() {
+        return Probe::Unavailable("`geoip_db` (the path of a MaxMind DB file) is not set".into());
+    }
+    if config.offline && key(config, "public_ip").is_none() {
+        return Probe::Unavailable(
+            "offline mode and `public_ip` is not set: the public IP cannot be discovered \
+             without the network; set public_ip to the machine's public address"
+                .into(),
+        );
+    }
+    Probe::Available
+}
+
+fn build_geoip_db(config: &Config) -> Result<Plugin, BuildError> {
+    let Some(path) = key(config, "geoip_db") else {
+        return Err(BuildError::Unavailable {
+            plugin: "geoip_db",
+            message: "`geoip_db` is not set".into(),
+        });
+    };
+    let ip = IpSource::from_config(config).map_err(invalid("geoip_db"))?;
+    let locator = DbLocator::open(path, ip).map_err(invalid("geoip_db"))?;
+    Ok(Plugin::Locator(Box::new(locator)))
+}

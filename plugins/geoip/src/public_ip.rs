@@ -1,0 +1,115 @@
+//! The machine's public IP: given (`public_ip`) or asked of a "what is my IP" service
+//! (`public_ip_url`).
+
+use crate::error::SetupError;
+use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
+use crate::redact::redact;
+use codecarbon_core::LocateError;
+use reqwest::Url;
+use std::fmt;
+use std::net::IpAddr;
+
+/// ipify, which answers the caller's address as plain text.
+pub const DEFAULT_PUBLIC_IP_URL: &str = "https://api.ipify.org";
+
+/// Where the public IP comes from.
+#[derive(Clone)]
+pub struct IpSource(Source);
+
+#[derive(Clone)]
+enum Source {
+    Fixed(IpAddr),
+    Discover { url: Url, fetcher: Fetcher },
+}
+
+impl IpSource {
+    /// A known address: no request is ever made, so the database locator works offline.
+    pub fn fixed(ip: IpAddr) -> IpSource {
+        IpSource(Source::Fixed(ip))
+    }
+
+    /// Asks `url` (an ipify-like service) for the address, on first use. The answer may be
+    /// plain text (`203.0.113.7`) or JSON (`{"ip":"203.0.113.7"}`).
+    pub fn discover(url: &str, timeouts: Timeouts) -> Result<IpSource, SetupError> {
+        Ok(IpSource(Source::Discover {
+            url: parse_url("public_ip_url", url, DEFAULT_PUBLIC_IP_URL)?,
+            fetcher: Fetcher::new(timeouts)?,
+        }))
+    }
+
+    /// The public IP; `Unavailable`, naming the (redacted) URL and the fix, when the service
+    /// cannot be reached or answers something else than an address.
+    pub async fn resolve(&self) -> Result<IpAddr, LocateError> {
+        let (url, fetcher) = match &self.0 {
+            Source::Fixed(ip) => return Ok(*ip),
+            Source::Discover { url, fetcher } => (url, fetcher),
+        };
+        let reason = match fetcher.get(url).await {
+            Ok(body) => match parse_ip(&body) {
+                Ok(ip) => return Ok(ip),
+                Err(reason) => FetchError::Format(reason),
+            },
+            Err(e) => e,
+        };
+        Err(LocateError::Unavailable(format!(
+            "cannot find the public IP to look up in the GeoIP database: {}. Set public_ip \
+             (the machine's public address), or country_iso_code (e.g. --country-iso-code FRA)",
+            failure(url, &reason)
+        )))
+    }
+}
+
+impl fmt::Debug for IpSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Source::Fixed(ip) => f.debug_tuple("Fixed").field(ip).finish(),
+            Source::Discover { url, .. } => f.debug_tuple("Discover").field(&redact(url)).finish(),
+        }
+    }
+}
+
+/// The address in a plain-text or `{"ip": ...}` answer.
+fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let candidate = if text.starts_with('{') {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+        value
+            .get("ip")
+            .and_then(|ip| ip.as_str())
+            .map(str::trim)
+            .map(String::from)
+            .ok_or("JSON without an \"ip\" string")?
+    } else {
+        text.to_string()
+    };
+    candidate.parse().map_err(|_| {
+        let start: String = candidate.chars().take(60).collect();
+        format!("not an IP address: {start:?}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn text_and_json_answers() {
+        assert_eq!(
+            parse_ip(b"203.0.113.7\n").unwrap().to_string(),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            parse_ip(br#" {"ip":"2001:db8::1"} "#).unwrap().to_string(),
+            "2001:db8::1"
+        );
+        assert!(parse_ip(b"<html>")
+            .unwrap_err()
+            .contains("not an IP address"));
+        assert!(parse_ip(br#"{"address":"1.2.3.4"}"#)
+            .unwrap_err()
+            .contains("\"ip\""));
+    }
+}

@@ -1,0 +1,227 @@
+//! `api`: CodeCarbon's `CodeCarbonAPIOutput`, a run registered with `POST /runs`, then each
+//! interval with `POST /emissions`.
+
+use crate::client::{self, describe, shown};
+use crate::delta::Sent;
+use crate::error::HttpSinkError;
+use crate::schema::{self, EmissionCreate, RunCreate};
+use codecarbon_core::{async_trait, Config, EmissionsData, Report, Sink, SinkError};
+use reqwest::{Client, StatusCode, Url};
+use serde::Serialize;
+use std::fmt;
+
+/// Configuration key of the API's base URL.
+pub const API_ENDPOINT: &str = "api_endpoint";
+/// Configuration key of the API token (secret), sent as header [`API_TOKEN_HEADER`].
+pub const API_KEY: &str = "api_key";
+/// CodeCarbon's public API.
+pub const DEFAULT_API_ENDPOINT: &str = "https://api.codecarbon.io";
+/// The header that carries the key.
+pub const API_TOKEN_HEADER: &str = "x-api-token";
+
+/// How much of an error answer is quoted.
+const EXCERPT: usize = 200;
+
+/// Sends the run to the CodeCarbon API (the dashboard's source), as CodeCarbon does.
+///
+/// At the first call it registers the run with `POST {api_endpoint}/runs` (the machine: OS,
+/// CPU and GPU models and counts, RAM, coordinates rounded to 0.1°, cloud provider and region,
+/// tracking mode) under `experiment_id` and keeps the run id the API answers. Then each
+/// record, flush and stop posts `POST {api_endpoint}/emissions` with what happened **since
+/// the previous accepted post**: duration (whole seconds), `emissions_sum`, `emissions_rate`
+/// and energies are the interval's; powers and utilisations are the run's means so far. An
+/// interval shorter than one second is kept for the next post, as is one the API refused, so
+/// the posted intervals always add up to the run's totals. A failed registration is retried at
+/// the next call.
+///
+/// The key, if any, goes in header `x-api-token`; it never appears in an error or in `Debug`.
+///
+/// ```
+/// use codecarbon_http::ApiSink;
+///
+/// let sink = ApiSink::new("https://api.codecarbon.io", "my-experiment", Some("secret"))?;
+/// assert!(!format!("{sink:?}").contains("secret"));
+/// # Ok::<(), codecarbon_http::HttpSinkError>(())
+/// ```
+pub struct ApiSink {
+    runs: Url,
+    emissions: Url,
+    api_key: Option<String>,
+    experiment_id: String,
+    client: Client,
+    run_id: Option<String>,
+    sent: Sent,
+}
+
+impl ApiSink {
+    /// A sink for the API at `endpoint` (base URL), filing runs under `experiment_id`.
+    pub fn new(
+        endpoint: &str,
+        experiment_id: &str,
+        api_key: Option<&str>,
+    ) -> Result<Self, HttpSinkError> {
+        let bad = |message: String| HttpSinkError::Config {
+            key: API_ENDPOINT,
+            message: format!(
+                "not a usable URL ({message}); leave it unset for {DEFAULT_API_ENDPOINT}"
+            ),
+        };
+        let base = client::parse_endpoint(endpoint).map_err(bad)?;
+        let base = base.as_str().trim_end_matches('/').to_string();
+        let join =
+            |path: &str| Url::parse(&format!("{base}{path}")).map_err(|e| bad(e.to_string()));
+        if experiment_id.trim().is_empty() {
+            return Err(HttpSinkError::Config {
+                key: "experiment_id",
+                message: "empty; set it to the id of an experiment of your CodeCarbon project \
+                          (`codecarbon config` writes it)"
+                    .into(),
+            });
+        }
+        Ok(Self {
+            runs: join("/runs")?,
+            emissions: join("/emissions")?,
+            api_key: api_key
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(String::from),
+            experiment_id: experiment_id.trim().to_string(),
+            client: client::client().map_err(|e| HttpSinkError::Client(describe(&e)))?,
+            run_id: None,
+            sent: Sent::default(),
+        })
+    }
+
+    /// The sink for `config`: `api_endpoint` (default [`DEFAULT_API_ENDPOINT`]), `api_key`
+    /// and `experiment_id`.
+    pub fn from_config(config: &Config) -> Result<Self, HttpSinkError> {
+        let endpoint = config
+            .extra
+            .get(API_ENDPOINT)
+            .map(str::trim)
+            .filter(|e| !e.is_empty())
+            .unwrap_or(DEFAULT_API_ENDPOINT);
+        Self::new(endpoint, &config.experiment_id, config.extra.get(API_KEY))
+    }
+
+    /// The run id the API gave, once registered.
+    pub fn run_id(&self) -> Option<&str> {
+        self.run_id.as_deref()
+    }
+
+    /// Registers the run if needed, then posts the interval since the last accepted post.
+    pub async fn send(&mut self, total: &EmissionsData) -> Result<(), HttpSinkError> {
+        let run_id = match &self.run_id {
+            Some(id) => id.clone(),
+            None => {
+                let id = self.create_run(total).await?;
+                self.run_id = Some(id.clone());
+                id
+            }
+        };
+        let interval = self.sent.interval(total);
+        if interval.whole_seconds < 1 {
+            return Ok(()); // CodeCarbon sends nothing under a second; it waits in `sent`.
+        }
+        let body = EmissionCreate::new(&run_id, total, &interval, schema::now());
+        self.post(&self.emissions, &body).await?;
+        self.sent.advance(total, &interval);
+        Ok(())
+    }
+
+    async fn create_run(&self, total: &EmissionsData) -> Result<String, HttpSinkError> {
+        let body = RunCreate::new(&self.experiment_id, total, schema::now());
+        let answer = self.post(&self.runs, &body).await?;
+        let value: serde_json::Value =
+            serde_json::from_str(&answer).map_err(|e| HttpSinkError::Answer {
+                url: shown(&self.runs),
+                message: format!("not JSON ({e})"),
+            })?;
+        match &value["id"] {
+            serde_json::Value::String(id) if !id.is_empty() => Ok(id.clone()),
+            serde_json::Value::Number(n) => Ok(n.to_string()),
+            _ => Err(HttpSinkError::Answer {
+                url: shown(&self.runs),
+                message: "no run `id` in it".into(),
+            }),
+        }
+    }
+
+    /// POSTs `body` as JSON; the answer's text on success.
+    async fn post(&self, url: &Url, body: &impl Serialize) -> Result<String, HttpSinkError> {
+        let mut request = self.client.post(url.clone()).json(body);
+        if let Some(key) = &self.api_key {
+            request = request.header(API_TOKEN_HEADER, key);
+        }
+        let answer = request.send().await.map_err(|e| HttpSinkError::Request {
+            url: shown(url),
+            message: describe(&e),
+            key: API_ENDPOINT,
+        })?;
+        let status = answer.status();
+        let text = answer.text().await.unwrap_or_default();
+        if status.is_success() {
+            return Ok(text);
+        }
+        Err(HttpSinkError::Status {
+            url: shown(url),
+            status: status.as_u16(),
+            detail: self.excerpt(&text),
+            hint: hint(status, url == &self.runs).into(),
+        })
+    }
+
+    /// `: <the start of the answer>`, on one line, with the key blanked if echoed.
+    fn excerpt(&self, text: &str) -> String {
+        let mut one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(key) = &self.api_key {
+            one_line = one_line.replace(key.as_str(), "***");
+        }
+        if one_line.is_empty() {
+            return String::new();
+        }
+        let cut: String = one_line.chars().take(EXCERPT).collect();
+        let more = if cut.len() < one_line.len() {
+            "…"
+        } else {
+            ""
+        };
+        format!(": {cut}{more}")
+    }
+}
+
+fn hint(status: StatusCode, registering: bool) -> &'static str {
+    match status.as_u16() {
+        401 | 403 => {
+            "; check `api_key` (a project token from `codecarbon config` or the dashboard)"
+        }
+        404 | 422 if registering => "; check `experiment_id` and `api_endpoint`",
+        _ => "; check `api_endpoint`",
+    }
+}
+
+impl fmt::Debug for ApiSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiSink")
+            .field("runs", &shown(&self.runs))
+            .field("experiment_id", &self.experiment_id)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<hidden>"))
+            .field("run_id", &self.run_id)
+            .finish()
+    }
+}
+
+#[async_trait]
+impl Sink for ApiSink {
+    async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.send(&report.data)
+            .await
+            .map_err(|e| e.into_sink("api"))
+    }
+
+    async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.send(&report.data)
+            .await
+            .map_err(|e| e.into_sink("api"))
+    }
+}

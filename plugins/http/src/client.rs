@@ -1,0 +1,96 @@
+//! The HTTP client both sinks share: bounded timeouts, and URLs and errors fit to show.
+
+use reqwest::{Client, Url};
+use std::time::Duration;
+
+/// How long to wait for a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+/// How long one request may take in all.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A client with [`CONNECT_TIMEOUT`] and [`REQUEST_TIMEOUT`], identifying itself.
+pub(crate) fn client() -> Result<Client, reqwest::Error> {
+    Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        .user_agent(concat!("codecarbon-rs/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+/// The URL without `user:password` and with the query hidden (it may carry a token).
+pub(crate) fn shown(url: &Url) -> String {
+    let mut u = url.clone();
+    if !u.username().is_empty() || u.password().is_some() {
+        let _ = u.set_username("***");
+        let _ = u.set_password(None);
+    }
+    if u.query().is_some() {
+        u.set_query(Some("***"));
+    }
+    u.to_string()
+}
+
+/// What went wrong with a request, without the URL (reqwest's own text names it in full).
+pub(crate) fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        format!(
+            "no answer within {} s (connect {} s)",
+            REQUEST_TIMEOUT.as_secs(),
+            CONNECT_TIMEOUT.as_secs()
+        )
+    } else if e.is_connect() {
+        match root_cause(e) {
+            Some(cause) => format!("cannot connect ({cause})"),
+            None => "cannot connect".to_string(),
+        }
+    } else if e.is_decode() || e.is_body() {
+        "the answer could not be read".to_string()
+    } else {
+        let mut chain = e.to_string();
+        if let Some(url) = e.url() {
+            chain = chain.replace(url.as_str(), &shown(url));
+        }
+        chain
+    }
+}
+
+/// The innermost error under reqwest's (`Connection refused (os error 111)`, a DNS failure):
+/// it names no URL.
+fn root_cause(e: &reqwest::Error) -> Option<String> {
+    let mut cause: &dyn std::error::Error = std::error::Error::source(e)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    Some(cause.to_string())
+}
+
+/// Parses an endpoint the user gave; only `http` and `https` are accepted.
+pub(crate) fn parse_endpoint(text: &str) -> Result<Url, String> {
+    let url = Url::parse(text.trim()).map_err(|e| e.to_string())?;
+    match url.scheme() {
+        "http" | "https" if url.has_host() => Ok(url),
+        "http" | "https" => Err("it has no host".into()),
+        other => Err(format!("scheme `{other}` is not http or https")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn shown_hides_credentials_and_query() {
+        let u = Url::parse("https://me:pw@h.example/in?token=abc").unwrap();
+        assert_eq!(shown(&u), "https://***@h.example/in?***");
+        let u = Url::parse("http://h:8080/p").unwrap();
+        assert_eq!(shown(&u), "http://h:8080/p");
+    }
+
+    #[test]
+    fn only_web_urls_are_endpoints() {
+        assert!(parse_endpoint(" https://h/x ").is_ok());
+        assert!(parse_endpoint("ftp://h/x").unwrap_err().contains("ftp"));
+        assert!(parse_endpoint("h/x").is_err());
+    }
+}

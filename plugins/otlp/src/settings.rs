@@ -1,0 +1,161 @@
+//! Where the metrics go: the OTLP/HTTP endpoint, resolved from the standard variables.
+
+use std::fmt;
+
+/// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`: the full metrics URL, used as is.
+pub const ENV_METRICS_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT";
+/// `OTEL_EXPORTER_OTLP_ENDPOINT`: the collector's base URL; metrics go to `{base}/v1/metrics`.
+pub const ENV_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+/// `OTEL_EXPORTER_OTLP_HEADERS`: `key=value,key2=value2` sent with every export (secret).
+pub const ENV_HEADERS: &str = "OTEL_EXPORTER_OTLP_HEADERS";
+/// `OTEL_EXPORTER_OTLP_METRICS_HEADERS`: the same, for metrics only; wins over
+/// [`ENV_HEADERS`].
+pub const ENV_METRICS_HEADERS: &str = "OTEL_EXPORTER_OTLP_METRICS_HEADERS";
+/// The specification's default base URL when no variable is set.
+pub const DEFAULT_BASE: &str = "http://localhost:4318";
+/// The path appended to a base URL.
+pub const METRICS_PATH: &str = "/v1/metrics";
+
+/// Where and how to export: the metrics URL and extra headers.
+///
+/// Header values are secrets (collector tokens): `Debug` shows the names only, and the URL's
+/// `user:password`, if any, is hidden.
+///
+/// ```
+/// use codecarbon_otlp::OtlpSettings;
+///
+/// let s = OtlpSettings::from_lookup(|name| {
+///     (name == "OTEL_EXPORTER_OTLP_ENDPOINT").then(|| "http://collector:4318/".to_string())
+/// });
+/// assert_eq!(s.endpoint, "http://collector:4318/v1/metrics");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct OtlpSettings {
+    /// The full URL metrics are POSTed to (`http://localhost:4318/v1/metrics`).
+    pub endpoint: String,
+    /// Headers sent with every export, besides those the exporter reads itself from
+    /// `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_METRICS_HEADERS`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl OtlpSettings {
+    /// Settings that export to `endpoint` (a full metrics URL), with no extra headers.
+    pub fn new(endpoint: impl Into<String>) -> Self {
+        Self {
+            endpoint: endpoint.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// The same settings with one more header.
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Settings from the process environment (see [`OtlpSettings::from_lookup`]).
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Settings from the standard variables as `lookup` gives them, as the OpenTelemetry
+    /// specification says: [`ENV_METRICS_ENDPOINT`] as is, else [`ENV_ENDPOINT`] +
+    /// `/v1/metrics`, else `http://localhost:4318/v1/metrics`. An empty value counts as unset.
+    ///
+    /// Headers are left to the exporter, which reads [`ENV_METRICS_HEADERS`] or
+    /// [`ENV_HEADERS`] itself (values percent-decoded, as the specification says).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let endpoint = match (set(ENV_METRICS_ENDPOINT), set(ENV_ENDPOINT)) {
+            (Some(full), _) => full.trim().to_string(),
+            (None, Some(base)) => join(base.trim()),
+            (None, None) => join(DEFAULT_BASE),
+        };
+        Self::new(endpoint)
+    }
+
+    /// The endpoint with any `user:password@` replaced by `***@`, for messages.
+    pub fn shown_endpoint(&self) -> String {
+        redact_userinfo(&self.endpoint)
+    }
+}
+
+/// `{base}/v1/metrics`, with one slash between them.
+fn join(base: &str) -> String {
+    format!("{}{METRICS_PATH}", base.trim_end_matches('/'))
+}
+
+/// `scheme://user:pass@host/...` → `scheme://***@host/...`.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://***{}", &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
+impl fmt::Debug for OtlpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("OtlpSettings")
+            .field("endpoint", &self.shown_endpoint())
+            .field("headers", &names)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn the_metrics_variable_is_used_as_is_and_wins() {
+        let s = OtlpSettings::from_lookup(env(&[
+            (ENV_METRICS_ENDPOINT, "http://a:1/custom"),
+            (ENV_ENDPOINT, "http://b:2"),
+        ]));
+        assert_eq!(s.endpoint, "http://a:1/custom");
+    }
+
+    #[test]
+    fn the_base_gets_the_metrics_path_with_one_slash() {
+        for base in ["http://b:2", "http://b:2/"] {
+            let s = OtlpSettings::from_lookup(env(&[(ENV_ENDPOINT, base)]));
+            assert_eq!(s.endpoint, "http://b:2/v1/metrics");
+        }
+        let s = OtlpSettings::from_lookup(env(&[(ENV_ENDPOINT, "https://b/otlp")]));
+        assert_eq!(s.endpoint, "https://b/otlp/v1/metrics");
+    }
+
+    #[test]
+    fn nothing_or_empty_means_the_local_default() {
+        let s = OtlpSettings::from_lookup(env(&[(ENV_METRICS_ENDPOINT, " ")]));
+        assert_eq!(s.endpoint, "http://localhost:4318/v1/metrics");
+    }
+
+    #[test]
+    fn debug_hides_header_values_and_url_passwords() {
+        let s = OtlpSettings::new("https://me:hunter2@collector/v1/metrics")
+            .with_header("authorization", "Bearer s3cr3t");
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("s3cr3t") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert!(shown.contains("authorization") && shown.contains("***@collector"));
+        assert_eq!(redact_userinfo("http://h/p@x"), "http://h/p@x");
+    }
+}

@@ -1,0 +1,45 @@
+//! The plugin as the engine builds it: endpoint and headers from the standard variables.
+//! (Its own test binary: it sets process environment variables.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codecarbon_core::{registry, Config, EmissionsData, Plugin, Report};
+use codecarbon_testkit::{HttpStub, Reply};
+
+#[test]
+fn the_registry_builds_it_from_otel_variables() {
+    assert_eq!(codecarbon_otlp::PLUGINS, ["otlp"]); // keeps the registration linked
+    let stub = HttpStub::start(|_| Reply::bytes("application/x-protobuf", Vec::new()));
+    // Only this test runs in this process, so setting the environment races with nothing.
+    std::env::set_var(
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+        format!("{}/base/", stub.url()),
+    );
+    std::env::set_var(
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "x-collector-token=t0k3n%21,x-team=green",
+    );
+    let d = registry::plugins()
+        .into_iter()
+        .find(|p| p.name == "otlp")
+        .unwrap();
+    let Ok(Plugin::Sink(mut sink)) = (d.build)(&Config::default()) else {
+        panic!("not built");
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let report = Report {
+        data: EmissionsData {
+            run_id: "r".into(),
+            ..EmissionsData::default()
+        },
+        provenance: Default::default(),
+    };
+    rt.block_on(sink.flush(&report)).unwrap();
+    let reqs = stub.requests_to("/base/v1/metrics");
+    assert_eq!(reqs.len(), 1, "{:?}", stub.requests());
+    assert_eq!(reqs[0].header("x-collector-token"), Some("t0k3n!"));
+    assert_eq!(reqs[0].header("x-team"), Some("green"));
+}

@@ -1,0 +1,93 @@
+//! What can go wrong, in words that say how to fix it. No message holds a password: URLs are
+//! shown without their user information, and a server's answer is scrubbed of the password.
+
+use codecarbon_core::SinkError;
+use thiserror::Error;
+
+/// Why the Prometheus sink could not be built or could not push.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum PrometheusError {
+    /// `prometheus_url` is not an http(s) URL.
+    #[error(
+        "prometheus_url {shown:?} is not usable: {reason}; set it to the Pushgateway's base \
+         URL, such as http://localhost:9091"
+    )]
+    BadUrl {
+        /// The value, with any user information hidden.
+        shown: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// `prometheus_listen` is not an address.
+    #[error(
+        "prometheus_listen {value:?} is not an address: expected HOST:PORT, such as \
+         127.0.0.1:9464"
+    )]
+    BadListen {
+        /// The value.
+        value: String,
+    },
+    /// A key that takes `true` or `false` has another value.
+    #[error("{key} {value:?} is not a boolean: expected true or false")]
+    BadBool {
+        /// The key.
+        key: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// The `/metrics` endpoint could not listen on its address.
+    #[error(
+        "cannot listen on {addr} for Prometheus scrapes: {reason}; another process may hold \
+         the port: choose a free one with --prometheus-listen (config key prometheus_listen)"
+    )]
+    Bind {
+        /// The address.
+        addr: String,
+        /// The system's reason.
+        reason: String,
+    },
+    /// Only one of `PROMETHEUS_USERNAME` and `PROMETHEUS_PASSWORD` is set.
+    #[error(
+        "only one of PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD is set: set both for the \
+         Pushgateway's basic auth, or neither"
+    )]
+    HalfAuth,
+    /// The HTTP client could not be set up.
+    #[error("cannot set up the HTTP client for the Pushgateway: {0}")]
+    Client(String),
+    /// The Pushgateway answered with an error status.
+    #[error(
+        "the Pushgateway at {url} answered {method} with HTTP {status}{detail}; check \
+         prometheus_url, and PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD if it requires basic auth"
+    )]
+    Status {
+        /// `PUT` or `DELETE`.
+        method: &'static str,
+        /// The grouping URL, without credentials.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+        /// `: ` and the start of the answer, or nothing.
+        detail: String,
+    },
+    /// The Pushgateway could not be reached in time.
+    #[error(
+        "cannot {method} metrics to the Pushgateway at {url}: {reason}; start it, or set \
+         prometheus_url to where it runs"
+    )]
+    Unreachable {
+        /// `PUT` or `DELETE`.
+        method: &'static str,
+        /// The grouping URL, without credentials.
+        url: String,
+        /// What happened (connection refused, timed out, ...).
+        reason: String,
+    },
+}
+
+impl From<PrometheusError> for SinkError {
+    fn from(e: PrometheusError) -> Self {
+        SinkError::Other(format!("prometheus: {e}"))
+    }
+}

@@ -1,0 +1,227 @@
+//! The Pushgateway client: `PUT` (replace the group, as Python's `push_to_gateway` does) and
+//! `DELETE` (as its `delete_from_gateway`) on `{url}/metrics/job/{job}`.
+
+use crate::error::PrometheusError;
+use crate::exposition::CONTENT_TYPE;
+use crate::settings::{redact_url, BasicAuth, PrometheusSettings};
+use reqwest::{Method, Url};
+
+/// How much of an error answer goes into the message.
+const DETAIL_CHARS: usize = 200;
+
+/// One job's group on one Pushgateway.
+pub(crate) struct Pushgateway {
+    client: reqwest::Client,
+    /// `{base}/metrics/job/{job}`, without user information.
+    endpoint: Url,
+    auth: Option<BasicAuth>,
+}
+
+impl Pushgateway {
+    /// Checks the URL and sets up the client (with the settings' timeouts).
+    pub(crate) fn new(raw: &str, settings: &PrometheusSettings) -> Result<Self, PrometheusError> {
+        let (endpoint, url_auth) = endpoint(raw, &settings.job)?;
+        let client = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .build()
+            .map_err(|e| PrometheusError::Client(chain(&e.without_url())))?;
+        Ok(Self {
+            client,
+            endpoint,
+            auth: settings.auth.clone().or(url_auth),
+        })
+    }
+
+    /// The grouping URL, without credentials.
+    pub(crate) fn url(&self) -> &str {
+        self.endpoint.as_str()
+    }
+
+    /// Replaces the group's metrics with `body` (text format).
+    pub(crate) async fn put(&self, body: String) -> Result<(), PrometheusError> {
+        self.send(Method::PUT, Some(body)).await
+    }
+
+    /// Deletes the group.
+    pub(crate) async fn delete(&self) -> Result<(), PrometheusError> {
+        self.send(Method::DELETE, None).await
+    }
+
+    async fn send(&self, method: Method, body: Option<String>) -> Result<(), PrometheusError> {
+        let verb = if method == Method::PUT {
+            "PUT"
+        } else {
+            "DELETE"
+        };
+        let mut request = self.client.request(method, self.endpoint.clone());
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, CONTENT_TYPE)
+                .body(body);
+        }
+        if let Some(auth) = &self.auth {
+            request = request.basic_auth(&auth.username, Some(auth.password()));
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| PrometheusError::Unreachable {
+                method: verb,
+                url: self.url().to_string(),
+                reason: self.scrub(&reason(&e)),
+            })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let text = response.text().await.unwrap_or_default();
+        let text: String = text.trim().chars().take(DETAIL_CHARS).collect();
+        Err(PrometheusError::Status {
+            method: verb,
+            url: self.url().to_string(),
+            status: status.as_u16(),
+            detail: if text.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", self.scrub(&text))
+            },
+        })
+    }
+
+    /// `text` with the password hidden, should a server echo it.
+    fn scrub(&self, text: &str) -> String {
+        match &self.auth {
+            Some(auth) if !auth.password().is_empty() => text.replace(auth.password(), "<hidden>"),
+            _ => text.to_string(),
+        }
+    }
+}
+
+/// `{base}/metrics/job/{job}` and the user information of `raw`, if any.
+fn endpoint(raw: &str, job: &str) -> Result<(Url, Option<BasicAuth>), PrometheusError> {
+    let bad = |reason: String| PrometheusError::BadUrl {
+        shown: redact_url(raw),
+        reason,
+    };
+    let raw = raw.trim();
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("http://{raw}")
+    };
+    let mut url = Url::parse(&with_scheme).map_err(|e| bad(e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad(format!(
+            "the scheme {:?} is not http or https",
+            url.scheme()
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("it has no host".into()));
+    }
+    let auth = (!url.username().is_empty()).then(|| {
+        BasicAuth::new(
+            percent_decode(url.username()),
+            percent_decode(url.password().unwrap_or_default()),
+        )
+    });
+    // Neither can fail on an http(s) URL with a host.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = format!("{}/metrics/job/{job}", url.path().trim_end_matches('/'));
+    url.set_path(&path);
+    Ok((url, auth))
+}
+
+/// `%XX` escapes decoded (user information in a URL is percent-encoded).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Why a request failed, in words: the kind, then the causes (`connection refused`), without
+/// the URL.
+fn reason(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    let causes = chain(e);
+    if causes.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} ({causes})")
+    }
+}
+
+/// The error's sources joined with `: ` (the top-level text names the URL; it is left out).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn the_endpoint_is_the_job_group_under_the_base_url() {
+        let (url, auth) = endpoint("localhost:9091", "p_base").unwrap();
+        assert_eq!(url.as_str(), "http://localhost:9091/metrics/job/p_base");
+        assert!(auth.is_none());
+        let (url, _) = endpoint("https://gw.example/prom/", "j").unwrap();
+        assert_eq!(url.as_str(), "https://gw.example/prom/metrics/job/j");
+    }
+
+    #[test]
+    fn user_information_becomes_basic_auth_and_leaves_the_url() {
+        let (url, auth) = endpoint("http://al%20ice:p%40ss@gw:9091", "j").unwrap();
+        assert_eq!(url.as_str(), "http://gw:9091/metrics/job/j");
+        assert_eq!(auth, Some(BasicAuth::new("al ice", "p@ss")));
+    }
+
+    #[test]
+    fn a_bad_url_is_named_without_its_password() {
+        let err = endpoint("ftp://bob:hunter2@gw", "j").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("not http or https"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+        let err = endpoint("http://bob:hunter2@[::1", "j").unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn percent_decoding_keeps_malformed_escapes() {
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+}

@@ -1,0 +1,348 @@
+//! The sink's settings: from the configuration and the environment, or built by hand in tests.
+
+use crate::error::PrometheusError;
+use codecarbon_core::Config;
+use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// CodeCarbon's Pushgateway address (`prometheus_url`'s default), with its scheme.
+pub const DEFAULT_PUSHGATEWAY_URL: &str = "http://localhost:9091";
+/// Config key: the Pushgateway's base URL (CodeCarbon's key).
+pub const KEY_URL: &str = "prometheus_url";
+/// Config key: `HOST:PORT` to serve `/metrics` on (flag `--prometheus-listen`).
+pub const KEY_LISTEN: &str = "prometheus_listen";
+/// Config key: whether `finish` deletes the run's group from the Pushgateway, as CodeCarbon
+/// does at exit (default `true`).
+pub const KEY_DELETE_ON_FINISH: &str = "prometheus_delete_on_finish";
+/// Environment variable: the Pushgateway's basic-auth user (CodeCarbon's name).
+pub const ENV_USERNAME: &str = "PROMETHEUS_USERNAME";
+/// Environment variable: the Pushgateway's basic-auth password (CodeCarbon's name).
+pub const ENV_PASSWORD: &str = "PROMETHEUS_PASSWORD";
+
+/// Basic-auth credentials. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BasicAuth {
+    /// The user.
+    pub username: String,
+    password: String,
+}
+
+impl BasicAuth {
+    /// Credentials for the Pushgateway.
+    pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// The password, for the request only.
+    pub(crate) fn password(&self) -> &str {
+        &self.password
+    }
+}
+
+impl fmt::Debug for BasicAuth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicAuth")
+            .field("username", &self.username)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+/// How the sink pushes and serves.
+///
+/// ```
+/// use codecarbon_prometheus::{PrometheusSettings, PrometheusSink};
+///
+/// let settings = PrometheusSettings {
+///     pushgateway: None,                              // no push
+///     listen: Some("127.0.0.1:0".parse().unwrap()),   // serve /metrics on a free port
+///     ..PrometheusSettings::default()
+/// };
+/// let sink = PrometheusSink::new(settings)?;
+/// assert!(sink.listen_addr().is_some());
+/// # Ok::<(), codecarbon_prometheus::PrometheusError>(())
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct PrometheusSettings {
+    /// The Pushgateway's base URL; `None`: no push. A URL without scheme gets `http://`, as
+    /// Python's `push_to_gateway` does; user information in it is used as basic auth when
+    /// [`PrometheusSettings::auth`] is `None`.
+    pub pushgateway: Option<String>,
+    /// Where to serve `GET /metrics`; `None`: no endpoint.
+    pub listen: Option<SocketAddr>,
+    /// The Pushgateway job, see [`job_name`].
+    pub job: String,
+    /// Basic auth for the Pushgateway.
+    pub auth: Option<BasicAuth>,
+    /// Whether `finish` deletes the group after its last push, as CodeCarbon does at exit.
+    pub delete_on_finish: bool,
+    /// Longest wait to connect to the Pushgateway.
+    pub connect_timeout: Duration,
+    /// Longest wait for a whole request.
+    pub request_timeout: Duration,
+}
+
+impl Default for PrometheusSettings {
+    /// CodeCarbon's: push to `http://localhost:9091` as job `codecarbon_base`, no endpoint.
+    fn default() -> Self {
+        Self {
+            pushgateway: Some(DEFAULT_PUSHGATEWAY_URL.into()),
+            listen: None,
+            job: job_name("codecarbon", "base"),
+            auth: None,
+            delete_on_finish: true,
+            connect_timeout: Duration::from_secs(2),
+            request_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl fmt::Debug for PrometheusSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrometheusSettings")
+            .field("pushgateway", &self.pushgateway.as_deref().map(redact_url))
+            .field("listen", &self.listen)
+            .field("job", &self.job)
+            .field("auth", &self.auth)
+            .field("delete_on_finish", &self.delete_on_finish)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .finish()
+    }
+}
+
+impl PrometheusSettings {
+    /// From the configuration and the process environment (`PROMETHEUS_USERNAME`,
+    /// `PROMETHEUS_PASSWORD`).
+    pub fn from_config(config: &Config) -> Result<Self, PrometheusError> {
+        Self::from_config_with_env(config, |key| std::env::var(key).ok())
+    }
+
+    /// From the configuration, reading environment variables through `env` (tests pass a map).
+    ///
+    /// Pushes go to `prometheus_url`, or to CodeCarbon's default when neither `prometheus_url`
+    /// nor `prometheus_listen` is set: an exporter alone does not push.
+    pub fn from_config_with_env(
+        config: &Config,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, PrometheusError> {
+        let get = |key| {
+            config
+                .extra
+                .get(key)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+        };
+        let listen = get(KEY_LISTEN).map(parse_listen).transpose()?;
+        let pushgateway = match (get(KEY_URL), listen) {
+            (Some(url), _) => Some(url.to_string()),
+            (None, Some(_)) => None,
+            (None, None) => Some(DEFAULT_PUSHGATEWAY_URL.to_string()),
+        };
+        let delete_on_finish = match get(KEY_DELETE_ON_FINISH) {
+            None => true,
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "1" | "on" => true,
+                "false" | "no" | "0" | "off" => false,
+                _ => {
+                    return Err(PrometheusError::BadBool {
+                        key: KEY_DELETE_ON_FINISH,
+                        value: v.to_string(),
+                    })
+                }
+            },
+        };
+        let var = |key| env(key).filter(|v| !v.is_empty());
+        let auth = match (var(ENV_USERNAME), var(ENV_PASSWORD)) {
+            (Some(user), Some(password)) => Some(BasicAuth::new(user, password)),
+            (None, None) => None,
+            _ => return Err(PrometheusError::HalfAuth),
+        };
+        Ok(Self {
+            pushgateway,
+            listen,
+            job: job_name(&config.project_name, &config.experiment_name),
+            auth,
+            delete_on_finish,
+            ..Self::default()
+        })
+    }
+}
+
+/// CodeCarbon's Pushgateway job: `{project_name}_{experiment_name}`, each character outside
+/// `[a-zA-Z0-9_-]` replaced by `_`.
+///
+/// ```
+/// assert_eq!(codecarbon_prometheus::job_name("my project", "base"), "my_project_base");
+/// ```
+pub fn job_name(project_name: &str, experiment_name: &str) -> String {
+    format!("{project_name}_{experiment_name}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// `HOST:PORT`: an IP address, or a name resolved now.
+fn parse_listen(value: &str) -> Result<SocketAddr, PrometheusError> {
+    if let Ok(addr) = value.parse() {
+        return Ok(addr);
+    }
+    let bad = || PrometheusError::BadListen {
+        value: value.to_string(),
+    };
+    value
+        .to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
+/// A URL with anything between `://` and the host's `@` hidden, for messages; works on
+/// text that does not parse as a URL too.
+pub(crate) fn redact_url(raw: &str) -> String {
+    let (scheme, rest) = match raw.find("://") {
+        Some(i) => raw.split_at(i + 3),
+        None => ("", raw),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}<hidden>{}", &rest[at..]),
+        None => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Config {
+        let mut c = Config::default();
+        for (k, v) in pairs {
+            c.extra.0.insert(k.to_string(), v.to_string());
+        }
+        c
+    }
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn defaults_are_codecarbons() {
+        let s = PrometheusSettings::from_config_with_env(&config(&[]), no_env).unwrap();
+        assert_eq!(s.pushgateway.as_deref(), Some("http://localhost:9091"));
+        assert_eq!(s.job, "codecarbon_base");
+        assert_eq!(s.listen, None);
+        assert!(s.delete_on_finish);
+        assert_eq!(s.connect_timeout, Duration::from_secs(2));
+        assert_eq!(s.request_timeout, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn an_exporter_alone_does_not_push() {
+        let s = PrometheusSettings::from_config_with_env(
+            &config(&[("prometheus_listen", "127.0.0.1:9464")]),
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(s.pushgateway, None);
+        assert_eq!(s.listen, Some("127.0.0.1:9464".parse().unwrap()));
+
+        let both = PrometheusSettings::from_config_with_env(
+            &config(&[
+                ("prometheus_listen", "127.0.0.1:9464"),
+                ("prometheus_url", "pgw:9091"),
+            ]),
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(both.pushgateway.as_deref(), Some("pgw:9091"));
+    }
+
+    #[test]
+    fn a_bad_listen_address_says_the_expected_form() {
+        let err = PrometheusSettings::from_config_with_env(
+            &config(&[("prometheus_listen", "9464")]),
+            no_env,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("HOST:PORT"), "{err}");
+    }
+
+    #[test]
+    fn the_job_comes_from_project_and_experiment() {
+        let mut c = config(&[]);
+        c.project_name = "My Proj/1".into();
+        c.experiment_name = "exp.é".into();
+        let s = PrometheusSettings::from_config_with_env(&c, no_env).unwrap();
+        assert_eq!(s.job, "My_Proj_1_exp__");
+        assert_eq!(job_name("a-b_c", "D9"), "a-b_c_D9");
+    }
+
+    #[test]
+    fn basic_auth_needs_both_variables_and_hides_the_password() {
+        let env: HashMap<&str, &str> = [
+            ("PROMETHEUS_USERNAME", "alice"),
+            ("PROMETHEUS_PASSWORD", "s3cret-pw"),
+        ]
+        .into();
+        let s = PrometheusSettings::from_config_with_env(&config(&[]), |k| {
+            env.get(k).map(|v| v.to_string())
+        })
+        .unwrap();
+        assert_eq!(s.auth, Some(BasicAuth::new("alice", "s3cret-pw")));
+        let shown = format!("{s:?}");
+        assert!(shown.contains("alice"), "{shown}");
+        assert!(!shown.contains("s3cret-pw"), "{shown}");
+
+        let half = PrometheusSettings::from_config_with_env(&config(&[]), |k| {
+            (k == "PROMETHEUS_PASSWORD").then(|| "s3cret-pw".to_string())
+        })
+        .unwrap_err();
+        assert!(!half.to_string().contains("s3cret-pw"));
+        assert!(half.to_string().contains("set both"), "{half}");
+    }
+
+    #[test]
+    fn urls_with_credentials_are_redacted() {
+        assert_eq!(
+            redact_url("https://bob:pw@gw:9091/x@y"),
+            "https://<hidden>@gw:9091/x@y"
+        );
+        assert_eq!(redact_url("bob:pw@gw:9091"), "<hidden>@gw:9091");
+        assert_eq!(redact_url("http://gw:9091/a"), "http://gw:9091/a");
+        let s = PrometheusSettings {
+            pushgateway: Some("http://bob:pw-123@gw".into()),
+            ..PrometheusSettings::default()
+        };
+        assert!(!format!("{s:?}").contains("pw-123"));
+    }
+
+    #[test]
+    fn delete_on_finish_reads_a_boolean() {
+        let s = PrometheusSettings::from_config_with_env(
+            &config(&[("prometheus_delete_on_finish", "false")]),
+            no_env,
+        )
+        .unwrap();
+        assert!(!s.delete_on_finish);
+        let err = PrometheusSettings::from_config_with_env(
+            &config(&[("prometheus_delete_on_finish", "maybe")]),
+            no_env,
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("true or false"), "{err}");
+    }
+}

@@ -1,0 +1,101 @@
+//! The sink: pushes to a Pushgateway, serves `/metrics`, or both.
+
+use crate::error::PrometheusError;
+use crate::exporter::Exporter;
+use crate::pull_metrics::{render_exporter, Ledger};
+use crate::push::Pushgateway;
+use crate::push_metrics::render_push;
+use crate::settings::PrometheusSettings;
+use codecarbon_core::{async_trait, EmissionsData, Report, Sink, SinkError};
+use std::fmt;
+use std::net::SocketAddr;
+
+/// Sends each record to Prometheus.
+///
+/// - **Push** (CodeCarbon's `prometheus` output): on every record, flush and finish, `PUT`s
+///   CodeCarbon's metrics to `{prometheus_url}/metrics/job/{project}_{experiment}`; at finish
+///   it then deletes the group, as CodeCarbon does at exit (unless `delete_on_finish` is off).
+/// - **Pull** (for `codecarbon monitor`): with `listen` set, serves `GET /metrics` on that
+///   address from its own thread, with per-component counters of the latest record; the
+///   server stops when the sink is dropped.
+///
+/// A failed push returns an error naming the URL (never its credentials) and the status; the
+/// endpoint is updated first, so a dead Pushgateway does not leave it stale.
+pub struct PrometheusSink {
+    push: Option<Pushgateway>,
+    exporter: Option<Exporter>,
+    ledger: Ledger,
+    last_pushed: Option<EmissionsData>,
+    delete_on_finish: bool,
+}
+
+impl fmt::Debug for PrometheusSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PrometheusSink")
+            .field("push_url", &self.push_url())
+            .field("listen", &self.listen_addr())
+            .field("delete_on_finish", &self.delete_on_finish)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PrometheusSink {
+    /// Checks the settings, sets up the Pushgateway client and starts the endpoint.
+    pub fn new(settings: PrometheusSettings) -> Result<Self, PrometheusError> {
+        let push = settings
+            .pushgateway
+            .as_deref()
+            .map(|url| Pushgateway::new(url, &settings))
+            .transpose()?;
+        let exporter = settings.listen.map(Exporter::start).transpose()?;
+        Ok(Self {
+            push,
+            exporter,
+            ledger: Ledger::default(),
+            last_pushed: None,
+            delete_on_finish: settings.delete_on_finish,
+        })
+    }
+
+    /// Where `/metrics` is served (with the real port when asked for port 0).
+    pub fn listen_addr(&self) -> Option<SocketAddr> {
+        self.exporter.as_ref().map(Exporter::addr)
+    }
+
+    /// The Pushgateway group URL pushes go to, without credentials.
+    pub fn push_url(&self) -> Option<&str> {
+        self.push.as_ref().map(Pushgateway::url)
+    }
+
+    async fn publish(&mut self, data: &EmissionsData) -> Result<(), PrometheusError> {
+        if let Some(exporter) = &self.exporter {
+            self.ledger.update(data);
+            exporter.publish(render_exporter(&self.ledger));
+        }
+        if let Some(push) = &self.push {
+            push.put(render_push(data, self.last_pushed.as_ref()))
+                .await?;
+            self.last_pushed = Some(data.clone());
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Sink for PrometheusSink {
+    async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+        Ok(self.publish(&report.data).await?)
+    }
+
+    async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
+        Ok(self.publish(&report.data).await?)
+    }
+
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.publish(&report.data).await?;
+        if let (true, Some(push)) = (self.delete_on_finish, &self.push) {
+            push.delete().await?;
+        }
+        Ok(())
+    }
+}
