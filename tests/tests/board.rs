@@ -85,7 +85,14 @@ impl Sums {
 /// Runs of the real tracker (offline, so deterministic places): two projects in Canada and
 /// the United States and one on a GCP region, all appended to `dir/emissions.csv`.
 fn tracker_csv(dir: &Path) -> PathBuf {
-    let runs: [(&str, &str, Option<&str>, Option<(&str, &str)>); 4] = [
+    /// Project, country, region, cloud provider and region.
+    type Run<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<(&'a str, &'a str)>,
+    );
+    let runs: [Run; 4] = [
         ("tracked-alpha", "CAN", Some("quebec"), None),
         ("tracked-alpha", "CAN", Some("ontario"), None),
         ("tracked-beta", "USA", Some("california"), None),
@@ -108,6 +115,35 @@ fn tracker_csv(dir: &Path) -> PathBuf {
         tracker.stop().unwrap();
     }
     dir.join("emissions.csv")
+}
+
+/// A run of Python CodeCarbon 3.3.2 itself (its own 38 columns), when `CODECARBON_TEST_PYTHON`
+/// names a Python that has it (CI's does: see `.ci/run`).
+fn python_csv(dir: &Path) -> Option<PathBuf> {
+    let python = match std::env::var("CODECARBON_TEST_PYTHON") {
+        Ok(p) => p,
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI must set CODECARBON_TEST_PYTHON (see .ci/run)")
+        }
+        Err(_) => {
+            eprintln!("board: no CODECARBON_TEST_PYTHON, so no CSV written by Python CodeCarbon");
+            return None;
+        }
+    };
+    let script = format!(
+        "import time\nfrom codecarbon import OfflineEmissionsTracker\n\
+         t = OfflineEmissionsTracker(country_iso_code='DEU', project_name='python-codecarbon', \
+         output_dir={dir:?}, log_level='error', measure_power_secs=1)\n\
+         t.start(); time.sleep(0.5); t.stop()\n",
+        dir = dir.display().to_string()
+    );
+    let out = Command::new(python)
+        .args(["-c", &script])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    Some(dir.join("emissions.csv"))
 }
 
 /// CodeCarbon 2.x's format: 29 columns (no experiment_id, water, utilisation, pue, wue).
@@ -365,20 +401,24 @@ fn board_report_server_and_browser() {
     big_csv(&big, 100_000);
     eprintln!("board: wrote 100,000 rows in {:?}", made.elapsed());
 
-    let files = [
+    let python_dir = work.join("python");
+    std::fs::create_dir(&python_dir).unwrap();
+    let python = python_csv(&python_dir);
+    let mut files = vec![
         tracked.as_path(),
         codecarbon.as_path(),
         bad.as_path(),
         empty.as_path(),
     ];
+    files.extend(python.as_deref());
     let mut sums = Sums::default();
-    for f in files {
+    for f in &files {
         sums.add(f);
     }
     assert_eq!(
         sums.runs,
-        4 + 5 + 2,
-        "the tracker's 4, CodeCarbon's 5, 2 good bad.csv rows"
+        4 + 5 + 2 + usize::from(python.is_some()),
+        "the tracker's 4, CodeCarbon 2's 5, 2 good bad.csv rows, Python CodeCarbon's 1"
     );
 
     // The report, and what the terminal says about the bad rows.
@@ -442,7 +482,8 @@ fn board_report_server_and_browser() {
     if !browser_ready(&browser_dir) {
         return;
     }
-    let shots = target_dir().join("board-screenshots");
+    let shots = std::env::var_os("BOARD_SCREENSHOTS")
+        .map_or_else(|| target_dir().join("board-screenshots"), PathBuf::from);
     let expect = sums.expect(&["map-us", "map-ca"], true, 5);
     let file_url = |p: &Path| format!("file://{}", p.display());
     let cases = json!({

@@ -70,7 +70,18 @@ fn intensity_list_covers_countries_and_regions() {
     assert_eq!(count(&regional("USA")), 51, "50 states and DC");
     assert_eq!(count(&regional("CAN")), 13);
     assert_eq!(count(&regional("CHN")), 30);
-    assert!(count(&|a| !a["cloud_region"].is_null()) == 40);
+    let cloud = |provider: &'static str| {
+        move |a: &Value| a["cloud_provider"] == provider && !a["cloud_region"].is_null()
+    };
+    assert_eq!(count(&cloud("gcp")), 40);
+    assert!(
+        count(&cloud("aws")) >= 20,
+        "AWS regions from the cloud tables"
+    );
+    assert!(
+        count(&cloud("azure")) >= 30,
+        "Azure regions from the cloud tables"
+    );
 }
 
 #[test]

@@ -423,12 +423,12 @@
     area += "L" + toX(tl.points[tl.points.length - 1][0]).toFixed(1) + "," + toY(0).toFixed(1) + "Z";
     svg.appendChild(sv("path", { d: area, class: "area" }));
     svg.appendChild(sv("path", { d: line, class: "line" }));
-    if (tl.points.length <= 400) {
-      tl.points.forEach(function (pt) {
-        svg.appendChild(sv("circle", { cx: toX(pt[0]), cy: toY(pt[2] * factor), r: tl.points.length > 100 ? 2 : 3.5, class: "dot" },
-          title(stamp(pt[0]) + ": " + (pt[3] > 1 ? plural(pt[3], "run") + ", " : "") + "+" + mass(pt[1]) + ", total " + mass(pt[2]))));
-      });
-    }
+    // Dots while they are few; past 100, invisible targets that still give each point's numbers.
+    var dense = tl.points.length > 100;
+    tl.points.forEach(function (pt) {
+      svg.appendChild(sv("circle", { cx: toX(pt[0]), cy: toY(pt[2] * factor), r: dense ? 4 : 3.5, class: dense ? "hit" : "dot" },
+        title(stamp(pt[0]) + ": " + (pt[3] > 1 ? plural(pt[3], "run") + ", " : "") + "+" + mass(pt[1]) + ", total " + mass(pt[2]))));
+    });
     s.appendChild(svg);
     var what = tl.bucket_s ? "each point sums the runs of " + duration(tl.bucket_s) : "each point is a run";
     s.appendChild(el("div", { class: "keys" }, [
@@ -440,7 +440,7 @@
   function barsCard(p) {
     var b = p.bars;
     var per = b.runs_per_bar;
-    var s = section("runs", per > 1 ? "Emissions per group of " + per + " runs" : "Emissions per run");
+    var s = section("runs", per > 1 ? "Emissions per group of " + per.toLocaleString("en-US") + " runs" : "Emissions per run");
     if (!b.bars.length) {
       s.appendChild(el("p", { class: "empty", text: "No runs." }));
       return s;
@@ -450,7 +450,7 @@
     var yt = ticks(max, 5);
     var toY = function (v) { return H - M.b - (H - M.t - M.b) * v / yt.top; };
     var svg = sv("svg", { id: "bars-chart", class: "chart", viewBox: "0 0 " + W + " " + H, role: "img", "aria-label": "emissions per run", "data-unit": b.unit });
-    axes(svg, yt.values, yt.top, toY, "Emissions (" + b.unit + " " + CO2 + ")", per > 1 ? "Runs, oldest first (" + per + " per bar)" : "Run, oldest first");
+    axes(svg, yt.values, yt.top, toY, "Emissions (" + b.unit + " " + CO2 + ")", per > 1 ? "Runs, oldest first (" + per.toLocaleString("en-US") + " per bar)" : "Run, oldest first");
     var slot = (W - M.l - M.r) / b.bars.length;
     var every = Math.ceil(b.bars.length / (per > 1 ? 8 : 20));
     b.bars.forEach(function (bar, i) {

@@ -1,8 +1,7 @@
 //! Cloud regions of a provider, for "the same energy in every region".
 //!
-//! [`regions`] is the one place the board asks for a provider's regions: today the GCP regions
-//! of `codecarbon_iso` (CodeCarbon's `impact.csv` has no AWS or Azure rows); switching to a
-//! fuller source (AWS, Azure) means changing this function only.
+//! [`regions`] is the one place the board asks for a provider's regions: the `cloud` plugin's
+//! tables (GCP from CodeCarbon's `impact.csv`, AWS and Azure from Cloud Carbon Footprint).
 
 use codecarbon_core::GramsPerKwh;
 use serde::Serialize;
@@ -22,26 +21,13 @@ pub struct CloudRegion {
 
 /// Every region of `provider` (case-insensitive) with its intensity; empty when none is known.
 pub fn regions(provider: &str) -> Vec<CloudRegion> {
-    let provider = provider.trim().to_ascii_lowercase();
-    let Ok(all) = codecarbon_iso::list() else {
-        return Vec::new();
-    };
-    all.into_iter()
-        .filter_map(|a| {
-            let p = a.cloud_provider.as_deref()?.to_ascii_lowercase();
-            if p != provider {
-                return None;
-            }
-            let place = match a.region.as_deref() {
-                Some(r) if !r.is_empty() => format!("{}, {}", title(r), a.country_name),
-                _ => a.country_name.clone(),
-            };
-            Some(CloudRegion {
-                provider: p,
-                region: a.cloud_region.clone().unwrap_or_default(),
-                location: place,
-                intensity: a.carbon_intensity,
-            })
+    codecarbon_cloud::regions(provider.trim())
+        .into_iter()
+        .map(|r| CloudRegion {
+            provider: r.provider,
+            region: r.region,
+            location: r.location,
+            intensity: r.intensity,
         })
         .collect()
 }
@@ -64,12 +50,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gcp_has_regions_others_none_yet() {
+    fn every_provider_has_its_regions() {
         let gcp = regions("GCP");
         assert_eq!(gcp.len(), 40);
         let iowa = gcp.iter().find(|r| r.region == "us-central1").unwrap();
         assert!(iowa.intensity.value() > 0.0);
-        assert_eq!(iowa.location, "Iowa, USA");
+        assert!(iowa.location.contains("Iowa"), "{}", iowa.location);
+        let paris = regions("aws")
+            .into_iter()
+            .find(|r| r.region == "eu-west-3")
+            .unwrap();
+        assert!((paris.intensity.value() - 51.1).abs() < 1e-9);
+        assert!(!regions("azure").is_empty());
         assert!(regions("nowhere").is_empty());
     }
 }

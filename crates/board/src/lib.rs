@@ -38,6 +38,7 @@ mod problem;
 mod read;
 mod serve;
 mod time;
+mod view;
 
 pub use aggregate::{Bar, Bars, Timeline};
 pub use board::Board;
@@ -46,7 +47,7 @@ pub use equivalents::{equivalents, Equivalent};
 pub use error::BoardError;
 pub use html::{render, CONTENT_SECURITY_POLICY};
 pub use mass::MassUnit;
-pub use model::{build, Model, Project, Totals};
+pub use model::{build, Model, Project, Totals, MAX_PROBLEMS};
 pub use places::{places, Places};
 pub use problem::Problem;
 pub use read::{read_bytes, read_path, FileRead, Row, NO_PROJECT};

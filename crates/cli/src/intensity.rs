@@ -67,10 +67,70 @@ fn to_text(a: &Answer) -> String {
     )
 }
 
+/// A region of the `cloud` plugin's tables (AWS, Azure), as an answer.
+fn cloud_answer(r: codecarbon_cloud::CloudRegion) -> Answer {
+    let country_name = codecarbon::iso::country(&r.country_iso_code)
+        .map(|c| c.name)
+        .unwrap_or_default();
+    Answer {
+        carbon_intensity: r.intensity,
+        source: r.source,
+        year: None,
+        country_iso_code: r.country_iso_code,
+        country_name,
+        region: None,
+        cloud_provider: Some(r.provider),
+        cloud_region: Some(r.region),
+        world_average_fallback: false,
+        basis: codecarbon::core::IntensityBasis::CloudRegion,
+    }
+}
+
+/// AWS and Azure regions are in the `cloud` plugin's tables, not CodeCarbon's.
+fn table_provider(provider: &str) -> bool {
+    matches!(
+        provider.trim().to_ascii_lowercase().as_str(),
+        "aws" | "azure"
+    )
+}
+
 /// Prints the answer, or every place with `--list`.
 pub fn intensity(args: &IntensityArgs) -> ExitCode {
     let answers = if args.list {
-        list()
+        list().map(|mut all| {
+            for provider in ["aws", "azure"] {
+                all.extend(
+                    codecarbon_cloud::regions(provider)
+                        .into_iter()
+                        .map(cloud_answer),
+                );
+            }
+            all
+        })
+    } else if let (Some(p), Some(r)) = (&args.cloud_provider, &args.cloud_region) {
+        if table_provider(p) {
+            match codecarbon_cloud::region(p, r) {
+                Ok(Some(found)) => Ok(vec![cloud_answer(found)]),
+                Ok(None) => {
+                    let valid: Vec<String> = codecarbon_cloud::regions(p)
+                        .into_iter()
+                        .map(|r| r.region)
+                        .collect();
+                    eprintln!(
+                        "codecarbon: error: cloud region `{r}` of `{p}` has no carbon data; \
+                         valid regions: {}",
+                        valid.join(", ")
+                    );
+                    return ExitCode::from(2);
+                }
+                Err(e) => {
+                    eprintln!("codecarbon: error: {e}");
+                    return ExitCode::from(1);
+                }
+            }
+        } else {
+            lookup(&Query::cloud(p.clone(), r.clone())).map(|a| vec![a])
+        }
     } else {
         let query = match (
             &args.cloud_provider,

@@ -100,6 +100,17 @@ fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
+    if tracker
+        .config()
+        .output_methods
+        .iter()
+        .any(|m| m == "logger")
+    {
+        // The logger output speaks `tracing`: here its events become JSON lines on stderr.
+        if let Err(e) = codecarbon_logger::json_to_stderr() {
+            eprintln!("codecarbon: warning: the logger output cannot write: {e}");
+        }
+    }
     if command.is_empty() {
         child::block_stop_signals();
     }

@@ -6,9 +6,13 @@ use std::fmt::Write;
 /// Duration, energy, emissions and what they equal, in a few lines.
 pub fn summary(data: &EmissionsData, config: &Config) -> String {
     let grams = data.emissions.value() * 1000.0;
-    let place = match (&data.country_name, &data.region) {
-        (Some(country), Some(region)) => format!("{region}, {country}"),
-        (Some(country), None) => country.clone(),
+    let place = match (&data.country_name, &data.region, &data.cloud_region) {
+        (Some(country), Some(region), _) => format!("{region}, {country}"),
+        (Some(country), None, _) => country.clone(),
+        (None, _, Some(cloud)) => format!(
+            "{} {cloud}",
+            data.cloud_provider.as_deref().unwrap_or_default()
+        ),
         _ => "world average".to_string(),
     };
     let mut out = String::new();

@@ -73,6 +73,7 @@ mod tests {
             let expected = [
                 "api",
                 "cloud",
+                "cloud_config",
                 "cloud_region",
                 "comet",
                 "csv",

@@ -209,9 +209,9 @@ impl TrackerBuilder {
         for warning in &resolved.warnings {
             log.warn(warning);
         }
-        let has_cloud = config.cloud_provider.is_some() && config.cloud_region.is_some();
-        let has_locator = self.explicit.locator.is_some();
-        if config.offline && config.country_iso_code.is_none() && !has_cloud && !has_locator {
+        let has_locator =
+            self.explicit.locator.is_some() || crate::engine::selection::any_locator(&config);
+        if config.offline && !has_locator {
             return Err(TrackerError::OfflineNeedsLocation);
         }
         Ok(EmissionsTracker {
@@ -319,8 +319,8 @@ impl EmissionsTracker {
         }
     }
 
-    /// What the outputs could not do at the last `flush()` or `stop()` (or the tasks they could
-    /// not write since the flush before): empty when every row and task reached every output.
+    /// What the outputs could not do at the last `flush()` or `stop()`: empty when the row
+    /// reached every output. (Tasks and interval records an output cannot write are logged.)
     /// The CSV output keeps a row it could not write in its checkpoint, which the next tracker
     /// writing that file adds.
     pub fn output_errors(&self) -> &[String] {

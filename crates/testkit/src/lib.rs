@@ -120,7 +120,7 @@ type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 /// A local HTTP server for tests; stops when dropped.
 pub struct HttpStub {
     url: String,
-    server: Arc<tiny_http::Server>,
+    server: Option<Arc<tiny_http::Server>>,
     requests: Arc<Mutex<Vec<Recorded>>>,
     stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -150,7 +150,7 @@ impl HttpStub {
         };
         HttpStub {
             url: format!("http://127.0.0.1:{port}"),
-            server,
+            server: Some(server),
             requests,
             stopping,
             thread: Some(thread),
@@ -194,9 +194,22 @@ impl HttpStub {
 
     fn shut_down(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
-        self.server.unblock();
+        let Some(server) = self.server.take() else {
+            return;
+        };
+        server.unblock();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        drop(server);
+        // tiny_http's acceptor thread notices the close only at its next connection, and
+        // holds the listening socket until then: knock once so that the port is closed when
+        // this returns.
+        let addr = self.url.trim_start_matches("http://").to_string();
+        let _ = std::net::TcpStream::connect(&addr);
+        let deadline = std::time::Instant::now() + Duration::from_secs(2);
+        while std::net::TcpStream::connect(&addr).is_ok() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }

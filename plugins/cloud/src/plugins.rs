@@ -1,12 +1,16 @@
-//! The two registered plugins: `cloud` (a locator) and `cloud_region` (an intensity provider).
+//! The registered plugins: `cloud` (instance metadata) and `cloud_config` (a configured AWS or
+//! Azure region), two locators, and `cloud_region`, an intensity provider.
 
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
 use crate::MetadataError;
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::{
+    async_trait, BuildError, Config, LocateError, Location, Locator, Plugin, PluginDescriptor,
+    PluginKind, Probe,
+};
 
 /// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["cloud", "cloud_region"];
+pub const PLUGINS: &[&str] = &["cloud", "cloud_config", "cloud_region"];
 
 inventory::submit! {
     PluginDescriptor {
@@ -60,4 +64,91 @@ fn probe_cloud_region(_: &Config) -> Probe {
 
 fn build_cloud_region(_: &Config) -> Result<Plugin, BuildError> {
     Ok(Plugin::Intensity(Box::new(CloudRegionIntensity)))
+}
+
+inventory::submit! {
+    PluginDescriptor {
+        name: "cloud_config",
+        kind: PluginKind::Locator,
+        priority: 110,
+        summary: "the AWS or Azure region named by cloud_provider and cloud_region, checked against the tables",
+        keys: &[],
+        probe: probe_cloud_config,
+        build: build_cloud_config,
+    }
+}
+
+/// The providers whose regions only this crate knows (GCP's are the `iso` plugin's).
+const TABLE_PROVIDERS: [&str; 2] = ["aws", "azure"];
+
+fn configured(config: &Config) -> Option<(String, String)> {
+    let provider = config
+        .cloud_provider
+        .as_deref()?
+        .trim()
+        .to_ascii_lowercase();
+    let region = config.cloud_region.as_deref()?.trim().to_ascii_lowercase();
+    TABLE_PROVIDERS
+        .contains(&provider.as_str())
+        .then_some((provider, region))
+}
+
+fn probe_cloud_config(config: &Config) -> Probe {
+    match configured(config) {
+        Some(_) => Probe::Available,
+        None => Probe::Unavailable("no AWS or Azure region is configured".into()),
+    }
+}
+
+fn build_cloud_config(config: &Config) -> Result<Plugin, BuildError> {
+    let Some((provider, region)) = configured(config) else {
+        return Err(BuildError::Unavailable {
+            plugin: "cloud_config",
+            message: "no AWS or Azure region is configured".into(),
+        });
+    };
+    let invalid = |message: String| BuildError::Invalid {
+        plugin: "cloud_config",
+        message,
+    };
+    let found = crate::region(&provider, &region).map_err(|e| invalid(e.to_string()))?;
+    let Some(found) = found else {
+        let valid: Vec<String> = crate::regions(&provider)
+            .into_iter()
+            .map(|r| r.region)
+            .collect();
+        return Err(invalid(format!(
+            "cloud region `{region}` of `{provider}` has no carbon data; valid regions: {}",
+            valid.join(", ")
+        )));
+    };
+    let country = codecarbon_iso::country(&found.country_iso_code).ok();
+    let location = Location {
+        // A country the user sets wins over the region's.
+        country_iso_code: config
+            .country_iso_code
+            .clone()
+            .or(Some(found.country_iso_code.clone())),
+        country_name: if config.country_iso_code.is_some() {
+            None
+        } else {
+            country.map(|c| c.name)
+        },
+        region: config.region.clone(),
+        cloud_provider: Some(provider),
+        cloud_region: Some(found.region),
+        longitude: None,
+        latitude: None,
+    };
+    Ok(Plugin::Locator(Box::new(FixedLocation(location))))
+}
+
+/// A place known when the plugin is built.
+struct FixedLocation(Location);
+
+#[async_trait]
+impl Locator for FixedLocation {
+    async fn locate(&self) -> Result<Location, LocateError> {
+        Ok(self.0.clone())
+    }
 }

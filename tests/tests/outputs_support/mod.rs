@@ -27,6 +27,11 @@ pub fn poll<T>(within: Duration, mut check: impl FnMut() -> Option<T>) -> Option
     }
 }
 
+/// Whether `a` and `b` differ by at most `relative` of the larger.
+pub fn close(a: f64, b: f64, relative: f64) -> bool {
+    (a - b).abs() <= relative * a.abs().max(b.abs())
+}
+
 /// `s` percent-encoded for a query string.
 pub fn encode(s: &str) -> String {
     s.bytes()

@@ -1,5 +1,6 @@
 //! A local OTLP/HTTP collector: answers `POST /v1/metrics` and decodes the protobuf it got.
 
+use super::close;
 use codecarbon_testkit::{HttpStub, Recorded, Reply};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, KeyValue};
@@ -71,10 +72,39 @@ pub fn points(m: &Metric) -> Vec<(String, f64)> {
                 Some(number_data_point::Value::AsInt(v)) => v as f64,
                 None => f64::NAN,
             };
-            (
-                text(&p.attributes, "component").unwrap_or_default(),
-                value,
-            )
+            (text(&p.attributes, "component").unwrap_or_default(), value)
         })
         .collect()
+}
+
+/// The collector decoded exports with the three metrics, the run's id, and at the end the
+/// CSV's energy.
+pub fn assert_last_export(collector: &HttpStub, run_id: &str, energy_kwh: f64) {
+    let exports = collector.requests_to(METRICS_PATH);
+    assert!(
+        !exports.is_empty(),
+        "no OTLP export: {:?}",
+        collector.requests()
+    );
+    let last = decode(exports.last().unwrap());
+    assert_eq!(resource_attr(&last, "run_id").as_deref(), Some(run_id));
+    let metrics = metrics(&last);
+    let names: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
+    for name in [
+        "codecarbon.energy",
+        "codecarbon.emissions",
+        "codecarbon.power",
+    ] {
+        assert!(names.contains(&name), "{name} missing from {names:?}");
+    }
+    let energy = metrics
+        .iter()
+        .find(|m| m.name == "codecarbon.energy")
+        .unwrap();
+    assert_eq!(energy.unit, "J");
+    let joules: f64 = points(energy).iter().map(|(_, v)| v).sum();
+    assert!(
+        close(joules, energy_kwh * 3.6e6, 1e-6),
+        "the last export's {joules} J vs the CSV's {energy_kwh} kWh"
+    );
 }

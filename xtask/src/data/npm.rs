@@ -1,6 +1,6 @@
-//! An npm package's files, the way npm gets them: the registry's metadata names the latest
-//! version, its tarball URL and its `sha512` integrity; the tarball is a gzipped tar whose
-//! files sit under `package/`.
+//! An npm package's files, the way npm gets them: the registry's metadata lists the versions
+//! (`dist-tags.latest`, or the highest one a dependency range allows), each with its tarball
+//! URL and `sha512` integrity; the tarball is a gzipped tar whose files sit under `package/`.
 
 use super::fetch::Fetcher;
 use super::sources::Endpoints;

@@ -10,6 +10,7 @@ use super::setup::SinkPart;
 use crate::log::Logger;
 use codecarbon_core::{Report, Sink, SinkError, TaskReport};
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::thread::JoinHandle;
@@ -38,7 +39,16 @@ struct Queue {
     dropped_tasks: usize,
 }
 
-type Mailbox = Arc<(Mutex<Queue>, Condvar)>;
+/// The queue, its bell, and whether a row the user asked for (flush, stop) waits: an interval
+/// record still in progress then gives way, since the waiting row has newer totals.
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+    urgent: AtomicBool,
+}
+
+type Mailbox = Arc<Shared>;
 
 /// One output and its worker thread.
 pub(crate) struct Outlet {
@@ -72,8 +82,11 @@ impl Outlet {
     }
 
     fn push(&self, job: Job) {
-        let (lock, ready) = &*self.mailbox;
-        let mut queue = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut queue = self
+            .mailbox
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match job {
             // A newer cumulative record makes a waiting one pointless.
             Job::Record(_) => queue.jobs.retain(|j| !matches!(j, Job::Record(_))),
@@ -81,10 +94,11 @@ impl Outlet {
                 queue.dropped_tasks += 1;
                 return;
             }
-            _ => {}
+            Job::Flush(..) | Job::Finish(..) => self.mailbox.urgent.store(true, Ordering::SeqCst),
+            Job::Task(_) => {}
         }
         queue.jobs.push_back(job);
-        ready.notify_one();
+        self.mailbox.ready.notify_one();
     }
 
     /// Hands an interval's totals over.
@@ -113,9 +127,13 @@ impl Outlet {
     }
 
     fn close(&self) {
-        let (lock, ready) = &*self.mailbox;
-        lock.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
-        ready.notify_one();
+        let mailbox = &self.mailbox;
+        mailbox
+            .queue
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .closed = true;
+        mailbox.ready.notify_one();
     }
 
     /// Waits until `deadline` for the worker to end; the output back when it did and the user
@@ -139,28 +157,28 @@ impl Drop for Outlet {
 }
 
 /// Waits until `deadline` for each receipt; the errors, and a line for each output that did not
-/// answer in time.
-pub(crate) fn collect(receipts: Vec<Receipt>, deadline: Instant) -> Vec<String> {
+/// answer in time. The workers log the errors they get; the waits that ran out are logged here.
+pub(crate) fn collect(receipts: Vec<Receipt>, deadline: Instant, log: Logger) -> Vec<String> {
     let mut errors = Vec::new();
     for (name, receipt) in receipts {
         let left = deadline.saturating_duration_since(Instant::now());
-        match receipt.recv_timeout(left) {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => errors.push(format!("output `{name}`: {e}")),
-            Err(mpsc::RecvTimeoutError::Timeout) => errors.push(format!(
-                "output `{name}`: not written in time; it is still trying"
-            )),
-            Err(mpsc::RecvTimeoutError::Disconnected) => errors.push(format!(
-                "output `{name}`: its worker stopped before writing"
-            )),
-        }
+        let unanswered = match receipt.recv_timeout(left) {
+            Ok(Ok(())) => continue,
+            Ok(Err(e)) => {
+                errors.push(format!("output `{name}`: {e}"));
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => "has not written the row in time",
+            Err(mpsc::RecvTimeoutError::Disconnected) => "stopped before writing the row",
+        };
+        log.error(format_args!("output `{name}` {unanswered}"));
+        errors.push(format!("output `{name}`: {unanswered}"));
     }
     errors
 }
 
 fn next_job(mailbox: &Mailbox, name: &str, log: Logger) -> Option<Job> {
-    let (lock, ready) = &**mailbox;
-    let mut queue = lock.lock().unwrap_or_else(PoisonError::into_inner);
+    let mut queue = mailbox.queue.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
         if queue.dropped_tasks > 0 {
             log.error(format_args!(
@@ -170,12 +188,22 @@ fn next_job(mailbox: &Mailbox, name: &str, log: Logger) -> Option<Job> {
             queue.dropped_tasks = 0;
         }
         if let Some(job) = queue.jobs.pop_front() {
+            if matches!(job, Job::Flush(..) | Job::Finish(..)) {
+                let more = queue
+                    .jobs
+                    .iter()
+                    .any(|j| matches!(j, Job::Flush(..) | Job::Finish(..)));
+                mailbox.urgent.store(more, Ordering::SeqCst);
+            }
             return Some(job);
         }
         if queue.closed {
             return None;
         }
-        queue = ready.wait(queue).unwrap_or_else(PoisonError::into_inner);
+        queue = mailbox
+            .ready
+            .wait(queue)
+            .unwrap_or_else(PoisonError::into_inner);
     }
 }
 
@@ -199,15 +227,30 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
     };
     let mut failing = false;
     while let Some(job) = next_job(mailbox, name, log) {
+        // `None`: a record that gave way to a waiting row, which says nothing of the output.
         let (result, reply) = runtime.block_on(async {
             let sink = &mut sink;
             match job {
-                Job::Record(report) => (bounded(sink.record(&report)).await, None),
-                Job::Task(task) => (bounded(sink.task(&task)).await, None),
-                Job::Flush(report, reply) => (bounded(sink.flush(&report)).await, Some(reply)),
-                Job::Finish(report, reply) => (bounded(sink.finish(&report)).await, Some(reply)),
+                Job::Record(_) if mailbox.urgent.load(Ordering::SeqCst) => (None, None),
+                Job::Record(report) => {
+                    let record = bounded(sink.record(&report));
+                    tokio::select! {
+                        done = record => (Some(done), None),
+                        () = urgent(&mailbox.urgent) => (None, None),
+                    }
+                }
+                Job::Task(task) => (Some(bounded(sink.task(&task)).await), None),
+                Job::Flush(report, reply) => {
+                    (Some(bounded(sink.flush(&report)).await), Some(reply))
+                }
+                Job::Finish(report, reply) => {
+                    (Some(bounded(sink.finish(&report)).await), Some(reply))
+                }
             }
         });
+        let Some(result) = result else {
+            continue;
+        };
         match &result {
             Err(e) if !failing => {
                 log.error(format_args!("output `{name}` failed: {e}"));
@@ -226,6 +269,13 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
     sink
 }
 
+/// Resolves once a row the user asked for is waiting.
+async fn urgent(flag: &AtomicBool) {
+    while !flag.load(Ordering::SeqCst) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn bounded(
     call: impl std::future::Future<Output = Result<(), SinkError>>,
 ) -> Result<(), String> {
@@ -233,5 +283,134 @@ async fn bounded(
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),
         Err(_) => Err(format!("no answer within {} s", CALL_LIMIT.as_secs())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use codecarbon_core::{async_trait, EmissionsData, KgCo2eq};
+
+    /// Takes `delay` over each call and remembers the emissions of each record it got.
+    struct Slow {
+        delay: Duration,
+        seen: Arc<Mutex<Vec<f64>>>,
+    }
+
+    #[async_trait]
+    impl Sink for Slow {
+        async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+            std::thread::sleep(self.delay);
+            self.seen
+                .lock()
+                .unwrap()
+                .push(report.data.emissions.value());
+            Ok(())
+        }
+        async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+            std::thread::sleep(self.delay);
+            Err(SinkError::Other("refused".into()))
+        }
+    }
+
+    fn outlet(delay: Duration) -> (Outlet, Arc<Mutex<Vec<f64>>>) {
+        let seen = Arc::default();
+        let part = SinkPart {
+            name: "slow".into(),
+            sink: Box::new(Slow {
+                delay,
+                seen: Arc::clone(&seen),
+            }),
+            explicit: true,
+        };
+        (Outlet::start(part, Logger::new("critical")).unwrap(), seen)
+    }
+
+    fn report(kg: f64) -> Arc<Report> {
+        let data = EmissionsData {
+            emissions: KgCo2eq(kg),
+            ..EmissionsData::default()
+        };
+        Arc::new(Report {
+            data,
+            provenance: Default::default(),
+        })
+    }
+
+    #[test]
+    fn enqueuing_never_waits_and_a_newer_record_replaces_a_waiting_one() {
+        let (outlet, seen) = outlet(Duration::from_millis(200));
+        let started = Instant::now();
+        for kg in 1..=5 {
+            outlet.record(&report(f64::from(kg)));
+        }
+        assert!(started.elapsed() < Duration::from_millis(50));
+        let sink = outlet.end(Instant::now() + Duration::from_secs(5));
+        assert!(sink.is_some(), "the user's sink comes back");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(
+            seen.last(),
+            Some(&5.0),
+            "the newest totals arrive: {seen:?}"
+        );
+        assert!(seen.len() <= 2, "waiting records were replaced: {seen:?}");
+    }
+
+    /// Hangs in `record` (as a dead endpoint does), answers `flush` at once.
+    struct Hanging;
+
+    #[async_trait]
+    impl Sink for Hanging {
+        async fn record(&mut self, _report: &Report) -> Result<(), SinkError> {
+            tokio::time::sleep(Duration::from_secs(20)).await;
+            Ok(())
+        }
+        async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_record_in_progress_gives_way_to_a_row_the_user_asked_for() {
+        let part = SinkPart {
+            name: "hanging".into(),
+            sink: Box::new(Hanging),
+            explicit: false,
+        };
+        let outlet = Outlet::start(part, Logger::new("critical")).unwrap();
+        outlet.record(&report(1.0));
+        std::thread::sleep(Duration::from_millis(50));
+        let started = Instant::now();
+        let errors = collect(
+            vec![outlet.flush(&report(2.0))],
+            Instant::now() + Duration::from_secs(10),
+            Logger::new("critical"),
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
+        let (outlet, _) = outlet(Duration::from_millis(300));
+        let started = Instant::now();
+        let late = collect(
+            vec![outlet.flush(&report(1.0))],
+            Instant::now() + Duration::from_millis(50),
+            Logger::new("critical"),
+        );
+        assert!(started.elapsed() < Duration::from_millis(250));
+        assert!(late[0].contains("not written the row in time"), "{late:?}");
+        let refused = collect(
+            vec![outlet.flush(&report(2.0))],
+            Instant::now() + Duration::from_secs(5),
+            Logger::new("critical"),
+        );
+        assert_eq!(refused, ["output `slow`: refused"]);
     }
 }

@@ -307,6 +307,7 @@ struct Chain {
     failing: Vec<bool>,
     last: Option<Intensity>,
     warned_world_average: bool,
+    warned_cloud: bool,
 }
 
 impl Chain {
@@ -315,6 +316,7 @@ impl Chain {
             failing: vec![false; providers],
             last: None,
             warned_world_average: false,
+            warned_cloud: false,
         }
     }
 
@@ -343,15 +345,16 @@ impl Chain {
             };
             let failing = &mut self.failing[i];
             match outcome {
-                Ok(found) => {
+                // "Nothing for this place" says nothing of a failing provider's health (one
+                // backing off answers so): only an answer ends its failure.
+                Ok(None) => {}
+                Ok(Some(found)) => {
                     if *failing {
                         log.info(format_args!("intensity: {name} answers again"));
                     }
                     *failing = false;
-                    if let Some(found) = found {
-                        answer = Some(found);
-                        break;
-                    }
+                    answer = Some(found);
+                    break;
                 }
                 Err(e) => {
                     if !*failing {
@@ -362,6 +365,22 @@ impl Chain {
                     *failing = true;
                 }
             }
+        }
+        if at.on_cloud()
+            && !self.warned_cloud
+            && answer.as_ref().is_none_or(|a| {
+                !matches!(
+                    a.basis,
+                    IntensityBasis::CloudRegion | IntensityBasis::Custom
+                )
+            })
+        {
+            log.warn(format_args!(
+                "no carbon intensity for cloud region {} of {}: the next source is used",
+                at.cloud_region.as_deref().unwrap_or_default(),
+                at.cloud_provider.as_deref().unwrap_or_default()
+            ));
+            self.warned_cloud = true;
         }
         let intensity = answer.unwrap_or_else(|| {
             if at.country_iso_code.is_some() && !self.warned_world_average {

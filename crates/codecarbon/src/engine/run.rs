@@ -148,6 +148,11 @@ impl Run {
         explicit::give_back(&self.lent, back);
     }
 
+    /// Where the run's messages go.
+    pub(crate) fn log(&self) -> Logger {
+        self.log
+    }
+
     /// The run's id.
     pub(crate) fn run_id(&self) -> &str {
         &self.run_id

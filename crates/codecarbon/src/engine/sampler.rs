@@ -37,6 +37,7 @@ enum Command {
 /// Handle to a running sampler thread.
 pub(crate) struct Sampler {
     commands: Sender<Command>,
+    log: Logger,
     thread: JoinHandle<()>,
     run_id: String,
 }
@@ -60,6 +61,7 @@ impl Sampler {
         match started.recv() {
             Ok(Ok(run_id)) => Ok(Sampler {
                 commands,
+                log,
                 thread,
                 run_id,
             }),
@@ -105,7 +107,7 @@ impl Sampler {
         // The wait is here, on the caller's thread, so sampling goes on meanwhile.
         Ok((
             data,
-            outlet::collect(receipts, Instant::now() + FLUSH_LIMIT),
+            outlet::collect(receipts, Instant::now() + FLUSH_LIMIT, self.log),
         ))
     }
 
@@ -188,7 +190,7 @@ fn finish(mut run: Run, at: Instant) -> Delivered {
     let end = run.boundary(at);
     let (data, receipts) = run.deliver(Stage::Finish, Some(end));
     let deadline = Instant::now() + STOP_LIMIT;
-    let errors = outlet::collect(receipts, deadline);
+    let errors = outlet::collect(receipts, deadline, run.log());
     run.end(deadline);
     (data, errors)
 }

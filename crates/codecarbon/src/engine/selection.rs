@@ -141,6 +141,13 @@ pub(crate) fn power_sources_for(
         .collect()
 }
 
+/// Whether some registered locator can work with this configuration.
+pub(crate) fn any_locator(config: &Config) -> bool {
+    plugins_of(PluginKind::Locator)
+        .iter()
+        .any(|p| (p.probe)(config) == Probe::Available)
+}
+
 /// Every available locator, highest priority first: the configuration's place, then cloud
 /// metadata, a local GeoIP database, online geolocation.
 pub(crate) fn locators(config: &Config) -> Result<Vec<Named<Box<dyn Locator>>>, TrackerError> {
@@ -201,6 +208,14 @@ pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
                 available: names.join(", "),
             });
         };
+        // The user asked for this output: one that cannot work here is an error, not a skip.
+        if let Probe::Unavailable(why) | Probe::Blocked(why) = (candidate.probe)(config) {
+            return Err(BuildError::Invalid {
+                plugin: candidate.name,
+                message: format!("the `{name}` output cannot work here: {why}"),
+            }
+            .into());
+        }
         match (candidate.build)(config)? {
             Plugin::Sink(sink) => built.push((candidate.name, sink)),
             _ => return Err(wrong_kind(candidate.name).into()),

@@ -1,0 +1,414 @@
+//! Where the numbers go, end to end through the real `codecarbon` binary: Comet, Prometheus
+//! (push to a real Pushgateway, pull by a real Prometheus), OpenTelemetry, HTTP and the
+//! CodeCarbon API; and outputs that never cost each other data, nor leak a secret.
+//!
+//! Web services are local stand-ins (`HttpStub`); the Pushgateway and Prometheus are the
+//! Debian binaries, skipped when missing outside CI.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+mod outputs_support;
+
+use codecarbon_testkit::{dead_url, HttpStub, Recorded, Reply};
+use common::{field, number, Sandbox};
+use outputs_support::process::{assert_no_secrets, hermetic, Finished, Running};
+use outputs_support::servers::{self, free_port, http_get, sample, Server};
+use outputs_support::{close, comet, encode, otlp, poll, PATIENCE};
+use std::path::PathBuf;
+use std::process::Command;
+use std::time::Duration;
+
+const COMET_KEY: &str = "cmtKEY-e2e-9fQ2xLw7Rz";
+const API_KEY: &str = "apiKEY-e2e-4hR8mZp1Tq";
+const EM_TOKEN: &str = "emTOKEN-e2e-7vB5nYc3Ws";
+
+/// `codecarbon monitor --offline --country-iso-code FRA --measure-power-secs 1 EXTRA`, deaf to
+/// the machine's configuration and to other tools' variables.
+fn offline_monitor(sandbox: &Sandbox, extra: &[&str]) -> Command {
+    let mut args = vec![
+        "monitor",
+        "--offline",
+        "--country-iso-code",
+        "FRA",
+        "--measure-power-secs",
+        "1",
+    ];
+    args.extend_from_slice(extra);
+    let mut cmd = sandbox.command(&args);
+    hermetic(&mut cmd);
+    cmd
+}
+
+/// Comet's variables, pointing at `stand_in`.
+fn with_comet(cmd: &mut Command, stand_in: &HttpStub) {
+    cmd.env("COMET_API_KEY", COMET_KEY)
+        .env("COMET_WORKSPACE", "e2e-team")
+        .env("COMET_PROJECT_NAME", "e2e-project")
+        .env("COMET_URL_OVERRIDE", stand_in.url());
+}
+
+/// Where a run's stdout and stderr go: beside, not inside, the output directory.
+fn logs(sandbox: &Sandbox) -> PathBuf {
+    sandbox.dir.path().join("logs")
+}
+
+/// The header and the only row of `emissions.csv` in the working directory.
+fn only_row(sandbox: &Sandbox, run: &Finished) -> (Vec<String>, Vec<String>) {
+    let path = sandbox.work().join("emissions.csv");
+    assert!(path.exists(), "no emissions.csv; stderr:\n{}", run.stderr);
+    let mut rows = sandbox.csv("emissions.csv");
+    assert_eq!(rows.len(), 2, "a header and one row: {rows:?}");
+    let row = rows.pop().unwrap();
+    (rows.pop().unwrap(), row)
+}
+
+#[test]
+fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
+    let Some(gateway) = Server::pushgateway() else {
+        return;
+    };
+    let comet = comet::stand_in(Duration::ZERO);
+    let collector = otlp::receiver();
+    let sandbox = Sandbox::new();
+    let gateway_url = gateway.url();
+    let mut cmd = offline_monitor(
+        &sandbox,
+        &[
+            "--project-name",
+            "e2e_outputs",
+            "--output-methods",
+            "csv,comet,prometheus,otlp",
+            "--prometheus-url",
+            &gateway_url,
+            "--",
+            "sleep",
+            "4",
+        ],
+    );
+    with_comet(&mut cmd, &comet);
+    cmd.env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url())
+        .env("CODECARBON_PROMETHEUS_DELETE_ON_FINISH", "false");
+    let mut run = Running::spawn(cmd, &logs(&sandbox));
+
+    // While the command sleeps, the Pushgateway already shows the run's group.
+    let job = r#"job="e2e_outputs_base""#;
+    let live = poll(PATIENCE, || {
+        if run.exited() {
+            return Some(None);
+        }
+        let body = gateway.get("/metrics")?;
+        sample(&body, "codecarbon_emissions", &[job]).map(Some)
+    });
+    assert!(
+        matches!(live, Some(Some(_))),
+        "codecarbon_emissions{{{job}}} never showed on the Pushgateway while the run went \
+         ({live:?}); its metrics:\n{}\ncodecarbon's stderr:\n{}",
+        gateway.get("/metrics").unwrap_or_default(),
+        run.stderr_so_far()
+    );
+
+    let done = run.wait(PATIENCE + Duration::from_secs(10));
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    let (header, row) = only_row(&sandbox, &done);
+    let run_id = field(&header, &row, "run_id").to_string();
+    let energy_kwh = number(&header, &row, "energy_consumed");
+    let emissions = number(&header, &row, "emissions");
+    let duration = number(&header, &row, "duration");
+    assert!(energy_kwh > 0.0, "{row:?}");
+    assert!((3.9..6.0).contains(&duration), "duration {duration}");
+
+    // The group stays after the run, as prometheus_delete_on_finish = false asks.
+    let after = gateway.get("/metrics").unwrap();
+    let total = sample(
+        &after,
+        "codecarbon_energy_total",
+        &[job, r#"project_name="e2e_outputs""#],
+    );
+    assert!(
+        total.is_some_and(|kwh| kwh > 0.0),
+        "codecarbon_energy_total of the run is gone or zero:\n{after}"
+    );
+
+    comet::assert_run(&comet, COMET_KEY, &run_id, emissions);
+    otlp::assert_last_export(&collector, &run_id, energy_kwh);
+    let read = assert_no_secrets(&[COMET_KEY], &done, &sandbox.work());
+    assert!(
+        read.iter().any(|f| f.ends_with("emissions.csv")),
+        "{read:?}"
+    );
+}
+
+#[test]
+fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
+    if servers::binary(servers::PROMETHEUS_BIN).is_none() {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let cmd = offline_monitor(&sandbox, &["--prometheus-listen", &listen]);
+    let mut run = Running::spawn(cmd, &logs(&sandbox));
+    let up = poll(PATIENCE, || {
+        if run.exited() {
+            return Some(false);
+        }
+        let (status, body) = http_get(&listen, "/metrics")?;
+        (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
+    });
+    assert_eq!(
+        up,
+        Some(true),
+        "codecarbon never served /metrics on {listen}; stderr:\n{}",
+        run.stderr_so_far()
+    );
+
+    let prometheus = Server::prometheus(listen.parse().unwrap()).unwrap();
+    // The sum over components of what Prometheus stored last, and one series' labels.
+    let stored = || -> Option<(f64, serde_json::Value)> {
+        let q = encode("codecarbon_energy_joules_total");
+        let body = prometheus.get(&format!("/api/v1/query?query={q}"))?;
+        let json: serde_json::Value = serde_json::from_str(&body).ok()?;
+        let results = json["data"]["result"].as_array()?.clone();
+        let sum = results
+            .iter()
+            .map(|r| r["value"][1].as_str()?.parse::<f64>().ok())
+            .sum::<Option<f64>>()?;
+        Some((sum, results.first()?["metric"].clone()))
+    };
+    let (first, labels) = poll(PATIENCE, || stored().filter(|(j, _)| *j > 0.0))
+        .unwrap_or_else(|| panic!("Prometheus stored no energy:\n{}", prometheus.log()));
+    assert_eq!(labels["job"], "codecarbon", "{labels}");
+    assert_eq!(labels["project_name"], "codecarbon", "{labels}");
+    assert!(
+        ["cpu", "gpu", "ram"].contains(&labels["component"].as_str().unwrap_or("")),
+        "{labels}"
+    );
+    let (second, _) =
+        poll(PATIENCE, || stored().filter(|(j, _)| *j > first)).unwrap_or_else(|| {
+            panic!(
+                "the stored energy never grew past {first} J:\n{}",
+                prometheus.log()
+            )
+        });
+
+    run.signal(libc::SIGTERM);
+    let done = run.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    let (header, row) = only_row(&sandbox, &done);
+    assert_eq!(field(&header, &row, "tracking_mode"), "machine");
+    let final_joules = number(&header, &row, "energy_consumed") * 3.6e6;
+    assert!(
+        final_joules >= second * (1.0 - 1e-9),
+        "the row's {final_joules} J is less than the {second} J scraped before"
+    );
+}
+
+#[test]
+fn a_comet_that_dies_mid_run_costs_neither_the_csv_nor_the_exit_code() {
+    let stand_in = comet::stand_in(Duration::ZERO);
+    let sandbox = Sandbox::new();
+    let mut cmd = offline_monitor(
+        &sandbox,
+        &[
+            "--output-methods",
+            "csv,comet",
+            "--",
+            "sh",
+            "-c",
+            "sleep 4; exit 3",
+        ],
+    );
+    with_comet(&mut cmd, &stand_in);
+    let run = Running::spawn(cmd, &logs(&sandbox));
+
+    // Comet takes the first interval (about 1.5 s in), then goes away.
+    let metric = comet::path("write/experiment/metric");
+    let served = poll(PATIENCE, || {
+        (!stand_in.requests_to(&metric).is_empty()).then_some(())
+    });
+    assert!(
+        served.is_some(),
+        "Comet never got a metric; stderr:\n{}",
+        run.stderr_so_far()
+    );
+    stand_in.stop();
+
+    let done = run.wait(Duration::from_secs(40));
+    assert_eq!(
+        done.status.code(),
+        Some(3),
+        "the command's: {}",
+        done.stderr
+    );
+    eprintln!("run with a dead Comet: {:?}", done.wall);
+    assert!(
+        done.wall < Duration::from_secs(4 + 12),
+        "the run ended {:?} after its start, the command after 4 s",
+        done.wall
+    );
+    let (header, row) = only_row(&sandbox, &done);
+    let duration = number(&header, &row, "duration");
+    assert!((3.9..6.0).contains(&duration), "duration {duration}");
+    assert!(number(&header, &row, "energy_consumed") > 0.0, "{row:?}");
+    assert!(
+        done.stderr.contains("comet"),
+        "the lost output is reported: {}",
+        done.stderr
+    );
+    assert_no_secrets(&[COMET_KEY], &done, &sandbox.work());
+}
+
+#[test]
+fn keys_and_tokens_never_reach_output_logs_or_files() {
+    let api = HttpStub::start(
+        |req: &Recorded| match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/runs") => Reply::json(r#"{"id":"e2e-run-1"}"#).with_status(201),
+            ("POST", "/emissions") => Reply::json("{}").with_status(201),
+            _ => Reply::status(404),
+        },
+    );
+    let http = HttpStub::start(|req: &Recorded| {
+        if req.method == "POST" && req.path == "/collect" {
+            Reply::status(201)
+        } else {
+            Reply::status(404)
+        }
+    });
+    let electricity_maps = HttpStub::start(|req: &Recorded| {
+        if req.path == "/v3/carbon-intensity/latest" {
+            Reply::json(
+                r#"{"zone":"FR","carbonIntensity":42,"datetime":"2026-01-01T00:00:00.000Z"}"#,
+            )
+        } else {
+            Reply::status(404)
+        }
+    });
+    let sandbox = Sandbox::new();
+    // Online (the `api` and `http` outputs refuse offline), with the country given: nothing to
+    // look up; whatever would look anyway is pointed at a dead local address.
+    let dead = dead_url();
+    let mut cmd = sandbox.command(&[
+        "monitor",
+        "--country-iso-code",
+        "FRA",
+        "--measure-power-secs",
+        "1",
+        "--log-level",
+        "debug",
+        "--output-methods",
+        "csv,json,api,http",
+        "--geolocation-url",
+        &dead,
+        "--geolocation-backup-url",
+        &dead,
+        "--public-ip-url",
+        &dead,
+        "--cloud-metadata-url",
+        &dead,
+        "--",
+        "sleep",
+        "3",
+    ]);
+    hermetic(&mut cmd)
+        .env("CODECARBON_API_KEY", API_KEY)
+        .env("CODECARBON_API_ENDPOINT", api.url())
+        .env(
+            "CODECARBON_EMISSIONS_ENDPOINT",
+            format!("{}/collect", http.url()),
+        )
+        .env("CODECARBON_ELECTRICITYMAPS_API_TOKEN", EM_TOKEN)
+        .env(
+            "CODECARBON_ELECTRICITYMAPS_URL",
+            format!("{}/v3", electricity_maps.url()),
+        );
+    let done = Running::spawn(cmd, &logs(&sandbox)).wait(PATIENCE + Duration::from_secs(10));
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    let (header, row) = only_row(&sandbox, &done);
+    let run_id = field(&header, &row, "run_id");
+
+    // The secrets were used, where they belong...
+    let runs = api.requests_to("/runs");
+    assert_eq!(runs.len(), 1, "{:?}", api.requests());
+    assert!(
+        !api.requests_to("/emissions").is_empty(),
+        "{:?}",
+        api.requests()
+    );
+    for req in api.requests() {
+        assert_eq!(req.header("x-api-token"), Some(API_KEY), "{}", req.path);
+    }
+    let posted = http.requests_to("/collect");
+    assert!(!posted.is_empty(), "the http output posted nothing");
+    let last: serde_json::Value = serde_json::from_slice(&posted.last().unwrap().body).unwrap();
+    assert_eq!(last["run_id"], run_id);
+    let asked = electricity_maps.requests();
+    assert!(!asked.is_empty(), "Electricity Maps was never asked");
+    assert!(
+        asked
+            .iter()
+            .all(|r| r.header("auth-token") == Some(EM_TOKEN)),
+        "{asked:?}"
+    );
+
+    // ...and nowhere else.
+    let read = assert_no_secrets(&[API_KEY, EM_TOKEN], &done, &sandbox.work());
+    for name in ["emissions.csv", "emissions.jsonl"] {
+        assert!(
+            read.iter().any(|f| f.to_string_lossy().ends_with(name)),
+            "no {name} among {read:?}"
+        );
+    }
+}
+
+#[test]
+fn a_slow_comet_never_delays_sampling_nor_the_end() {
+    let sandbox = Sandbox::new();
+    // What the same command measures without Comet.
+    let control = Running::spawn(
+        offline_monitor(&sandbox, &["--output-dir", "control", "--", "sleep", "3"]),
+        &sandbox.dir.path().join("control-logs"),
+    )
+    .wait(PATIENCE);
+    assert!(control.status.success(), "{}", control.stderr);
+    let rows = sandbox.csv("control/emissions.csv");
+    let control_ram_power = number(&rows[0], &rows[1], "ram_power");
+    let control_rate =
+        number(&rows[0], &rows[1], "emissions") / number(&rows[0], &rows[1], "energy_consumed");
+
+    let stand_in = comet::stand_in(Duration::from_secs(5));
+    let mut cmd = offline_monitor(
+        &sandbox,
+        &["--output-methods", "csv,comet", "--", "sleep", "3"],
+    );
+    with_comet(&mut cmd, &stand_in);
+    let done = Running::spawn(cmd, &logs(&sandbox)).wait(Duration::from_secs(40));
+    assert!(done.status.success(), "{}", done.stderr);
+    eprintln!("run with a slow Comet: {:?}", done.wall);
+    assert!(
+        done.wall < Duration::from_secs(3 + 11),
+        "a slow Comet held the run: {:?}",
+        done.wall
+    );
+    assert!(
+        !stand_in.requests().is_empty(),
+        "Comet was never called, so it slowed nothing"
+    );
+    let (header, row) = only_row(&sandbox, &done);
+    let duration = number(&header, &row, "duration");
+    assert!((2.9..4.5).contains(&duration), "duration {duration}");
+    let energy = number(&header, &row, "energy_consumed");
+    assert!(energy > 0.0, "{row:?}");
+    let parts: f64 = ["cpu_energy", "gpu_energy", "ram_energy"]
+        .iter()
+        .map(|c| number(&header, &row, c))
+        .sum();
+    assert!(close(parts, energy, 1e-9), "{parts} vs {energy}");
+    // Same machine, same command: the same RAM power and the same intensity as without Comet.
+    let ram_power = number(&header, &row, "ram_power");
+    assert!(
+        close(ram_power, control_ram_power, 0.02),
+        "{ram_power} W vs {control_ram_power} W without Comet"
+    );
+    let rate = number(&header, &row, "emissions") / energy;
+    assert!(close(rate, control_rate, 1e-9), "{rate} vs {control_rate}");
+}
