@@ -36,6 +36,7 @@ const PAGES: &[&str] = &[
     "cli.md",
     "troubleshooting.md",
     "from-python.md",
+    "board.md",
 ];
 
 const SETTINGS_HEADER: &str =

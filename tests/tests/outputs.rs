@@ -10,11 +10,13 @@
 mod common;
 mod outputs_support;
 
-use codecarbon_testkit::{dead_url, HttpStub, Recorded, Reply};
+use codecarbon_testkit::client::{encode, http_get};
+use codecarbon_testkit::prometheus::{self, sample, Server};
+use codecarbon_testkit::wait::poll_until;
+use codecarbon_testkit::{dead_url, free_port, HttpStub, Recorded, Reply};
 use common::{field, number, Sandbox};
 use outputs_support::process::{assert_no_secrets, hermetic, Finished, Running};
-use outputs_support::servers::{self, free_port, http_get, sample, Server};
-use outputs_support::{close, comet, encode, otlp, poll, PATIENCE};
+use outputs_support::{close, comet, otlp, PATIENCE};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -93,7 +95,7 @@ fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
 
     // While the command sleeps, the Pushgateway already shows the run's group.
     let job = r#"job="e2e_outputs_base""#;
-    let live = poll(PATIENCE, || {
+    let live = poll_until(PATIENCE, || {
         if run.exited() {
             return Some(None);
         }
@@ -141,14 +143,14 @@ fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
 
 #[test]
 fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
-    if servers::binary(servers::PROMETHEUS_BIN).is_none() {
+    if prometheus::binary(prometheus::PROMETHEUS_BIN).is_none() {
         return;
     }
     let sandbox = Sandbox::new();
     let listen = format!("127.0.0.1:{}", free_port());
     let cmd = offline_monitor(&sandbox, &["--prometheus-listen", &listen]);
     let mut run = Running::spawn(cmd, &logs(&sandbox));
-    let up = poll(PATIENCE, || {
+    let up = poll_until(PATIENCE, || {
         if run.exited() {
             return Some(false);
         }
@@ -175,7 +177,7 @@ fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
             .sum::<Option<f64>>()?;
         Some((sum, results.first()?["metric"].clone()))
     };
-    let (first, labels) = poll(PATIENCE, || stored().filter(|(j, _)| *j > 0.0))
+    let (first, labels) = poll_until(PATIENCE, || stored().filter(|(j, _)| *j > 0.0))
         .unwrap_or_else(|| panic!("Prometheus stored no energy:\n{}", prometheus.log()));
     assert_eq!(labels["job"], "codecarbon", "{labels}");
     assert_eq!(labels["project_name"], "codecarbon", "{labels}");
@@ -184,7 +186,7 @@ fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
         "{labels}"
     );
     let (second, _) =
-        poll(PATIENCE, || stored().filter(|(j, _)| *j > first)).unwrap_or_else(|| {
+        poll_until(PATIENCE, || stored().filter(|(j, _)| *j > first)).unwrap_or_else(|| {
             panic!(
                 "the stored energy never grew past {first} J:\n{}",
                 prometheus.log()
@@ -223,7 +225,7 @@ fn a_comet_that_dies_mid_run_costs_neither_the_csv_nor_the_exit_code() {
 
     // Comet takes the first interval (about 1.5 s in), then goes away.
     let metric = comet::path("write/experiment/metric");
-    let served = poll(PATIENCE, || {
+    let served = poll_until(PATIENCE, || {
         (!stand_in.requests_to(&metric).is_empty()).then_some(())
     });
     assert!(

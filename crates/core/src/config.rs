@@ -191,7 +191,11 @@ impl fmt::Debug for Extra {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
             .entries(self.0.iter().map(|(k, v)| {
-                let shown = if is_secret(k) { "<hidden>" } else { v.as_str() };
+                let shown = if is_secret(k) {
+                    crate::secret::HIDDEN
+                } else {
+                    v.as_str()
+                };
                 (k, shown)
             }))
             .finish()
@@ -289,7 +293,7 @@ impl Config {
         let fail = |expected: &str| ConfigError {
             key: key.clone(),
             shown: if is_secret(&key) {
-                "<hidden>".into()
+                crate::secret::HIDDEN.into()
             } else {
                 format!("{value:?}")
             },

@@ -4,7 +4,8 @@
 //! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
-//! - the [`registry`] of plugin descriptors, and the resolved [`Config`].
+//! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
+//! - [`Secret`] and [`redact_url`], which keep credentials out of messages.
 
 pub mod config;
 pub mod counter;
@@ -15,6 +16,7 @@ pub mod location;
 pub mod output;
 pub mod power;
 pub mod registry;
+pub mod secret;
 pub mod sink;
 pub mod units;
 
@@ -32,6 +34,7 @@ pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
+pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
 pub use units::{
     Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh,

@@ -4,7 +4,11 @@
 //! handler says and records every request, so plugins that talk to web services (geolocation,
 //! cloud metadata, Electricity Maps, Comet, Pushgateway, ...) are tested with their real HTTP
 //! client against a local stand-in, never the internet. [`dead_url`] gives an address where
-//! nothing listens.
+//! nothing listens, [`free_port`] a port to listen on.
+//!
+//! The modules hold the rest: [`prometheus`] starts the real Pushgateway and Prometheus
+//! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, and [`wait`]
+//! polls for a condition with a deadline.
 //!
 //! ```
 //! use codecarbon_testkit::{HttpStub, Reply};
@@ -16,6 +20,10 @@
 //! # let _ = url;
 //! assert!(stub.requests().is_empty());
 //! ```
+
+pub mod client;
+pub mod prometheus;
+pub mod wait;
 
 use std::net::TcpListener;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -283,12 +291,19 @@ fn serve(
 ///
 /// # Panics
 /// When no loopback port can be bound (a broken test machine).
-#[allow(clippy::expect_used)]
 pub fn dead_url() -> String {
+    format!("http://127.0.0.1:{}", free_port())
+}
+
+/// A free loopback port: bind port 0, note the port, release it. For a server a test starts
+/// itself; another process may take it first, so start with retries where that matters.
+///
+/// # Panics
+/// When no loopback port can be bound (a broken test machine).
+#[allow(clippy::expect_used)]
+pub fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let port = listener.local_addr().expect("an address").port();
-    drop(listener);
-    format!("http://127.0.0.1:{port}")
+    listener.local_addr().expect("an address").port()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 use crate::error::MetadataError;
 use crate::probes;
 use crate::table;
-use codecarbon_core::{async_trait, Config, LocateError, Location, Locator};
+use codecarbon_core::{async_trait, redact_url, Config, LocateError, Location, Locator};
 use reqwest::{redirect, Client, Url};
 use std::fmt;
 use std::pin::pin;
@@ -71,7 +71,7 @@ impl MetadataLocator {
             shown: show_unparsed(trimmed),
             why: e.to_string(),
         })?;
-        let shown = redact(&url);
+        let shown = redact_url(url.as_str()).trim_end_matches('/').to_string();
         if !matches!(url.scheme(), "http" | "https") || !url.has_host() {
             return Err(MetadataError::InvalidUrl {
                 shown,
@@ -189,18 +189,9 @@ impl Locator for MetadataLocator {
     }
 }
 
-/// The URL without credentials, query or fragment, for messages and `Debug` output.
-fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    // Both fail only for URLs without a host, which have no credentials to hide.
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.set_query(None);
-    shown.set_fragment(None);
-    shown.as_str().trim_end_matches('/').to_string()
-}
-
-/// A value that is not a URL at all, shown quoted unless it might hold credentials.
+/// A value that is not a URL at all, shown quoted unless it might hold credentials. Not
+/// [`redact_url`]: text that does not parse has no host to trust, so anything that could be
+/// user information or a query hides the whole value.
 fn show_unparsed(text: &str) -> String {
     if text.contains('@') || text.contains('?') {
         "<hidden: it may hold credentials>".into()

@@ -1,9 +1,9 @@
 //! Comet's REST API v2 over HTTP: the `Authorization` header, timeouts, bounded retries.
 
 use crate::error::CometError;
-use crate::key::ApiKey;
 use crate::multipart::Form;
 use crate::settings::Limits;
+use crate::ApiKey;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use serde_json::Value;

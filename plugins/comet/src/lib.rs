@@ -37,14 +37,12 @@
 
 mod client;
 mod error;
-mod key;
 mod multipart;
 mod payload;
 mod settings;
 mod sink;
 
 pub use error::CometError;
-pub use key::ApiKey;
 pub use payload::{METRIC_NAMES, OTHER_NAMES};
 pub use settings::{
     CometSettings, Limits, DEFAULT_SERVER, ENV_API_KEY, ENV_EXPERIMENT_KEY, ENV_PROJECT_NAME,
@@ -56,6 +54,11 @@ pub use sink::{
 };
 
 use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+
+/// A Comet API key (`COMET_API_KEY`): core's [`Secret`](codecarbon_core::Secret), under the
+/// name [`CometSettings::api_key`] has always had. `Debug` shows `Secret(<hidden>)`; the key
+/// travels only in the `Authorization` header.
+pub type ApiKey = codecarbon_core::Secret;
 
 /// The names of the plugins this crate registers.
 pub const PLUGINS: &[&str] = &["comet"];

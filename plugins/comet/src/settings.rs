@@ -1,8 +1,10 @@
 //! What the sink needs to know, read from Comet's own environment variables.
 
 use crate::error::CometError;
-use crate::key::ApiKey;
+use crate::ApiKey;
+use codecarbon_core::redact_url;
 use reqwest::Url;
+use std::fmt;
 use std::time::Duration;
 
 /// `COMET_API_KEY`: the API key (required).
@@ -59,8 +61,8 @@ impl Default for Limits {
 
 /// The sink's settings, under Comet's own names.
 ///
-/// `Debug` hides the API key.
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` hides the API key, and any `user:password` or query in `url_override`.
+#[derive(Clone, PartialEq)]
 pub struct CometSettings {
     /// `COMET_API_KEY`, sent as the `Authorization` header of every request.
     pub api_key: ApiKey,
@@ -80,6 +82,23 @@ pub struct CometSettings {
     pub url_override: Option<String>,
     /// Timeouts and retries.
     pub limits: Limits,
+}
+
+impl fmt::Debug for CometSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CometSettings")
+            .field("api_key", &self.api_key)
+            .field("workspace", &self.workspace)
+            .field("project_name", &self.project_name)
+            .field("experiment_name", &self.experiment_name)
+            .field("experiment_key", &self.experiment_key)
+            .field(
+                "url_override",
+                &self.url_override.as_deref().map(redact_url),
+            )
+            .field("limits", &self.limits)
+            .finish()
+    }
 }
 
 impl CometSettings {
@@ -179,6 +198,21 @@ mod tests {
             "http://127.0.0.1:9/api/rest/v2/"
         );
         assert_eq!(s.limits, Limits::default());
+    }
+
+    #[test]
+    fn debug_hides_the_key_and_the_override_credentials() {
+        let mut s = CometSettings::new("k3y-s3cr3t");
+        s.url_override = Some("https://bob:hunter2@comet.example.com/clientlib/?t=t0k3n".into());
+        let shown = format!("{s:?}");
+        for secret in ["k3y-s3cr3t", "bob", "hunter2", "t0k3n"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("\"https://comet.example.com/clientlib/\""),
+            "{shown}"
+        );
+        assert!(shown.contains("api_key: Secret(<hidden>)"), "{shown}");
     }
 
     #[test]

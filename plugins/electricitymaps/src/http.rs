@@ -1,7 +1,6 @@
-//! Small HTTP helpers: the endpoint from the base URL, URLs and errors as shown to people.
+//! Small HTTP helpers: the endpoint from the base URL, errors as shown to people.
 
 use crate::error::NewError;
-use crate::token::HIDDEN;
 use reqwest::Url;
 
 /// The longest piece of an error body quoted in a message.
@@ -24,15 +23,6 @@ pub(crate) fn endpoint(base_url: &str) -> Result<Url, NewError> {
         ));
     }
     Ok(url)
-}
-
-/// A URL as shown to people: a password in it is hidden.
-pub(crate) fn shown(url: &Url) -> String {
-    let mut url = url.clone();
-    if url.password().is_some() {
-        let _ = url.set_password(Some(HIDDEN));
-    }
-    url.to_string()
 }
 
 /// An error and its causes, `a: b: c`, each said once.

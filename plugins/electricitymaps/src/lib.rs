@@ -32,7 +32,6 @@ mod http;
 mod plugin;
 mod provider;
 mod response;
-mod token;
 mod zone;
 
 pub use backoff::{BACKOFF_FIRST, BACKOFF_MAX};
@@ -40,7 +39,6 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::NewError;
 pub use plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE, PRIORITY};
 pub use provider::{ElectricityMaps, CACHE_TTL, CONNECT_TIMEOUT, DEFAULT_URL, REQUEST_TIMEOUT};
-pub use token::ApiToken;
 pub use zone::ZoneQuery;
 
 /// The names of the plugins this crate registers.

@@ -3,13 +3,12 @@
 use crate::backoff::Backoff;
 use crate::clock::{Clock, SystemClock};
 use crate::error::NewError;
-use crate::http::{chain, endpoint, quote, shown};
+use crate::http::{chain, endpoint, quote};
 use crate::plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE};
 use crate::response::parse;
-use crate::token::ApiToken;
 use crate::zone::ZoneQuery;
 use codecarbon_core::{
-    async_trait, Config, Intensity, IntensityError, IntensityProvider, Location,
+    async_trait, redact_url, Config, Intensity, IntensityError, IntensityProvider, Location, Secret,
 };
 use reqwest::header::HeaderValue;
 use reqwest::{StatusCode, Url};
@@ -45,7 +44,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
 /// - The `when` argument is ignored: the service is asked for its latest figure.
 pub struct ElectricityMaps {
     endpoint: Url,
-    token: ApiToken,
+    token: Secret,
     zone: Option<String>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -79,7 +78,7 @@ impl ElectricityMaps {
         token: impl Into<String>,
         zone: Option<String>,
     ) -> Result<ElectricityMaps, NewError> {
-        let token = ApiToken::new(token);
+        let token = Secret::new(token);
         if token.is_empty() {
             return Err(NewError::MissingToken);
         }
@@ -131,9 +130,9 @@ impl ElectricityMaps {
     }
 
     /// The URL asked, without its query (`https://api.electricitymaps.com/v3/carbon-intensity/latest`),
-    /// with any password in it hidden.
+    /// with any `user:password` in it hidden.
     pub fn endpoint(&self) -> String {
-        shown(&self.endpoint)
+        redact_url(self.endpoint.as_str())
     }
 
     /// The latest intensity for `at`; see the type's documentation for the zone, the cache and

@@ -296,8 +296,12 @@ fn debug_hides_the_token_and_the_url_password() {
     assert!(!shown.contains("pa55word"), "{shown}");
     assert!(shown.contains("<hidden>"), "{shown}");
     assert!(
-        shown.contains("127.0.0.1:9/v3/carbon-intensity/latest"),
+        shown.contains("\"http://127.0.0.1:9/v3/carbon-intensity/latest\""),
         "{shown}"
+    );
+    assert_eq!(
+        p.endpoint(),
+        "http://127.0.0.1:9/v3/carbon-intensity/latest"
     );
 }
 

@@ -1,7 +1,7 @@
 //! One short GET, with timeouts, whose errors never show a URL's credentials.
 
 use crate::error::SetupError;
-use crate::redact::redact;
+use codecarbon_core::redact_url;
 use reqwest::{Client, Url};
 use std::time::Duration;
 use thiserror::Error;
@@ -123,7 +123,7 @@ pub(crate) fn parse_url(
 
 /// A URL and why fetching it failed, credentials hidden.
 pub(crate) fn failure(url: &Url, error: &FetchError) -> String {
-    format!("{}: {error}", redact(url))
+    format!("{}: {error}", redact_url(url.as_str()))
 }
 
 /// The innermost cause of an error (`Connection refused (os error 111)`), which says more

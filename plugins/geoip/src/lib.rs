@@ -40,7 +40,6 @@ mod place;
 mod plugins;
 mod public_ip;
 mod record;
-mod redact;
 
 pub use db::DbLocator;
 pub use error::SetupError;

@@ -3,8 +3,7 @@
 
 use crate::error::SetupError;
 use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
-use crate::redact::redact;
-use codecarbon_core::LocateError;
+use codecarbon_core::{redact_url, LocateError};
 use reqwest::Url;
 use std::fmt;
 use std::net::IpAddr;
@@ -63,7 +62,10 @@ impl fmt::Debug for IpSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
             Source::Fixed(ip) => f.debug_tuple("Fixed").field(ip).finish(),
-            Source::Discover { url, .. } => f.debug_tuple("Discover").field(&redact(url)).finish(),
+            Source::Discover { url, .. } => f
+                .debug_tuple("Discover")
+                .field(&redact_url(url.as_str()))
+                .finish(),
         }
     }
 }

@@ -1,11 +1,13 @@
 //! `api`: CodeCarbon's `CodeCarbonAPIOutput`, a run registered with `POST /runs`, then each
 //! interval with `POST /emissions`.
 
-use crate::client::{self, describe, shown};
+use crate::client::{self, describe};
 use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
-use codecarbon_core::{async_trait, Config, EmissionsData, Report, Sink, SinkError};
+use codecarbon_core::{
+    async_trait, redact_url, Config, EmissionsData, Report, Secret, Sink, SinkError,
+};
 use reqwest::{Client, StatusCode, Url};
 use serde::Serialize;
 use std::fmt;
@@ -46,7 +48,7 @@ const EXCERPT: usize = 200;
 pub struct ApiSink {
     runs: Url,
     emissions: Url,
-    api_key: Option<String>,
+    api_key: Option<Secret>,
     experiment_id: String,
     client: Client,
     run_id: Option<String>,
@@ -81,10 +83,7 @@ impl ApiSink {
         Ok(Self {
             runs: join("/runs")?,
             emissions: join("/emissions")?,
-            api_key: api_key
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(String::from),
+            api_key: api_key.map(Secret::new).filter(|k| !k.is_empty()),
             experiment_id: experiment_id.trim().to_string(),
             client: client::client().map_err(|e| HttpSinkError::Client(describe(&e)))?,
             run_id: None,
@@ -134,14 +133,14 @@ impl ApiSink {
         let answer = self.post(&self.runs, &body).await?;
         let value: serde_json::Value =
             serde_json::from_str(&answer).map_err(|e| HttpSinkError::Answer {
-                url: shown(&self.runs),
+                url: redact_url(self.runs.as_str()),
                 message: format!("not JSON ({e})"),
             })?;
         match &value["id"] {
             serde_json::Value::String(id) if !id.is_empty() => Ok(id.clone()),
             serde_json::Value::Number(n) => Ok(n.to_string()),
             _ => Err(HttpSinkError::Answer {
-                url: shown(&self.runs),
+                url: redact_url(self.runs.as_str()),
                 message: "no run `id` in it".into(),
             }),
         }
@@ -151,10 +150,10 @@ impl ApiSink {
     async fn post(&self, url: &Url, body: &impl Serialize) -> Result<String, HttpSinkError> {
         let mut request = self.client.post(url.clone()).json(body);
         if let Some(key) = &self.api_key {
-            request = request.header(API_TOKEN_HEADER, key);
+            request = request.header(API_TOKEN_HEADER, key.expose());
         }
         let answer = request.send().await.map_err(|e| HttpSinkError::Request {
-            url: shown(url),
+            url: redact_url(url.as_str()),
             message: describe(&e),
             key: API_ENDPOINT,
         })?;
@@ -164,18 +163,18 @@ impl ApiSink {
             return Ok(text);
         }
         Err(HttpSinkError::Status {
-            url: shown(url),
+            url: redact_url(url.as_str()),
             status: status.as_u16(),
             detail: self.excerpt(&text),
             hint: hint(status, url == &self.runs).into(),
         })
     }
 
-    /// `: <the start of the answer>`, on one line, with the key blanked if echoed.
+    /// `: <the start of the answer>`, on one line, with the key hidden if echoed.
     fn excerpt(&self, text: &str) -> String {
         let mut one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         if let Some(key) = &self.api_key {
-            one_line = one_line.replace(key.as_str(), "***");
+            one_line = key.scrub(&one_line);
         }
         if one_line.is_empty() {
             return String::new();
@@ -203,9 +202,9 @@ fn hint(status: StatusCode, registering: bool) -> &'static str {
 impl fmt::Debug for ApiSink {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ApiSink")
-            .field("runs", &shown(&self.runs))
+            .field("runs", &redact_url(self.runs.as_str()))
             .field("experiment_id", &self.experiment_id)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<hidden>"))
+            .field("api_key", &self.api_key)
             .field("run_id", &self.run_id)
             .finish()
     }

@@ -1,5 +1,6 @@
-//! The HTTP client both sinks share: bounded timeouts, and URLs and errors fit to show.
+//! The HTTP client both sinks share: bounded timeouts, and errors fit to show.
 
+use codecarbon_core::redact_url;
 use reqwest::{Client, Url};
 use std::time::Duration;
 
@@ -15,19 +16,6 @@ pub(crate) fn client() -> Result<Client, reqwest::Error> {
         .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("codecarbon-rs/", env!("CARGO_PKG_VERSION")))
         .build()
-}
-
-/// The URL without `user:password` and with the query hidden (it may carry a token).
-pub(crate) fn shown(url: &Url) -> String {
-    let mut u = url.clone();
-    if !u.username().is_empty() || u.password().is_some() {
-        let _ = u.set_username("***");
-        let _ = u.set_password(None);
-    }
-    if u.query().is_some() {
-        u.set_query(Some("***"));
-    }
-    u.to_string()
 }
 
 /// What went wrong with a request, without the URL (reqwest's own text names it in full).
@@ -48,7 +36,7 @@ pub(crate) fn describe(e: &reqwest::Error) -> String {
     } else {
         let mut chain = e.to_string();
         if let Some(url) = e.url() {
-            chain = chain.replace(url.as_str(), &shown(url));
+            chain = chain.replace(url.as_str(), &redact_url(url.as_str()));
         }
         chain
     }
@@ -78,14 +66,6 @@ pub(crate) fn parse_endpoint(text: &str) -> Result<Url, String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-
-    #[test]
-    fn shown_hides_credentials_and_query() {
-        let u = Url::parse("https://me:pw@h.example/in?token=abc").unwrap();
-        assert_eq!(shown(&u), "https://***@h.example/in?***");
-        let u = Url::parse("http://h:8080/p").unwrap();
-        assert_eq!(shown(&u), "http://h:8080/p");
-    }
 
     #[test]
     fn only_web_urls_are_endpoints() {

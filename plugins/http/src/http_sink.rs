@@ -1,8 +1,8 @@
 //! `http`: CodeCarbon's `HTTPOutput`, a JSON POST of the totals at each flush and at stop.
 
-use crate::client::{self, describe, shown};
+use crate::client::{self, describe};
 use crate::error::HttpSinkError;
-use codecarbon_core::{async_trait, Config, EmissionsData, Report, Sink, SinkError};
+use codecarbon_core::{async_trait, redact_url, Config, EmissionsData, Report, Sink, SinkError};
 use reqwest::{Client, Url};
 use serde::Serialize;
 use std::fmt;
@@ -25,13 +25,13 @@ struct Body<'a> {
 /// none is set).
 ///
 /// Any 2xx answer is success (CodeCarbon warns on anything but 201); another status is an
-/// error naming the status and the URL, with credentials and query hidden.
+/// error naming the status and the URL, with credentials hidden and the query left out.
 ///
 /// ```
 /// use codecarbon_http::HttpSink;
 ///
 /// let sink = HttpSink::new("https://user:pw@collector.example/emissions")?;
-/// assert_eq!(sink.endpoint(), "https://***@collector.example/emissions");
+/// assert_eq!(sink.endpoint(), "https://collector.example/emissions");
 /// # Ok::<(), codecarbon_http::HttpSinkError>(())
 /// ```
 pub struct HttpSink {
@@ -74,9 +74,9 @@ impl HttpSink {
         self
     }
 
-    /// The URL, with credentials and query hidden.
+    /// The URL, with credentials hidden and the query left out.
     pub fn endpoint(&self) -> String {
-        shown(&self.url)
+        redact_url(self.url.as_str())
     }
 
     /// Sends one record.

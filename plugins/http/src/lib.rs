@@ -9,7 +9,7 @@
 //!   share at every record, flush and stop.
 //!
 //! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
-//! `user:password` and query hidden, and never the key.
+//! `user:password` hidden and without its query, and never the key.
 //!
 //! Both refuse to run in `offline` mode, as CodeCarbon's offline tracker has neither.
 

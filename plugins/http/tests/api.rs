@@ -190,7 +190,7 @@ async fn a_refused_interval_is_sent_again_and_the_key_never_shows() {
     let err = sink.flush(&report(5.0, 1.0)).await.unwrap_err().to_string();
     assert!(err.contains("HTTP 401"), "{err}");
     assert!(err.contains("check `api_key`"), "{err}");
-    assert!(err.contains("bad token ***"), "{err}");
+    assert!(err.contains("bad token <hidden>"), "{err}");
     assert!(!err.contains(KEY), "{err}");
     assert!(!format!("{sink:?}").contains(KEY));
     assert!(format!("{sink:?}").contains("<hidden>"));

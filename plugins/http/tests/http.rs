@@ -57,8 +57,8 @@ async fn a_refusal_names_the_status_and_the_url_without_credentials() {
     let url = stub.url().replace("http://", "http://bob:hunter2@") + "/in?token=t0k3n";
     let mut sink = HttpSink::new(&url).unwrap();
     let err = sink.flush(&report(1.0, 1.0)).await.unwrap_err().to_string();
-    assert!(err.starts_with("http: POST http://***@127.0.0.1:"), "{err}");
-    assert!(err.contains("/in?*** answered HTTP 503"), "{err}");
+    assert!(err.starts_with("http: POST http://127.0.0.1:"), "{err}");
+    assert!(err.contains("/in answered HTTP 503"), "{err}");
     assert!(err.contains("emissions_endpoint"), "{err}");
     for secret in ["hunter2", "t0k3n", "bob"] {
         assert!(!err.contains(secret), "{err}");

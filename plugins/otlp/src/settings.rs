@@ -1,5 +1,6 @@
 //! Where the metrics go: the OTLP/HTTP endpoint, resolved from the standard variables.
 
+use codecarbon_core::redact_url;
 use std::fmt;
 
 /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`: the full metrics URL, used as is.
@@ -19,7 +20,7 @@ pub const METRICS_PATH: &str = "/v1/metrics";
 /// Where and how to export: the metrics URL and extra headers.
 ///
 /// Header values are secrets (collector tokens): `Debug` shows the names only, and the URL's
-/// `user:password`, if any, is hidden.
+/// `user:password` and query, if any, are left out.
 ///
 /// ```
 /// use codecarbon_otlp::OtlpSettings;
@@ -74,27 +75,15 @@ impl OtlpSettings {
         Self::new(endpoint)
     }
 
-    /// The endpoint with any `user:password@` replaced by `***@`, for messages.
+    /// The endpoint without its `user:password@`, query and fragment, for messages.
     pub fn shown_endpoint(&self) -> String {
-        redact_userinfo(&self.endpoint)
+        redact_url(&self.endpoint)
     }
 }
 
 /// `{base}/v1/metrics`, with one slash between them.
 fn join(base: &str) -> String {
     format!("{}{METRICS_PATH}", base.trim_end_matches('/'))
-}
-
-/// `scheme://user:pass@host/...` → `scheme://***@host/...`.
-pub(crate) fn redact_userinfo(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***{}", &rest[at..]),
-        None => url.to_string(),
-    }
 }
 
 impl fmt::Debug for OtlpSettings {
@@ -155,7 +144,10 @@ mod tests {
             !shown.contains("s3cr3t") && !shown.contains("hunter2"),
             "{shown}"
         );
-        assert!(shown.contains("authorization") && shown.contains("***@collector"));
-        assert_eq!(redact_userinfo("http://h/p@x"), "http://h/p@x");
+        assert!(shown.contains("authorization"), "{shown}");
+        assert!(
+            shown.contains("\"https://collector/v1/metrics\""),
+            "{shown}"
+        );
     }
 }

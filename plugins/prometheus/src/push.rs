@@ -3,7 +3,8 @@
 
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
-use crate::settings::{redact_url, BasicAuth, PrometheusSettings};
+use crate::settings::{BasicAuth, PrometheusSettings};
+use codecarbon_core::redact_url;
 use reqwest::{Method, Url};
 
 /// How much of an error answer goes into the message.
@@ -61,7 +62,7 @@ impl Pushgateway {
                 .body(body);
         }
         if let Some(auth) = &self.auth {
-            request = request.basic_auth(&auth.username, Some(auth.password()));
+            request = request.basic_auth(&auth.username, Some(auth.password().expose()));
         }
         let response = request
             .send()
@@ -92,8 +93,8 @@ impl Pushgateway {
     /// `text` with the password hidden, should a server echo it.
     fn scrub(&self, text: &str) -> String {
         match &self.auth {
-            Some(auth) if !auth.password().is_empty() => text.replace(auth.password(), "<hidden>"),
-            _ => text.to_string(),
+            Some(auth) => auth.password().scrub(text),
+            None => text.to_string(),
         }
     }
 }

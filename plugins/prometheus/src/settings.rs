@@ -1,7 +1,7 @@
 //! The sink's settings: from the configuration and the environment, or built by hand in tests.
 
 use crate::error::PrometheusError;
-use codecarbon_core::Config;
+use codecarbon_core::{redact_url, Config, Secret};
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::time::Duration;
@@ -21,34 +21,26 @@ pub const ENV_USERNAME: &str = "PROMETHEUS_USERNAME";
 pub const ENV_PASSWORD: &str = "PROMETHEUS_PASSWORD";
 
 /// Basic-auth credentials. `Debug` hides the password.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BasicAuth {
     /// The user.
     pub username: String,
-    password: String,
+    password: Secret,
 }
 
 impl BasicAuth {
-    /// Credentials for the Pushgateway.
+    /// Credentials for the Pushgateway (whitespace around the password is dropped, as around
+    /// every [`Secret`]).
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
         Self {
             username: username.into(),
-            password: password.into(),
+            password: Secret::new(password),
         }
     }
 
-    /// The password, for the request only.
-    pub(crate) fn password(&self) -> &str {
+    /// The password: exposed for the request only, and scrubbed from a server's answer.
+    pub(crate) fn password(&self) -> &Secret {
         &self.password
-    }
-}
-
-impl fmt::Debug for BasicAuth {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BasicAuth")
-            .field("username", &self.username)
-            .field("password", &"<hidden>")
-            .finish()
     }
 }
 
@@ -207,20 +199,6 @@ fn parse_listen(value: &str) -> Result<SocketAddr, PrometheusError> {
         .ok_or_else(bad)
 }
 
-/// A URL with anything between `://` and the host's `@` hidden, for messages; works on
-/// text that does not parse as a URL too.
-pub(crate) fn redact_url(raw: &str) -> String {
-    let (scheme, rest) = match raw.find("://") {
-        Some(i) => raw.split_at(i + 3),
-        None => ("", raw),
-    };
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}<hidden>{}", &rest[at..]),
-        None => raw.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -316,18 +294,17 @@ mod tests {
     }
 
     #[test]
-    fn urls_with_credentials_are_redacted() {
-        assert_eq!(
-            redact_url("https://bob:pw@gw:9091/x@y"),
-            "https://<hidden>@gw:9091/x@y"
-        );
-        assert_eq!(redact_url("bob:pw@gw:9091"), "<hidden>@gw:9091");
-        assert_eq!(redact_url("http://gw:9091/a"), "http://gw:9091/a");
+    fn debug_hides_the_credentials_of_the_url() {
         let s = PrometheusSettings {
-            pushgateway: Some("http://bob:pw-123@gw".into()),
+            pushgateway: Some("http://bob:pw-123@gw/?token=t0k3n".into()),
             ..PrometheusSettings::default()
         };
-        assert!(!format!("{s:?}").contains("pw-123"));
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("pw-123") && !shown.contains("t0k3n"),
+            "{shown}"
+        );
+        assert!(shown.contains("\"http://gw/\""), "{shown}");
     }
 
     #[test]

@@ -5,7 +5,9 @@ mod support;
 
 use codecarbon_core::Sink;
 use codecarbon_prometheus::{PrometheusSettings, PrometheusSink};
-use support::{http_get, report, sample};
+use codecarbon_testkit::client::http_get;
+use codecarbon_testkit::prometheus::sample;
+use support::report;
 
 fn exporter_only() -> PrometheusSink {
     PrometheusSink::new(PrometheusSettings {

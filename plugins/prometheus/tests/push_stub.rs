@@ -6,9 +6,10 @@ mod support;
 
 use codecarbon_core::Sink;
 use codecarbon_prometheus::{BasicAuth, PrometheusSettings, PrometheusSink};
+use codecarbon_testkit::prometheus::sample;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 use std::time::{Duration, Instant};
-use support::{report, sample};
+use support::report;
 
 const PASSWORD: &str = "s3cret-pw-42";
 

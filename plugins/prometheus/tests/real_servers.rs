@@ -8,11 +8,16 @@ mod support;
 
 use codecarbon_core::Sink;
 use codecarbon_prometheus::{PrometheusSettings, PrometheusSink};
+use codecarbon_testkit::client::{encode, http_get};
+use codecarbon_testkit::prometheus::{sample, Server};
+use codecarbon_testkit::wait::poll_every;
 use std::time::Duration;
-use support::{encode, http_get, poll, report, sample, Server};
+use support::report;
 
 /// Longest wait for Prometheus to have scraped a value.
 const SCRAPED_WITHIN: Duration = Duration::from_secs(20);
+/// How often to ask a server whether a value arrived or left.
+const POLL_EVERY: Duration = Duration::from_millis(200);
 
 #[tokio::test]
 async fn pushes_reach_a_real_pushgateway_and_finish_removes_them() {
@@ -63,7 +68,7 @@ async fn pushes_reach_a_real_pushgateway_and_finish_removes_them() {
 
     sink.finish(&second).await.unwrap();
     // The Pushgateway queues deletions (it answers 202), so wait for it.
-    let gone = poll(Duration::from_secs(5), || {
+    let gone = poll_every(Duration::from_secs(5), POLL_EVERY, || {
         (!metrics().contains(&job_label)).then_some(())
     });
     assert!(gone.is_some(), "the group is still there:\n{}", metrics());
@@ -84,7 +89,7 @@ async fn a_real_prometheus_scrapes_growing_counters() {
 
     let selector = r#"codecarbon_energy_joules_total{component="cpu"}"#;
     let instant = |expected: f64| {
-        poll(SCRAPED_WITHIN, || {
+        poll_every(SCRAPED_WITHIN, POLL_EVERY, || {
             let (_, body) = http_get(
                 &prometheus.addr,
                 &format!("/api/v1/query?query={}", encode(selector)),

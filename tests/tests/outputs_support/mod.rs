@@ -1,47 +1,21 @@
-//! Helpers of `outputs.rs`: the `codecarbon` process under a guard, stand-ins for Comet and an
-//! OTLP collector, and the real Pushgateway and Prometheus servers.
+//! Helpers of `outputs.rs`: the `codecarbon` process under a guard and stand-ins for Comet and
+//! an OTLP collector. The real Pushgateway and Prometheus servers, the blocking GET and polling
+//! are in `codecarbon_testkit::{prometheus, client, wait}`.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod comet;
 pub mod otlp;
 pub mod process;
-pub mod servers;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Generous: the test machine may have two busy cores.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
-/// Polls `check` every 100 ms until it returns `Some`, for at most `within`.
-pub fn poll<T>(within: Duration, mut check: impl FnMut() -> Option<T>) -> Option<T> {
-    let deadline = Instant::now() + within;
-    loop {
-        if let Some(v) = check() {
-            return Some(v);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// Whether `a` and `b` differ by at most `relative` of the larger.
 pub fn close(a: f64, b: f64, relative: f64) -> bool {
     (a - b).abs() <= relative * a.abs().max(b.abs())
-}
-
-/// `s` percent-encoded for a query string.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The value of `name` in a query string (`a=1&b=x%2Fy`), decoded.

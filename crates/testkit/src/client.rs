@@ -1,0 +1,65 @@
+//! A tiny blocking HTTP client for tests that talk to real local servers (a Pushgateway, a
+//! Prometheus, an exporter): no runtime and no dependency, and every step is bounded so that a
+//! hung server fails a test instead of hanging it.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
+
+/// `GET path` on `addr` (`127.0.0.1:PORT`; HTTP/1.0, so no chunked answer): the status and the
+/// body, or `None` when the server cannot be reached or its answer cannot be read. Every step is
+/// bounded.
+pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    let sock: SocketAddr = addr.parse().ok()?;
+    let mut stream = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).ok()?;
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let status = raw.split(' ').nth(1)?.parse().ok()?;
+    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
+    Some((status, body))
+}
+
+/// `s` percent-encoded for a query string (every byte but the unreserved ones), so a PromQL
+/// selector such as `m{a="b"}[5m]` survives the trip.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::{dead_url, HttpStub, Reply};
+
+    #[test]
+    fn gets_the_status_and_body_and_none_when_nothing_listens() {
+        let stub =
+            HttpStub::start(|r| Reply::text(format!("{}?{}", r.path, r.query)).with_status(201));
+        let addr = stub.url().trim_start_matches("http://").to_string();
+        assert_eq!(http_get(&addr, "/a?q=1"), Some((201, "/a?q=1".to_string())));
+        assert_eq!(
+            http_get(dead_url().trim_start_matches("http://"), "/"),
+            None
+        );
+        assert_eq!(http_get("not an address", "/"), None);
+    }
+
+    #[test]
+    fn encodes_all_but_unreserved_bytes() {
+        assert_eq!(encode(r#"m{a="b"}[5m]"#), "m%7Ba%3D%22b%22%7D%5B5m%5D");
+        assert_eq!(encode("aZ09-_.~ é"), "aZ09-_.~%20%C3%A9");
+    }
+}
