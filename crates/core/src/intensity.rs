@@ -67,7 +67,7 @@ impl Intensity {
     pub fn world_average() -> Intensity {
         Intensity {
             value: WORLD_AVERAGE,
-            source: "world average (IEA Global Energy & CO2 Status Report 2019)".into(),
+            source: "IEA Global Energy & CO2 Status Report 2019".into(),
             year: Some(2019),
             basis: IntensityBasis::WorldAverage,
         }

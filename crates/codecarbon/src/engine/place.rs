@@ -257,19 +257,19 @@ fn locate(
         }
     }
     if !found.on_cloud() {
-        let why = if misses.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", misses.join("; "))
-        };
         let fix = if offline {
             "set country_iso_code (and region)"
         } else {
             "set country_iso_code (and region), e.g. --country-iso-code FRA"
         };
+        let why = if misses.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", misses.join("; "))
+        };
         log.warn(format_args!(
-            "could not find where this machine runs{why}: the world average, {} g CO2eq/kWh, \
-             is used; {fix}",
+            "could not find where this machine runs, so the world average, {} g CO2eq/kWh, \
+             is used; {fix}{why}",
             codecarbon_core::WORLD_AVERAGE.value()
         ));
     }
@@ -395,7 +395,7 @@ impl Chain {
         });
         if self.last.as_ref() != Some(&intensity) {
             log.info(format_args!(
-                "carbon intensity: {:.3} g CO2eq/kWh ({}, {})",
+                "carbon intensity: {:.3} g CO2eq/kWh ({}: {})",
                 intensity.value.value(),
                 basis_words(intensity.basis),
                 intensity.source
