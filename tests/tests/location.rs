@@ -203,3 +203,42 @@ fn a_configured_country_asks_no_service() {
     let (header, row) = only_row(&sandbox);
     assert_eq!(field(&header, &row, "country_iso_code"), "CAN");
 }
+
+#[test]
+fn a_local_geoip_database_locates_without_asking_a_geolocation_service() {
+    use mmdb_writer::ipnet::IpNet;
+    let sandbox = Sandbox::new();
+    // A DB-IP-shaped (flat `country_code`) database with one network.
+    let mut writer = mmdb_writer::Writer::new("DBIP-Country-Lite");
+    writer
+        .insert(
+            "198.51.100.0/24".parse::<IpNet>().unwrap(),
+            &serde_json::json!({ "country_code": "CA" }),
+        )
+        .unwrap();
+    let db = sandbox.dir.path().join("dbip-country.mmdb");
+    std::fs::write(&db, writer.to_bytes().unwrap()).unwrap();
+
+    let whats_my_ip = HttpStub::start(|_: &Recorded| Reply::text("198.51.100.7\n"));
+    let geolocation = HttpStub::start(|_: &Recorded| Reply::json(GEOJS_PARIS));
+    let out = monitor(
+        &sandbox,
+        &[
+            "--geoip-db",
+            db.to_str().unwrap(),
+            "--public-ip-url",
+            whats_my_ip.url(),
+            "--geolocation-url",
+            geolocation.url(),
+        ],
+        "1",
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (header, row) = only_row(&sandbox);
+    assert_eq!(field(&header, &row, "country_iso_code"), "CAN");
+    assert_eq!(whats_my_ip.requests().len(), 1);
+    assert!(
+        geolocation.requests().is_empty(),
+        "the IP went to a geolocation service"
+    );
+}
