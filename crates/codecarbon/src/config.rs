@@ -6,6 +6,7 @@
 //! is a warning, since files written by Python's `codecarbon config` carry keys we do not use.
 
 use codecarbon_core::{Config, ConfigError, KeyStatus};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
@@ -31,8 +32,9 @@ pub enum ConfigLoadError {
     },
 }
 
-/// One explicit setting, with where it came from (`--pue`, `builder method pue()`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One explicit setting, with where it came from (`--pue`, `builder method pue()`). Its
+/// `Debug` hides the value of a secret key (`api_key`, tokens, passwords).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Setting {
     /// The key, CodeCarbon's name.
     pub key: String,
@@ -42,8 +44,25 @@ pub struct Setting {
     pub origin: String,
 }
 
-/// The layers below code: the caller's own defaults, files and environment.
-#[derive(Debug, Clone, Default)]
+impl std::fmt::Debug for Setting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let value = if codecarbon_core::config::is_secret(&self.key.to_ascii_lowercase()) {
+            codecarbon_core::secret::HIDDEN
+        } else {
+            &self.value
+        };
+        f.debug_struct("Setting")
+            .field("key", &self.key)
+            .field("value", &value)
+            .field("origin", &self.origin)
+            .finish()
+    }
+}
+
+/// The layers below code: the caller's own defaults, files and environment. Its `Debug` shows
+/// the names of the `CODECARBON_*` variables only: the environment holds other programs'
+/// secrets too.
+#[derive(Clone, Default)]
 pub struct ConfigSources {
     /// Defaults of the calling program, below every file (the CLI's `process` tracking mode
     /// when it runs a command, say), so a config file still wins.
@@ -54,6 +73,23 @@ pub struct ConfigSources {
     pub local_file: Option<PathBuf>,
     /// The process environment (only `CODECARBON_*` variables are read).
     pub env: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for ConfigSources {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let env: Vec<&str> = self
+            .env
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| k.to_ascii_uppercase().starts_with(ENV_PREFIX))
+            .collect();
+        f.debug_struct("ConfigSources")
+            .field("defaults", &self.defaults)
+            .field("home_file", &self.home_file)
+            .field("local_file", &self.local_file)
+            .field("env", &env)
+            .finish()
+    }
 }
 
 impl ConfigSources {
@@ -132,17 +168,25 @@ fn read_file(path: &Path) -> Result<Option<Vec<(String, String)>>, ConfigLoadErr
 pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved, ConfigLoadError> {
     let mut config = Config::default();
     let mut warnings = Vec::new();
+    // The layer that set each key last (defaults 0, home file 1, local file 2, environment 3,
+    // explicit 4), so that CodeCarbon's output switches yield to a higher `output_methods`.
+    let mut layers: BTreeMap<String, usize> = BTreeMap::new();
+    let mut set = |config: &mut Config,
+                   warnings: &mut Vec<String>,
+                   layer: usize,
+                   (key, value, origin): (&str, &str, &str)| {
+        layers.insert(key.trim().to_ascii_lowercase(), layer);
+        apply(config, warnings, key, value, origin)
+    };
     for s in &sources.defaults {
-        apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
+        set(&mut config, &mut warnings, 0, (&s.key, &s.value, &s.origin))?;
     }
-    for path in [&sources.home_file, &sources.local_file]
-        .into_iter()
-        .flatten()
-    {
+    for (layer, path) in [(1, &sources.home_file), (2, &sources.local_file)] {
+        let Some(path) = path else { continue };
         if let Some(pairs) = read_file(path)? {
             let origin = path.display().to_string();
             for (key, value) in pairs {
-                apply(&mut config, &mut warnings, &key, &value, &origin)?;
+                set(&mut config, &mut warnings, layer, (&key, &value, &origin))?;
             }
         }
     }
@@ -157,12 +201,12 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     for (name, value) in env {
         let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
         let origin = format!("environment variable {name}");
-        apply(&mut config, &mut warnings, &key, value, &origin)?;
+        set(&mut config, &mut warnings, 3, (&key, value, &origin))?;
     }
     for s in explicit {
-        apply(&mut config, &mut warnings, &s.key, &s.value, &s.origin)?;
+        set(&mut config, &mut warnings, 4, (&s.key, &s.value, &s.origin))?;
     }
-    warnings.extend(implied_outputs(&mut config));
+    warnings.extend(implied_outputs(&mut config, &layers));
     Ok(Resolved { config, warnings })
 }
 
@@ -177,8 +221,16 @@ const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
 ];
 
 /// Adds the outputs that CodeCarbon's switches ask for, removes `csv` for
-/// `save_to_file = false`, and warns about what this build cannot do (Logfire).
-fn implied_outputs(config: &mut Config) -> Vec<String> {
+/// `save_to_file = false`, and warns about what this build cannot do (Logfire). A switch set in
+/// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
+/// here (the `api` output offline, say) is left out with a warning: the user did not name it.
+fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<String> {
+    let methods_layer = layers.get("output_methods").copied();
+    let counts = |key: &str| {
+        layers
+            .get(key)
+            .is_some_and(|l| methods_layer.is_none_or(|m| *l >= m))
+    };
     let asks = |config: &Config, key: &str| {
         config.extra.get(key).is_some_and(|v| {
             let v = v.trim().to_ascii_lowercase();
@@ -190,21 +242,29 @@ fn implied_outputs(config: &mut Config) -> Vec<String> {
             }
         })
     };
+    let mut warnings = Vec::new();
     for (key, method) in IMPLIED_OUTPUTS {
-        if asks(config, key) && !config.output_methods.iter().any(|m| m == method) {
-            config.output_methods.push((*method).to_string());
+        let wanted = counts(key) && asks(config, key);
+        if !wanted || config.output_methods.iter().any(|m| m == method) {
+            continue;
+        }
+        match sink_works(config, method) {
+            Ok(()) => config.output_methods.push((*method).to_string()),
+            Err(why) => warnings.push(format!(
+                "`{key}` asks for the `{method}` output, which {why}: it is left out"
+            )),
         }
     }
-    let file_off = config.extra.get("save_to_file").is_some_and(|v| {
-        matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "false" | "no" | "0" | "off"
-        )
-    });
+    let file_off = counts("save_to_file")
+        && config.extra.get("save_to_file").is_some_and(|v| {
+            matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "false" | "no" | "0" | "off"
+            )
+        });
     if file_off {
         config.output_methods.retain(|m| m != "csv");
     }
-    let mut warnings = Vec::new();
     if asks(config, "save_to_logfire") {
         warnings.push(
             "`save_to_logfire` is set, but this build has no Logfire output; it is ignored \
@@ -213,6 +273,19 @@ fn implied_outputs(config: &mut Config) -> Vec<String> {
         );
     }
     warnings
+}
+
+/// Whether the output `method` is linked and can work with this configuration.
+fn sink_works(config: &Config, method: &str) -> Result<(), String> {
+    use codecarbon_core::{registry::plugins_of, PluginKind, Probe};
+    let sinks = plugins_of(PluginKind::Sink);
+    let Some(sink) = sinks.iter().find(|p| p.name == method) else {
+        return Err("this build lacks".into());
+    };
+    match (sink.probe)(config) {
+        Probe::Available => Ok(()),
+        Probe::Unavailable(why) | Probe::Blocked(why) => Err(format!("cannot work here ({why})")),
+    }
 }
 
 #[cfg(test)]

@@ -184,7 +184,7 @@ impl TrackerBuilder {
 
     /// Asks `provider` for the carbon intensity before the registry's providers.
     pub fn with_intensity_provider(mut self, provider: impl IntensityProvider + 'static) -> Self {
-        self.explicit.intensity.push(Box::new(provider));
+        self.explicit.intensity.push(std::sync::Arc::new(provider));
         self
     }
 

@@ -16,7 +16,8 @@ pub(crate) struct Explicit {
     /// Replaces the registry's locator.
     pub(crate) locator: Option<Box<dyn Locator>>,
     /// Asked before the registry's providers, in this order.
-    pub(crate) intensity: Vec<Box<dyn IntensityProvider>>,
+    /// Shared with the run's place thread, which may still be asking one when the run ends.
+    pub(crate) intensity: Vec<Arc<dyn IntensityProvider>>,
     /// Added to the sinks of `output_methods`.
     pub(crate) sinks: Vec<Box<dyn Sink>>,
 }

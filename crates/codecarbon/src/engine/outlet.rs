@@ -10,6 +10,7 @@ use super::setup::SinkPart;
 use crate::log::Logger;
 use codecarbon_core::{Report, Sink, SinkError, TaskReport};
 use std::collections::VecDeque;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -18,6 +19,9 @@ use std::time::{Duration, Instant};
 
 /// The longest one call of an output may take.
 const CALL_LIMIT: Duration = Duration::from_secs(30);
+
+/// How long a record call in progress may go on once a flush or the stop waits behind it.
+const GIVE_WAY_GRACE: Duration = Duration::from_secs(2);
 
 /// Tasks queued for a stuck output beyond this are dropped (and reported).
 const TASK_BACKLOG: usize = 10_000;
@@ -36,8 +40,13 @@ enum Job {
 struct Queue {
     jobs: VecDeque<Job>,
     closed: bool,
+    /// The output panicked: it gets nothing more, and rows asked of it fail at once.
+    dead: bool,
     dropped_tasks: usize,
 }
+
+/// What a dead output answers.
+const DEAD: &str = "it panicked earlier in this run";
 
 /// The queue, its bell, and whether a row the user asked for (flush, stop) waits: an interval
 /// record still in progress then gives way, since the waiting row has newer totals.
@@ -87,6 +96,12 @@ impl Outlet {
             .queue
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
+        if queue.dead {
+            if let Job::Flush(_, reply) | Job::Finish(_, reply) = job {
+                let _ = reply.send(Err(DEAD.into()));
+            }
+            return;
+        }
         match job {
             // A newer cumulative record makes a waiting one pointless.
             Job::Record(_) => queue.jobs.retain(|j| !matches!(j, Job::Record(_))),
@@ -228,26 +243,36 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
     let mut failing = false;
     while let Some(job) = next_job(mailbox, name, log) {
         // `None`: a record that gave way to a waiting row, which says nothing of the output.
-        let (result, reply) = runtime.block_on(async {
-            let sink = &mut sink;
-            match job {
-                Job::Record(_) if mailbox.urgent.load(Ordering::SeqCst) => (None, None),
-                Job::Record(report) => {
-                    let record = bounded(sink.record(&report));
-                    tokio::select! {
-                        done = record => (Some(done), None),
-                        () = urgent(&mailbox.urgent) => (None, None),
+        let called = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            runtime.block_on(async {
+                let sink = &mut sink;
+                match job {
+                    Job::Record(_) if mailbox.urgent.load(Ordering::SeqCst) => (None, None),
+                    Job::Record(report) => {
+                        let record = bounded(sink.record(&report));
+                        tokio::select! {
+                            done = record => (Some(done), None),
+                            () = give_way(&mailbox.urgent) => (None, None),
+                        }
+                    }
+                    Job::Task(task) => (Some(bounded(sink.task(&task)).await), None),
+                    Job::Flush(report, reply) => {
+                        (Some(bounded(sink.flush(&report)).await), Some(reply))
+                    }
+                    Job::Finish(report, reply) => {
+                        (Some(bounded(sink.finish(&report)).await), Some(reply))
                     }
                 }
-                Job::Task(task) => (Some(bounded(sink.task(&task)).await), None),
-                Job::Flush(report, reply) => {
-                    (Some(bounded(sink.flush(&report)).await), Some(reply))
-                }
-                Job::Finish(report, reply) => {
-                    (Some(bounded(sink.finish(&report)).await), Some(reply))
-                }
-            }
-        });
+            })
+        }));
+        let Ok((result, reply)) = called else {
+            // The reply sender of the job went with the panic: its row is reported missing.
+            log.error(format_args!(
+                "output `{name}` panicked: it gets nothing more in this run"
+            ));
+            bury(mailbox);
+            break;
+        };
         let Some(result) = result else {
             continue;
         };
@@ -269,11 +294,25 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
     sink
 }
 
-/// Resolves once a row the user asked for is waiting.
-async fn urgent(flag: &AtomicBool) {
+/// Marks the output dead and answers every row still waiting for it.
+fn bury(mailbox: &Mailbox) {
+    let mut queue = mailbox.queue.lock().unwrap_or_else(PoisonError::into_inner);
+    queue.dead = true;
+    for job in queue.jobs.drain(..) {
+        if let Job::Flush(_, reply) | Job::Finish(_, reply) = job {
+            let _ = reply.send(Err(DEAD.into()));
+        }
+    }
+}
+
+/// Resolves [`GIVE_WAY_GRACE`] after a row the user asked for is waiting: a record call in
+/// progress usually completes in that time (cutting it off could leave an endpoint holding a
+/// delta the output does not know it sent); one that hangs is dropped.
+async fn give_way(flag: &AtomicBool) {
     while !flag.load(Ordering::SeqCst) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    tokio::time::sleep(GIVE_WAY_GRACE).await;
 }
 
 async fn bounded(
@@ -388,11 +427,54 @@ mod tests {
             Logger::new("critical"),
         );
         assert!(errors.is_empty(), "{errors:?}");
+        let waited = started.elapsed();
+        assert!(
+            waited >= GIVE_WAY_GRACE && waited < GIVE_WAY_GRACE + Duration::from_secs(1),
+            "{waited:?}"
+        );
+    }
+
+    /// Panics at its first record.
+    struct Panicky;
+
+    #[async_trait]
+    impl Sink for Panicky {
+        async fn record(&mut self, _report: &Report) -> Result<(), SinkError> {
+            panic!("a bug in an output");
+        }
+        async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn after_an_output_panics_its_rows_fail_at_once() {
+        let part = SinkPart {
+            name: "panicky".into(),
+            sink: Box::new(Panicky),
+            explicit: false,
+        };
+        let outlet = Outlet::start(part, Logger::new("critical")).unwrap();
+        outlet.record(&report(1.0));
+        std::thread::sleep(Duration::from_millis(100));
+        let started = Instant::now();
+        let flushed = collect(
+            vec![outlet.flush(&report(2.0))],
+            Instant::now() + Duration::from_secs(10),
+            Logger::new("critical"),
+        );
+        let finished = collect(
+            vec![outlet.finish(&report(3.0))],
+            Instant::now() + Duration::from_secs(10),
+            Logger::new("critical"),
+        );
         assert!(
             started.elapsed() < Duration::from_secs(1),
             "{:?}",
             started.elapsed()
         );
+        assert!(flushed[0].contains("panicked"), "{flushed:?}");
+        assert!(finished[0].contains("panicked"), "{finished:?}");
     }
 
     #[test]

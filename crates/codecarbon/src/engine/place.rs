@@ -34,7 +34,8 @@ pub(crate) struct PlaceInputs {
     /// `force_carbon_intensity_g_co2e_kwh`, which overrides every provider.
     pub(crate) forced: Option<Intensity>,
     /// The user's providers, asked first and handed back at the end.
-    pub(crate) explicit: Vec<Box<dyn IntensityProvider>>,
+    /// Shared, so that the run hands them back even if this thread is stuck in a call.
+    pub(crate) explicit: Vec<Arc<dyn IntensityProvider>>,
     /// The registry's providers, highest priority first.
     pub(crate) registry: Vec<(String, Box<dyn IntensityProvider>)>,
     /// How often the chain is asked again.
@@ -56,61 +57,37 @@ type Shared = Arc<(Mutex<Known>, Condvar)>;
 pub(crate) struct Place {
     shared: Shared,
     stop: Sender<()>,
-    thread: Option<JoinHandle<Vec<Box<dyn IntensityProvider>>>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Place {
-    /// Starts resolving in the background. On error (no thread) the user's providers come back.
-    pub(crate) fn start(
-        inputs: PlaceInputs,
-        log: Logger,
-    ) -> Result<Place, (std::io::Error, Vec<Box<dyn IntensityProvider>>)> {
+    /// Starts resolving in the background.
+    pub(crate) fn start(inputs: PlaceInputs, log: Logger) -> std::io::Result<Place> {
         let shared: Shared = Arc::default();
         let (stop, stopped) = mpsc::channel();
-        let explicit = Arc::new(Mutex::new(Some(inputs.explicit)));
-        let inputs = PlaceInputs {
-            explicit: Vec::new(),
-            ..inputs
-        };
         let thread = {
-            let (shared, explicit) = (shared.clone(), explicit.clone());
+            let shared = shared.clone();
             std::thread::Builder::new()
                 .name("codecarbon-place".into())
                 .spawn(move || {
-                    let providers = explicit
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .take()
-                        .unwrap_or_default();
                     let resolved = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        resolve(inputs, providers, &shared, &stopped, log)
+                        resolve(inputs, &shared, &stopped, log);
                     }));
-                    resolved.unwrap_or_else(|_| {
+                    if resolved.is_err() {
                         // A plugin panicked: what is known stays, the rest falls back.
                         log.error("the location thread failed: the world average is used");
                         publish(&shared, |k| {
                             k.location.get_or_insert_with(Location::default);
                             k.intensity.get_or_insert_with(Intensity::world_average);
                         });
-                        Vec::new()
-                    })
-                })
+                    }
+                })?
         };
-        match thread {
-            Ok(thread) => Ok(Place {
-                shared,
-                stop,
-                thread: Some(thread),
-            }),
-            Err(e) => {
-                let back = explicit
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take()
-                    .unwrap_or_default();
-                Err((e, back))
-            }
-        }
+        Ok(Place {
+            shared,
+            stop,
+            thread: Some(thread),
+        })
     }
 
     fn known(&self) -> Known {
@@ -150,21 +127,19 @@ impl Place {
         true
     }
 
-    /// Stops the thread and hands back the user's providers; a thread still stuck in a call
-    /// after `limit` is left to finish on its own, and its providers with it.
-    pub(crate) fn end(mut self, limit: Duration) -> Vec<Box<dyn IntensityProvider>> {
+    /// Stops the thread, waiting at most `limit`; a thread stuck in a call is left to finish
+    /// it on its own.
+    pub(crate) fn end(mut self, limit: Duration) {
         let _ = self.stop.send(());
         let Some(thread) = self.thread.take() else {
-            return Vec::new();
+            return;
         };
         let deadline = Instant::now() + limit;
         while !thread.is_finished() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(2));
         }
         if thread.is_finished() {
-            thread.join().unwrap_or_default()
-        } else {
-            Vec::new()
+            let _ = thread.join();
         }
     }
 }
@@ -182,13 +157,7 @@ fn publish(shared: &Shared, update: impl FnOnce(&mut Known)) {
 }
 
 /// The thread's work: locate once, then ask the chain every refresh period until stopped.
-fn resolve(
-    inputs: PlaceInputs,
-    mut explicit: Vec<Box<dyn IntensityProvider>>,
-    shared: &Shared,
-    stopped: &Receiver<()>,
-    log: Logger,
-) -> Vec<Box<dyn IntensityProvider>> {
+fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Logger) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -207,7 +176,7 @@ fn resolve(
                         .unwrap_or_else(Intensity::world_average),
                 );
             });
-            return explicit;
+            return;
         }
     };
     let location = match inputs.known {
@@ -216,20 +185,20 @@ fn resolve(
     };
     publish(shared, |k| k.location = Some(location.clone()));
 
-    let mut registry = inputs.registry;
+    let (explicit, registry) = (inputs.explicit, inputs.registry);
     let mut chain = Chain::new(explicit.len() + registry.len());
     loop {
         let intensity = match &inputs.forced {
             Some(forced) => forced.clone(),
-            None => chain.ask(&runtime, &location, &mut explicit, &mut registry, &log),
+            None => chain.ask(&runtime, &location, &explicit, &registry, &log),
         };
         publish(shared, |k| k.intensity = Some(intensity));
         if inputs.forced.is_some() {
-            return explicit;
+            return;
         }
         match stopped.recv_timeout(inputs.refresh) {
             Err(RecvTimeoutError::Timeout) => {}
-            Ok(()) | Err(RecvTimeoutError::Disconnected) => return explicit,
+            Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
         }
     }
 }
@@ -324,8 +293,8 @@ impl Chain {
         &mut self,
         runtime: &tokio::runtime::Runtime,
         at: &Location,
-        explicit: &mut [Box<dyn IntensityProvider>],
-        registry: &mut [(String, Box<dyn IntensityProvider>)],
+        explicit: &[Arc<dyn IntensityProvider>],
+        registry: &[(String, Box<dyn IntensityProvider>)],
         log: &Logger,
     ) -> Intensity {
         let providers = explicit

@@ -14,9 +14,9 @@ use crate::error::TrackerError;
 use crate::log::Logger;
 use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
-    Component, ComponentProvenance, Config, EmissionsData, Gigabytes, Intensity, Joules, KgCo2eq,
-    KgCo2eqPerSecond, KilowattHours, Percent, Provenance, Report, SampleContext, TaskReport,
-    TrackingMode, Watts, VERSION, WORLD_AVERAGE,
+    Component, ComponentProvenance, Config, EmissionsData, Gigabytes, GramsPerKwh, Intensity,
+    IntensityProvider, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Percent, Provenance,
+    Report, SampleContext, TaskReport, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -44,6 +44,8 @@ pub(crate) struct Run {
     ram_total: Gigabytes,
     sources: Vec<Active>,
     place: Place,
+    /// The user's intensity providers, shared with the place thread, handed back at the end.
+    providers: Vec<Arc<dyn IntensityProvider>>,
     outputs: Vec<Outlet>,
     utilisation: Utilisation,
     emissions: KgCo2eq,
@@ -78,6 +80,7 @@ impl Run {
         // What the run did not take in (all of it on error) goes straight back.
         explicit::give_back(&lent, borrowed);
         let parts = assembled?;
+        let providers = parts.place.explicit.clone();
         let (place, outputs) = match start_threads(parts.place, parts.sinks, log) {
             Ok(started) => started,
             Err((e, back)) => {
@@ -115,6 +118,7 @@ impl Run {
                 })
                 .collect(),
             place,
+            providers,
             outputs,
             utilisation: Utilisation::default(),
             emissions: KgCo2eq::ZERO,
@@ -130,8 +134,9 @@ impl Run {
     /// Waits until `deadline` for the outputs to finish, then hands the user's explicit
     /// components back to the tracker.
     pub(crate) fn end(self, deadline: Instant) {
+        self.place.end(PLACE_END_LIMIT);
         let back = Explicit {
-            intensity: self.place.end(PLACE_END_LIMIT),
+            intensity: self.providers,
             power_sources: self
                 .sources
                 .into_iter()
@@ -239,24 +244,33 @@ impl Run {
             at: self.last_sample,
             energy,
             emissions: self.emissions,
+            unpriced: KilowattHours::ZERO,
+            price: GramsPerKwh(0.0),
             utilisation: self.utilisation,
         };
-        // Until the place thread has an intensity, the world average stands in; the energy
-        // stays unpriced, to be priced at the real intensity once it is known.
-        let intensity = self.place.intensity().map_or(WORLD_AVERAGE, |i| i.value);
-        let unpriced = snapshot.total_energy().to_kwh() - self.energy_covered;
-        snapshot.emissions += unpriced * intensity;
+        // The energy since the last pricing is provisional, at the current intensity (the
+        // world average until the place thread has one).
+        let price = self.place.intensity().map_or(WORLD_AVERAGE, |i| i.value);
+        snapshot.unpriced = snapshot.total_energy().to_kwh() - self.energy_covered;
+        snapshot.price = price;
+        snapshot.emissions += snapshot.unpriced * price;
         snapshot
     }
 
-    /// Prices the energy used since the previous update at the current intensity.
-    pub(crate) fn update_emissions(&mut self) {
-        if self.place.intensity().is_none() {
-            return;
-        }
-        let now = self.snapshot();
+    /// Prices the energy used since the previous update at the current intensity, once one is
+    /// known; the intensity it priced at. Task starts taken since the previous update are
+    /// repriced at it too, so tasks add up to the run.
+    pub(crate) fn update_emissions(&mut self) -> Option<GramsPerKwh> {
+        let price = self.place.intensity()?.value;
+        let mut now = self.snapshot();
+        now.reprice(price);
         self.emissions = now.emissions;
         self.energy_covered = now.total_energy().to_kwh();
+        self.origin.reprice(price);
+        for (_, start) in &mut self.tasks {
+            start.reprice(price);
+        }
+        Some(price)
     }
 
     /// Waits, within a bound, for the location and the intensity, so that a row written at a
@@ -272,16 +286,13 @@ impl Run {
         }
     }
 
-    /// Samples now and prices the energy at the current intensity.
-    fn checkpoint(&mut self) {
-        self.sample();
-        self.update_emissions();
-    }
-
     /// Samples now and returns the totals at `at` (a moment since the previous sample).
     pub(crate) fn boundary(&mut self, at: Instant) -> Snapshot {
-        let before = self.snapshot();
-        self.checkpoint();
+        let mut before = self.snapshot();
+        self.sample();
+        if let Some(price) = self.update_emissions() {
+            before.reprice(price);
+        }
         before.interpolate(&self.snapshot(), at)
     }
 
@@ -417,14 +428,19 @@ impl Run {
             None => self.tasks.len().checked_sub(1),
         }
         .ok_or_else(|| TrackerError::NoSuchTask(name.unwrap_or_default()))?;
-        let (task_name, start) = self.tasks.remove(index);
+        // The boundary first: pricing there reprices the task's start too.
         let end = self.boundary(at);
-        let Report { data, provenance } = self.report_between(&start, &end);
-        Ok(TaskReport {
+        Ok(self.end_task(index, &end))
+    }
+
+    fn end_task(&mut self, index: usize, end: &Snapshot) -> TaskReport {
+        let (task_name, start) = self.tasks.remove(index);
+        let Report { data, provenance } = self.report_between(&start, end);
+        TaskReport {
             task_name,
             data,
             provenance,
-        })
+        }
     }
 
     /// Hands a finished task to every output.
@@ -433,17 +449,11 @@ impl Run {
         self.outputs.iter().for_each(|o| o.task(&task));
     }
 
-    /// Ends every task still running at `at`, oldest first.
-    pub(crate) fn stop_all_tasks(&mut self, at: Instant) {
+    /// Ends every task still running at `end` (the run's own end), oldest first.
+    pub(crate) fn stop_all_tasks(&mut self, end: &Snapshot) {
         while !self.tasks.is_empty() {
-            let first = self.tasks[0].0.clone();
-            match self.stop_task(Some(first), at) {
-                Ok(task) => self.deliver_task(task),
-                Err(e) => {
-                    self.log.error(e);
-                    break;
-                }
-            }
+            let task = self.end_task(0, end);
+            self.deliver_task(task);
         }
     }
 }
@@ -455,11 +465,12 @@ fn start_threads(
     sinks: Vec<SinkPart>,
     log: Logger,
 ) -> Result<(Place, Vec<Outlet>), (std::io::Error, Explicit)> {
+    let providers = place.explicit.clone();
     let place = match Place::start(place, log) {
         Ok(place) => place,
-        Err((e, intensity)) => {
+        Err(e) => {
             let back = Explicit {
-                intensity,
+                intensity: providers,
                 sinks: sinks
                     .into_iter()
                     .filter(|s| s.explicit)
@@ -476,13 +487,15 @@ fn start_threads(
         match Outlet::start(part, log) {
             Ok(outlet) => outputs.push(outlet),
             Err(e) => {
-                let now = Instant::now();
+                place.end(PLACE_END_LIMIT);
                 let mut back = Explicit {
-                    intensity: place.end(PLACE_END_LIMIT),
+                    intensity: providers,
                     ..Explicit::default()
                 };
+                // The workers already started end once told to: give them a moment.
+                let soon = Instant::now() + Duration::from_secs(1);
                 back.sinks
-                    .extend(outputs.into_iter().filter_map(|o| o.end(now)));
+                    .extend(outputs.into_iter().filter_map(|o| o.end(soon)));
                 back.sinks
                     .extend(parts.filter(|s| s.explicit).map(|s| s.sink));
                 return Err((e, back));

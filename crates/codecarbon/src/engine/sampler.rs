@@ -186,8 +186,9 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
 /// final row, and a bounded wait for the outputs to write it.
 fn finish(mut run: Run, at: Instant) -> Delivered {
     run.settle();
-    run.stop_all_tasks(at);
+    // One boundary for everything that ends now: the open tasks and the run.
     let end = run.boundary(at);
+    run.stop_all_tasks(&end);
     let (data, receipts) = run.deliver(Stage::Finish, Some(end));
     let deadline = Instant::now() + STOP_LIMIT;
     let errors = outlet::collect(receipts, deadline, run.log());

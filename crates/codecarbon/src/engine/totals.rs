@@ -1,7 +1,7 @@
 //! Cumulative totals at an instant, so a run or a task is the difference of two snapshots.
 
 use crate::system::MemInfo;
-use codecarbon_core::{Component, Joules, KgCo2eq};
+use codecarbon_core::{Component, GramsPerKwh, Joules, KgCo2eq, KilowattHours};
 use std::ops::Sub;
 use std::time::{Duration, Instant};
 
@@ -82,8 +82,13 @@ pub(crate) struct Snapshot {
     pub(crate) at: Instant,
     /// Energy per component, in [`Component::ALL`] order, PUE included.
     pub(crate) energy: [Joules; 3],
-    /// Emissions so far.
+    /// Emissions so far, `unpriced` included at `price`.
     pub(crate) emissions: KgCo2eq,
+    /// Energy the run had not yet priced at this moment: its emissions here are provisional,
+    /// at `price`, until the run prices it ([`Snapshot::reprice`]).
+    pub(crate) unpriced: KilowattHours,
+    /// The provisional intensity of `unpriced`.
+    pub(crate) price: GramsPerKwh,
     /// Utilisation sums so far.
     pub(crate) utilisation: Utilisation,
 }
@@ -95,8 +100,19 @@ impl Snapshot {
             at,
             energy: [Joules::ZERO; 3],
             emissions: KgCo2eq::ZERO,
+            unpriced: KilowattHours::ZERO,
+            price: GramsPerKwh(0.0),
             utilisation: Utilisation::default(),
         }
+    }
+
+    /// The run has priced the energy it had not at intensity `price`: so does this snapshot, so
+    /// that a task started before that moment is priced as the run is.
+    pub(crate) fn reprice(&mut self, price: GramsPerKwh) {
+        let change = GramsPerKwh(price.value() - self.price.value());
+        self.emissions += self.unpriced * change;
+        self.unpriced = KilowattHours::ZERO;
+        self.price = price;
     }
 
     /// One component's energy.
@@ -130,10 +146,20 @@ impl Snapshot {
             *e = Joules(mix(e.value(), end.value()));
         }
         let (u, v) = (self.utilisation, later.utilisation);
+        // Between two samples with no pricing in between (the caller reprices `self` when
+        // there was one), the unpriced energy grows as the energy does.
+        let unpriced = KilowattHours(mix(self.unpriced.value(), later.unpriced.value()));
+        let price = if later.unpriced.value() > 0.0 {
+            later.price
+        } else {
+            self.price
+        };
         Snapshot {
             at: self.at + Duration::from_secs_f64(span * f),
             energy,
             emissions: KgCo2eq(mix(self.emissions.value(), later.emissions.value())),
+            unpriced,
+            price,
             utilisation: Utilisation {
                 seconds: mix(u.seconds, v.seconds),
                 cpu_percent: mix(u.cpu_percent, v.cpu_percent),
@@ -155,6 +181,8 @@ impl Snapshot {
             at: self.at,
             energy,
             emissions: self.emissions - earlier.emissions,
+            unpriced: KilowattHours::ZERO,
+            price: self.price,
             utilisation: self.utilisation - earlier.utilisation,
         };
         (self.at.saturating_duration_since(earlier.at), delta)

@@ -1,0 +1,222 @@
+//! The engine at its edges: an intensity that arrives late, a stop while a provider is busy,
+//! open tasks at the stop, secrets in `Debug`, and CodeCarbon's output switches across layers.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codecarbon::config::ConfigSources;
+use codecarbon::core::{
+    async_trait, Component, EmissionsData, GramsPerKwh, Intensity, IntensityBasis, IntensityError,
+    IntensityProvider, LocateError, Location, Locator, Method, PowerSource, Reading, SampleContext,
+    SourceError, SourceInfo, Watts,
+};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+/// A constant draw of one component.
+struct Constant(Component, f64);
+
+impl PowerSource for Constant {
+    fn info(&self) -> SourceInfo {
+        SourceInfo {
+            component: self.0,
+            source: "constant",
+            model: None,
+            count: 1,
+            method: Method::Measured,
+            detail: format!("{} W", self.1),
+        }
+    }
+    fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
+        Ok(Reading::estimated(Watts(self.1), ctx.elapsed))
+    }
+}
+
+/// A place without a country: only the user's provider prices it.
+struct Nowhere;
+
+#[async_trait]
+impl Locator for Nowhere {
+    async fn locate(&self) -> Result<Location, LocateError> {
+        Ok(Location {
+            country_name: Some("Nowhere".into()),
+            ..Location::default()
+        })
+    }
+}
+
+/// Answers `value` g/kWh, after `delay` while `slow` is set.
+#[derive(Clone)]
+struct Provider {
+    value: f64,
+    delay: Duration,
+    slow: Arc<AtomicBool>,
+    calls: Arc<AtomicUsize>,
+}
+
+impl Provider {
+    fn new(value: f64, delay: Duration, slow: bool) -> Provider {
+        Provider {
+            value,
+            delay,
+            slow: Arc::new(AtomicBool::new(slow)),
+            calls: Arc::default(),
+        }
+    }
+}
+
+#[async_trait]
+impl IntensityProvider for Provider {
+    async fn intensity(
+        &self,
+        _at: &Location,
+        _when: SystemTime,
+    ) -> Result<Option<Intensity>, IntensityError> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if self.slow.load(Ordering::SeqCst) {
+            tokio::time::sleep(self.delay).await;
+        }
+        Ok(Some(Intensity {
+            value: GramsPerKwh(self.value),
+            source: "test".into(),
+            year: None,
+            basis: IntensityBasis::Custom,
+        }))
+    }
+}
+
+fn builder(dir: &std::path::Path, provider: Provider) -> codecarbon::TrackerBuilder {
+    codecarbon::EmissionsTracker::builder()
+        .config_sources(ConfigSources::none())
+        .output_dir(dir)
+        .output_methods(&[])
+        .log_level("critical")
+        .offline(true)
+        .with_power_source(Constant(Component::Cpu, 5.0))
+        .with_power_source(Constant(Component::Ram, 0.0))
+        .with_locator(Nowhere)
+        .with_intensity_provider(provider)
+}
+
+fn kg_per_kwh(data: &EmissionsData) -> f64 {
+    data.emissions.value() / data.energy_consumed.value()
+}
+
+#[test]
+fn a_task_that_starts_before_the_first_intensity_is_priced_like_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    // The intensity arrives 2 s into the run; the task runs from 1 s to 3.5 s.
+    let provider = Provider::new(20.0, Duration::from_secs(2), true);
+    let mut tracker = builder(dir.path(), provider).start().unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    tracker.start_task("late").unwrap();
+    std::thread::sleep(Duration::from_millis(2500));
+    let task = tracker.stop_task("late").unwrap();
+    let run = tracker.stop().unwrap();
+    assert!(
+        (kg_per_kwh(&task) - 0.02).abs() < 1e-9,
+        "{}",
+        kg_per_kwh(&task)
+    );
+    assert!(
+        (kg_per_kwh(&run) - 0.02).abs() < 1e-9,
+        "{}",
+        kg_per_kwh(&run)
+    );
+}
+
+#[test]
+fn the_users_provider_comes_back_even_when_the_run_ends_during_its_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Provider::new(100.0, Duration::from_secs(3), false);
+    let (slow, calls) = (provider.slow.clone(), provider.calls.clone());
+    let mut tracker = builder(dir.path(), provider)
+        .measure_power_secs(1.0)
+        .build()
+        .unwrap();
+    tracker.start().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // The refresh at about 1 s takes 3 s, and the run ends during it.
+    slow.store(true, Ordering::SeqCst);
+    std::thread::sleep(Duration::from_millis(1000));
+    tracker.stop().unwrap();
+    slow.store(false, Ordering::SeqCst);
+    let before = calls.load(Ordering::SeqCst);
+    tracker.start().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let second = tracker.stop().unwrap();
+    assert!(
+        calls.load(Ordering::SeqCst) > before,
+        "the provider was not asked again"
+    );
+    assert!(
+        (kg_per_kwh(&second) - 0.1).abs() < 1e-9,
+        "{}",
+        kg_per_kwh(&second)
+    );
+}
+
+#[test]
+fn open_tasks_and_the_run_end_at_the_stop_even_while_the_intensity_is_awaited() {
+    let dir = tempfile::tempdir().unwrap();
+    let provider = Provider::new(20.0, Duration::from_secs(3), true);
+    let mut tracker = builder(dir.path(), provider).start().unwrap();
+    tracker.start_task("a").unwrap();
+    tracker.start_task("b").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let run = tracker.stop().unwrap();
+    assert!(run.duration < Duration::from_secs(1), "{:?}", run.duration);
+}
+
+#[test]
+fn a_builders_debug_shows_no_secret() {
+    let sources = ConfigSources {
+        env: vec![
+            ("CODECARBON_API_KEY".into(), "s3cr3t-env".into()),
+            ("AWS_SECRET_ACCESS_KEY".into(), "aws-s3cr3t".into()),
+        ],
+        ..ConfigSources::none()
+    };
+    let builder = codecarbon::EmissionsTracker::builder()
+        .config_sources(sources)
+        .set("electricitymaps_api_token", "tok3n");
+    let shown = format!("{builder:?}");
+    assert!(shown.contains("CODECARBON_API_KEY"), "{shown}");
+    for secret in ["s3cr3t-env", "aws-s3cr3t", "tok3n"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+}
+
+#[test]
+fn output_methods_in_code_beat_codecarbons_switches_in_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = ConfigSources {
+        env: vec![("CODECARBON_SAVE_TO_FILE".into(), "false".into())],
+        ..ConfigSources::none()
+    };
+    let tracker = codecarbon::OfflineEmissionsTracker::builder()
+        .config_sources(sources)
+        .country_iso_code("FRA")
+        .output_dir(dir.path())
+        .output_methods(&["csv"])
+        .build()
+        .unwrap();
+    assert_eq!(tracker.config().output_methods, ["csv"]);
+}
+
+#[test]
+fn a_switch_asking_for_an_output_that_cannot_work_offline_leaves_it_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let sources = ConfigSources {
+        env: vec![("CODECARBON_SAVE_TO_API".into(), "true".into())],
+        ..ConfigSources::none()
+    };
+    let tracker = codecarbon::OfflineEmissionsTracker::builder()
+        .config_sources(sources)
+        .country_iso_code("FRA")
+        .output_dir(dir.path())
+        .log_level("critical")
+        .build()
+        .unwrap();
+    assert_eq!(tracker.config().output_methods, ["csv"]);
+}
