@@ -122,18 +122,15 @@ fn build_cloud_config(config: &Config) -> Result<Plugin, BuildError> {
             valid.join(", ")
         )));
     };
-    let country = codecarbon_iso::country(&found.country_iso_code).ok();
+    // A country the user sets wins over the region's; either is checked and named.
+    let code = config
+        .country_iso_code
+        .as_deref()
+        .unwrap_or(&found.country_iso_code);
+    let country = codecarbon_iso::country(code).map_err(|e| invalid(e.to_string()))?;
     let location = Location {
-        // A country the user sets wins over the region's.
-        country_iso_code: config
-            .country_iso_code
-            .clone()
-            .or(Some(found.country_iso_code.clone())),
-        country_name: if config.country_iso_code.is_some() {
-            None
-        } else {
-            country.map(|c| c.name)
-        },
+        country_iso_code: Some(country.alpha_3),
+        country_name: Some(country.name),
         region: config.region.clone(),
         cloud_provider: Some(provider),
         cloud_region: Some(found.region),

@@ -38,12 +38,22 @@ pub const DEFAULT_PROJECT: &str = "general";
 /// the experiment (or attaches to `COMET_EXPERIMENT_KEY`) and logs the "others". Every call
 /// then logs the metrics at the next step (1, 2, 3, ...), and `finish` uploads
 /// `emissions.csv`. After Comet rejects the key, every call fails at once with the same error.
+///
+/// The engine may hand the same sink a second run (a tracker started again). When the
+/// record's `run_id` changes, the new run gets its own experiment, with steps from 1 and its
+/// "others" logged again; with `COMET_EXPERIMENT_KEY` both runs log to that experiment, the
+/// "others" are logged again (the `run_id` is one of them) and the steps go on from the first
+/// run's, so its points follow instead of landing on the same steps.
 pub struct CometSink {
     client: CometClient,
     workspace: Option<String>,
     project_name: Option<String>,
     experiment_name: Option<String>,
     experiment_key: Option<String>,
+    /// Whether `experiment_key` was given (`COMET_EXPERIMENT_KEY`) rather than created.
+    key_given: bool,
+    /// The tracker's run the experiment, steps and "others" belong to.
+    run_id: Option<String>,
     sent_others: Vec<(&'static str, Value)>,
     step: u64,
     rejected: Option<CometError>,
@@ -71,7 +81,9 @@ impl CometSink {
             workspace: settings.workspace,
             project_name: settings.project_name,
             experiment_name: settings.experiment_name,
+            key_given: settings.experiment_key.is_some(),
             experiment_key: settings.experiment_key,
+            run_id: None,
             sent_others: Vec::new(),
             step: 0,
             rejected: None,
@@ -90,7 +102,23 @@ impl CometSink {
         self.step
     }
 
+    /// Starts afresh when the tracker's run changed: see the type's documentation.
+    fn follow_run(&mut self, run_id: &str) {
+        if self.run_id.as_deref() == Some(run_id) {
+            return;
+        }
+        if self.run_id.is_some() {
+            self.sent_others.clear();
+            if !self.key_given {
+                self.experiment_key = None;
+                self.step = 0;
+            }
+        }
+        self.run_id = Some(run_id.to_string());
+    }
+
     async fn log(&mut self, data: &EmissionsData, finish: bool) -> Result<(), CometError> {
+        self.follow_run(&data.run_id);
         if let Some(rejected) = &self.rejected {
             return Err(rejected.clone());
         }

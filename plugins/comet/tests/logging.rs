@@ -201,3 +201,73 @@ async fn the_server_is_taken_from_the_url_override_like_comets_sdk() {
     sink.record(&report(1)).await.unwrap();
     assert_eq!(stub.requests_to(CREATE).len(), 1);
 }
+
+fn report_of(run_id: &str, n: u32) -> codecarbon_core::Report {
+    let mut r = report(n);
+    r.data.run_id = run_id.into();
+    r
+}
+
+#[tokio::test]
+async fn a_second_run_through_the_same_sink_gets_its_own_experiment() {
+    let created = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = created.clone();
+    let stub = HttpStub::start(move |req| {
+        if req.path == CREATE {
+            let i = seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            codecarbon_testkit::Reply::json(format!(r#"{{"experimentKey":"exp-{i}"}}"#))
+        } else {
+            comet(req)
+        }
+    });
+    let mut sink = CometSink::new(settings(stub.url())).unwrap();
+    sink.record(&report_of("run-1", 1)).await.unwrap();
+    sink.finish(&report_of("run-1", 2)).await.unwrap();
+    assert_eq!((sink.experiment_key(), sink.step()), (Some("exp-0"), 2));
+    let others_of_run_1 = stub.requests_to(OTHER).len();
+
+    sink.record(&report_of("run-2", 1)).await.unwrap();
+    assert_eq!(stub.requests_to(CREATE).len(), 2, "run 2 has no experiment");
+    assert_eq!((sink.experiment_key(), sink.step()), (Some("exp-1"), 1));
+    // Run 2's metrics start at step 1, in its own experiment.
+    let metrics: Vec<Value> = stub.requests_to(METRIC).iter().map(json).collect();
+    assert_eq!(metrics.len(), 21);
+    assert!(metrics[14..]
+        .iter()
+        .all(|m| m["experimentKey"] == "exp-1" && m["step"] == 1));
+    // All the "others" again, for the new experiment.
+    let others: Vec<Value> = stub.requests_to(OTHER)[others_of_run_1..]
+        .iter()
+        .map(json)
+        .collect();
+    assert_eq!(others.len(), others_of_run_1);
+    assert!(others.iter().all(|o| o["experimentKey"] == "exp-1"));
+    assert!(others
+        .iter()
+        .any(|o| o["key"] == "run_id" && o["value"] == "run-2"));
+}
+
+#[tokio::test]
+async fn with_an_experiment_key_a_second_run_goes_on_in_the_same_experiment() {
+    let stub = HttpStub::start(comet);
+    let mut s = settings(stub.url());
+    s.experiment_key = Some("existing-key-42".into());
+    let mut sink = CometSink::new(s).unwrap();
+    sink.record(&report_of("run-1", 1)).await.unwrap();
+    sink.finish(&report_of("run-1", 2)).await.unwrap();
+    let others_of_run_1 = stub.requests_to(OTHER).len();
+    sink.record(&report_of("run-2", 1)).await.unwrap();
+    assert!(stub.requests_to(CREATE).is_empty());
+    assert_eq!(
+        (sink.experiment_key(), sink.step()),
+        (Some("existing-key-42"), 3)
+    );
+    let others: Vec<Value> = stub.requests_to(OTHER)[others_of_run_1..]
+        .iter()
+        .map(json)
+        .collect();
+    assert_eq!(others.len(), others_of_run_1, "the others are logged again");
+    assert!(others
+        .iter()
+        .any(|o| o["key"] == "run_id" && o["value"] == "run-2"));
+}

@@ -1,6 +1,8 @@
 //! Small HTTP helpers: the endpoint from the base URL, errors as shown to people.
 
 use crate::error::NewError;
+use codecarbon_core::redact_url;
+use reqwest::header::LOCATION;
 use reqwest::Url;
 
 /// The longest piece of an error body quoted in a message.
@@ -49,4 +51,24 @@ pub(crate) fn quote(body: &[u8]) -> String {
     let short: String = text.chars().take(BODY_QUOTE).collect();
     let more = if short.len() < text.len() { "..." } else { "" };
     format!(": {short}{more}")
+}
+
+/// Where a redirect answer points, resolved against the URL asked and with any
+/// `user:password`, query and fragment removed, for the message; `(no Location header)` when
+/// it says nothing.
+///
+/// The client follows no redirect: reqwest would carry the `auth-token` header to any host a
+/// redirect names, so the user is told where the service moved instead.
+pub(crate) fn redirect_target(asked: &Url, response: &reqwest::Response) -> String {
+    let Some(location) = response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return "(no Location header)".into();
+    };
+    match asked.join(location) {
+        Ok(url) => redact_url(url.as_str()),
+        Err(_) => redact_url(location),
+    }
 }

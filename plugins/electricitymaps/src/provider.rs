@@ -3,7 +3,7 @@
 use crate::backoff::Backoff;
 use crate::clock::{Clock, SystemClock};
 use crate::error::NewError;
-use crate::http::{chain, endpoint, quote};
+use crate::http::{chain, endpoint, quote, redirect_target};
 use crate::plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE};
 use crate::response::parse;
 use crate::zone::ZoneQuery;
@@ -87,6 +87,9 @@ impl ElectricityMaps {
         }
         let endpoint = endpoint(base_url)?;
         let client = reqwest::Client::builder()
+            // Redirects are not followed: reqwest would send `auth-token` to whatever host a
+            // redirect names (it strips only Authorization and Cookie).
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .build()
@@ -192,12 +195,19 @@ impl ElectricityMaps {
         header.set_sensitive(true);
         let response = self
             .client
-            .get(url)
+            .get(url.clone())
             .header("auth-token", header)
             .send()
             .await
             .map_err(|e| self.transport(query, e))?;
         let status = response.status();
+        if status.is_redirection() {
+            let target = redirect_target(&url, &response);
+            return Err(IntensityError::Unavailable(self.token.scrub(&format!(
+                "Electricity Maps at {} answered HTTP {status}, a redirect to {target}: redirects are not followed, so the API token never goes to another address; set `electricitymaps_url` to the API's current base",
+                self.endpoint()
+            ))));
+        }
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Err(IntensityError::Invalid(format!(
                 "Electricity Maps rejected the API token (HTTP {status}): check `electricitymaps_api_token` (environment variable CODECARBON_ELECTRICITYMAPS_API_TOKEN)"

@@ -314,3 +314,37 @@ fn construction_errors_never_quote_the_token() {
     let e = ElectricityMaps::new("http://127.0.0.1:9", "  ", None).unwrap_err();
     assert!(e.to_string().contains("electricitymaps_api_token"), "{e}");
 }
+
+/// A redirect to another host is not followed: reqwest would carry `auth-token` there. The
+/// error names the target, without its password or query.
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_the_token_stays_home() {
+    let other = HttpStub::start(|_| Reply::json(FR_ANSWER));
+    let target = other.url().replace("http://", "http://me:pw-9911@");
+    let first = HttpStub::start(move |req: &Recorded| {
+        let mut r = Reply::status(307);
+        r.headers.push((
+            "Location".into(),
+            format!("{target}{}?{}", req.path, req.query),
+        ));
+        r
+    });
+    let (p, _) = provider(first.url(), Some("FR"));
+    let err = ask(&p, &Location::default()).await.unwrap_err();
+    assert!(other.requests().is_empty(), "the redirect was followed");
+    assert_eq!(first.requests().len(), 1);
+    let text = err.to_string();
+    assert!(matches!(err, IntensityError::Unavailable(_)), "{err:?}");
+    assert!(text.contains("307"), "{text}");
+    let host = other.url().trim_start_matches("http://");
+    assert!(text.contains(host), "the target is not named: {text}");
+    assert!(
+        !text.contains("pw-9911"),
+        "the target's password leaked: {text}"
+    );
+    assert!(
+        !text.contains("zone=FR"),
+        "the target's query is quoted: {text}"
+    );
+    assert_no_token(&text);
+}

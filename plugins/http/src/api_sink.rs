@@ -1,7 +1,7 @@
 //! `api`: CodeCarbon's `CodeCarbonAPIOutput`, a run registered with `POST /runs`, then each
 //! interval with `POST /emissions`.
 
-use crate::client::{self, describe};
+use crate::client::{self, describe, redirect_target};
 use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
@@ -32,9 +32,17 @@ const EXCERPT: usize = 200;
 /// record, flush and stop posts `POST {api_endpoint}/emissions` with what happened **since
 /// the previous accepted post**: duration (whole seconds), `emissions_sum`, `emissions_rate`
 /// and energies are the interval's; powers and utilisations are the run's means so far. An
-/// interval shorter than one second is kept for the next post, as is one the API refused, so
+/// interval shorter than one second is kept for the next post, as is one the API refused; at
+/// stop ([`Sink::finish`]) whatever is left is posted even if under a second (duration 0), so
 /// the posted intervals always add up to the run's totals. A failed registration is retried at
 /// the next call.
+///
+/// The engine may reuse one sink for several runs (a tracker started again): when the
+/// report's `run_id` changes, the sink registers a new run with the API and counts intervals
+/// from zero again.
+///
+/// Redirects are not followed (the key would go with them to any host); a 3xx answer is an
+/// error naming where it points.
 ///
 /// The key, if any, goes in header `x-api-token`; it never appears in an error or in `Debug`.
 ///
@@ -52,6 +60,8 @@ pub struct ApiSink {
     experiment_id: String,
     client: Client,
     run_id: Option<String>,
+    /// The tracker's run id (`EmissionsData::run_id`) that `run_id` and `sent` belong to.
+    local_run: Option<String>,
     sent: Sent,
 }
 
@@ -87,6 +97,7 @@ impl ApiSink {
             experiment_id: experiment_id.trim().to_string(),
             client: client::client().map_err(|e| HttpSinkError::Client(describe(&e)))?,
             run_id: None,
+            local_run: None,
             sent: Sent::default(),
         })
     }
@@ -108,8 +119,24 @@ impl ApiSink {
         self.run_id.as_deref()
     }
 
-    /// Registers the run if needed, then posts the interval since the last accepted post.
+    /// Registers the run if needed, then posts the interval since the last accepted post, if
+    /// it lasted a second or more (the rest waits for the next call).
     pub async fn send(&mut self, total: &EmissionsData) -> Result<(), HttpSinkError> {
+        self.send_interval(total, false).await
+    }
+
+    /// As [`send`](Self::send), but posts what is left even if under a second: the run's
+    /// last post, so that the intervals add up to the totals.
+    pub async fn send_last(&mut self, total: &EmissionsData) -> Result<(), HttpSinkError> {
+        self.send_interval(total, true).await
+    }
+
+    async fn send_interval(
+        &mut self,
+        total: &EmissionsData,
+        last: bool,
+    ) -> Result<(), HttpSinkError> {
+        self.follow_run(&total.run_id);
         let run_id = match &self.run_id {
             Some(id) => id.clone(),
             None => {
@@ -119,13 +146,25 @@ impl ApiSink {
             }
         };
         let interval = self.sent.interval(total);
-        if interval.whole_seconds < 1 {
+        if interval.whole_seconds < 1 && (!last || interval.is_empty()) {
             return Ok(()); // CodeCarbon sends nothing under a second; it waits in `sent`.
         }
         let body = EmissionCreate::new(&run_id, total, &interval, schema::now());
         self.post(&self.emissions, &body).await?;
         self.sent.advance(total, &interval);
         Ok(())
+    }
+
+    /// Starts afresh when the tracker's run changed: the next post registers a new API run,
+    /// and intervals count from zero.
+    fn follow_run(&mut self, local_run: &str) {
+        if self.local_run.as_deref() != Some(local_run) {
+            if self.local_run.is_some() {
+                self.run_id = None;
+                self.sent = Sent::default();
+            }
+            self.local_run = Some(local_run.to_string());
+        }
     }
 
     async fn create_run(&self, total: &EmissionsData) -> Result<String, HttpSinkError> {
@@ -158,6 +197,14 @@ impl ApiSink {
             key: API_ENDPOINT,
         })?;
         let status = answer.status();
+        if status.is_redirection() {
+            return Err(HttpSinkError::Redirect {
+                url: redact_url(url.as_str()),
+                status: status.as_u16(),
+                target: redirect_target(url, &answer),
+                key: API_ENDPOINT,
+            });
+        }
         let text = answer.text().await.unwrap_or_default();
         if status.is_success() {
             return Ok(text);
@@ -220,6 +267,12 @@ impl Sink for ApiSink {
 
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
         self.send(&report.data)
+            .await
+            .map_err(|e| e.into_sink("api"))
+    }
+
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.send_last(&report.data)
             .await
             .map_err(|e| e.into_sink("api"))
     }

@@ -1,7 +1,8 @@
 //! The HTTP client both sinks share: bounded timeouts, and errors fit to show.
 
 use codecarbon_core::redact_url;
-use reqwest::{Client, Url};
+use reqwest::header::LOCATION;
+use reqwest::{Client, Response, Url};
 use std::time::Duration;
 
 /// How long to wait for a connection.
@@ -9,9 +10,13 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// How long one request may take in all.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// A client with [`CONNECT_TIMEOUT`] and [`REQUEST_TIMEOUT`], identifying itself.
+/// A client with [`CONNECT_TIMEOUT`] and [`REQUEST_TIMEOUT`], identifying itself, that
+/// follows no redirect: reqwest would carry the `x-api-token` header (it strips only
+/// `Authorization` and cookies) and the URL's credentials to whatever host a redirect names.
+/// A redirect is reported instead (see [`redirect_target`]).
 pub(crate) fn client() -> Result<Client, reqwest::Error> {
     Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(REQUEST_TIMEOUT)
         .user_agent(concat!("codecarbon-rs/", env!("CARGO_PKG_VERSION")))
@@ -50,6 +55,18 @@ fn root_cause(e: &reqwest::Error) -> Option<String> {
         cause = next;
     }
     Some(cause.to_string())
+}
+
+/// Where a redirect answer to a request for `asked` points, resolved against it, with any
+/// `user:password`, query and fragment removed; `(no Location header)` when it says nothing.
+pub(crate) fn redirect_target(asked: &Url, answer: &Response) -> String {
+    let Some(location) = answer.headers().get(LOCATION).and_then(|v| v.to_str().ok()) else {
+        return "(no Location header)".into();
+    };
+    match asked.join(location) {
+        Ok(url) => redact_url(url.as_str()),
+        Err(_) => redact_url(location),
+    }
 }
 
 /// Parses an endpoint the user gave; only `http` and `https` are accepted.

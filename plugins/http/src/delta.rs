@@ -22,6 +22,8 @@ pub(crate) struct Sent {
 /// One interval's share, as the API's `EmissionCreate` wants it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Interval {
+    /// Exact seconds in the interval.
+    pub seconds: f64,
     /// Whole seconds (the API's `duration` is an integer).
     pub whole_seconds: u64,
     /// Emissions in the interval (`emissions_sum`).
@@ -38,12 +40,26 @@ pub(crate) struct Interval {
     pub energy_consumed: KilowattHours,
 }
 
+impl Interval {
+    /// Whether nothing happened in it: no time passed and no energy or emissions were added,
+    /// so posting it would add a row of zeros.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.seconds <= 0.0
+            && self.emissions.value() == 0.0
+            && self.energy_consumed.value() == 0.0
+            && self.cpu_energy.value() == 0.0
+            && self.gpu_energy.value() == 0.0
+            && self.ram_energy.value() == 0.0
+    }
+}
+
 impl Sent {
     /// The interval between what was sent and `total`.
     pub(crate) fn interval(&self, total: &EmissionsData) -> Interval {
         let seconds = total.duration.as_secs_f64() - self.seconds;
         let emissions = total.emissions - self.emissions;
         Interval {
+            seconds,
             whole_seconds: total.duration.as_secs().saturating_sub(self.whole_seconds),
             emissions,
             emissions_rate: KgCo2eqPerSecond(if seconds > 0.0 {

@@ -38,6 +38,19 @@ pub enum HttpSinkError {
         /// `; check ...`, or empty.
         hint: String,
     },
+    /// The server answered with a redirect, which is not followed so that the key and the
+    /// URL's credentials never go to another address.
+    #[error("POST {url} answered HTTP {status}, a redirect to {target}: redirects are not followed, so credentials never go to another address; set `{key}` to the final URL")]
+    Redirect {
+        /// The URL asked, credentials hidden.
+        url: String,
+        /// The HTTP status (3xx).
+        status: u16,
+        /// Where the redirect points, credentials and query hidden.
+        target: String,
+        /// The key that sets the URL.
+        key: &'static str,
+    },
     /// The server's answer is not what the protocol says.
     #[error("POST {url}: unexpected answer: {message}")]
     Answer {

@@ -1,6 +1,6 @@
 //! `http`: CodeCarbon's `HTTPOutput`, a JSON POST of the totals at each flush and at stop.
 
-use crate::client::{self, describe};
+use crate::client::{self, describe, redirect_target};
 use crate::error::HttpSinkError;
 use codecarbon_core::{async_trait, redact_url, Config, EmissionsData, Report, Sink, SinkError};
 use reqwest::{Client, Url};
@@ -99,6 +99,14 @@ impl HttpSink {
         let status = answer.status();
         if status.is_success() {
             return Ok(());
+        }
+        if status.is_redirection() {
+            return Err(HttpSinkError::Redirect {
+                url: self.endpoint(),
+                status: status.as_u16(),
+                target: redirect_target(&self.url, &answer),
+                key: EMISSIONS_ENDPOINT,
+            });
         }
         Err(HttpSinkError::Status {
             url: self.endpoint(),

@@ -10,6 +10,8 @@
 //!
 //! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
 //! `user:password` hidden and without its query, and never the key.
+//! Redirects are not followed (reqwest would carry the `x-api-token` header to any host): a
+//! 3xx answer is an error naming where it points.
 //!
 //! Both refuse to run in `offline` mode, as CodeCarbon's offline tracker has neither.
 

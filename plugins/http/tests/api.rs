@@ -7,7 +7,7 @@ mod common;
 use codecarbon_core::{registry, BuildError, Config, PluginKind, Sink};
 use codecarbon_http::ApiSink;
 use codecarbon_testkit::{HttpStub, Recorded, Reply};
-use common::{close, report};
+use common::{close, redirect_to, report, report_of};
 use serde_json::Value;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -255,4 +255,86 @@ fn the_registry_builds_it_from_the_configuration_without_touching_the_network() 
         }
         _ => panic!("accepted a bad endpoint"),
     }
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_key_stays_home() {
+    let other = api();
+    let target = other.url().replace("http://", "http://me:pw-5151@");
+    let first = redirect_to(target);
+    let mut sink = ApiSink::new(first.url(), "exp", Some(KEY)).unwrap();
+    let err = sink
+        .record(&report(10.0, 1.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(other.requests().is_empty(), "the redirect was followed");
+    assert_eq!(first.requests_to("/runs").len(), 1);
+    assert!(
+        err.contains("/runs answered HTTP 307, a redirect to"),
+        "{err}"
+    );
+    let host = other.url().trim_start_matches("http://");
+    assert!(err.contains(&format!("http://{host}/runs")), "{err}");
+    assert!(err.contains("set `api_endpoint`"), "{err}");
+    assert!(!err.contains("pw-5151"), "{err}");
+    assert!(!err.contains(KEY), "{err}");
+}
+
+#[tokio::test]
+async fn the_last_interval_is_posted_at_finish_even_under_a_second() {
+    let stub = api();
+    let mut sink = ApiSink::new(stub.url(), "exp", None).unwrap();
+    sink.record(&report(10.0, 1.0)).await.unwrap();
+    sink.record(&report(10.7, 1.5)).await.unwrap();
+    assert_eq!(
+        stub.requests_to("/emissions").len(),
+        1,
+        "under a second waits"
+    );
+    sink.finish(&report(10.9, 2.0)).await.unwrap();
+    let posts: Vec<Value> = stub.requests_to("/emissions").iter().map(json).collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[1]["duration"], 0);
+    assert!(close(posts[1]["emissions_sum"].as_f64().unwrap(), 1e-6));
+    let sum: f64 = posts
+        .iter()
+        .map(|p| p["emissions_sum"].as_f64().unwrap())
+        .sum();
+    assert!(close(sum, 2e-6), "{sum}");
+    // Nothing left: a finish right after adds no row of zeros.
+    sink.finish(&report(10.9, 2.0)).await.unwrap();
+    assert_eq!(stub.requests_to("/emissions").len(), 2);
+}
+
+#[tokio::test]
+async fn a_new_tracker_run_is_registered_and_counted_from_zero() {
+    let n = Arc::new(AtomicUsize::new(0));
+    let seen = n.clone();
+    let stub = HttpStub::start(move |req: &Recorded| match req.path.as_str() {
+        "/runs" => {
+            let i = seen.fetch_add(1, Ordering::SeqCst);
+            Reply::json(format!(r#"{{"id":"api-run-{i}"}}"#)).with_status(201)
+        }
+        _ => Reply::status(201),
+    });
+    let mut sink = ApiSink::new(stub.url(), "exp", None).unwrap();
+    sink.record(&report_of("run-1", 30.0, 3.0)).await.unwrap();
+    sink.finish(&report_of("run-1", 40.0, 4.0)).await.unwrap();
+    assert_eq!(sink.run_id(), Some("api-run-0"));
+    sink.record(&report_of("run-2", 10.0, 1.0)).await.unwrap();
+    sink.finish(&report_of("run-2", 15.0, 2.0)).await.unwrap();
+    assert_eq!(
+        stub.requests_to("/runs").len(),
+        2,
+        "run-2 was never registered"
+    );
+    assert_eq!(sink.run_id(), Some("api-run-1"));
+    let posts: Vec<Value> = stub.requests_to("/emissions").iter().map(json).collect();
+    assert_eq!(posts.len(), 4);
+    assert_eq!(posts[2]["run_id"], "api-run-1");
+    assert_eq!(posts[2]["duration"], 10);
+    assert!(close(posts[2]["emissions_sum"].as_f64().unwrap(), 1e-6));
+    assert_eq!(posts[3]["duration"], 5);
+    assert!(close(posts[3]["emissions_sum"].as_f64().unwrap(), 1e-6));
 }

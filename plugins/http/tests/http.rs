@@ -7,7 +7,7 @@ mod common;
 use codecarbon_core::{registry, BuildError, Config, PluginKind, Probe, Sink, CSV_COLUMNS};
 use codecarbon_http::HttpSink;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
-use common::{close, report};
+use common::{close, redirect_to, report};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -124,4 +124,25 @@ fn without_emissions_endpoint_the_build_fails_and_says_what_to_set() {
     };
     assert!(matches!((http.probe)(&offline), Probe::Unavailable(_)));
     assert_eq!((http.probe)(&Config::default()), Probe::Available);
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_names_its_target() {
+    let other = HttpStub::start(|_| Reply::status(201));
+    let first = redirect_to(other.url().replace("http://", "http://me:pw-7272@"));
+    let mut sink = HttpSink::new(&format!(
+        "{}/in?token=q-secret",
+        first.url().replace("http://", "http://u:pw-8383@")
+    ))
+    .unwrap();
+    let err = sink.flush(&report(5.0, 1.0)).await.unwrap_err().to_string();
+    assert!(other.requests().is_empty(), "the redirect was followed");
+    assert_eq!(first.requests().len(), 1);
+    let host = other.url().trim_start_matches("http://");
+    assert!(err.contains("answered HTTP 307, a redirect to"), "{err}");
+    assert!(err.contains(&format!("http://{host}/in")), "{err}");
+    assert!(err.contains("set `emissions_endpoint`"), "{err}");
+    for secret in ["pw-7272", "pw-8383", "q-secret"] {
+        assert!(!err.contains(secret), "{secret} in {err}");
+    }
 }

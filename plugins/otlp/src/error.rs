@@ -25,6 +25,17 @@ pub enum OtlpError {
         /// What failed (network error, HTTP status).
         message: String,
     },
+    /// The collector answered with a redirect, which is not followed so that the headers
+    /// (collector tokens) never go to another address.
+    #[error("the collector at {endpoint} answered HTTP {status}, a redirect to {target}: redirects are not followed, so the OTLP headers never go to another address; set OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_METRICS_ENDPOINT) to the final address")]
+    Redirect {
+        /// The endpoint, redacted.
+        endpoint: String,
+        /// The HTTP status (3xx).
+        status: u16,
+        /// Where the redirect points, redacted.
+        target: String,
+    },
     /// The SDK could not collect the instruments.
     #[error("cannot collect the metrics: {0}")]
     Collect(String),

@@ -27,7 +27,13 @@
 //! demand and the OTLP exporter's asynchronous reqwest client sends, so an export is a plain
 //! future on the caller's tokio runtime (a current-thread one is enough): no background
 //! thread, no blocking client. Timeouts: 2 s to connect, 5 s per export, retries included.
+//! Redirects are not followed (the headers would go with them to any host): a 3xx answer is
+//! an error naming where it points.
+//!
+//! One sink may serve several runs of a tracker: a new `run_id` gets a fresh set of
+//! instruments and resource, and the exporter stays usable after `finish`.
 
+mod client;
 mod error;
 mod instruments;
 mod settings;

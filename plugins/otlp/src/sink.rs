@@ -1,9 +1,10 @@
 //! The sink: collect the run's totals and push them over OTLP/HTTP at each call.
 
+use crate::client::NoRedirectClient;
 use crate::error::OtlpError;
 use crate::instruments::RunMetrics;
 use crate::settings::OtlpSettings;
-use codecarbon_core::{async_trait, EmissionsData, Report, Sink, SinkError};
+use codecarbon_core::{async_trait, redact_url, EmissionsData, Report, Secret, Sink, SinkError};
 use opentelemetry_otlp::{MetricExporter, Protocol, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::Temporality;
@@ -20,7 +21,12 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// collector (protobuf), at every record, flush and stop.
 ///
 /// The exporter uses the asynchronous reqwest client, so it runs on the caller's tokio runtime
-/// (a current-thread one is enough) without blocking it or spawning threads.
+/// (a current-thread one is enough) without blocking it or spawning threads. It follows no
+/// redirect (the headers would go along to any host); a 3xx answer is an
+/// [`OtlpError::Redirect`] naming where it points.
+///
+/// The engine may hand the same sink a second run (a tracker started again): a new `run_id`
+/// gets new instruments, and `finish` leaves the exporter usable; it is shut down on drop.
 ///
 /// ```no_run
 /// use codecarbon_otlp::{OtlpSettings, OtlpSink};
@@ -32,24 +38,24 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct OtlpSink {
     settings: OtlpSettings,
     exporter: MetricExporter,
+    client: NoRedirectClient,
     run: Option<RunMetrics>,
 }
 
 impl OtlpSink {
     /// Builds the exporter (no network I/O yet).
     pub fn new(settings: OtlpSettings) -> Result<Self, OtlpError> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| OtlpError::Setup {
-                endpoint: settings.shown_endpoint(),
-                message: format!("cannot build the HTTP client: {e}"),
-            })?;
+        let client = NoRedirectClient::new().map_err(|e| OtlpError::Setup {
+            endpoint: settings.shown_endpoint(),
+            message: scrub_endpoint(
+                &format!("cannot build the HTTP client: {}", e.without_url()),
+                &settings.endpoint,
+            ),
+        })?;
         let headers: HashMap<String, String> = settings.headers.iter().cloned().collect();
         let exporter = MetricExporter::builder()
             .with_http()
-            .with_http_client(client)
+            .with_http_client(client.clone())
             .with_protocol(Protocol::HttpBinary)
             .with_endpoint(settings.endpoint.clone())
             .with_timeout(REQUEST_TIMEOUT)
@@ -58,11 +64,12 @@ impl OtlpSink {
             .build()
             .map_err(|e| OtlpError::Setup {
                 endpoint: settings.shown_endpoint(),
-                message: e.to_string(),
+                message: scrub_endpoint(&e.to_string(), &settings.endpoint),
             })?;
         Ok(Self {
             settings,
             exporter,
+            client,
             run: None,
         })
     }
@@ -86,13 +93,46 @@ impl OtlpSink {
         let metrics = run
             .collect(data)
             .map_err(|e| OtlpError::Collect(e.to_string()))?;
-        self.exporter
-            .export(&metrics)
-            .await
-            .map_err(|e| OtlpError::Export {
+        self.client.take_redirect();
+        let result = self.exporter.export(&metrics).await;
+        let redirect = self.client.take_redirect();
+        result.map_err(|e| match redirect {
+            Some(r) => OtlpError::Redirect {
                 endpoint: self.settings.shown_endpoint(),
-                message: e.to_string(),
-            })
+                status: r.status,
+                target: r.target,
+            },
+            None => OtlpError::Export {
+                endpoint: self.settings.shown_endpoint(),
+                message: scrub_endpoint(&e.to_string(), &self.settings.endpoint),
+            },
+        })
+    }
+}
+
+/// `message` with the raw `endpoint` shown redacted, and its `user:password`, wherever else
+/// it appears, hidden: the exporter quotes the endpoint as given in its errors
+/// (`invalid endpoint 'http://me:pw@...'`).
+fn scrub_endpoint(message: &str, endpoint: &str) -> String {
+    let mut text = message.replace(endpoint, &redact_url(endpoint));
+    let after_scheme = endpoint
+        .split_once("://")
+        .map_or(endpoint, |(_, rest)| rest);
+    if let Some((userinfo, _)) = after_scheme.rsplit_once('@') {
+        let password = userinfo.split_once(':').map(|(_, p)| p);
+        for secret in [Some(userinfo), password].into_iter().flatten() {
+            text = Secret::new(secret).scrub(&text);
+        }
+    }
+    text
+}
+
+impl Drop for OtlpSink {
+    fn drop(&mut self) {
+        if let Some(run) = self.run.take() {
+            run.shutdown();
+        }
+        let _ = self.exporter.shutdown();
     }
 }
 
@@ -117,10 +157,11 @@ impl Sink for OtlpSink {
 
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
         let result = self.export(&report.data).await;
+        // The run's instruments end here; the exporter stays for a next run of the same
+        // tracker, and is shut down on drop.
         if let Some(run) = self.run.take() {
             run.shutdown();
         }
-        let _ = self.exporter.shutdown();
         Ok(result?)
     }
 }

@@ -259,3 +259,80 @@ fn it_is_registered_as_the_otlp_sink() {
         .unwrap();
     assert_eq!(d.priority, 0);
 }
+
+fn report_of(run_id: &str, scale: f64) -> Report {
+    let mut r = report(scale);
+    r.data.run_id = run_id.into();
+    r
+}
+
+#[tokio::test]
+async fn one_sink_exports_two_runs_each_with_its_own_run_id() {
+    let stub = receiver();
+    let mut sink = OtlpSink::new(OtlpSettings::new(format!("{}/v1/metrics", stub.url()))).unwrap();
+    sink.record(&report_of("run-1", 1.0)).await.unwrap();
+    sink.finish(&report_of("run-1", 2.0)).await.unwrap();
+    sink.record(&report_of("run-2", 1.0)).await.unwrap();
+    sink.finish(&report_of("run-2", 3.0)).await.unwrap();
+    let reqs = stub.requests_to("/v1/metrics");
+    assert_eq!(reqs.len(), 4);
+    let run_of = |i: usize| {
+        let req = decode(&reqs[i]);
+        let resource = req.resource_metrics[0].resource.clone().unwrap();
+        text(&resource.attributes, "run_id").unwrap()
+    };
+    assert_eq!(
+        [run_of(0), run_of(1), run_of(2), run_of(3)],
+        ["run-1", "run-1", "run-2", "run-2"]
+    );
+    // The second run's totals start from its own zero.
+    let energy = points(find(&metrics(&decode(&reqs[2])), "codecarbon.energy"));
+    assert!(close(energy[0].1, 360.0), "{energy:?}");
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_so_the_headers_stay_home() {
+    let other = receiver();
+    let target = other.url().replace("http://", "http://me:pw-4242@");
+    let first = HttpStub::start(move |req: &Recorded| {
+        let mut r = Reply::status(307);
+        r.headers.push((
+            "Location".into(),
+            format!("{target}{}?k=q-secret", req.path),
+        ));
+        r
+    });
+    let mut sink = OtlpSink::new(
+        OtlpSettings::new(format!("{}/v1/metrics", first.url()))
+            .with_header("x-collector-token", "otlp-S3CRET"),
+    )
+    .unwrap();
+    let err = sink.record(&report(1.0)).await.unwrap_err().to_string();
+    assert!(other.requests().is_empty(), "the redirect was followed");
+    assert_eq!(
+        first.requests()[0].header("x-collector-token"),
+        Some("otlp-S3CRET")
+    );
+    let host = other.url().trim_start_matches("http://");
+    assert!(err.contains("answered HTTP 307, a redirect to"), "{err}");
+    assert!(err.contains(&format!("http://{host}/v1/metrics")), "{err}");
+    for secret in ["pw-4242", "q-secret", "otlp-S3CRET"] {
+        assert!(!err.contains(secret), "{secret} in {err}");
+    }
+}
+
+#[test]
+fn a_malformed_endpoint_error_hides_the_url_password() {
+    for endpoint in [
+        "http://me:hun^ter2@collector:4318/v1/metrics",
+        "http://me:hunter2@collector:4318/v1/met rics",
+    ] {
+        let err = OtlpSink::new(OtlpSettings::new(endpoint)).unwrap_err();
+        let text = format!("{err} / {err:?}");
+        assert!(
+            text.contains("cannot set up the OTLP exporter for http://collector:4318/v1/"),
+            "{text}"
+        );
+        assert!(!text.contains("ter2"), "password leaked: {text}");
+    }
+}

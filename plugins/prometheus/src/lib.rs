@@ -36,7 +36,9 @@ pub use pull_metrics::{
     render_exporter, Ledger, EMISSIONS_KG, ENERGY_JOULES, POWER_WATTS, RUN_EMISSIONS_KG,
     RUN_ENERGY_JOULES,
 };
-pub use push_metrics::{render_push, PUSH_ENERGY_TOTAL, PUSH_GAUGES, PUSH_LABELS};
+pub use push_metrics::{
+    render_push, PUSH_ENERGY_TOTAL, PUSH_ENERGY_TOTAL_HELP, PUSH_GAUGES, PUSH_LABELS,
+};
 pub use settings::{
     job_name, BasicAuth, PrometheusSettings, DEFAULT_PUSHGATEWAY_URL, ENV_PASSWORD, ENV_USERNAME,
     KEY_DELETE_ON_FINISH, KEY_LISTEN, KEY_URL,

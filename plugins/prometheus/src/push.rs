@@ -4,8 +4,12 @@
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
 use crate::settings::{BasicAuth, PrometheusSettings};
-use codecarbon_core::redact_url;
+use base64::prelude::{Engine, BASE64_STANDARD};
+use codecarbon_core::{redact_url, Secret};
 use reqwest::{Method, Url};
+
+/// What stands in for a credential in a message (as [`Secret::scrub`] writes it).
+const HIDDEN: &str = "<hidden>";
 
 /// How much of an error answer goes into the message.
 const DETAIL_CHARS: usize = 200;
@@ -90,13 +94,50 @@ impl Pushgateway {
         })
     }
 
-    /// `text` with the password hidden, should a server echo it.
+    /// `text` with the credentials hidden, should a server echo them: see [`scrub_auth`].
     fn scrub(&self, text: &str) -> String {
-        match &self.auth {
-            Some(auth) => auth.password().scrub(text),
-            None => text.to_string(),
-        }
+        scrub_auth(text, self.auth.as_ref())
     }
+}
+
+/// `text` with the password hidden, plainly and as the `Authorization: Basic <base64 of
+/// user:password>` a server or proxy may echo: the encoded form (padded or not), then any
+/// token after a `Basic ` whatever its encoding.
+fn scrub_auth(text: &str, auth: Option<&BasicAuth>) -> String {
+    let mut text = text.to_string();
+    if let Some(auth) = auth {
+        let encoded =
+            BASE64_STANDARD.encode(format!("{}:{}", auth.username, auth.password().expose()));
+        text = Secret::new(encoded.clone()).scrub(&text);
+        text = Secret::new(encoded.trim_end_matches('=')).scrub(&text);
+        text = auth.password().scrub(&text);
+    }
+    scrub_basic_tokens(&text)
+}
+
+/// Every `Basic <token>` (any case) with the token replaced by [`HIDDEN`].
+fn scrub_basic_tokens(text: &str) -> String {
+    const SCHEME: &str = "basic ";
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = 0;
+    let mut from = 0;
+    while let Some(found) = lower[from..].find(SCHEME) {
+        let start = from + found + SCHEME.len();
+        let token_len = text[start..]
+            .find(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
+            })
+            .unwrap_or(text.len() - start);
+        if token_len > 0 {
+            out.push_str(&text[rest..start]);
+            out.push_str(HIDDEN);
+            rest = start + token_len;
+        }
+        from = start + token_len;
+    }
+    out.push_str(&text[rest..]);
+    out
 }
 
 /// `{base}/metrics/job/{job}` and the user information of `raw`, if any.
@@ -218,6 +259,30 @@ mod tests {
         assert!(!text.contains("hunter2"), "{text}");
         let err = endpoint("http://bob:hunter2@[::1", "j").unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn echoed_credentials_are_hidden_in_every_form() {
+        let auth = BasicAuth::new("user", "s3cret-pw-42");
+        // base64("user:s3cret-pw-42")
+        let b64 = "dXNlcjpzM2NyZXQtcHctNDI=";
+        for echoed in [
+            format!("bad push from Basic {b64}"),
+            format!("auth={b64};"),
+            format!("auth={}", b64.trim_end_matches('=')),
+            "header: basic dXNlcjpzM2NyZXQtcHctNDI_other".to_string(),
+            "pw s3cret-pw-42".to_string(),
+        ] {
+            let text = scrub_auth(&echoed, Some(&auth));
+            assert!(!text.contains("s3cret-pw-42"), "{text}");
+            assert!(!text.contains("dXNlcjpzM2NyZXQtcHctNDI"), "{text}");
+            assert!(text.contains(HIDDEN), "{text}");
+        }
+        assert_eq!(
+            scrub_auth("from Basic abc== and BASIC xyz, basic", None),
+            "from Basic <hidden> and BASIC <hidden>, basic"
+        );
+        assert_eq!(scrub_auth("nothing here", Some(&auth)), "nothing here");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub const PUSH_LABELS: [&str; 14] = [
 
 /// The gauges CodeCarbon pushes, with their HELP texts; each holds the change since the
 /// previous push (powers excepted: they are the record's).
+///
+/// The texts are CodeCarbon 3.3.2's (`output_methods/metrics/metric_docs.py`) to the letter:
+/// a Pushgateway that receives groups from both refuses a family whose HELP differs.
 pub const PUSH_GAUGES: [(&str, &str); 10] = [
     ("codecarbon_duration", "Duration from last measure (s)"),
     (
@@ -61,6 +64,10 @@ pub const PUSH_GAUGES: [(&str, &str); 10] = [
 
 /// CodeCarbon's counter of the run's energy (kWh).
 pub const PUSH_ENERGY_TOTAL: &str = "codecarbon_energy_total";
+
+/// The HELP text of [`PUSH_ENERGY_TOTAL`], CodeCarbon 3.3.2's `energy_consumed_total_doc`.
+pub const PUSH_ENERGY_TOTAL_HELP: &str =
+    "Accumulated cpu_energy, gpu_energy and ram_energy (kWh) since the start of the run";
 
 /// The exposition pushed for `current`, given the record of the previous successful push
 /// (`None` for the first: the change is then the whole total).
@@ -116,7 +123,7 @@ pub fn render_push(current: &EmissionsData, previous: Option<&EmissionsData>) ->
     }
     out.family(
         PUSH_ENERGY_TOTAL,
-        "Accumulated cpu_energy, gpu_energy and ram_energy (kWh)",
+        PUSH_ENERGY_TOTAL_HELP,
         MetricType::Counter,
     )
     .sample(&labels, current.energy_consumed.value());
@@ -215,6 +222,37 @@ mod tests {
         assert!(line.contains(",cpu_count=\"8\","), "{line}");
         assert!(line.contains(",tracking_mode=\"machine\",ram_total_size=\"15.5\"}"));
         assert_eq!(text.lines().filter(|l| !l.starts_with('#')).count(), 11);
+    }
+
+    /// CodeCarbon 3.3.2's `metric_docs.py`, copied by hand: a Pushgateway receiving pushes
+    /// from both refuses a family whose HELP text differs.
+    #[test]
+    fn help_texts_are_codecarbons_to_the_letter() {
+        let expected = [
+            ("codecarbon_duration", "Duration from last measure (s)"),
+            ("codecarbon_emissions", "Emissions as CO₂-equivalents [CO₂eq] (kg)"),
+            ("codecarbon_emissions_rate", "Emissions divided per duration (Kg/s)"),
+            ("codecarbon_cpu_power", "CPU power (W)"),
+            ("codecarbon_gpu_power", "GPU power (W)"),
+            ("codecarbon_ram_power", "RAM power (W)"),
+            ("codecarbon_cpu_energy", "Energy used per CPU since last reading (kWh)"),
+            ("codecarbon_gpu_energy", "Energy used per GPU since last reading (kWh)"),
+            ("codecarbon_ram_energy", "Energy used per RAM since last reading (kWh)"),
+            ("codecarbon_energy_consumed", "Sum of cpu_energy, gpu_energy and ram_energy (kWh)"),
+            (
+                "codecarbon_energy_total",
+                "Accumulated cpu_energy, gpu_energy and ram_energy (kWh) since the start of the run",
+            ),
+        ];
+        let text = render_push(&record(10, 0.5, 0.2), None);
+        let helps: Vec<&str> = text.lines().filter(|l| l.starts_with("# HELP ")).collect();
+        assert_eq!(helps.len(), expected.len());
+        for (name, help) in expected {
+            assert!(
+                helps.contains(&format!("# HELP {name} {help}").as_str()),
+                "{name}: {helps:?}"
+            );
+        }
     }
 
     #[test]

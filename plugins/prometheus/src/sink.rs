@@ -21,11 +21,17 @@ use std::net::SocketAddr;
 ///
 /// A failed push returns an error naming the URL (never its credentials) and the status; the
 /// endpoint is updated first, so a dead Pushgateway does not leave it stale.
+///
+/// The engine may hand the same sink a second run (a tracker started again): when the
+/// record's `run_id` changes, the changes pushed and the endpoint's counters start again from
+/// that run's zero.
 pub struct PrometheusSink {
     push: Option<Pushgateway>,
     exporter: Option<Exporter>,
     ledger: Ledger,
     last_pushed: Option<EmissionsData>,
+    /// The run `ledger` and `last_pushed` belong to.
+    run_id: Option<String>,
     delete_on_finish: bool,
 }
 
@@ -53,6 +59,7 @@ impl PrometheusSink {
             exporter,
             ledger: Ledger::default(),
             last_pushed: None,
+            run_id: None,
             delete_on_finish: settings.delete_on_finish,
         })
     }
@@ -68,6 +75,12 @@ impl PrometheusSink {
     }
 
     async fn publish(&mut self, data: &EmissionsData) -> Result<(), PrometheusError> {
+        if self.run_id.as_deref() != Some(data.run_id.as_str()) {
+            // A new run: its totals start from zero, so do the changes and the counters.
+            self.ledger = Ledger::default();
+            self.last_pushed = None;
+            self.run_id = Some(data.run_id.clone());
+        }
         if let Some(exporter) = &self.exporter {
             self.ledger.update(data);
             exporter.publish(render_exporter(&self.ledger));

@@ -7,7 +7,7 @@ use codecarbon_core::Sink;
 use codecarbon_prometheus::{PrometheusSettings, PrometheusSink};
 use codecarbon_testkit::client::http_get;
 use codecarbon_testkit::prometheus::sample;
-use support::report;
+use support::{report, report_of};
 
 fn exporter_only() -> PrometheusSink {
     PrometheusSink::new(PrometheusSettings {
@@ -83,4 +83,30 @@ fn the_content_type_is_the_text_formats() {
             .contains("content-type: text/plain; version=0.0.4; charset=utf-8"),
         "{raw}"
     );
+}
+
+#[tokio::test]
+async fn a_second_run_through_the_same_sink_starts_the_counters_again() {
+    let mut sink = exporter_only();
+    let addr = sink.listen_addr().unwrap().to_string();
+    let cpu = ["component=\"cpu\""];
+    sink.record(&report_of("run-1", 10, 0.001, 0.0, 0.3))
+        .await
+        .unwrap();
+    sink.finish(&report_of("run-1", 20, 0.002, 0.0, 0.6))
+        .await
+        .unwrap();
+    sink.record(&report_of("run-2", 10, 0.0005, 0.0, 0.1))
+        .await
+        .unwrap();
+    let (_, body) = http_get(&addr, "/metrics").unwrap();
+    assert_eq!(
+        sample(&body, "codecarbon_energy_joules_total", &cpu),
+        Some(1800.0)
+    );
+    // Run 2's emissions only, all the CPU's: not run 1's 0.6 kg carried over.
+    let kg = sample(&body, "codecarbon_emissions_kg_total", &cpu).unwrap();
+    assert!((kg - 0.1).abs() < 1e-12, "{body}");
+    // The record's own mean power, as at any run's first record.
+    assert_eq!(sample(&body, "codecarbon_power_watts", &cpu), Some(40.0));
 }

@@ -9,7 +9,7 @@ use codecarbon_prometheus::{BasicAuth, PrometheusSettings, PrometheusSink};
 use codecarbon_testkit::prometheus::sample;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 use std::time::{Duration, Instant};
-use support::report;
+use support::{report, report_of};
 
 const PASSWORD: &str = "s3cret-pw-42";
 
@@ -98,10 +98,13 @@ async fn a_refused_push_names_the_url_and_status_but_not_the_password() {
         "{text}"
     );
     assert!(text.contains("HTTP 500"), "{text}");
-    assert!(text.contains("bad push from Basic"), "{text}");
-    assert!(!text.contains(PASSWORD), "{text}");
-    let debug = format!("{sink:?} {err:?}");
-    assert!(!debug.contains(PASSWORD), "{debug}");
+    assert!(text.contains("bad push from Basic <hidden>"), "{text}");
+    // Neither the password nor base64("user:s3cret-pw-42"), the header the server echoed.
+    for secret in [PASSWORD, "dXNlcjpzM2NyZXQtcHctNDI"] {
+        assert!(!text.contains(secret), "{text}");
+        let debug = format!("{sink:?} {err:?}");
+        assert!(!debug.contains(secret), "{debug}");
+    }
 }
 
 #[tokio::test]
@@ -205,4 +208,36 @@ fn a_sink_built_outside_a_runtime_pushes_from_a_worker_threads_runtime() {
     .unwrap()
     .unwrap();
     assert_eq!(stub.requests_to("/metrics/job/demo_base").len(), 1);
+}
+
+#[tokio::test]
+async fn a_second_run_through_the_same_sink_pushes_its_own_changes() {
+    let stub = HttpStub::start(|_| Reply::status(200));
+    let mut sink = PrometheusSink::new(PrometheusSettings {
+        delete_on_finish: false,
+        ..settings(stub.url())
+    })
+    .unwrap();
+    sink.record(&report_of("run-1", 30, 0.3, 0.0, 0.03))
+        .await
+        .unwrap();
+    sink.finish(&report_of("run-1", 40, 0.4, 0.0, 0.04))
+        .await
+        .unwrap();
+    sink.record(&report_of("run-2", 10, 0.1, 0.0, 0.01))
+        .await
+        .unwrap();
+    sink.record(&report_of("run-2", 25, 0.25, 0.0, 0.02))
+        .await
+        .unwrap();
+    let bodies: Vec<String> = stub.requests().iter().map(|r| r.body_text()).collect();
+    assert_eq!(bodies.len(), 4);
+    // The first push of run 2 is its whole total, not a change against run 1's end.
+    assert_eq!(sample(&bodies[2], "codecarbon_duration", &[]), Some(10.0));
+    assert!((sample(&bodies[2], "codecarbon_energy_consumed", &[]).unwrap() - 0.1).abs() < 1e-12);
+    assert!((sample(&bodies[2], "codecarbon_emissions", &[]).unwrap() - 0.01).abs() < 1e-12);
+    assert!((sample(&bodies[2], "codecarbon_energy_total", &[]).unwrap() - 0.1).abs() < 1e-12);
+    // Then changes within run 2.
+    assert_eq!(sample(&bodies[3], "codecarbon_duration", &[]), Some(15.0));
+    assert!((sample(&bodies[3], "codecarbon_energy_consumed", &[]).unwrap() - 0.15).abs() < 1e-12);
 }

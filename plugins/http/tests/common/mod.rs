@@ -55,3 +55,25 @@ pub fn report(secs: f64, scale: f64) -> Report {
 pub fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1e-30)
 }
+
+/// A server that answers every request with a 307 to the same path and query on `target`.
+pub fn redirect_to(target: String) -> codecarbon_testkit::HttpStub {
+    codecarbon_testkit::HttpStub::start(move |req: &codecarbon_testkit::Recorded| {
+        let mut r = codecarbon_testkit::Reply::status(307);
+        let q = if req.query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", req.query)
+        };
+        r.headers
+            .push(("Location".into(), format!("{target}{}{q}", req.path)));
+        r
+    })
+}
+
+/// `report(secs, scale)` for the tracker run `run_id`.
+pub fn report_of(run_id: &str, secs: f64, scale: f64) -> Report {
+    let mut r = report(secs, scale);
+    r.data.run_id = run_id.into();
+    r
+}

@@ -23,3 +23,10 @@ pub fn report(secs: u64, cpu_kwh: f64, ram_kwh: f64, kg: f64) -> Report {
         provenance: Provenance::default(),
     }
 }
+
+/// [`report`] for the tracker run `run_id`.
+pub fn report_of(run_id: &str, secs: u64, cpu_kwh: f64, ram_kwh: f64, kg: f64) -> Report {
+    let mut r = report(secs, cpu_kwh, ram_kwh, kg);
+    r.data.run_id = run_id.into();
+    r
+}
