@@ -5,18 +5,20 @@
 //! intensity of that moment, so a live intensity provider changes only later energy. A run and
 //! each of its tasks are differences of two [`Snapshot`]s.
 
+mod report;
+mod start;
+
 use super::explicit::{self, Explicit, Lent};
 use super::outlet::{Outlet, Receipt};
-use super::place::{Place, PlaceInputs};
-use super::setup::{self, SinkPart, SourcePart};
+use super::place::Place;
+use super::setup::SourcePart;
 use super::totals::{Snapshot, Utilisation};
 use crate::error::TrackerError;
 use crate::log::Logger;
-use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
+use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
-    Component, ComponentProvenance, Config, EmissionsData, Gigabytes, GramsPerKwh, Intensity,
-    IntensityProvider, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Percent, Provenance,
-    Report, SampleContext, TaskReport, TrackingMode, Watts, VERSION, WORLD_AVERAGE,
+    Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
+    KilowattHours, Report, SampleContext, TaskReport, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -63,74 +65,6 @@ const SETTLE_LIMIT: Duration = Duration::from_secs(5);
 const PLACE_END_LIMIT: Duration = Duration::from_secs(1);
 
 impl Run {
-    /// Chooses and builds everything, then takes the baseline sample. The user's explicit
-    /// components are borrowed from `lent` and given back by [`Run::end`] (or on error).
-    pub(crate) fn start(config: Config, log: Logger, lent: Lent) -> Result<Run, TrackerError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        let machine = MachineLoad::new(&config.proc_root)?;
-        let mut meminfo = (ProcFile::default(), config.proc_root.join("meminfo"));
-        let ram_total = MemInfo::read_with(&mut meminfo.0, &meminfo.1)?.total;
-        let tree = (config.tracking_mode == TrackingMode::Process)
-            .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
-
-        let mut borrowed = explicit::borrow(&lent);
-        let assembled = setup::assemble(&config, &log, &runtime, &mut borrowed);
-        // What the run did not take in (all of it on error) goes straight back.
-        explicit::give_back(&lent, borrowed);
-        let parts = assembled?;
-        let providers = parts.place.explicit.clone();
-        let (place, outputs) = match start_threads(parts.place, parts.sinks, log) {
-            Ok(started) => started,
-            Err((e, back)) => {
-                explicit::give_back(
-                    &lent,
-                    Explicit {
-                        power_sources: explicit_sources(parts.sources),
-                        ..back
-                    },
-                );
-                return Err(e.into());
-            }
-        };
-
-        let now = Instant::now();
-        let mut run = Run {
-            run_id: uuid::Uuid::new_v4().to_string(),
-            origin: Snapshot::zero(now),
-            last_sample: now,
-            os: os_description(),
-            config,
-            log,
-            machine,
-            meminfo,
-            tree,
-            ram_total,
-            sources: parts
-                .sources
-                .into_iter()
-                .map(|part| Active {
-                    part,
-                    energy: Joules::ZERO,
-                    machine_energy: None,
-                    failing: false,
-                })
-                .collect(),
-            place,
-            providers,
-            outputs,
-            utilisation: Utilisation::default(),
-            emissions: KgCo2eq::ZERO,
-            energy_covered: KilowattHours::ZERO,
-            tasks: Vec::new(),
-            lent,
-            unsettled_warned: false,
-        };
-        run.sample();
-        Ok(run)
-    }
-
     /// Waits until `deadline` for the outputs to finish, then hands the user's explicit
     /// components back to the tracker.
     pub(crate) fn end(self, deadline: Instant) {
@@ -296,93 +230,6 @@ impl Run {
         before.interpolate(&self.snapshot(), at)
     }
 
-    /// What happened from `origin` to `end`.
-    fn report_between(&self, origin: &Snapshot, end: &Snapshot) -> Report {
-        let (duration, delta) = end.since(origin);
-        let (cpu, gpu, ram) = (
-            delta.energy_of(Component::Cpu),
-            delta.energy_of(Component::Gpu),
-            delta.energy_of(Component::Ram),
-        );
-        let secs = duration.as_secs_f64();
-        let of = |c: Component| {
-            self.sources
-                .iter()
-                .filter(move |s| s.part.info.component == c)
-        };
-        let gpus: Vec<String> = of(Component::Gpu)
-            .filter_map(|s| {
-                let info = &s.part.info;
-                info.model.as_deref().map(|m| gpu_model(info.count, m))
-            })
-            .collect();
-        let u = &delta.utilisation;
-        let location = self.place.location();
-        let intensity = self
-            .place
-            .intensity()
-            .unwrap_or_else(Intensity::world_average);
-        let energy = delta.total_energy().to_kwh();
-        let data = EmissionsData {
-            timestamp: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-            project_name: self.config.project_name.clone(),
-            run_id: self.run_id.clone(),
-            experiment_id: self.config.experiment_id.clone(),
-            duration,
-            emissions: delta.emissions,
-            emissions_rate: KgCo2eqPerSecond(if secs > 0.0 {
-                delta.emissions.value() / secs
-            } else {
-                0.0
-            }),
-            cpu_power: Watts::mean(cpu, duration),
-            gpu_power: Watts::mean(gpu, duration),
-            ram_power: Watts::mean(ram, duration),
-            cpu_energy: cpu.to_kwh(),
-            gpu_energy: gpu.to_kwh(),
-            ram_energy: ram.to_kwh(),
-            energy_consumed: energy,
-            water_consumed: energy * self.config.wue,
-            on_cloud: location.on_cloud(),
-            country_name: location.country_name,
-            country_iso_code: location.country_iso_code,
-            region: location.region,
-            cloud_provider: location.cloud_provider,
-            cloud_region: location.cloud_region,
-            os: self.os.clone(),
-            python_version: None,
-            codecarbon_version: VERSION.to_string(),
-            cpu_count: self.machine.logical_cpus(),
-            cpu_model: of(Component::Cpu).find_map(|s| s.part.info.model.clone()),
-            gpu_count: of(Component::Gpu).map(|s| s.part.info.count).sum(),
-            gpu_model: (!gpus.is_empty()).then(|| gpus.join(", ")),
-            longitude: location.longitude,
-            latitude: location.latitude,
-            ram_total_size: self.ram_total,
-            tracking_mode: self.config.tracking_mode,
-            cpu_utilization_percent: Percent(u.mean(u.cpu_percent)),
-            gpu_utilization_percent: Percent(u.gpu_mean()),
-            ram_utilization_percent: Percent(u.mean(u.ram_percent)),
-            ram_used_gb: Gigabytes(u.mean(u.ram_used_gb)),
-            pue: self.config.pue,
-            wue: self.config.wue,
-        };
-        let provenance = Provenance {
-            components: self
-                .sources
-                .iter()
-                .map(|s| ComponentProvenance {
-                    component: s.part.info.component,
-                    method: s.part.info.method,
-                    source: s.part.info.source.to_string(),
-                    machine_energy: s.machine_energy.map(|e| e.to_kwh()),
-                })
-                .collect(),
-            intensity: Some(intensity),
-        };
-        Report { data, provenance }
-    }
-
     /// Hands the run's totals up to `end` to every output (the latest sample when `None`).
     /// Only enqueues: the outputs write on their own threads. The receipts tell when a flush or
     /// the final row is written.
@@ -458,74 +305,6 @@ impl Run {
     }
 }
 
-/// Starts the place thread and one worker per output; on error, what the user lent comes back
-/// (but an output whose thread could not start, which went with it).
-fn start_threads(
-    place: PlaceInputs,
-    sinks: Vec<SinkPart>,
-    log: Logger,
-) -> Result<(Place, Vec<Outlet>), (std::io::Error, Explicit)> {
-    let providers = place.explicit.clone();
-    let place = match Place::start(place, log) {
-        Ok(place) => place,
-        Err(e) => {
-            let back = Explicit {
-                intensity: providers,
-                sinks: sinks
-                    .into_iter()
-                    .filter(|s| s.explicit)
-                    .map(|s| s.sink)
-                    .collect(),
-                ..Explicit::default()
-            };
-            return Err((e, back));
-        }
-    };
-    let mut outputs = Vec::new();
-    let mut parts = sinks.into_iter();
-    while let Some(part) = parts.next() {
-        match Outlet::start(part, log) {
-            Ok(outlet) => outputs.push(outlet),
-            Err(e) => {
-                place.end(PLACE_END_LIMIT);
-                let mut back = Explicit {
-                    intensity: providers,
-                    ..Explicit::default()
-                };
-                // The workers already started end once told to: give them a moment.
-                let soon = Instant::now() + Duration::from_secs(1);
-                back.sinks
-                    .extend(outputs.into_iter().filter_map(|o| o.end(soon)));
-                back.sinks
-                    .extend(parts.filter(|s| s.explicit).map(|s| s.sink));
-                return Err((e, back));
-            }
-        }
-    }
-    Ok((place, outputs))
-}
-
-fn explicit_sources(sources: Vec<SourcePart>) -> Vec<Box<dyn codecarbon_core::PowerSource>> {
-    sources
-        .into_iter()
-        .filter(|s| s.explicit)
-        .map(|s| s.source)
-        .collect()
-}
-
-/// CodeCarbon's `gpu_model` text for one source: `N x name`, or the source's own text when it
-/// already has that form (a source covering several models writes `1 x A, 2 x B`).
-fn gpu_model(count: usize, model: &str) -> String {
-    let counted = model
-        .split_once(" x ")
-        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    if counted {
-        model.to_string()
-    } else {
-        format!("{count} x {model}")
-    }
-}
-
 /// Which sink hook to call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stage {
@@ -535,17 +314,4 @@ pub(crate) enum Stage {
     Flush,
     /// The end of the run.
     Finish,
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn gpu_model_is_counted_once() {
-        assert_eq!(super::gpu_model(2, "A100"), "2 x A100");
-        assert_eq!(
-            super::gpu_model(3, "1 x MI210, 2 x MI250X"),
-            "1 x MI210, 2 x MI250X"
-        );
-        assert_eq!(super::gpu_model(1, "Box x 2"), "1 x Box x 2");
-    }
 }

@@ -1,0 +1,124 @@
+//! What a run reports: the totals between two snapshots as CodeCarbon's record, with the
+//! provenance of each figure.
+
+use super::Run;
+use crate::engine::totals::Snapshot;
+use codecarbon_core::{
+    Component, ComponentProvenance, EmissionsData, Gigabytes, Intensity, KgCo2eqPerSecond, Percent,
+    Provenance, Report, Watts, VERSION,
+};
+
+impl Run {
+    /// What happened from `origin` to `end`.
+    pub(super) fn report_between(&self, origin: &Snapshot, end: &Snapshot) -> Report {
+        let (duration, delta) = end.since(origin);
+        let (cpu, gpu, ram) = (
+            delta.energy_of(Component::Cpu),
+            delta.energy_of(Component::Gpu),
+            delta.energy_of(Component::Ram),
+        );
+        let secs = duration.as_secs_f64();
+        let of = |c: Component| {
+            self.sources
+                .iter()
+                .filter(move |s| s.part.info.component == c)
+        };
+        let gpus: Vec<String> = of(Component::Gpu)
+            .filter_map(|s| {
+                let info = &s.part.info;
+                info.model.as_deref().map(|m| gpu_model(info.count, m))
+            })
+            .collect();
+        let u = &delta.utilisation;
+        let location = self.place.location();
+        let intensity = self
+            .place
+            .intensity()
+            .unwrap_or_else(Intensity::world_average);
+        let energy = delta.total_energy().to_kwh();
+        let data = EmissionsData {
+            timestamp: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            project_name: self.config.project_name.clone(),
+            run_id: self.run_id.clone(),
+            experiment_id: self.config.experiment_id.clone(),
+            duration,
+            emissions: delta.emissions,
+            emissions_rate: KgCo2eqPerSecond(if secs > 0.0 {
+                delta.emissions.value() / secs
+            } else {
+                0.0
+            }),
+            cpu_power: Watts::mean(cpu, duration),
+            gpu_power: Watts::mean(gpu, duration),
+            ram_power: Watts::mean(ram, duration),
+            cpu_energy: cpu.to_kwh(),
+            gpu_energy: gpu.to_kwh(),
+            ram_energy: ram.to_kwh(),
+            energy_consumed: energy,
+            water_consumed: energy * self.config.wue,
+            on_cloud: location.on_cloud(),
+            country_name: location.country_name,
+            country_iso_code: location.country_iso_code,
+            region: location.region,
+            cloud_provider: location.cloud_provider,
+            cloud_region: location.cloud_region,
+            os: self.os.clone(),
+            python_version: None,
+            codecarbon_version: VERSION.to_string(),
+            cpu_count: self.machine.logical_cpus(),
+            cpu_model: of(Component::Cpu).find_map(|s| s.part.info.model.clone()),
+            gpu_count: of(Component::Gpu).map(|s| s.part.info.count).sum(),
+            gpu_model: (!gpus.is_empty()).then(|| gpus.join(", ")),
+            longitude: location.longitude,
+            latitude: location.latitude,
+            ram_total_size: self.ram_total,
+            tracking_mode: self.config.tracking_mode,
+            cpu_utilization_percent: Percent(u.mean(u.cpu_percent)),
+            gpu_utilization_percent: Percent(u.gpu_mean()),
+            ram_utilization_percent: Percent(u.mean(u.ram_percent)),
+            ram_used_gb: Gigabytes(u.mean(u.ram_used_gb)),
+            pue: self.config.pue,
+            wue: self.config.wue,
+        };
+        let provenance = Provenance {
+            components: self
+                .sources
+                .iter()
+                .map(|s| ComponentProvenance {
+                    component: s.part.info.component,
+                    method: s.part.info.method,
+                    source: s.part.info.source.to_string(),
+                    machine_energy: s.machine_energy.map(|e| e.to_kwh()),
+                })
+                .collect(),
+            intensity: Some(intensity),
+        };
+        Report { data, provenance }
+    }
+}
+
+/// CodeCarbon's `gpu_model` text for one source: `N x name`, or the source's own text when it
+/// already has that form (a source covering several models writes `1 x A, 2 x B`).
+fn gpu_model(count: usize, model: &str) -> String {
+    let counted = model
+        .split_once(" x ")
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if counted {
+        model.to_string()
+    } else {
+        format!("{count} x {model}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn gpu_model_is_counted_once() {
+        assert_eq!(super::gpu_model(2, "A100"), "2 x A100");
+        assert_eq!(
+            super::gpu_model(3, "1 x MI210, 2 x MI250X"),
+            "1 x MI210, 2 x MI250X"
+        );
+        assert_eq!(super::gpu_model(1, "Box x 2"), "1 x Box x 2");
+    }
+}
