@@ -41,10 +41,11 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     };
     print_summary(&board);
     let model = board.model();
+    let projects = model.projects.iter().filter(|p| !p.all).count();
     let what = format!(
-        "{} runs of {} projects",
-        model.totals.runs,
-        model.projects.iter().filter(|p| !p.all).count()
+        "{} of {}",
+        counted(model.totals.runs, "run"),
+        counted(projects, "project")
     );
     if let Some(path) = &args.output {
         return match board.write_report(path) {
@@ -73,4 +74,13 @@ pub fn board(args: &BoardArgs) -> ExitCode {
         print_summary(fresh);
     });
     ExitCode::SUCCESS
+}
+
+/// `1 run`, `2 runs`.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
