@@ -87,6 +87,24 @@ fn intensity_list_covers_countries_and_regions() {
 #[test]
 fn intensity_errors_are_clear() {
     let sandbox = Sandbox::new();
+    let out = sandbox.run(&[
+        "intensity",
+        "--cloud-provider",
+        "aws",
+        "--cloud-region",
+        "mars-1",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("eu-west-3"), "{}", stderr(&out));
+    let out = sandbox.run(&[
+        "intensity",
+        "--cloud-provider",
+        "AWS",
+        "--cloud-region",
+        "eu-west-3",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("51.100 g CO2eq/kWh"));
     let out = sandbox.run(&["intensity", "--country-iso-code", "XYZ"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("--list"), "{}", stderr(&out));

@@ -109,23 +109,12 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
         })
     } else if let (Some(p), Some(r)) = (&args.cloud_provider, &args.cloud_region) {
         if table_provider(p) {
-            match codecarbon_cloud::region(p, r) {
-                Ok(Some(found)) => Ok(vec![cloud_answer(found)]),
-                Ok(None) => {
-                    let valid: Vec<String> = codecarbon_cloud::regions(p)
-                        .into_iter()
-                        .map(|r| r.region)
-                        .collect();
-                    eprintln!(
-                        "codecarbon: error: cloud region `{r}` of `{p}` has no carbon data; \
-                         valid regions: {}",
-                        valid.join(", ")
-                    );
-                    return ExitCode::from(2);
-                }
+            match codecarbon_cloud::known_region(p, r) {
+                Ok(found) => Ok(vec![cloud_answer(found)]),
                 Err(e) => {
                     eprintln!("codecarbon: error: {e}");
-                    return ExitCode::from(1);
+                    let usage = matches!(e, codecarbon_cloud::TableError::UnknownRegion { .. });
+                    return ExitCode::from(if usage { 2 } else { 1 });
                 }
             }
         } else {

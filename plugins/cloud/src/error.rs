@@ -21,6 +21,19 @@ pub enum TableError {
     /// CodeCarbon's GCP data (embedded by `codecarbon-iso`) could not be read.
     #[error("{0}")]
     Iso(String),
+    /// The provider's tables have no such region: the user named one that does not exist.
+    #[error(
+        "cloud region `{region}` of `{provider}` has no carbon data; valid regions: {}",
+        valid.join(", ")
+    )]
+    UnknownRegion {
+        /// The provider, lower case.
+        provider: String,
+        /// The region as given, lower case.
+        region: String,
+        /// The provider's regions with data.
+        valid: Vec<String>,
+    },
 }
 
 /// A metadata prober could not be made.

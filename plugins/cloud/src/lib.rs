@@ -46,6 +46,6 @@ pub use metadata::{
 };
 pub use plugins::PLUGINS;
 pub use table::{
-    cleanest, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE, AZURE_SOURCE,
-    PROVIDERS, TABLE_HEADER,
+    cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
+    AZURE_SOURCE, PROVIDERS, TABLE_HEADER,
 };

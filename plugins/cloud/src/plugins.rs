@@ -111,17 +111,7 @@ fn build_cloud_config(config: &Config) -> Result<Plugin, BuildError> {
         plugin: "cloud_config",
         message,
     };
-    let found = crate::region(&provider, &region).map_err(|e| invalid(e.to_string()))?;
-    let Some(found) = found else {
-        let valid: Vec<String> = crate::regions(&provider)
-            .into_iter()
-            .map(|r| r.region)
-            .collect();
-        return Err(invalid(format!(
-            "cloud region `{region}` of `{provider}` has no carbon data; valid regions: {}",
-            valid.join(", ")
-        )));
-    };
+    let found = crate::known_region(&provider, &region).map_err(|e| invalid(e.to_string()))?;
     // A country the user sets wins over the region's; either is checked and named.
     let code = config
         .country_iso_code

@@ -165,6 +165,16 @@ pub fn cleanest(provider: &str) -> Option<CloudRegion> {
     })
 }
 
+/// One region a user named: like [`region`], but a region the data does not know is
+/// [`TableError::UnknownRegion`], which lists the valid ones.
+pub fn known_region(provider: &str, region: &str) -> Result<CloudRegion, TableError> {
+    self::region(provider, region)?.ok_or_else(|| TableError::UnknownRegion {
+        provider: provider.trim().to_ascii_lowercase(),
+        region: region.trim().to_ascii_lowercase(),
+        valid: regions(provider).into_iter().map(|r| r.region).collect(),
+    })
+}
+
 /// One region of a provider, both names any case; `Ok(None)` when the data does not know it.
 pub fn region(provider: &str, region: &str) -> Result<Option<CloudRegion>, TableError> {
     let provider = provider.trim().to_ascii_lowercase();

@@ -366,24 +366,12 @@ impl Chain {
             log.info(format_args!(
                 "carbon intensity: {:.3} g CO2eq/kWh ({}: {})",
                 intensity.value.value(),
-                basis_words(intensity.basis),
+                intensity.basis.as_str().replace('_', " "),
                 intensity.source
             ));
             self.last = Some(intensity.clone());
         }
         intensity
-    }
-}
-
-fn basis_words(basis: IntensityBasis) -> &'static str {
-    match basis {
-        IntensityBasis::Forced => "forced",
-        IntensityBasis::CloudRegion => "cloud region",
-        IntensityBasis::Live => "live",
-        IntensityBasis::Region => "region",
-        IntensityBasis::Country => "country",
-        IntensityBasis::WorldAverage => "world average",
-        IntensityBasis::Custom => "custom provider",
     }
 }
 

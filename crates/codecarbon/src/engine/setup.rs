@@ -43,7 +43,7 @@ pub(crate) fn assemble(
     let covered = explicit.components();
     let registry_sources = registry_sources(config, log, &covered)?;
     let (known, locators) = locators(config, log, runtime, explicit)?;
-    let mut place = intensity_chain(config)?;
+    let registry_intensity = selection::intensity_chain(config)?;
     let registry_sinks = selection::sinks(config)?;
 
     // Nothing can fail from here on: move the user's parts in.
@@ -83,9 +83,17 @@ pub(crate) fn assemble(
                 explicit: true,
             }),
     );
-    place.known = known;
-    place.locators = locators;
-    place.explicit = std::mem::take(&mut explicit.intensity);
+    let place = PlaceInputs {
+        locators,
+        known,
+        forced: forced_intensity(config),
+        explicit: std::mem::take(&mut explicit.intensity),
+        registry: registry_intensity,
+        refresh: config
+            .measure_power_secs
+            .clamp(Duration::from_secs(1), Duration::from_secs(60)),
+        offline: config.offline,
+    };
     Ok(Parts {
         sources,
         place,
@@ -167,26 +175,14 @@ fn locators(
     Ok((None, locators))
 }
 
-/// The intensity chain for the place thread; the user's providers are moved in last, once
-/// nothing can fail.
-fn intensity_chain(config: &Config) -> Result<PlaceInputs, TrackerError> {
-    let forced = config
+/// `force_carbon_intensity_g_co2e_kwh`, which overrides every provider.
+fn forced_intensity(config: &Config) -> Option<Intensity> {
+    config
         .force_carbon_intensity_g_co2e_kwh
         .map(|value| Intensity {
             value,
             source: "force_carbon_intensity_g_co2e_kwh".into(),
             year: None,
             basis: IntensityBasis::Forced,
-        });
-    Ok(PlaceInputs {
-        locators: Vec::new(),
-        known: None,
-        forced,
-        explicit: Vec::new(),
-        registry: selection::intensity_chain(config)?,
-        refresh: config
-            .measure_power_secs
-            .clamp(Duration::from_secs(1), Duration::from_secs(60)),
-        offline: config.offline,
-    })
+        })
 }
