@@ -17,6 +17,10 @@ codecarbon = { path = "CODECARBON" }
 tokio = { version = "1", default-features = false, features = ["rt"] }
 
 [workspace]
+
+# A build of its own beside the workspace's: kept small, as nothing here is debugged.
+[profile.dev]
+debug = false
 "#;
 
 const MAIN: &str = r#"
@@ -73,6 +77,7 @@ fn a_fresh_crate_gets_one_row_per_tracked_function() {
     run.args(["run", "--quiet", "--offline"])
         .current_dir(dir.path())
         .env("CARGO_TARGET_DIR", target.join("fresh-crate"))
+        .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_HOME", cargo_home)
         .env("HOME", dir.path());
     for (key, _) in std::env::vars_os() {
