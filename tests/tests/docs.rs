@@ -273,6 +273,7 @@ type Call = fn(TrackerBuilder) -> TrackerBuilder;
 const BUILDER_CALLS: &[(&str, &str, Call)] = &[
     ("project_name", "docs", |b| b.project_name("docs")),
     ("measure_power_secs", "2.5", |b| b.measure_power_secs(2.5)),
+    ("api_call_interval", "-1", |b| b.api_call_interval(-1)),
     ("output_dir", "docs-out", |b| b.output_dir("docs-out")),
     ("output_file", "docs.csv", |b| b.output_file("docs.csv")),
     ("output_methods", "json", |b| b.output_methods(&["json"])),

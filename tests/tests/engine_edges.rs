@@ -1,13 +1,14 @@
 //! The engine at its edges: an intensity that arrives late, a stop while a provider is busy,
-//! open tasks at the stop, secrets in `Debug`, and CodeCarbon's output switches across layers.
+//! open tasks at the stop, secrets in `Debug`, CodeCarbon's output switches across layers, and
+//! `api_call_interval`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codecarbon::config::ConfigSources;
 use codecarbon::core::{
     async_trait, Component, EmissionsData, GramsPerKwh, Intensity, IntensityBasis, IntensityError,
-    IntensityProvider, LocateError, Location, Locator, Method, PowerSource, Reading, SampleContext,
-    SourceError, SourceInfo, Watts,
+    IntensityProvider, LocateError, Location, Locator, Method, PowerSource, Reading, Report,
+    SampleContext, Sink, SinkError, SourceError, SourceInfo, Watts,
 };
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -219,4 +220,70 @@ fn a_switch_asking_for_an_output_that_cannot_work_offline_leaves_it_out() {
         .build()
         .unwrap();
     assert_eq!(tracker.config().output_methods, ["csv"]);
+}
+
+/// Keeps the run's duration at each record, and whether it keeps checkpoints (as the CSV does).
+#[derive(Clone)]
+struct Records {
+    checkpoints: bool,
+    seen: Arc<std::sync::Mutex<Vec<f64>>>,
+}
+
+impl Records {
+    fn new(checkpoints: bool) -> Records {
+        Records {
+            checkpoints,
+            seen: Arc::default(),
+        }
+    }
+    fn durations(&self) -> Vec<f64> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+#[async_trait]
+impl Sink for Records {
+    async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+        let secs = report.data.duration.as_secs_f64();
+        self.seen.lock().unwrap().push(secs);
+        Ok(())
+    }
+    async fn flush(&mut self, _report: &Report) -> Result<(), SinkError> {
+        Ok(())
+    }
+    fn checkpoints(&self) -> bool {
+        self.checkpoints
+    }
+}
+
+fn run_with_api_call_interval(every: &str) -> (Vec<f64>, Vec<f64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (live, checkpoint) = (Records::new(false), Records::new(true));
+    let mut tracker = builder(dir.path(), Provider::new(20.0, Duration::ZERO, false))
+        .set("measure_power_secs", "0.1")
+        .set("api_call_interval", every)
+        .with_sink(live.clone())
+        .with_sink(checkpoint.clone())
+        .start()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    tracker.stop().unwrap();
+    (live.durations(), checkpoint.durations())
+}
+
+#[test]
+fn api_call_interval_spaces_the_live_totals_but_never_the_checkpoints() {
+    let (live, checkpoint) = run_with_api_call_interval("3");
+    assert!(!live.is_empty(), "every third measurement goes out");
+    for gap in live.windows(2).map(|w| w[1] - w[0]) {
+        assert!(gap >= 0.25, "three 0.1 s measurements apart: {live:?}");
+    }
+    assert!(
+        checkpoint.len() > live.len(),
+        "a checkpoint at every measurement: {checkpoint:?} vs {live:?}"
+    );
+
+    let (live, checkpoint) = run_with_api_call_interval("-1");
+    assert!(live.is_empty(), "-1: only flush and stop, {live:?}");
+    assert!(!checkpoint.is_empty(), "the checkpoints go on");
 }

@@ -25,6 +25,10 @@ pub struct TrackerArgs {
     /// Seconds between totals handed to the outputs [config default: 15].
     #[arg(long, value_name = "SECONDS")]
     pub measure_power_secs: Option<String>,
+    /// The outputs get the running totals every N measurements; -1: only at the end
+    /// [config default: 1].
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
+    pub api_call_interval: Option<String>,
     /// Directory of the output files, created if missing [config default: .].
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<String>,
@@ -123,6 +127,7 @@ impl TrackerArgs {
             ("cloud_provider", &self.cloud_provider),
             ("cloud_region", &self.cloud_region),
             ("measure_power_secs", &self.measure_power_secs),
+            ("api_call_interval", &self.api_call_interval),
             ("output_dir", &self.output_dir),
             ("output_file", &self.output_file),
             ("output_methods", &self.output_methods),

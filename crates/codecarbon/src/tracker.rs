@@ -89,8 +89,12 @@ impl TrackerBuilder {
     setters! {
         /// `project_name`: the name written in every row.
         project_name(&str);
-        /// `measure_power_secs`: seconds between totals handed to the outputs (default 15).
+        /// `measure_power_secs`: seconds between measurements, each priced at the intensity
+        /// of its time (default 15).
         measure_power_secs(f64);
+        /// `api_call_interval`: the outputs get the running totals every this many
+        /// measurements; -1 only at flush and stop (default 1).
+        api_call_interval(i32);
         /// `output_file`: the CSV's file name (default `emissions.csv`).
         output_file(&str);
         /// `pue`: power usage effectiveness of the data centre; multiplies energy and power.
@@ -228,7 +232,8 @@ impl TrackerBuilder {
 /// Measures the energy and emissions of the code that runs between `start()` and `stop()`.
 ///
 /// One background thread samples every power source at least once a second and hands the
-/// cumulative totals to the outputs every `measure_power_secs` and at stop. A tracker can be
+/// cumulative totals to the outputs every `measure_power_secs` (or every `api_call_interval`-th
+/// time) and at stop. A tracker can be
 /// started again after `stop()`: that is a new run, with a new `run_id` and totals from zero.
 /// Dropping a running tracker stops it, so its last row is written even when the tracked code
 /// panics.

@@ -9,6 +9,7 @@ use crate::units::{GramsPerKwh, LitersPerKwh, Watts};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
@@ -74,7 +75,6 @@ pub const DEFAULT_EXPERIMENT_ID: &str = "5b0fa12a-3dd7-45bb-9766-cc326314d9f1";
 /// [`Config::extra`] without a warning, since Python's `codecarbon config` writes them.
 pub const PASSTHROUGH_KEYS: &[&str] = &[
     "allow_multiple_runs",
-    "api_call_interval",
     "api_endpoint",
     "api_key",
     "co2_signal_api_token",
@@ -130,8 +130,13 @@ pub enum KeyStatus {
 pub struct Config {
     /// `project_name`, default `codecarbon`.
     pub project_name: String,
-    /// `measure_power_secs`, default 15 s: how often sinks get the totals.
+    /// `measure_power_secs`, default 15 s: how often the energy is priced and the totals are
+    /// ready for the outputs.
     pub measure_power_secs: Duration,
+    /// `api_call_interval`: the outputs get the running totals every this many measurements;
+    /// `None` (CodeCarbon's `-1`) only at flush and stop. Default 1, every measurement
+    /// (CodeCarbon's is 8).
+    pub api_call_interval: Option<NonZeroU32>,
     /// `output_dir`, default `.`.
     pub output_dir: PathBuf,
     /// `output_file`, default `emissions.csv`.
@@ -207,6 +212,7 @@ impl Default for Config {
         Self {
             project_name: "codecarbon".into(),
             measure_power_secs: Duration::from_secs(15),
+            api_call_interval: Some(NonZeroU32::MIN),
             output_dir: PathBuf::from("."),
             output_file: "emissions.csv".into(),
             output_methods: vec!["csv".into()],
@@ -235,6 +241,7 @@ impl Default for Config {
 pub const KEYS: &[&str] = &[
     "project_name",
     "measure_power_secs",
+    "api_call_interval",
     "output_dir",
     "output_file",
     "output_methods",
@@ -265,6 +272,20 @@ fn number(value: &str, min: f64, strictly_above: bool) -> Result<f64, ()> {
     let x: f64 = value.trim().parse().map_err(|_| ())?;
     let fits = x.is_finite() && if strictly_above { x > min } else { x >= min };
     fits.then_some(x).ok_or(())
+}
+
+/// `api_call_interval`: `-1` is never (only at flush and stop); `0` is every measurement, as
+/// in CodeCarbon, where the count is compared with `>=`.
+fn measurements(value: &str) -> Result<Option<NonZeroU32>, ()> {
+    match value.trim().parse::<i64>().map_err(|_| ())? {
+        -1 => Ok(None),
+        0 => Ok(Some(NonZeroU32::MIN)),
+        n => u32::try_from(n)
+            .ok()
+            .and_then(NonZeroU32::new)
+            .map(Some)
+            .ok_or(()),
+    }
 }
 
 fn boolean(value: &str) -> Result<bool, ()> {
@@ -315,6 +336,9 @@ impl Config {
                     .map_err(|_| fail("a number of seconds greater than 0"))?;
                 self.measure_power_secs = Duration::from_secs_f64(secs);
             }
+            "api_call_interval" => self.api_call_interval = measurements(value).map_err(|_| {
+                fail("a whole number of measurements, 1 or more, or -1 for only at flush and stop")
+            })?,
             "output_dir" => {
                 self.output_dir =
                     PathBuf::from(non_empty(value).ok_or_else(|| fail("a directory"))?)
@@ -425,6 +449,31 @@ mod tests {
         assert!(c.set("tracking_mode", "cluster", "t").is_err());
         assert!(c.set("pue", "-1", "t").is_err());
         assert!(c.set("offline", "maybe", "t").is_err());
+    }
+
+    #[test]
+    fn api_call_interval_counts_measurements_or_waits_for_flush() {
+        let mut c = Config::default();
+        assert_eq!(
+            c.api_call_interval,
+            NonZeroU32::new(1),
+            "ours: every measurement"
+        );
+        c.set("api_call_interval", "8", "t").unwrap();
+        assert_eq!(c.api_call_interval, NonZeroU32::new(8));
+        c.set("api_call_interval", "-1", "t").unwrap();
+        assert_eq!(c.api_call_interval, None, "-1: only at flush and stop");
+        c.set("api_call_interval", "0", "t").unwrap();
+        assert_eq!(c.api_call_interval, NonZeroU32::new(1));
+        for bad in ["-2", "1.5", "often", ""] {
+            let err = c
+                .set("api_call_interval", bad, "--api-call-interval")
+                .unwrap_err();
+            assert!(
+                err.to_string().contains("-1 for only at flush and stop"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -25,8 +25,8 @@ pub enum SinkError {
 
 /// Receives the run's cumulative totals.
 ///
-/// The engine calls `record` every measure interval, `flush` when the user flushes, and `finish`
-/// once at stop. Each call carries cumulative totals since the run started. Sinks are isolated:
+/// The engine calls `record` every `api_call_interval` measure intervals (every one by default),
+/// `flush` when the user flushes, and `finish` once at stop. Each call carries cumulative totals since the run started. Sinks are isolated:
 /// an error in one never keeps another from its row.
 ///
 /// ```
@@ -44,10 +44,17 @@ pub enum SinkError {
 /// ```
 #[async_trait]
 pub trait Sink: Send {
-    /// Every measure interval. The default does nothing; a file sink can checkpoint here so a
-    /// killed run loses at most one interval.
+    /// The running totals, every `api_call_interval` measure intervals. The default does
+    /// nothing; a file sink can checkpoint here so a killed run loses at most one interval.
     async fn record(&mut self, _report: &Report) -> Result<(), SinkError> {
         Ok(())
+    }
+
+    /// True for a sink whose `record` keeps a local checkpoint rather than sending the totals
+    /// anywhere: it gets them at every measure interval whatever `api_call_interval` says, since
+    /// that setting spares services calls, not a run its crash safety. Asked once, at start.
+    fn checkpoints(&self) -> bool {
+        false
     }
 
     /// A row of cumulative totals, at the user's `flush()`.

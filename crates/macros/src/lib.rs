@@ -56,7 +56,8 @@ use proc_macro::TokenStream;
 /// | `cloud_provider` | string | e.g. `"gcp"` |
 /// | `cloud_region` | string | e.g. `"europe-west1"` |
 /// | `project_name` | string | written in every row |
-/// | `measure_power_secs` | number > 0 | seconds between totals handed to the outputs (default 15) |
+/// | `measure_power_secs` | number > 0 | seconds between measurements, each priced at the intensity of its time (default 15) |
+/// | `api_call_interval` | integer ≥ 0, or -1 | the outputs get the running totals every this many measurements; -1 only at the end (default 1) |
 /// | `output_dir` | string | where the files go (created if missing) |
 /// | `output_file` | string | the CSV's file name (default `"emissions.csv"`) |
 /// | `output_methods` | `"csv,json"` or `["csv", "json"]` | the outputs |

@@ -22,6 +22,8 @@ pub(crate) enum Kind {
     Positive,
     /// An integer or float literal, 0 or more.
     NonNegative,
+    /// A count of measurements: an integer literal, 0 or more, or -1 for never.
+    Measurements,
     /// A string `"csv,json"` or an array of strings `["csv", "json"]`.
     Methods,
 }
@@ -39,6 +41,7 @@ impl Kind {
             }
             Kind::Positive => "a number greater than 0".into(),
             Kind::NonNegative => "a number, 0 or more".into(),
+            Kind::Measurements => "a whole number, 0 or more, or -1".into(),
             Kind::Methods => {
                 "a string such as \"csv,json\" or an array such as [\"csv\", \"json\"]".into()
             }
@@ -95,6 +98,11 @@ pub(crate) const PARAMS: &[Param] = &[
         name: "measure_power_secs",
         kind: Kind::Positive,
         example: "15",
+    },
+    Param {
+        name: "api_call_interval",
+        kind: Kind::Measurements,
+        example: "4",
     },
     Param {
         name: "output_dir",
@@ -363,7 +371,7 @@ fn literal_value(param: &Param, expr: &Expr) -> syn::Result<String> {
         Kind::Text | Kind::NonEmptyText | Kind::OneOf(_) => {
             string_value(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
-        Kind::Positive | Kind::NonNegative => {
+        Kind::Positive | Kind::NonNegative | Kind::Measurements => {
             number_text(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
         Kind::Methods => match expr {
@@ -412,6 +420,10 @@ pub(crate) fn check_value(kind: Kind, value: &str) -> Result<(), String> {
         },
         Kind::NonNegative => match number() {
             Some(x) if x >= 0.0 => Ok(()),
+            _ => Err(format!("is {value}; expected {}", kind.expected())),
+        },
+        Kind::Measurements => match value.trim().parse::<i64>() {
+            Ok(n) if n >= -1 && n <= i64::from(u32::MAX) => Ok(()),
             _ => Err(format!("is {value}; expected {}", kind.expected())),
         },
         // Names are checked at run time: a third-party sink may bring its own.
@@ -485,14 +497,18 @@ mod tests {
     #[test]
     fn checks_agree_with_the_config() {
         let samples = [
-            "", " ", "0", "-1", "-0.5", "0.5", "1", "15", "1e400", "fast", "machine", "Process",
-            "cluster", "append", "UPDATE", "error", "warn", "loud", "csv", "csv,json", "FRA",
+            "", " ", "0", "-1", "-2", "-0.5", "0.5", "1", "15", "1e400", "fast", "machine",
+            "Process", "cluster", "append", "UPDATE", "error", "warn", "loud", "csv", "csv,json",
+            "FRA",
         ];
         for p in PARAMS.iter().filter(|p| p.kind != Kind::Bool) {
             for value in samples {
                 let ours = check_value(p.kind, value).is_ok();
                 // Numbers reach the config only from number literals.
-                let numeric = matches!(p.kind, Kind::Positive | Kind::NonNegative);
+                let numeric = matches!(
+                    p.kind,
+                    Kind::Positive | Kind::NonNegative | Kind::Measurements
+                );
                 if numeric && value.trim().parse::<f64>().is_err() {
                     continue;
                 }

@@ -105,6 +105,10 @@ impl Sink for CsvSink {
         Ok(self.save_checkpoint(report)?)
     }
 
+    fn checkpoints(&self) -> bool {
+        true
+    }
+
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
         let saved = self.save_checkpoint(report);
         match (self.write_row(report), saved) {

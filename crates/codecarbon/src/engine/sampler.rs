@@ -132,6 +132,8 @@ fn next(after: Instant, period: Duration, now: Instant) -> Instant {
 fn run_loop(mut run: Run, inbox: Receiver<Command>) {
     let period = run.tick_period();
     let interval = run.measure_interval();
+    let live_every = run.live_every();
+    let mut measures: u32 = 0;
     let start = Instant::now();
     let (mut next_tick, mut next_measure) = (start + period, start + interval);
     loop {
@@ -174,7 +176,9 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
                 }
                 if now >= next_measure {
                     run.update_emissions();
-                    run.deliver(Stage::Record, None);
+                    measures = measures.wrapping_add(1);
+                    let live = live_every.is_some_and(|every| measures.is_multiple_of(every.get()));
+                    run.deliver(Stage::Record { live }, None);
                     next_measure = next(next_measure, interval, now);
                 }
             }

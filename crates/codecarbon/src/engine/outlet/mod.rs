@@ -63,6 +63,8 @@ type Mailbox = Arc<Shared>;
 pub(crate) struct Outlet {
     name: String,
     explicit: bool,
+    /// The output checkpoints at each record ([`Sink::checkpoints`]).
+    checkpoints: bool,
     mailbox: Mailbox,
     thread: Option<JoinHandle<Box<dyn Sink>>>,
 }
@@ -76,6 +78,7 @@ impl Outlet {
             sink,
             explicit,
         } = part;
+        let checkpoints = sink.checkpoints();
         let thread = {
             let (mailbox, name) = (mailbox.clone(), name.clone());
             std::thread::Builder::new()
@@ -85,6 +88,7 @@ impl Outlet {
         Ok(Outlet {
             name,
             explicit,
+            checkpoints,
             mailbox,
             thread: Some(thread),
         })
@@ -119,6 +123,11 @@ impl Outlet {
     /// Hands an interval's totals over.
     pub(crate) fn record(&self, report: &Arc<Report>) {
         self.push(Job::Record(report.clone()));
+    }
+
+    /// Whether the output wants every interval's totals for a checkpoint of its own.
+    pub(crate) fn checkpoints(&self) -> bool {
+        self.checkpoints
     }
 
     /// Hands a finished task over.

@@ -108,9 +108,15 @@ impl Run {
             .max(Duration::from_millis(10))
     }
 
-    /// How often sinks get the totals.
+    /// How often the energy is priced at the intensity of its time.
     pub(crate) fn measure_interval(&self) -> Duration {
         self.config.measure_power_secs
+    }
+
+    /// Every how many measurements the outputs get the running totals (`None`: only at flush and
+    /// stop), CodeCarbon's `api_call_interval`.
+    pub(crate) fn live_every(&self) -> Option<std::num::NonZeroU32> {
+        self.config.api_call_interval
     }
 
     /// Reads every source once, covering the time since the previous sample.
@@ -242,8 +248,11 @@ impl Run {
         let origin = self.origin;
         let report = Arc::new(self.report_between(&origin, &end));
         let receipts = match stage {
-            Stage::Record => {
-                self.outputs.iter().for_each(|o| o.record(&report));
+            Stage::Record { live } => {
+                self.outputs
+                    .iter()
+                    .filter(|o| live || o.checkpoints())
+                    .for_each(|o| o.record(&report));
                 Vec::new()
             }
             Stage::Flush => self.outputs.iter().map(|o| o.flush(&report)).collect(),
@@ -308,8 +317,12 @@ impl Run {
 /// Which sink hook to call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stage {
-    /// Every measure interval.
-    Record,
+    /// Every measure interval: to every output when `live` (each `api_call_interval`-th),
+    /// else only to those that keep a checkpoint.
+    Record {
+        /// This interval's totals are sent to every output.
+        live: bool,
+    },
     /// The user's flush.
     Flush,
     /// The end of the run.
