@@ -287,3 +287,75 @@ fn api_call_interval_spaces_the_live_totals_but_never_the_checkpoints() {
     assert!(live.is_empty(), "-1: only flush and stop, {live:?}");
     assert!(!checkpoint.is_empty(), "the checkpoints go on");
 }
+
+/// The builder's locator: answers `country` after `delay`, or fails.
+struct UsersLocator {
+    delay: Duration,
+    country: Option<&'static str>,
+}
+
+#[async_trait]
+impl Locator for UsersLocator {
+    async fn locate(&self) -> Result<Location, LocateError> {
+        tokio::time::sleep(self.delay).await;
+        match self.country {
+            Some(code) => Ok(Location {
+                country_iso_code: Some(code.into()),
+                ..Location::default()
+            }),
+            None => Err(LocateError::Unavailable("the site database is down".into())),
+        }
+    }
+}
+
+fn with_users_locator(locator: UsersLocator) -> (Duration, EmissionsData) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tracker = codecarbon::EmissionsTracker::builder()
+        .config_sources(ConfigSources::none())
+        .output_dir(dir.path())
+        .output_methods(&[])
+        .log_level("critical")
+        .offline(true)
+        .with_power_source(Constant(Component::Cpu, 5.0))
+        .with_power_source(Constant(Component::Ram, 0.0))
+        .with_locator(locator)
+        .build()
+        .unwrap();
+    let asked = std::time::Instant::now();
+    tracker.start().unwrap();
+    let start_took = asked.elapsed();
+    std::thread::sleep(Duration::from_millis(200));
+    (start_took, tracker.stop().unwrap())
+}
+
+#[test]
+fn the_builders_locator_is_asked_off_the_start_path() {
+    let (start_took, data) = with_users_locator(UsersLocator {
+        delay: Duration::from_millis(1500),
+        country: Some("FRA"),
+    });
+    assert!(
+        start_took < Duration::from_millis(1000),
+        "start() waited for the locator: {start_took:?}"
+    );
+    assert_eq!(data.country_iso_code.as_deref(), Some("FRA"));
+    assert!(
+        (kg_per_kwh(&data) - 0.056039).abs() < 1e-9,
+        "{}",
+        kg_per_kwh(&data)
+    );
+}
+
+#[test]
+fn a_failing_builders_locator_leaves_the_run_at_the_world_average() {
+    let (_, data) = with_users_locator(UsersLocator {
+        delay: Duration::ZERO,
+        country: None,
+    });
+    assert_eq!(data.country_iso_code, None);
+    assert!(
+        (kg_per_kwh(&data) - 0.475).abs() < 1e-9,
+        "{}",
+        kg_per_kwh(&data)
+    );
+}

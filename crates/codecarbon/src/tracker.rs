@@ -180,9 +180,11 @@ impl TrackerBuilder {
         self
     }
 
-    /// Uses `locator` instead of the registry's.
+    /// Uses `locator` instead of the registry's. Like theirs, it is asked on the run's location
+    /// thread, so `start()` does not wait for it; a failure is a warning, and the intensity
+    /// falls back as when no place is found.
     pub fn with_locator(mut self, locator: impl Locator + 'static) -> Self {
-        self.explicit.locator = Some(Box::new(locator));
+        self.explicit.locator = Some(std::sync::Arc::new(locator));
         self
     }
 

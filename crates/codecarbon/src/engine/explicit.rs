@@ -4,7 +4,8 @@
 //! They are lent to each run and handed back when it ends, so a tracker that is started again
 //! uses them again.
 
-use codecarbon_core::{Component, IntensityProvider, Locator, PowerSource, Sink};
+use super::place::UsersLocator;
+use codecarbon_core::{Component, IntensityProvider, PowerSource, Sink};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -13,8 +14,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub(crate) struct Explicit {
     /// Each replaces the registry's choice for its component.
     pub(crate) power_sources: Vec<Box<dyn PowerSource>>,
-    /// Replaces the registry's locator.
-    pub(crate) locator: Option<Box<dyn Locator>>,
+    /// Replaces the registry's locator. Shared with the run's place thread, which asks it.
+    pub(crate) locator: Option<UsersLocator>,
     /// Asked before the registry's providers, in this order.
     /// Shared with the run's place thread, which may still be asking one when the run ends.
     pub(crate) intensity: Vec<Arc<dyn IntensityProvider>>,

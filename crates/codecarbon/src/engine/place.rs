@@ -21,6 +21,9 @@ use std::time::{Duration, Instant, SystemTime};
 /// The longest one locator or provider may take before the chain moves on.
 const ASK_LIMIT: Duration = Duration::from_secs(5);
 
+/// The builder's locator, shared by the tracker and the run that asks it.
+pub(crate) type UsersLocator = Arc<dyn Locator>;
+
 /// A locator and its plugin name, for messages.
 pub(crate) type NamedLocator = (String, Box<dyn Locator>);
 
@@ -29,8 +32,8 @@ pub(crate) struct PlaceInputs {
     /// Asked in this order until one gives a country; their answers are merged, the first
     /// answer for each field winning.
     pub(crate) locators: Vec<NamedLocator>,
-    /// A location already known (the user's own locator), which skips the locators.
-    pub(crate) known: Option<Location>,
+    /// The user's own locator, asked instead of `locators`.
+    pub(crate) user_locator: Option<UsersLocator>,
     /// `force_carbon_intensity_g_co2e_kwh`, which overrides every provider.
     pub(crate) forced: Option<Intensity>,
     /// The user's providers, asked first and handed back at the end.
@@ -168,7 +171,7 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
                 "cannot start the location thread's runtime ({e}): the world average is used"
             ));
             publish(shared, |k| {
-                k.location = Some(inputs.known.clone().unwrap_or_default());
+                k.location = Some(Location::default());
                 k.intensity = Some(
                     inputs
                         .forced
@@ -179,8 +182,8 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
             return;
         }
     };
-    let location = match inputs.known {
-        Some(known) => known,
+    let location = match &inputs.user_locator {
+        Some(locator) => locate_with_users(&runtime, locator.as_ref(), &log),
         None => locate(&runtime, &inputs.locators, inputs.offline, &log),
     };
     publish(shared, |k| k.location = Some(location.clone()));
@@ -201,6 +204,32 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
             Ok(()) | Err(RecvTimeoutError::Disconnected) => return,
         }
     }
+}
+
+/// Asks the user's locator (`with_locator`), whose answer is taken as it is.
+fn locate_with_users(
+    runtime: &tokio::runtime::Runtime,
+    locator: &dyn Locator,
+    log: &Logger,
+) -> Location {
+    let failure =
+        match runtime.block_on(async { tokio::time::timeout(ASK_LIMIT, locator.locate()).await }) {
+            Ok(Ok(answer)) => {
+                log.debug(format_args!(
+                    "location from the builder's locator: {answer:?}"
+                ));
+                return answer;
+            }
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {ASK_LIMIT:?}"),
+        };
+    log.warn(format_args!(
+        "the locator given to the builder failed ({failure}), so the place is unknown: your \
+         intensity providers are asked for an empty place, else the world average, {} g \
+         CO2eq/kWh, is used",
+        codecarbon_core::WORLD_AVERAGE.value()
+    ));
+    Location::default()
 }
 
 /// Asks each locator in turn, merging their answers, until one gives a country.

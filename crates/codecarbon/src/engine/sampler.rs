@@ -1,7 +1,8 @@
 //! The one background thread that samples every source and feeds the sinks.
 //!
-//! Everything of a run lives on this thread, so plugin futures run on its own small runtime and
-//! never inside the caller's. `flush` and `stop` are messages: the thread wakes at once, takes a
+//! Everything of a run lives on the run's own threads (this one, the place thread and one per
+//! output, each with a small runtime of its own), so plugin futures never run inside the
+//! caller's. `flush` and `stop` are messages: the thread wakes at once, takes a
 //! final sample, writes and replies.
 
 use super::explicit::Lent;

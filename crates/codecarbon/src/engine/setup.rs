@@ -2,12 +2,12 @@
 //! components first and the registry for the rest. Every decision is logged.
 
 use super::explicit::Explicit;
-use super::place::{NamedLocator, PlaceInputs};
+use super::place::{NamedLocator, PlaceInputs, UsersLocator};
 use super::selection;
 use crate::error::TrackerError;
 use crate::log::Logger;
 use codecarbon_core::{
-    Component, Config, Intensity, IntensityBasis, Location, PowerSource, Sink, SourceInfo,
+    Component, Config, Intensity, IntensityBasis, PowerSource, Sink, SourceInfo,
 };
 use std::time::Duration;
 
@@ -37,12 +37,11 @@ pub(crate) struct Parts {
 pub(crate) fn assemble(
     config: &Config,
     log: &Logger,
-    runtime: &tokio::runtime::Runtime,
     explicit: &mut Explicit,
 ) -> Result<Parts, TrackerError> {
     let covered = explicit.components();
     let registry_sources = registry_sources(config, log, &covered)?;
-    let (known, locators) = locators(config, log, runtime, explicit)?;
+    let (user_locator, locators) = locators(config, log, explicit)?;
     let registry_intensity = selection::intensity_chain(config)?;
     let registry_sinks = selection::sinks(config)?;
 
@@ -85,7 +84,7 @@ pub(crate) fn assemble(
     );
     let place = PlaceInputs {
         locators,
-        known,
+        user_locator,
         forced: forced_intensity(config),
         explicit: std::mem::take(&mut explicit.intensity),
         registry: registry_intensity,
@@ -151,14 +150,13 @@ fn registry_sources(
     Ok(parts)
 }
 
-/// The user's locator, asked now (it replaces the registry's), else the registry's locators for
-/// the place thread. Building them checks the configuration (an unknown country fails here).
+/// The user's locator (it replaces the registry's), else the registry's locators, for the place
+/// thread to ask. Building them checks the configuration (an unknown country fails here).
 fn locators(
     config: &Config,
     log: &Logger,
-    runtime: &tokio::runtime::Runtime,
     explicit: &Explicit,
-) -> Result<(Option<Location>, Vec<NamedLocator>), TrackerError> {
+) -> Result<(Option<UsersLocator>, Vec<NamedLocator>), TrackerError> {
     if config.cloud_provider.is_some() != config.cloud_region.is_some() {
         log.warn(
             "cloud_provider and cloud_region go together and one of them is missing: \
@@ -166,7 +164,7 @@ fn locators(
         );
     }
     if let Some(locator) = &explicit.locator {
-        return Ok((Some(runtime.block_on(locator.locate())?), Vec::new()));
+        return Ok((Some(locator.clone()), Vec::new()));
     }
     let locators = selection::locators(config)?;
     if locators.is_empty() && config.offline {

@@ -17,9 +17,6 @@ impl Run {
     /// Chooses and builds everything, then takes the baseline sample. The user's explicit
     /// components are borrowed from `lent` and given back by [`Run::end`] (or on error).
     pub(crate) fn start(config: Config, log: Logger, lent: Lent) -> Result<Run, TrackerError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
         let machine = MachineLoad::new(&config.proc_root)?;
         let mut meminfo = (ProcFile::default(), config.proc_root.join("meminfo"));
         let ram_total = MemInfo::read_with(&mut meminfo.0, &meminfo.1)?.total;
@@ -27,7 +24,7 @@ impl Run {
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
         let mut borrowed = explicit::borrow(&lent);
-        let assembled = setup::assemble(&config, &log, &runtime, &mut borrowed);
+        let assembled = setup::assemble(&config, &log, &mut borrowed);
         // What the run did not take in (all of it on error) goes straight back.
         explicit::give_back(&lent, borrowed);
         let parts = assembled?;
