@@ -235,8 +235,8 @@ impl TrackerBuilder {
 ///
 /// One background thread samples every power source at least once a second and hands the
 /// cumulative totals to the outputs every `measure_power_secs` (or every `api_call_interval`-th
-/// time) and at stop. A tracker can be
-/// started again after `stop()`: that is a new run, with a new `run_id` and totals from zero.
+/// time) and at stop. A tracker can be started again after `stop()`: that is a new run, with a
+/// new `run_id` and totals from zero.
 /// Dropping a running tracker stops it, so its last row is written even when the tracked code
 /// panics.
 pub struct EmissionsTracker {

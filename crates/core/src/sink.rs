@@ -26,8 +26,8 @@ pub enum SinkError {
 /// Receives the run's cumulative totals.
 ///
 /// The engine calls `record` every `api_call_interval` measure intervals (every one by default),
-/// `flush` when the user flushes, and `finish` once at stop. Each call carries cumulative totals since the run started. Sinks are isolated:
-/// an error in one never keeps another from its row.
+/// `flush` when the user flushes, and `finish` once at stop. Each call carries cumulative totals
+/// since the run started. Sinks are isolated: an error in one never keeps another from its row.
 ///
 /// ```
 /// use codecarbon_core::{async_trait, Report, Sink, SinkError};

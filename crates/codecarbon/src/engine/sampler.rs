@@ -2,8 +2,8 @@
 //!
 //! Everything of a run lives on the run's own threads (this one, the place thread and one per
 //! output, each with a small runtime of its own), so plugin futures never run inside the
-//! caller's. `flush` and `stop` are messages: the thread wakes at once, takes a
-//! final sample, writes and replies.
+//! caller's. `flush` and `stop` are messages: the thread wakes at once, takes a final sample,
+//! writes and replies.
 
 use super::explicit::Lent;
 use super::outlet::{self, Receipt};
