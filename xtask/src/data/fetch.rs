@@ -1,5 +1,6 @@
 //! Downloads, with one progress line per step and errors that name the source and the URL.
 
+use codecarbon::core::secret::redact_url;
 use std::error::Error as _;
 use std::io::Write;
 use std::time::Duration;
@@ -12,7 +13,7 @@ pub enum FetchError {
     Network {
         /// Which dataset (`owid`, `egrid`, ...).
         source_name: String,
-        /// The URL, without any user:password.
+        /// The URL, without its user:password, query or fragment.
         url: String,
         /// What the HTTP client said.
         detail: String,
@@ -22,7 +23,7 @@ pub enum FetchError {
     Status {
         /// Which dataset.
         source_name: String,
-        /// The URL, without any user:password.
+        /// The URL, without its user:password, query or fragment.
         url: String,
         /// The HTTP status.
         status: u16,
@@ -92,18 +93,6 @@ fn describe(e: reqwest::Error) -> String {
     text
 }
 
-/// `url` without a `user:password@` part.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => format!("{scheme}://***@{}", &rest[at + 1..]),
-        None => url.to_owned(),
-    }
-}
-
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -121,15 +110,6 @@ pub fn thousands(n: usize) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-
-    #[test]
-    fn redacts_credentials() {
-        assert_eq!(
-            redact_url("http://bob:s3cret@mirror:8/a/b"),
-            "http://***@mirror:8/a/b"
-        );
-        assert_eq!(redact_url("http://mirror/a@b"), "http://mirror/a@b");
-    }
 
     #[test]
     fn groups_thousands() {
