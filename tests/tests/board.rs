@@ -11,11 +11,11 @@
 
 mod common;
 
+use codecarbon_testkit::client::Answer;
 use common::{builder, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -271,17 +271,8 @@ impl Drop for Served {
     }
 }
 
-fn get(port: u16, path: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    (head.to_string(), body.to_string())
+fn get(port: u16, path: &str) -> Answer {
+    codecarbon_testkit::client::get(&format!("127.0.0.1:{port}"), path).unwrap()
 }
 
 /// The model embedded in a page.
@@ -470,11 +461,10 @@ fn board_report_server_and_browser() {
 
     // The served page: the same model, over HTTP.
     let served = Served::start(&sandbox, &files);
-    let (head, page) = get(served.port(), "/");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    check_model(&model_of(&page), &sums);
-    let (head, _) = get(served.port(), "/favicon.ico");
-    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    let page = get(served.port(), "/");
+    assert_eq!(page.status, 200, "{}", page.head);
+    check_model(&model_of(&page.body), &sums);
+    assert_eq!(get(served.port(), "/favicon.ico").status, 404);
     let big_served = Served::start(&sandbox, &[big.as_path()]);
 
     // The browser.

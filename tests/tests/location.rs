@@ -158,19 +158,7 @@ fn a_live_intensity_prices_the_energy_and_its_token_stays_secret() {
 #[test]
 fn gcp_metadata_puts_the_run_in_its_cloud_region() {
     let sandbox = Sandbox::new();
-    let metadata = HttpStub::start(|r: &Recorded| {
-        if r.path == "/computeMetadata/v1/instance/zone"
-            && r.header("metadata-flavor") == Some("Google")
-        {
-            let mut reply = Reply::text("projects/123456/zones/europe-west9-a");
-            reply
-                .headers
-                .push(("Metadata-Flavor".into(), "Google".into()));
-            reply
-        } else {
-            Reply::status(404)
-        }
-    });
+    let metadata = HttpStub::start(codecarbon_testkit::metadata::gcp_zone("europe-west9-a"));
     let out = monitor(&sandbox, &["--cloud-metadata-url", metadata.url()], "2");
     assert!(out.status.success(), "{}", stderr(&out));
     let (header, row) = only_row(&sandbox);

@@ -86,13 +86,11 @@ fn the_repository_data_passes() {
     }
 }
 
-#[test]
-fn a_negative_intensity_is_rejected() {
+/// The one problem found once the first country's intensity is `value`, said in its words.
+fn the_problem_with_intensity(value: Value) -> String {
     let country = first_key(GLOBAL);
     let dir = broken_copy(GLOBAL, |t| {
-        json_edit(t, |m| {
-            *field(m, &country, "carbon_intensity") = Value::Float(-56.039)
-        })
+        json_edit(t, |m| *field(m, &country, "carbon_intensity") = value)
     });
     let found = problems(dir.path());
     assert_eq!(found.len(), 1, "{found:#?}");
@@ -100,34 +98,19 @@ fn a_negative_intensity_is_rejected() {
         (found[0].file.as_str(), found[0].key.as_str()),
         (GLOBAL, country.as_str())
     );
-    assert!(
-        found[0]
-            .to_string()
-            .contains("`carbon_intensity` = -56.039"),
-        "{}",
-        found[0]
-    );
+    found[0].to_string()
+}
+
+#[test]
+fn a_negative_intensity_is_rejected() {
+    let said = the_problem_with_intensity(Value::Float(-56.039));
+    assert!(said.contains("`carbon_intensity` = -56.039"), "{said}");
 }
 
 #[test]
 fn an_absurd_intensity_is_rejected() {
-    let country = first_key(GLOBAL);
-    let dir = broken_copy(GLOBAL, |t| {
-        json_edit(t, |m| {
-            *field(m, &country, "carbon_intensity") = Value::Int(90000)
-        })
-    });
-    let found = problems(dir.path());
-    assert_eq!(found.len(), 1, "{found:#?}");
-    assert_eq!(
-        (found[0].file.as_str(), found[0].key.as_str()),
-        (GLOBAL, country.as_str())
-    );
-    assert!(
-        found[0].message.contains("90000 g/kWh is absurd"),
-        "{}",
-        found[0]
-    );
+    let said = the_problem_with_intensity(Value::Int(90000));
+    assert!(said.contains("90000 g/kWh is absurd"), "{said}");
 
     let dir = broken_copy("cloud/aws.csv", |t| csv_edit(t, 0, 3, "90000"));
     let found = problems(dir.path());

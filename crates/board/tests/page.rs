@@ -4,8 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codecarbon_board::{Board, BoardError, Server, CONTENT_SECURITY_POLICY};
-use std::io::{Read, Write};
-use std::net::TcpStream;
+use codecarbon_testkit::client::Answer;
 use std::path::{Path, PathBuf};
 
 const CSV: &str = "timestamp,project_name,run_id,duration,emissions,energy_consumed,\
@@ -146,17 +145,8 @@ fn the_terminal_summary_names_file_and_line() {
     assert_eq!(board.problems().count(), 2);
 }
 
-fn get(port: u16, path: &str) -> (String, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut text = String::new();
-    stream.read_to_string(&mut text).unwrap();
-    let (head, body) = text.split_once("\r\n\r\n").unwrap();
-    (head.to_string(), body.to_string())
+fn get(port: u16, path: &str) -> Answer {
+    codecarbon_testkit::client::get(&format!("127.0.0.1:{port}"), path).unwrap()
 }
 
 #[test]
@@ -169,26 +159,24 @@ fn the_server_serves_the_page_its_data_and_reads_changed_files_again() {
     assert_eq!(server.url(), format!("http://127.0.0.1:{port}/"));
     std::thread::spawn(move || server.serve(board, |_| {}));
 
-    let (head, body) = get(port, "/");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    assert!(head.contains("text/html"), "{head}");
-    assert!(head.contains("default-src 'none'"), "{head}");
-    assert!(body.contains("id=\"model\""));
+    let page = get(port, "/");
+    assert_eq!(page.status, 200, "{}", page.head);
+    assert!(page.head.contains("text/html"), "{}", page.head);
+    assert!(page.head.contains("default-src 'none'"), "{}", page.head);
+    assert!(page.body.contains("id=\"model\""));
 
-    let (head, body) = get(port, "/model.json");
-    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    let model: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let data = get(port, "/model.json");
+    assert_eq!(data.status, 200, "{}", data.head);
+    let model: serde_json::Value = serde_json::from_str(&data.body).unwrap();
     assert_eq!(model["totals"]["runs"], 2);
 
-    let (head, _) = get(port, "/elsewhere");
-    assert!(head.starts_with("HTTP/1.1 404"), "{head}");
+    assert_eq!(get(port, "/elsewhere").status, 404);
 
     // A new run appended: the next request shows it.
     let mut text = std::fs::read_to_string(&path).unwrap();
     text.push_str("2024-05-01T13:00:00,alpha,r4,60,1.0,4.0,France,FRA,,,,N\n");
     std::fs::write(&path, text).unwrap();
-    let (_, body) = get(port, "/model.json");
-    let model: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let model: serde_json::Value = serde_json::from_str(&get(port, "/model.json").body).unwrap();
     assert_eq!(model["totals"]["runs"], 3);
     assert_eq!(model["totals"]["emissions"], 1.75);
 }

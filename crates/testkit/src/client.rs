@@ -6,10 +6,26 @@ use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+/// A server's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The status line and the headers, as sent.
+    pub head: String,
+    /// The body.
+    pub body: String,
+}
+
 /// `GET path` on `addr` (`127.0.0.1:PORT`; HTTP/1.0, so no chunked answer): the status and the
 /// body, or `None` when the server cannot be reached or its answer cannot be read. Every step is
 /// bounded.
 pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
+    get(addr, path).map(|answer| (answer.status, answer.body))
+}
+
+/// [`http_get`] with the headers too, for tests that check what a server declares.
+pub fn get(addr: &str, path: &str) -> Option<Answer> {
     let sock: SocketAddr = addr.parse().ok()?;
     let mut stream = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
@@ -21,8 +37,12 @@ pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
     stream.read_to_end(&mut raw).ok()?;
     let raw = String::from_utf8_lossy(&raw).into_owned();
     let status = raw.split(' ').nth(1)?.parse().ok()?;
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string())?;
-    Some((status, body))
+    let (head, body) = raw.split_once("\r\n\r\n")?;
+    Some(Answer {
+        status,
+        head: head.to_string(),
+        body: body.to_string(),
+    })
 }
 
 /// `s` percent-encoded for a query string (every byte but the unreserved ones), so a PromQL
@@ -50,6 +70,9 @@ mod tests {
             HttpStub::start(|r| Reply::text(format!("{}?{}", r.path, r.query)).with_status(201));
         let addr = stub.url().trim_start_matches("http://").to_string();
         assert_eq!(http_get(&addr, "/a?q=1"), Some((201, "/a?q=1".to_string())));
+        let answer = get(&addr, "/b").unwrap();
+        assert!(answer.head.contains("HTTP/1."), "{}", answer.head);
+        assert_eq!((answer.status, answer.body.as_str()), (201, "/b?"));
         assert_eq!(
             http_get(dead_url().trim_start_matches("http://"), "/"),
             None

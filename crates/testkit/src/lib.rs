@@ -7,8 +7,9 @@
 //! nothing listens, [`free_port`] a port to listen on.
 //!
 //! The modules hold the rest: [`prometheus`] starts the real Pushgateway and Prometheus
-//! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, and [`wait`]
-//! polls for a condition with a deadline.
+//! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, [`metadata`]
+//! answers as a cloud's instance metadata service, and [`wait`] polls for a condition with a
+//! deadline.
 //!
 //! ```
 //! use codecarbon_testkit::{HttpStub, Reply};
@@ -22,6 +23,7 @@
 //! ```
 
 pub mod client;
+pub mod metadata;
 pub mod prometheus;
 pub mod wait;
 

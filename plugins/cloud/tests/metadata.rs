@@ -16,18 +16,9 @@ async fn locate(url: &str) -> Result<Location, LocateError> {
     prober(url).locate().await
 }
 
-fn gcp_zone(req: &Recorded) -> Reply {
-    if req.path == "/computeMetadata/v1/instance/zone"
-        && req.header("metadata-flavor") == Some("Google")
-    {
-        let mut reply = Reply::text("projects/123456/zones/europe-west9-a");
-        reply
-            .headers
-            .push(("Metadata-Flavor".into(), "Google".into()));
-        reply
-    } else {
-        Reply::status(404)
-    }
+/// GCP's metadata server on a VM in europe-west9-a.
+fn gcp_zone() -> impl Fn(&Recorded) -> Reply + Send + Sync + 'static {
+    codecarbon_testkit::metadata::gcp_zone("europe-west9-a")
 }
 
 /// An AWS IMDSv2 stand-in: a token for a PUT with a TTL, the region only with that token.
@@ -53,7 +44,7 @@ fn aws_v2(req: &Recorded) -> Reply {
 
 #[tokio::test]
 async fn gcp_zone_gives_the_region_and_its_country() {
-    let stub = HttpStub::start(gcp_zone);
+    let stub = HttpStub::start(gcp_zone());
     let location = locate(stub.url()).await.unwrap();
     assert_eq!(location.cloud_provider.as_deref(), Some("gcp"));
     assert_eq!(location.cloud_region.as_deref(), Some("europe-west9"));
@@ -241,9 +232,10 @@ async fn a_slow_service_is_given_up_after_the_timeout() {
 #[tokio::test]
 async fn a_quick_answer_wins_over_slow_ones() {
     // GCP answers at once; the other two paths hang: the answer comes without waiting for them.
-    let stub = HttpStub::start(|req| {
+    let gcp = gcp_zone();
+    let stub = HttpStub::start(move |req| {
         if req.path == "/computeMetadata/v1/instance/zone" {
-            gcp_zone(req)
+            gcp(req)
         } else {
             Reply::status(404).after(Duration::from_secs(2))
         }
