@@ -7,6 +7,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// A powercap root that does not exist, so the `rapl` sources find nothing.
+const NO_RAPL: &str = "/nonexistent/codecarbon-tests/no-powercap";
+
 /// A scratch home and working directory, so no config of the machine leaks in.
 struct Sandbox {
     dir: tempfile::TempDir,
@@ -40,6 +43,8 @@ impl Sandbox {
                 cmd.env_remove(key);
             }
         }
+        // No RAPL, whatever this machine offers: the board competes with the TDP model alone.
+        cmd.env("CODECARBON_RAPL_ROOT", NO_RAPL);
         for (key, value) in env {
             cmd.env(key, value);
         }

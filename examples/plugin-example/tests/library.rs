@@ -12,6 +12,10 @@ use codecarbon_example_plugin::{BOARD, BOARD_PRIORITY, LOG, PLUGINS, POWER_FILE_
 use std::path::Path;
 use std::time::Duration;
 
+/// A powercap root that does not exist: the `rapl` sources find nothing there, so the board
+/// competes with the `tdp` model alone, whatever this machine's kernel offers.
+const NO_RAPL: &str = "/nonexistent/codecarbon-tests/no-powercap";
+
 /// The header and rows of a CSV file.
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_path(path).unwrap();
@@ -63,6 +67,7 @@ fn the_board_wins_and_the_log_gets_every_row_through_the_registry() {
         .output_methods(&["csv", "example-log"])
         .pue(1.5)
         .log_level("error")
+        .set("rapl_root", NO_RAPL)
         // The plugin's own setting: the same as `CODECARBON_EXAMPLE_BOARD_POWER_FILE` or
         // `example_board_power_file = ...` in `.codecarbon.config`.
         .set(POWER_FILE_KEY, power_file.display().to_string())
@@ -113,6 +118,7 @@ fn without_its_setting_the_board_gives_way_to_tdp() {
         .output_dir(dir.path())
         .output_methods(&["example-log"])
         .log_level("error")
+        .set("rapl_root", NO_RAPL)
         .start()
         .unwrap();
     tracker.stop().unwrap();
@@ -131,6 +137,7 @@ fn a_board_file_that_does_not_hold_watts_stops_the_start_with_the_fix() {
         .country_iso_code("CAN")
         .output_dir(dir.path())
         .log_level("error")
+        .set("rapl_root", NO_RAPL)
         .set(POWER_FILE_KEY, power_file.display().to_string())
         .start()
         .err()

@@ -50,8 +50,9 @@ impl Sandbox {
         self.dir.path().join("work")
     }
 
-    /// `codecarbon ARGS` with HOME and the working directory in the sandbox and no
-    /// `CODECARBON_*` variable from the outside.
+    /// `codecarbon ARGS` with HOME and the working directory in the sandbox, no
+    /// `CODECARBON_*` variable from the outside, and no RAPL (see [`NO_RAPL`]) unless
+    /// `--rapl-root` says otherwise.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(binary());
         cmd.args(args)
@@ -66,6 +67,7 @@ impl Sandbox {
                 cmd.env_remove(key);
             }
         }
+        cmd.env("CODECARBON_RAPL_ROOT", NO_RAPL);
         cmd
     }
 
@@ -109,11 +111,18 @@ pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-/// An offline tracker for Canada writing into `dir`, deaf to the machine's own configuration.
+/// An offline tracker for Canada writing into `dir`, deaf to the machine's own configuration
+/// and to its RAPL counters.
 pub fn builder(dir: &Path) -> codecarbon::TrackerBuilder {
     codecarbon::OfflineEmissionsTracker::builder()
         .config_sources(codecarbon::config::ConfigSources::none())
         .country_iso_code("CAN")
         .output_dir(dir)
         .log_level("error")
+        .set("rapl_root", NO_RAPL)
 }
+
+/// A powercap root that does not exist: the `rapl` sources find nothing there, so a test's
+/// power sources are the same on a machine whose kernel offers RAPL (a perf_event power PMU
+/// or powercap zones) as on one without. Tests of RAPL give `--rapl-root` a fake tree.
+pub const NO_RAPL: &str = "/nonexistent/codecarbon-tests/no-powercap";
