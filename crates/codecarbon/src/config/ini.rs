@@ -2,12 +2,13 @@
 //! which reads the same files for CodeCarbon, made strict where a lax reading would hide a
 //! mistake.
 //!
-//! - `[name]` starts a section; names are case-sensitive, and `[DEFAULT]`'s keys apply to every
-//!   section that does not set them.
+//! - `[name]` starts a section (a comment may follow it); names are case-sensitive, and
+//!   `[DEFAULT]`'s keys apply to every section that does not set them.
 //! - `key = value` or `key: value` (the first `=` or `:` splits), blanks around both trimmed,
 //!   keys case-insensitive, empty values allowed. A `#` or `;` starts a comment only at the
 //!   start of a line: after a value it is part of the value, as in `configparser`.
-//! - A UTF-8 byte order mark is skipped; `\r\n` line ends are read as `\n`.
+//! - A UTF-8 byte order mark is skipped; `\r\n` line ends are read as `\n`. No interpolation:
+//!   `%` is an ordinary character.
 //! - Errors, each naming its line: bytes that are not UTF-8; a repeated section, or a key
 //!   repeated in a section (which `configparser` refuses too); an indented line under a key,
 //!   which `configparser` would read as the next line of a value on several lines (not
@@ -135,6 +136,15 @@ struct LastKey {
     indent: usize,
 }
 
+/// The name of a section header, given what follows its `[`: up to the `]`, which only a
+/// comment may follow (`[codecarbon] # ours`, which `configparser` reads too).
+fn section_name(header: &str) -> Option<&str> {
+    let (name, rest) = header.split_once(']')?;
+    let rest = rest.trim_start();
+    let closed = rest.is_empty() || rest.starts_with('#') || rest.starts_with(';');
+    (closed && !name.is_empty()).then_some(name)
+}
+
 impl Document {
     /// Parses a file's bytes. Never panics, whatever the bytes.
     ///
@@ -165,12 +175,8 @@ impl Document {
                     key_line: last.line,
                 }));
             }
-            if content.starts_with('[') {
-                let name = content
-                    .strip_prefix('[')
-                    .and_then(|c| c.strip_suffix(']'))
-                    .filter(|name| !name.is_empty())
-                    .ok_or_else(|| fail(Problem::BadHeader))?;
+            if let Some(header) = content.strip_prefix('[') {
+                let name = section_name(header).ok_or_else(|| fail(Problem::BadHeader))?;
                 if let Some(first) = doc.sections.iter().find(|s| s.name == name) {
                     return Err(fail(Problem::RepeatedSection {
                         name: name.to_string(),
@@ -329,17 +335,21 @@ mod tests {
         // Keys indented alike are separate keys; an indented first key is fine.
         let text = "[codecarbon]\n  a = 1\n  b = 2\nc = 3\n";
         assert_eq!(pairs(text, "codecarbon").unwrap().len(), 3);
+        // A comment may follow a section header.
+        let text = "[codecarbon] # ours\npue = 1\n[other] ; theirs\n";
+        assert_eq!(pairs(text, "codecarbon").unwrap(), own(&[("pue", "1", 2)]));
         // A section header resets it.
         assert!(Document::parse(b"[a]\n x = 1\n[b]\n  y = 2\n").is_ok());
     }
 
     #[test]
     fn other_malformed_lines_are_errors() {
-        let cases: [(&[u8], usize, Problem); 7] = [
+        let cases: [(&[u8], usize, Problem); 8] = [
             (b"pue = 1\n", 1, Problem::NoSection { key: "pue".into() }),
             (b"[codecarbon\n", 1, Problem::BadHeader),
             (b"[]\n", 1, Problem::BadHeader),
             (b"[a] b\n", 1, Problem::BadHeader),
+            (b"[a]]\n", 1, Problem::BadHeader),
             (b"[codecarbon]\n= 1\n", 2, Problem::EmptyKey),
             (b"[codecarbon]\nsecret-token-here\n", 2, Problem::NotAKey),
             (
