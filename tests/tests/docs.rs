@@ -4,7 +4,8 @@
 //!   exactly `PASSTHROUGH_KEYS`; every environment variable, flag and builder method is named
 //!   after its key; every documented default is `Config::default()`'s; the builder methods
 //!   exist and set their key; the flags are exactly those of `codecarbon monitor --help` (and
-//!   `run`, `detect`), whose `[config default: ...]` agree too.
+//!   `run`, `detect`), whose `[config default: ...]` agree too; its ranges table is exactly
+//!   `RANGES`, worded as the errors word them, and each numeric key's row gives its range.
 //! - `docs/outputs.md`: the column table is `CSV_COLUMNS`, in order.
 //! - Every page (and the README): each `codecarbon ...` command line uses real subcommands and
 //!   flags, each `CODECARBON_*` variable and each key of an `ini` block is a known key, and the
@@ -18,7 +19,7 @@
 mod common;
 
 use codecarbon::config::ConfigSources;
-use codecarbon::core::config::{KeyStatus, KEYS, PASSTHROUGH_KEYS};
+use codecarbon::core::config::{KeyStatus, KEYS, PASSTHROUGH_KEYS, RANGES};
 use codecarbon::core::CSV_COLUMNS;
 use codecarbon::{Config, CsvWriteMode, EmissionsTracker, TrackerBuilder, TrackingMode};
 use common::{stdout, Sandbox};
@@ -44,6 +45,7 @@ const SETTINGS_HEADER: &str =
 const ACCEPTED_HEADER: &str =
     "| key | environment variable | what Python CodeCarbon does with it |";
 const PLUGIN_HEADER: &str = "| key | environment variable | flag | plugin | default | meaning |";
+const RANGES_HEADER: &str = "| key | accepted values | unit | why these bounds |";
 const COLUMNS_HEADER: &str = "| column | unit or format | meaning |";
 const README_HEADER: &str = "| key | default | meaning |";
 
@@ -219,6 +221,33 @@ fn the_settings_table_has_every_key_once_and_the_accepted_table_every_passthroug
         unique.iter().all(|k| !names.contains(k)),
         "a key is in both tables"
     );
+}
+
+#[test]
+fn documented_ranges_are_the_ranges() {
+    let text = page("configuration.md");
+    let documented: Vec<(String, String)> = table(&text, RANGES_HEADER)
+        .iter()
+        .map(|r| (code(&r[0]).expect("a key").to_string(), r[1].clone()))
+        .collect();
+    let actual: Vec<(String, String)> = RANGES
+        .iter()
+        .map(|(key, range)| (key.to_string(), range.to_string()))
+        .collect();
+    assert_eq!(
+        documented, actual,
+        "ranges table of configuration.md vs RANGES"
+    );
+    let meanings: BTreeMap<String, String> = table(&text, SETTINGS_HEADER)
+        .into_iter()
+        .map(|r| (code(&r[0]).expect("a key").to_string(), r[5].clone()))
+        .collect();
+    for (key, range) in actual {
+        assert!(
+            meanings[&key].contains(&range),
+            "the settings table's row of `{key}` should say {range:?}"
+        );
+    }
 }
 
 #[test]

@@ -2,16 +2,30 @@
 //! `./.codecarbon.config` (INI, section `[codecarbon]`), `CODECARBON_*` environment variables,
 //! and finally code or explicit command-line flags.
 //!
-//! A bad value of a known key is an error naming the key and where it came from; an unknown key
-//! is a warning, since files written by Python's `codecarbon config` carry keys we do not use.
+//! A bad value of a known key is an error naming the key and where it came from (the file and
+//! line, the variable, the flag or the method); an unknown key is a warning, since files written
+//! by Python's `codecarbon config` carry keys we do not use. A config file that cannot be read
+//! (not a regular file, too large, not UTF-8, not valid INI) and a `CODECARBON_*` variable that
+//! is not UTF-8 are errors too: a setting the user wrote is never dropped in silence.
+
+pub mod ini;
+
+mod file;
+
+pub use file::{ReadError, MAX_BYTES};
 
 use codecarbon_core::{Config, ConfigError, KeyStatus};
+use ini::Document;
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
 /// The file name CodeCarbon reads in the home and working directories.
 pub const FILE_NAME: &str = ".codecarbon.config";
+
+/// The section of a config file that holds the settings.
+pub const SECTION: &str = "codecarbon";
 
 /// The prefix of CodeCarbon's environment variables.
 pub const ENV_PREFIX: &str = "CODECARBON_";
@@ -22,13 +36,30 @@ pub enum ConfigLoadError {
     /// A value does not fit its key.
     #[error(transparent)]
     Value(#[from] ConfigError),
-    /// A config file exists but cannot be read or parsed.
+    /// A config file exists but cannot be read.
     #[error("cannot read config file {path}: {reason}; fix the file or remove it")]
     File {
         /// The file.
         path: PathBuf,
         /// What went wrong.
-        reason: String,
+        reason: ReadError,
+    },
+    /// A config file is not valid INI.
+    #[error("config file {path}, {error}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The line, and what is wrong with it.
+        error: ini::SyntaxError,
+    },
+    /// A `CODECARBON_*` variable whose name or value is not UTF-8.
+    #[error(
+        "the environment variable {} is not valid UTF-8; set it to UTF-8 text, or unset it",
+        .name.escape_debug()
+    )]
+    NotUnicode {
+        /// The variable's name, invalid bytes shown as `\u{fffd}`.
+        name: String,
     },
 }
 
@@ -73,6 +104,9 @@ pub struct ConfigSources {
     pub local_file: Option<PathBuf>,
     /// The process environment (only `CODECARBON_*` variables are read).
     pub env: Vec<(String, String)>,
+    /// `CODECARBON_*` variables whose name or value is not UTF-8, by name (shown lossily):
+    /// resolving is then an error, since the setting cannot be read.
+    pub non_unicode_env: Vec<String>,
 }
 
 impl std::fmt::Debug for ConfigSources {
@@ -88,6 +122,7 @@ impl std::fmt::Debug for ConfigSources {
             .field("home_file", &self.home_file)
             .field("local_file", &self.local_file)
             .field("env", &env)
+            .field("non_unicode_env", &self.non_unicode_env)
             .finish()
     }
 }
@@ -95,13 +130,13 @@ impl std::fmt::Debug for ConfigSources {
 impl ConfigSources {
     /// The real files and environment of this process.
     pub fn from_process() -> Self {
+        let (env, non_unicode_env) = split_env(std::env::vars_os());
         Self {
             defaults: Vec::new(),
             home_file: std::env::var_os("HOME").map(|h| PathBuf::from(h).join(FILE_NAME)),
             local_file: Some(PathBuf::from(FILE_NAME)),
-            env: std::env::vars_os()
-                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
-                .collect(),
+            env,
+            non_unicode_env,
         }
     }
 
@@ -109,6 +144,32 @@ impl ConfigSources {
     pub fn none() -> Self {
         Self::default()
     }
+}
+
+/// Whether `name` is one of ours: `CODECARBON_` (any case) and more.
+fn is_ours(name: &[u8]) -> bool {
+    name.len() > ENV_PREFIX.len()
+        && name[..ENV_PREFIX.len()].eq_ignore_ascii_case(ENV_PREFIX.as_bytes())
+}
+
+/// The UTF-8 variables, and the names of the `CODECARBON_*` ones that are not UTF-8 (other
+/// programs' variables are none of our business).
+fn split_env(
+    vars: impl IntoIterator<Item = (OsString, OsString)>,
+) -> (Vec<(String, String)>, Vec<String>) {
+    let mut env = Vec::new();
+    let mut non_unicode = Vec::new();
+    for (name, value) in vars {
+        let ours = is_ours(name.as_encoded_bytes());
+        match (name.into_string(), value.into_string()) {
+            (Ok(name), Ok(value)) => env.push((name, value)),
+            (Ok(name), Err(_)) if ours => non_unicode.push(name),
+            (Err(name), _) if ours => non_unicode.push(name.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    non_unicode.sort();
+    (env, non_unicode)
 }
 
 /// A resolved configuration and the warnings met on the way.
@@ -135,31 +196,49 @@ fn apply(
     Ok(())
 }
 
-fn read_file(path: &Path) -> Result<Option<Vec<(String, String)>>, ConfigLoadError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
+/// The settings of a config file (`[codecarbon]`, with `[DEFAULT]`'s keys), each with its
+/// origin (`path, line N`); `None` when there is no file or no `[codecarbon]` in it (as in
+/// Python's `configparser`, the section is case-sensitive). A section that is `[codecarbon]` but
+/// for case or blanks is ignored with a warning, as `configparser` ignores it.
+fn read_file(
+    path: &Path,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Vec<Setting>>, ConfigLoadError> {
+    let bytes = match file::read_regular(path, MAX_BYTES) {
+        Ok(bytes) => bytes,
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(reason) => {
             return Err(ConfigLoadError::File {
                 path: path.to_path_buf(),
-                reason: e.to_string(),
+                reason,
             })
         }
     };
-    let ini = ini::Ini::load_from_str(&text).map_err(|e| ConfigLoadError::File {
+    let doc = Document::parse(&bytes).map_err(|error| ConfigLoadError::Syntax {
         path: path.to_path_buf(),
-        reason: format!(
-            "line {}, column {}: {}",
-            e.line,
-            e.col,
-            e.msg.trim_end_matches('.')
-        ),
+        error,
     })?;
-    // Like Python's configparser, a file without the section contributes nothing.
-    Ok(ini.section(Some("codecarbon")).map(|props| {
-        props
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.to_string()))
+    for near in doc
+        .sections
+        .iter()
+        .filter(|s| s.name != SECTION && s.name.trim().eq_ignore_ascii_case(SECTION))
+    {
+        warnings.push(format!(
+            "section [{}] of {}, line {}, is ignored: the section read is [{SECTION}], \
+             in lower case without blanks",
+            near.name.escape_debug(),
+            path.display(),
+            near.line
+        ));
+    }
+    Ok(doc.section(SECTION).map(|entries| {
+        entries
+            .into_iter()
+            .map(|e| Setting {
+                origin: format!("{}, line {}", path.display(), e.line),
+                key: e.key,
+                value: e.value,
+            })
             .collect()
     }))
 }
@@ -183,19 +262,22 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     }
     for (layer, path) in [(1, &sources.home_file), (2, &sources.local_file)] {
         let Some(path) = path else { continue };
-        if let Some(pairs) = read_file(path)? {
-            let origin = path.display().to_string();
-            for (key, value) in pairs {
-                set(&mut config, &mut warnings, layer, (&key, &value, &origin))?;
-            }
+        for s in read_file(path, &mut warnings)?.unwrap_or_default() {
+            set(
+                &mut config,
+                &mut warnings,
+                layer,
+                (&s.key, &s.value, &s.origin),
+            )?;
         }
+    }
+    if let Some(name) = sources.non_unicode_env.first() {
+        return Err(ConfigLoadError::NotUnicode { name: name.clone() });
     }
     let mut env: Vec<_> = sources
         .env
         .iter()
-        .filter(|(k, _)| {
-            k.len() > ENV_PREFIX.len() && k.to_ascii_uppercase().starts_with(ENV_PREFIX)
-        })
+        .filter(|(k, _)| is_ours(k.as_bytes()))
         .collect();
     env.sort();
     for (name, value) in env {
@@ -308,6 +390,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            non_unicode_env: Vec::new(),
         }
     }
 
@@ -420,5 +503,89 @@ mod tests {
         let s = sources(dir.path(), "[codecarbon\npue = 1\n", "", &[]);
         let err = resolve(&s, &[]).unwrap_err().to_string();
         assert!(err.contains("home.config"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_value_in_a_file_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = "# settings\n[codecarbon]\nproject_name = x\nmeasure_power_secs = 1e19\n";
+        let s = sources(dir.path(), "", local, &[]);
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains("local.config, line 4"), "{err}");
+        assert!(err.contains("from 0.1 to 86400"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_default_section_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = "\u{feff}[DEFAULT]\nwue = 2\n[codecarbon]\npue = 1.4\n";
+        let r = resolve(&sources(dir.path(), "", local, &[]), &[]).unwrap();
+        assert_eq!((r.config.pue, r.config.wue.value()), (1.4, 2.0));
+    }
+
+    #[test]
+    fn a_repeated_section_is_an_error_naming_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = "[codecarbon]\npue = 1.1\n\n[codecarbon]\npue = 1.2\n";
+        let err = resolve(&sources(dir.path(), home, "", &[]), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("home.config, line 4: the section [codecarbon] is repeated"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_section_named_nearly_codecarbon_is_ignored_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = "[CodeCarbon]\npue = 1.4\n";
+        let r = resolve(&sources(dir.path(), "", local, &[]), &[]).unwrap();
+        assert_eq!(r.config.pue, 1.0);
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("[CodeCarbon]"), "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("line 1"), "{:?}", r.warnings);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_config_file_that_is_not_a_regular_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("zero.config");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let s = ConfigSources {
+            local_file: Some(link),
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("zero.config") && err.contains("a character device"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_our_variables_must_be_unicode() {
+        use std::os::unix::ffi::OsStringExt;
+        let bytes = |b: &[u8]| OsString::from_vec(b.to_vec());
+        let (env, bad) = split_env([
+            (bytes(b"CODECARBON_PUE"), bytes(b"1.2")),
+            (bytes(b"codecarbon_project_name"), bytes(b"caf\xe9")),
+            (bytes(b"CODECARBON_\xff"), bytes(b"1")),
+            (bytes(b"OTHER"), bytes(b"\xff")),
+            (bytes(b"CODECARBON_"), bytes(b"\xff")),
+        ]);
+        assert_eq!(env, [("CODECARBON_PUE".to_string(), "1.2".to_string())]);
+        assert_eq!(bad, ["CODECARBON_\u{fffd}", "codecarbon_project_name"]);
+        let s = ConfigSources {
+            non_unicode_env: bad,
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(
+            err.contains("environment variable CODECARBON_\u{fffd} is not valid UTF-8"),
+            "{err}"
+        );
     }
 }

@@ -15,6 +15,12 @@ use std::str::FromStr;
 use std::time::Duration;
 use thiserror::Error;
 
+mod range;
+pub use range::{
+    range_of, Range, API_CALL_INTERVAL, CARBON_INTENSITY, MEASURE_POWER_SECS, POWER, PUE, RANGES,
+    WUE,
+};
+
 /// What is tracked: the whole machine or one process tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -268,23 +274,17 @@ fn non_empty(value: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-fn number(value: &str, min: f64, strictly_above: bool) -> Result<f64, ()> {
-    let x: f64 = value.trim().parse().map_err(|_| ())?;
-    let fits = x.is_finite() && if strictly_above { x > min } else { x >= min };
-    fits.then_some(x).ok_or(())
-}
-
 /// `api_call_interval`: `-1` is never (only at flush and stop); `0` is every measurement, as
-/// in CodeCarbon, where the count is compared with `>=`.
-fn measurements(value: &str) -> Result<Option<NonZeroU32>, ()> {
-    match value.trim().parse::<i64>().map_err(|_| ())? {
-        -1 => Ok(None),
-        0 => Ok(Some(NonZeroU32::MIN)),
-        n => u32::try_from(n)
-            .ok()
-            .and_then(NonZeroU32::new)
-            .map(Some)
-            .ok_or(()),
+/// in CodeCarbon, where the count is compared with `>=`. Whole numbers only.
+fn measurements(value: &str) -> Option<Option<NonZeroU32>> {
+    let n = value.trim().parse::<i32>().ok()?;
+    if !API_CALL_INTERVAL.contains(f64::from(n)) {
+        return None;
+    }
+    match n {
+        -1 => Some(None),
+        0 => Some(Some(NonZeroU32::MIN)),
+        n => u32::try_from(n).ok().and_then(NonZeroU32::new).map(Some),
     }
 }
 
@@ -321,24 +321,32 @@ impl Config {
             expected: expected.into(),
             origin: origin.into(),
         };
-        let optional_watts = |v: &str| -> Result<Option<Watts>, ConfigError> {
-            match non_empty(v) {
-                None => Ok(None),
-                Some(v) => number(&v, 0.0, false)
-                    .map(|w| Some(Watts(w)))
-                    .map_err(|_| fail("a power in watts, 0 or more")),
-            }
+        // A number in `range`, described as `what` in the error.
+        let number = |range: Range, what: &str| {
+            range
+                .parse(value)
+                .ok_or_else(|| fail(&format!("{what} {range}")))
+        };
+        let optional = |range: Range, what: &str| match non_empty(value) {
+            None => Ok(None),
+            Some(_) => number(range, what).map(Some),
         };
         match key.as_str() {
             "project_name" => self.project_name = value.trim().to_string(),
             "measure_power_secs" => {
-                let secs = number(value, 0.0, true)
-                    .map_err(|_| fail("a number of seconds greater than 0"))?;
-                self.measure_power_secs = Duration::from_secs_f64(secs);
+                let what = "a number of seconds";
+                let secs = number(MEASURE_POWER_SECS, what)?;
+                self.measure_power_secs = Duration::try_from_secs_f64(secs)
+                    .map_err(|_| fail(&format!("{what} {MEASURE_POWER_SECS}")))?;
             }
-            "api_call_interval" => self.api_call_interval = measurements(value).map_err(|_| {
-                fail("a whole number of measurements, 1 or more, or -1 for only at flush and stop")
-            })?,
+            "api_call_interval" => {
+                self.api_call_interval = measurements(value).ok_or_else(|| {
+                    fail(&format!(
+                        "a whole number of measurements {API_CALL_INTERVAL} (-1 for only at \
+                         flush and stop, 0 or 1 for every measurement)"
+                    ))
+                })?
+            }
             "output_dir" => {
                 self.output_dir =
                     PathBuf::from(non_empty(value).ok_or_else(|| fail("a directory"))?)
@@ -356,26 +364,22 @@ impl Config {
             }
             "tracking_mode" => self.tracking_mode = value.parse().map_err(fail)?,
             "on_csv_write" => self.on_csv_write = value.parse().map_err(fail)?,
-            "pue" => self.pue = number(value, 0.0, true).map_err(|_| fail("a number above 0"))?,
-            "wue" => {
-                self.wue = LitersPerKwh(
-                    number(value, 0.0, false).map_err(|_| fail("litres per kWh, 0 or more"))?,
-                )
-            }
+            "pue" => self.pue = number(PUE, "a number")?,
+            "wue" => self.wue = LitersPerKwh(number(WUE, "litres per kWh")?),
             "offline" => self.offline = boolean(value).map_err(|_| fail("true or false"))?,
             "country_iso_code" => self.country_iso_code = non_empty(value),
             "region" => self.region = non_empty(value),
             "cloud_provider" => self.cloud_provider = non_empty(value),
             "cloud_region" => self.cloud_region = non_empty(value),
-            "force_cpu_power" => self.force_cpu_power = optional_watts(value)?,
-            "force_ram_power" => self.force_ram_power = optional_watts(value)?,
+            "force_cpu_power" => {
+                self.force_cpu_power = optional(POWER, "a power in watts")?.map(Watts)
+            }
+            "force_ram_power" => {
+                self.force_ram_power = optional(POWER, "a power in watts")?.map(Watts)
+            }
             "force_carbon_intensity_g_co2e_kwh" => {
-                self.force_carbon_intensity_g_co2e_kwh = match non_empty(value) {
-                    None => None,
-                    Some(v) => Some(GramsPerKwh(
-                        number(&v, 0.0, false).map_err(|_| fail("g CO2eq/kWh, 0 or more"))?,
-                    )),
-                }
+                self.force_carbon_intensity_g_co2e_kwh =
+                    optional(CARBON_INTENSITY, "g CO2eq/kWh")?.map(GramsPerKwh)
             }
             "experiment_id" => {
                 self.experiment_id = non_empty(value).ok_or_else(|| fail("an id"))?
@@ -451,6 +455,57 @@ mod tests {
         assert!(c.set("offline", "maybe", "t").is_err());
     }
 
+    /// Values that once panicked, busy-looped or made `inf` rows are refused with the range.
+    #[test]
+    fn numbers_out_of_their_range_are_refused_with_the_range() {
+        let cases = [
+            ("measure_power_secs", "1e19", "from 0.1 to 86400"),
+            ("measure_power_secs", "2e19", "from 0.1 to 86400"),
+            ("measure_power_secs", "1e-9", "from 0.1 to 86400"),
+            ("measure_power_secs", "inf", "from 0.1 to 86400"),
+            ("pue", "1e308", "above 0, up to 100"),
+            ("wue", "1e300", "from 0 to 100"),
+            ("force_cpu_power", "1e300", "from 0 to 1000000"),
+            ("force_ram_power", "-1", "from 0 to 1000000"),
+            (
+                "force_carbon_intensity_g_co2e_kwh",
+                "1e300",
+                "from 0 to 10000",
+            ),
+            ("api_call_interval", "4294967295", "from -1 to 1000000"),
+        ];
+        for (key, value, range) in cases {
+            let err = Config::default()
+                .set(key, value, "--flag")
+                .expect_err(value)
+                .to_string();
+            assert!(
+                err.contains(key) && err.contains(range) && err.contains("--flag"),
+                "{err}"
+            );
+        }
+        let mut c = Config::default();
+        for (key, value) in [
+            ("measure_power_secs", "0.1"),
+            ("measure_power_secs", "86400"),
+            ("pue", "100"),
+            ("force_cpu_power", "1000000"),
+            ("force_carbon_intensity_g_co2e_kwh", "10000"),
+            ("api_call_interval", "1000000"),
+        ] {
+            c.set(key, value, "t").unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert_eq!(c.measure_power_secs, Duration::from_secs(86_400));
+    }
+
+    #[test]
+    fn every_numeric_key_has_a_range_and_every_range_a_key() {
+        for (key, _) in RANGES {
+            assert!(KEYS.contains(key), "{key}");
+        }
+        assert_eq!(range_of("force_ram_power"), Some(POWER));
+    }
+
     #[test]
     fn api_call_interval_counts_measurements_or_waits_for_flush() {
         let mut c = Config::default();
@@ -492,5 +547,65 @@ mod tests {
         let mut c = Config::default();
         assert_eq!(c.set("rapl_root", "/tmp/x", "t"), Ok(KeyStatus::Unknown));
         assert_eq!(c.extra.get("rapl_root"), Some("/tmp/x"));
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Text a user might give: anything, numbers in every notation, and their neighbours.
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                any::<String>(),
+                any::<f64>().prop_map(|x| x.to_string()),
+                any::<f64>().prop_map(|x| format!("{x:e}")),
+                any::<i64>().prop_map(|n| n.to_string()),
+                (-1e6..1e6f64).prop_map(|x| format!(" {x} ")),
+                Just(String::new()),
+            ]
+        }
+
+        fn within(range: Range, x: f64) -> bool {
+            x.is_finite() && range.contains(x)
+        }
+
+        proptest! {
+            // A failure prints its input; no regression file is written into the tree.
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::with_cases(256)
+            })]
+
+            /// `set` never panics, and every value it accepts is finite and in its range.
+            #[test]
+            fn set_never_panics_and_keeps_numbers_in_range(
+                key in prop::sample::select(KEYS),
+                value in text(),
+            ) {
+                let mut c = Config::default();
+                if c.set(key, &value, "prop").is_err() {
+                    prop_assert_eq!(&c, &Config::default(), "a refused value changes nothing");
+                    return Ok(());
+                }
+                prop_assert!(within(MEASURE_POWER_SECS, c.measure_power_secs.as_secs_f64()));
+                prop_assert!(within(PUE, c.pue) && within(WUE, c.wue.value()));
+                let every = c.api_call_interval.map_or(-1.0, |n| f64::from(n.get()));
+                prop_assert!(within(API_CALL_INTERVAL, every));
+                for w in [c.force_cpu_power, c.force_ram_power].into_iter().flatten() {
+                    prop_assert!(within(POWER, w.value()));
+                }
+                if let Some(i) = c.force_carbon_intensity_g_co2e_kwh {
+                    prop_assert!(within(CARBON_INTENSITY, i.value()));
+                }
+            }
+
+            /// Any key, known or not, with any value: no panic, and the error names the key.
+            #[test]
+            fn set_any_key_never_panics(key in any::<String>(), value in text()) {
+                if let Err(e) = Config::default().set(&key, &value, "prop") {
+                    prop_assert_eq!(e.key, key.trim().to_ascii_lowercase());
+                }
+            }
+        }
     }
 }

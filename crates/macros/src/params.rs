@@ -1,6 +1,9 @@
 //! The attribute's parameters: their names, the literal each takes, and the parsing of
 //! `name = literal, ...` into settings for the tracker's builder.
 
+use codecarbon_core::config::{
+    Range, API_CALL_INTERVAL, CARBON_INTENSITY, MEASURE_POWER_SECS, POWER, PUE, WUE,
+};
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -18,11 +21,10 @@ pub(crate) enum Kind {
     NonEmptyText,
     /// One of these strings (case-insensitive, as the config reads them).
     OneOf(&'static [&'static str]),
-    /// An integer or float literal, greater than 0.
-    Positive,
-    /// An integer or float literal, 0 or more.
-    NonNegative,
-    /// A count of measurements: an integer literal, 0 or more, or -1 for never.
+    /// An integer or float literal, in the range of the parameter's config key.
+    Number(Range),
+    /// A count of measurements: an integer literal in `api_call_interval`'s range (-1 for
+    /// never).
     Measurements,
     /// A string `"csv,json"` or an array of strings `["csv", "json"]`.
     Methods,
@@ -39,9 +41,10 @@ impl Kind {
                 let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
                 format!("one of {}", quoted.join(", "))
             }
-            Kind::Positive => "a number greater than 0".into(),
-            Kind::NonNegative => "a number, 0 or more".into(),
-            Kind::Measurements => "a whole number, 0 or more, or -1".into(),
+            Kind::Number(range) => format!("a number {range}"),
+            Kind::Measurements => {
+                format!("a whole number {API_CALL_INTERVAL} (-1: only at flush and stop)")
+            }
             Kind::Methods => {
                 "a string such as \"csv,json\" or an array such as [\"csv\", \"json\"]".into()
             }
@@ -96,7 +99,7 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "measure_power_secs",
-        kind: Kind::Positive,
+        kind: Kind::Number(MEASURE_POWER_SECS),
         example: "15",
     },
     Param {
@@ -126,12 +129,12 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "pue",
-        kind: Kind::Positive,
+        kind: Kind::Number(PUE),
         example: "1.2",
     },
     Param {
         name: "wue",
-        kind: Kind::NonNegative,
+        kind: Kind::Number(WUE),
         example: "1.8",
     },
     Param {
@@ -156,17 +159,17 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "force_cpu_power",
-        kind: Kind::NonNegative,
+        kind: Kind::Number(POWER),
         example: "65",
     },
     Param {
         name: "force_ram_power",
-        kind: Kind::NonNegative,
+        kind: Kind::Number(POWER),
         example: "10",
     },
     Param {
         name: "force_carbon_intensity_g_co2e_kwh",
-        kind: Kind::NonNegative,
+        kind: Kind::Number(CARBON_INTENSITY),
         example: "450",
     },
 ];
@@ -371,7 +374,7 @@ fn literal_value(param: &Param, expr: &Expr) -> syn::Result<String> {
         Kind::Text | Kind::NonEmptyText | Kind::OneOf(_) => {
             string_value(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
-        Kind::Positive | Kind::NonNegative | Kind::Measurements => {
+        Kind::Number(_) | Kind::Measurements => {
             number_text(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
         Kind::Methods => match expr {
@@ -401,7 +404,6 @@ fn literal_value(param: &Param, expr: &Expr) -> syn::Result<String> {
 
 /// Checks a value's text as the configuration will: `Err` says why, after the parameter's name.
 pub(crate) fn check_value(kind: Kind, value: &str) -> Result<(), String> {
-    let number = || value.trim().parse::<f64>().ok().filter(|x| x.is_finite());
     match kind {
         Kind::Bool | Kind::Text => Ok(()),
         Kind::NonEmptyText if value.trim().is_empty() => Err("must not be empty".into()),
@@ -414,16 +416,12 @@ pub(crate) fn check_value(kind: Kind, value: &str) -> Result<(), String> {
                 Err(format!("is \"{value}\"; expected {}", kind.expected()))
             }
         }
-        Kind::Positive => match number() {
-            Some(x) if x > 0.0 => Ok(()),
-            _ => Err(format!("is {value}; expected {}", kind.expected())),
+        Kind::Number(range) => match range.parse(value) {
+            Some(_) => Ok(()),
+            None => Err(format!("is {value}; expected {}", kind.expected())),
         },
-        Kind::NonNegative => match number() {
-            Some(x) if x >= 0.0 => Ok(()),
-            _ => Err(format!("is {value}; expected {}", kind.expected())),
-        },
-        Kind::Measurements => match value.trim().parse::<i64>() {
-            Ok(n) if n >= -1 && n <= i64::from(u32::MAX) => Ok(()),
+        Kind::Measurements => match value.trim().parse::<i32>() {
+            Ok(n) if API_CALL_INTERVAL.contains(f64::from(n)) => Ok(()),
             _ => Err(format!("is {value}; expected {}", kind.expected())),
         },
         // Names are checked at run time: a third-party sink may bring its own.
@@ -497,18 +495,48 @@ mod tests {
     #[test]
     fn checks_agree_with_the_config() {
         let samples = [
-            "", " ", "0", "-1", "-2", "-0.5", "0.5", "1", "15", "1e400", "fast", "machine",
-            "Process", "cluster", "append", "UPDATE", "error", "warn", "loud", "csv", "csv,json",
+            "",
+            " ",
+            "0",
+            "-1",
+            "-2",
+            "-0.5",
+            "0.05",
+            "0.1",
+            "0.5",
+            "1",
+            "15",
+            "100",
+            "101",
+            "1000",
+            "86400",
+            "86401",
+            "1000000",
+            "1000001",
+            "10000",
+            "10001",
+            "1e19",
+            "1e308",
+            "1e400",
+            "4294967295",
+            "fast",
+            "machine",
+            "Process",
+            "cluster",
+            "append",
+            "UPDATE",
+            "error",
+            "warn",
+            "loud",
+            "csv",
+            "csv,json",
             "FRA",
         ];
         for p in PARAMS.iter().filter(|p| p.kind != Kind::Bool) {
             for value in samples {
                 let ours = check_value(p.kind, value).is_ok();
                 // Numbers reach the config only from number literals.
-                let numeric = matches!(
-                    p.kind,
-                    Kind::Positive | Kind::NonNegative | Kind::Measurements
-                );
+                let numeric = matches!(p.kind, Kind::Number(_) | Kind::Measurements);
                 if numeric && value.trim().parse::<f64>().is_err() {
                     continue;
                 }
@@ -580,7 +608,12 @@ mod tests {
         );
         let e = error(quote::quote!(pue = -1.0));
         assert!(
-            e.contains("`pue` is -1.0; expected a number greater than 0"),
+            e.contains("`pue` is -1.0; expected a number above 0, up to 100"),
+            "{e}"
+        );
+        let e = error(quote::quote!(measure_power_secs = 1e19));
+        assert!(
+            e.contains("`measure_power_secs` is 1e19; expected a number from 0.1 to 86400"),
             "{e}"
         );
         let e = error(quote::quote!(pue = 1, pue = 2));

@@ -9,6 +9,9 @@ fn zero_interval() {}
 #[track_emissions(pue = -1.5)]
 fn negative_pue() {}
 
+#[track_emissions(measure_power_secs = 1e19)]
+fn huge_interval() {}
+
 #[track_emissions(log_level = "loud")]
 fn unknown_level() {}
 
@@ -19,6 +22,7 @@ fn main() {
     unknown_mode();
     zero_interval();
     negative_pue();
+    huge_interval();
     unknown_level();
     empty_dir();
 }
