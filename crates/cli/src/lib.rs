@@ -11,15 +11,20 @@
 //! }
 //! ```
 
+// Messages go through `codecarbon_core::stderr`: a print macro panics on a closed stderr.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod args;
 mod board;
 mod child;
+mod console;
 mod detect;
 mod intensity;
 mod report;
 
 use args::TrackerArgs;
 use clap::{Parser, Subcommand};
+use codecarbon::core::stderr_line;
 use codecarbon::TrackerError;
 use std::process::ExitCode;
 
@@ -68,7 +73,7 @@ enum Commands {
 /// a failure of the machine (an unreadable `/proc`) with 1.
 pub(crate) fn fail(error: &TrackerError) -> ExitCode {
     use codecarbon::core::{BuildError, IntensityError, LocateError};
-    eprintln!("codecarbon: error: {error}");
+    stderr_line!("codecarbon: error: {error}");
     match error {
         TrackerError::Config(_)
         | TrackerError::OfflineNeedsLocation
@@ -77,16 +82,6 @@ pub(crate) fn fail(error: &TrackerError) -> ExitCode {
         | TrackerError::Locate(LocateError::Invalid(_))
         | TrackerError::Intensity(IntensityError::Invalid(_)) => ExitCode::from(2),
         _ => ExitCode::from(1),
-    }
-}
-
-/// Lets a closed pipe end the program quietly (`codecarbon intensity --list | head`), as other
-/// command-line tools do, instead of failing on the next print. Only for the commands that
-/// print results: `monitor` must outlive a closed standard error to write its row.
-fn quiet_on_closed_pipe() {
-    // SAFETY: restores the default disposition of SIGPIPE; no handler runs.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
@@ -108,7 +103,7 @@ fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
     {
         // The logger output speaks `tracing`: here its events become JSON lines on stderr.
         if let Err(e) = codecarbon_logger::json_to_stderr() {
-            eprintln!("codecarbon: warning: the logger output cannot write: {e}");
+            stderr_line!("codecarbon: warning: the logger output cannot write: {e}");
         }
     }
     if command.is_empty() {
@@ -124,33 +119,39 @@ fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
         match child::run(command) {
             Ok(outcome) => outcome.exit_code(),
             Err(e) => {
-                eprintln!("codecarbon: error: {}", e.message);
+                stderr_line!("codecarbon: error: {}", e.message);
                 e.exit_code
             }
         }
     };
     match tracker.stop() {
-        Ok(data) => eprint!("{}", report::summary(&data, tracker.config())),
-        Err(e) => eprintln!("codecarbon: error: {e}"),
+        Ok(data) => stderr_line!("{}", report::summary(&data, tracker.config()).trim_end()),
+        Err(e) => stderr_line!("codecarbon: error: {e}"),
     }
     ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Shows clap's answer (help, version, or a usage error) as `Cli::parse` would, but says so
+/// when help or version cannot be written to standard output instead of exiting with 0.
+fn usage(answer: &clap::Error) -> ExitCode {
+    match answer.print() {
+        Err(e) if !answer.use_stderr() => console::stdout_failed(&e),
+        _ => ExitCode::from(u8::try_from(answer.exit_code()).unwrap_or(2)),
+    }
 }
 
 /// Parses the process's arguments and runs the command; the exit code follows the shell's
 /// conventions (a tracked command's own code, 2 for usage errors).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         Commands::Monitor { tracker, command } => monitor(&tracker, &command),
         Commands::Run { tracker, command } => monitor(&tracker, &command),
-        Commands::Detect { tracker, json } => {
-            quiet_on_closed_pipe();
-            detect::detect(&tracker, json)
-        }
-        Commands::Intensity(args) => {
-            quiet_on_closed_pipe();
-            intensity::intensity(&args)
-        }
+        Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),
     }
 }
