@@ -21,11 +21,13 @@ mod console;
 mod detect;
 mod intensity;
 mod report;
+mod signals;
 
 use args::TrackerArgs;
 use clap::{Parser, Subcommand};
 use codecarbon::core::stderr_line;
 use codecarbon::TrackerError;
+use std::ffi::OsString;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -44,7 +46,7 @@ enum Commands {
         tracker: TrackerArgs,
         /// The command to run, after `--`.
         #[arg(last = true, value_name = "CMD")]
-        command: Vec<String>,
+        command: Vec<OsString>,
     },
     /// Run a command and report its emissions (the same as `monitor -- CMD`).
     Run {
@@ -52,7 +54,7 @@ enum Commands {
         tracker: TrackerArgs,
         /// The command to run, after `--`.
         #[arg(last = true, required = true, value_name = "CMD")]
-        command: Vec<String>,
+        command: Vec<OsString>,
     },
     /// Show the CPU, RAM and GPUs found, and which power source each component uses.
     Detect {
@@ -85,7 +87,13 @@ pub(crate) fn fail(error: &TrackerError) -> ExitCode {
     }
 }
 
-fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
+fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
+    // First of all, so that no signal is lost while the tracker is built and started.
+    if command.is_empty() {
+        signals::block_stop_signals();
+    } else {
+        signals::catch_for_command();
+    }
     let defaults: &[(&str, &str)] = if command.is_empty() {
         &[]
     } else {
@@ -106,18 +114,23 @@ fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
             stderr_line!("codecarbon: warning: the logger output cannot write: {e}");
         }
     }
-    if command.is_empty() {
-        child::block_stop_signals();
-    }
     if let Err(e) = tracker.start() {
         return fail(&e);
     }
     let code = if command.is_empty() {
-        child::wait_for_stop_signal();
+        signals::wait_for_stop_signal();
         0
     } else {
         match child::run(command) {
-            Ok(outcome) => outcome.exit_code(),
+            Ok(outcome) => {
+                if let child::Outcome::NotStarted(signal) = outcome {
+                    stderr_line!(
+                        "codecarbon: {} arrived before the command started: it was not started",
+                        signals::name(signal)
+                    );
+                }
+                outcome.exit_code()
+            }
             Err(e) => {
                 stderr_line!("codecarbon: error: {}", e.message);
                 e.exit_code
