@@ -30,6 +30,11 @@ use codecarbon::TrackerError;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
+/// The exit code of `monitor` when the command succeeded (or, without a command, the run was
+/// stopped) but an output could not take the run's row: `EX_IOERR` of `sysexits.h`, so that a
+/// script or CI notices. A command that failed keeps its own code.
+const ROW_NOT_SAVED: u8 = 74;
+
 #[derive(Debug, Parser)]
 #[command(name = "codecarbon", version, about, propagate_version = true)]
 struct Cli {
@@ -137,11 +142,22 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
             }
         }
     };
-    match tracker.stop() {
-        Ok(data) => stderr_line!("{}", report::summary(&data, tracker.config()).trim_end()),
-        Err(e) => stderr_line!("codecarbon: error: {e}"),
+    let saved = match tracker.stop() {
+        Ok(data) => {
+            let report = report::summary(&data, &tracker);
+            stderr_line!("{}", report.text.trim_end());
+            report.all_saved
+        }
+        Err(e) => {
+            stderr_line!("codecarbon: error: {e}");
+            false
+        }
+    };
+    match u8::try_from(code) {
+        Ok(0) if !saved => ExitCode::from(ROW_NOT_SAVED),
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(1),
     }
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
 }
 
 /// Shows clap's answer (help, version, or a usage error) as `Cli::parse` would, but says so
