@@ -331,6 +331,9 @@ fn an_output_that_cannot_write_is_reported_to_the_caller() {
         tracker.output_errors()
     );
     assert!(tracker.output_errors()[0].contains("no space left"));
+    // Asked by name, as `codecarbon monitor`'s summary does.
+    assert!(tracker.output_failed("custom sink 1"));
+    assert!(!tracker.output_failed("csv"));
     let stopped = tracker.stop().unwrap();
     assert!(
         stopped.duration >= flushed.duration,

@@ -1,9 +1,10 @@
 //! `codecarbon board`: the dashboard of emissions files, served on 127.0.0.1 or written as one
 //! self-contained HTML file.
 
+use crate::console::{stdout_failed, stdout_line};
 use clap::Args;
+use codecarbon::core::stderr_line;
 use codecarbon_board::{Board, Server};
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,7 +27,7 @@ pub struct BoardArgs {
 
 fn print_summary(board: &Board) {
     for line in board.summary() {
-        eprintln!("carbonboard: {line}");
+        stderr_line!("carbonboard: {line}");
     }
 }
 
@@ -35,7 +36,7 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     let board = match Board::load(&args.files) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("codecarbon: error: {e}");
+            stderr_line!("codecarbon: error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -49,12 +50,13 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     );
     if let Some(path) = &args.output {
         return match board.write_report(path) {
-            Ok(()) => {
-                println!("carbonboard: wrote {} ({what})", path.display());
-                ExitCode::SUCCESS
-            }
+            Ok(()) => match stdout_line(&format!("carbonboard: wrote {} ({what})", path.display()))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => stdout_failed(&e),
+            },
             Err(e) => {
-                eprintln!("codecarbon: error: {e}");
+                stderr_line!("codecarbon: error: {e}");
                 ExitCode::from(2)
             }
         };
@@ -62,15 +64,19 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     let server = match Server::bind(args.port) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("codecarbon: error: {e}");
+            stderr_line!("codecarbon: error: {e}");
             return ExitCode::from(2);
         }
     };
-    println!("carbonboard: {} ({what}; Ctrl-C to stop)", server.url());
-    // The URL must reach a reader of a pipe now, not when the buffer fills.
-    let _ = std::io::stdout().flush();
+    // The URL is the command's result: without it nobody can use the server.
+    if let Err(e) = stdout_line(&format!(
+        "carbonboard: {} ({what}; Ctrl-C to stop)",
+        server.url()
+    )) {
+        return stdout_failed(&e);
+    }
     server.serve(board, |fresh| {
-        eprintln!("carbonboard: the files changed; read them again");
+        stderr_line!("carbonboard: the files changed; read them again");
         print_summary(fresh);
     });
     ExitCode::SUCCESS

@@ -1,14 +1,23 @@
-//! Runs the tracked command: spawn, forward signals, reap, and turn its end into an exit code.
+//! Runs the tracked command: spawn, reap, and turn its end into an exit code. The signals it
+//! gets from codecarbon are [`signals`](crate::signals)'.
 //!
 //! codecarbon becomes a child subreaper, so descendants orphaned by the command are re-parented
 //! to it and their CPU time still reaches the tracked tree when they are reaped here.
+//!
+//! The command gets SIGTERM when codecarbon dies (`PR_SET_PDEATHSIG`), even by SIGKILL, which
+//! cannot be caught: it is not left running with nobody to write its row or report its code.
+//! SIGTERM rather than SIGKILL, so that it can clean up as it would when its tracker is stopped
+//! and passes SIGTERM on. The kernel sends it when the *thread* that started the command ends:
+//! [`run`] must be called on the main thread, which lives as long as codecarbon.
 
+use crate::signals;
+use std::ffi::OsString;
 use std::io;
+use std::os::unix::process::CommandExt;
 use std::process::Command;
-use std::sync::atomic::{AtomicI32, Ordering};
 
-/// The command's process id, for the signal handler.
-static CHILD: AtomicI32 = AtomicI32::new(0);
+/// The signal the command gets when codecarbon dies.
+const ON_TRACKER_DEATH: libc::c_int = libc::SIGTERM;
 
 /// How the command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,14 +26,17 @@ pub enum Outcome {
     Exited(i32),
     /// A signal killed it.
     Signalled(i32),
+    /// This signal reached codecarbon before the command was started, which then was not.
+    NotStarted(i32),
 }
 
 impl Outcome {
-    /// The shell's convention: the code, or 128 + the signal.
+    /// The shell's convention: the code, or 128 + the signal (also one that came before the
+    /// command started: the code is the one it would have had, killed by that signal).
     pub fn exit_code(self) -> i32 {
         match self {
             Outcome::Exited(code) => code,
-            Outcome::Signalled(signal) => 128 + signal,
+            Outcome::Signalled(signal) | Outcome::NotStarted(signal) => 128 + signal,
         }
     }
 }
@@ -38,39 +50,25 @@ pub struct SpawnError {
     pub message: String,
 }
 
-extern "C" fn forward(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
-    let pid = CHILD.load(Ordering::SeqCst);
-    // A signal from the terminal (Ctrl-C) already reached the command's process group; one sent
-    // by a process (`kill`, a scheduler) reached only us, so pass it on.
-    // SAFETY: the kernel hands a valid siginfo to an SA_SIGINFO handler; kill is signal-safe.
-    let from_process = unsafe { info.as_ref() }.is_none_or(|i| i.si_code <= 0);
-    if pid > 0 && from_process {
-        unsafe { libc::kill(pid, signal) };
-    }
-}
-
-fn install_forwarding() {
-    // SAFETY: installs a handler that only reads an atomic and calls kill(2).
-    unsafe {
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = forward as *const () as usize;
-        action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART;
-        libc::sigemptyset(&mut action.sa_mask);
-        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
-        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-    }
-}
-
-/// Runs `argv` to its end, forwarding SIGINT, SIGTERM, SIGHUP and SIGQUIT to it.
-pub fn run(argv: &[String]) -> Result<Outcome, SpawnError> {
+/// Runs `argv` (passed to the command byte for byte) to its end. The signals must have been
+/// caught before ([`signals::catch_for_command`]); one that came already means the command is
+/// not started.
+pub fn run(argv: &[OsString]) -> Result<Outcome, SpawnError> {
     let (program, args) = argv.split_first().ok_or_else(|| SpawnError {
         exit_code: 2,
         message: "no command given after --".into(),
     })?;
-    install_forwarding();
-    let child = Command::new(program).args(args).spawn().map_err(|e| {
+    if let Some(signal) = signals::pending() {
+        return Ok(Outcome::NotStarted(signal));
+    }
+    // SAFETY: prctl on this process only.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    let tracker = std::process::id();
+    let mut command = Command::new(program);
+    command.args(args);
+    // SAFETY: the closure makes only async-signal-safe system calls and does not allocate.
+    unsafe { command.pre_exec(move || end_with(tracker)) };
+    let child = command.spawn().map_err(|e| {
         let (exit_code, what) = match e.kind() {
             io::ErrorKind::NotFound => (127, "command not found"),
             io::ErrorKind::PermissionDenied => (126, "permission denied"),
@@ -78,29 +76,53 @@ pub fn run(argv: &[String]) -> Result<Outcome, SpawnError> {
         };
         SpawnError {
             exit_code,
-            message: format!("{program}: {what} ({e})"),
+            message: format!("{}: {what} ({e})", program.to_string_lossy()),
         }
     })?;
     let pid = child.id() as libc::pid_t;
-    CHILD.store(pid, Ordering::SeqCst);
-    let outcome = reap_until(pid);
-    CHILD.store(0, Ordering::SeqCst);
-    Ok(outcome)
+    signals::attach(pid);
+    Ok(reap_until(pid))
 }
 
-/// Reaps every child (orphans included) until `pid` ends.
+/// In the command's process, before exec: asks for [`ON_TRACKER_DEATH`] when `tracker` dies.
+/// A tracker that died before the request would never send it, so that case fails the start.
+fn end_with(tracker: u32) -> io::Result<()> {
+    // SAFETY: prctl and getppid are plain system calls.
+    unsafe {
+        if libc::prctl(libc::PR_SET_PDEATHSIG, ON_TRACKER_DEATH, 0, 0, 0) == -1 {
+            return Err(io::Error::last_os_error());
+        }
+        if libc::getppid() as u32 != tracker {
+            return Err(io::Error::from_raw_os_error(libc::ESRCH));
+        }
+    }
+    Ok(())
+}
+
+/// Reaps every child (orphans included) until `pid` ends. The command is seen ended before it
+/// is reaped, so signals stop going to it while its process id cannot yet be reused.
 fn reap_until(pid: libc::pid_t) -> Outcome {
     loop {
-        let mut status = 0;
-        // SAFETY: plain waitpid on any child, with a valid status pointer.
-        let reaped = unsafe { libc::waitpid(-1, &mut status, 0) };
-        if reaped == -1 {
+        // SAFETY: waitid into a zeroed siginfo; WNOWAIT leaves the child to be reaped below.
+        let (ended, waited) = unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            let waited = libc::waitid(libc::P_ALL, 0, &mut info, libc::WEXITED | libc::WNOWAIT);
+            (info.si_pid(), waited)
+        };
+        if waited == -1 {
             if io::Error::last_os_error().kind() == io::ErrorKind::Interrupted {
                 continue;
             }
             // No child left: it was reaped elsewhere; nothing more can be known.
+            signals::detach();
             return Outcome::Exited(1);
         }
+        if ended == pid {
+            signals::detach();
+        }
+        let mut status = 0;
+        // SAFETY: reaps the child just seen ended, with a valid status pointer.
+        let reaped = unsafe { libc::waitpid(ended, &mut status, 0) };
         if reaped == pid {
             if libc::WIFEXITED(status) {
                 return Outcome::Exited(libc::WEXITSTATUS(status));
@@ -109,37 +131,5 @@ fn reap_until(pid: libc::pid_t) -> Outcome {
                 return Outcome::Signalled(libc::WTERMSIG(status));
             }
         }
-    }
-}
-
-/// Blocks until SIGINT or SIGTERM arrives. Call `block_stop_signals` first, before any thread
-/// starts, so every thread inherits the mask and the signal waits for us here.
-pub fn wait_for_stop_signal() -> i32 {
-    // SAFETY: sigwait on an initialised set.
-    unsafe {
-        let set = stop_signals();
-        let mut signal = 0;
-        libc::sigwait(&set, &mut signal);
-        signal
-    }
-}
-
-fn stop_signals() -> libc::sigset_t {
-    // SAFETY: sigemptyset initialises the set before use.
-    unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGINT);
-        libc::sigaddset(&mut set, libc::SIGTERM);
-        set
-    }
-}
-
-/// Blocks SIGINT and SIGTERM in this thread and every thread it starts afterwards.
-pub fn block_stop_signals() {
-    // SAFETY: sets this thread's mask from an initialised set.
-    unsafe {
-        let set = stop_signals();
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
     }
 }

@@ -1,6 +1,7 @@
 //! `codecarbon detect`: the hardware found and the power source each component will use.
 
 use crate::args::TrackerArgs;
+use crate::console::{stdout_failed, stdout_line};
 use codecarbon::system::MemInfo;
 use codecarbon::{power_sources, ChosenSource, TrackerError};
 use serde_json::{json, Value};
@@ -135,12 +136,15 @@ fn text(report: &Value) -> String {
 pub fn detect(args: &TrackerArgs, as_json: bool) -> ExitCode {
     match gather(args) {
         Ok(report) => {
-            if as_json {
-                println!("{report:#}");
+            let shown = if as_json {
+                format!("{report:#}")
             } else {
-                println!("{}", text(&report));
+                text(&report)
+            };
+            match stdout_line(&shown) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => stdout_failed(&e),
             }
-            ExitCode::SUCCESS
         }
         Err(e) => crate::fail(&e),
     }

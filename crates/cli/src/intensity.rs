@@ -1,6 +1,8 @@
 //! `codecarbon intensity`: the carbon intensity of a place, with its source and year.
 
+use crate::console::{stdout_failed, stdout_line};
 use clap::{ArgGroup, Args};
+use codecarbon::core::stderr_line;
 use codecarbon::iso::{list, lookup, Answer, Query};
 use serde_json::{json, Value};
 use std::process::ExitCode;
@@ -112,7 +114,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
             match codecarbon_cloud::known_region(p, r) {
                 Ok(found) => Ok(vec![cloud_answer(found)]),
                 Err(e) => {
-                    eprintln!("codecarbon: error: {e}");
+                    stderr_line!("codecarbon: error: {e}");
                     let usage = matches!(e, codecarbon_cloud::TableError::UnknownRegion { .. });
                     return ExitCode::from(if usage { 2 } else { 1 });
                 }
@@ -132,7 +134,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
                 region: args.region.clone(),
             },
             _ => {
-                eprintln!(
+                stderr_line!(
                     "codecarbon: error: give --country-iso-code, --cloud-provider with \
                      --cloud-region, or --list"
                 );
@@ -144,24 +146,32 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
     let answers = match answers {
         Ok(answers) => answers,
         Err(e @ codecarbon::iso::LookupError::Data(_)) => {
-            eprintln!("codecarbon: error: {e}");
+            stderr_line!("codecarbon: error: {e}");
             return ExitCode::from(1);
         }
         Err(e) => {
-            eprintln!("codecarbon: error: {e}");
+            stderr_line!("codecarbon: error: {e}");
             return ExitCode::from(2);
         }
     };
     for a in answers.iter().filter(|a| a.world_average_fallback) {
-        eprintln!(
+        stderr_line!(
             "codecarbon: warning: no data for {}: this is the world average",
             a.country_iso_code
         );
     }
-    match (args.json, args.list) {
-        (true, true) => println!("{:#}", Value::Array(answers.iter().map(to_json).collect())),
-        (true, false) => answers.iter().for_each(|a| println!("{:#}", to_json(a))),
-        (false, _) => answers.iter().for_each(|a| println!("{}", to_text(a))),
+    let shown = match (args.json, args.list) {
+        (true, true) => format!("{:#}", Value::Array(answers.iter().map(to_json).collect())),
+        (true, false) => lines(answers.iter().map(|a| format!("{:#}", to_json(a)))),
+        (false, _) => lines(answers.iter().map(to_text)),
+    };
+    match stdout_line(&shown) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => stdout_failed(&e),
     }
-    ExitCode::SUCCESS
+}
+
+/// The items, one a line.
+fn lines(items: impl Iterator<Item = String>) -> String {
+    items.collect::<Vec<_>>().join("\n")
 }

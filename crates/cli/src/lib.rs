@@ -11,17 +11,29 @@
 //! }
 //! ```
 
+// Messages go through `codecarbon_core::stderr`: a print macro panics on a closed stderr.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 mod args;
 mod board;
 mod child;
+mod console;
 mod detect;
 mod intensity;
 mod report;
+mod signals;
 
 use args::TrackerArgs;
 use clap::{Parser, Subcommand};
+use codecarbon::core::stderr_line;
 use codecarbon::TrackerError;
+use std::ffi::OsString;
 use std::process::ExitCode;
+
+/// The exit code of `monitor` when the command succeeded (or, without a command, the run was
+/// stopped) but an output could not take the run's row: `EX_IOERR` of `sysexits.h`, so that a
+/// script or CI notices. A command that failed keeps its own code.
+const ROW_NOT_SAVED: u8 = 74;
 
 #[derive(Debug, Parser)]
 #[command(name = "codecarbon", version, about, propagate_version = true)]
@@ -39,7 +51,7 @@ enum Commands {
         tracker: TrackerArgs,
         /// The command to run, after `--`.
         #[arg(last = true, value_name = "CMD")]
-        command: Vec<String>,
+        command: Vec<OsString>,
     },
     /// Run a command and report its emissions (the same as `monitor -- CMD`).
     Run {
@@ -47,7 +59,7 @@ enum Commands {
         tracker: TrackerArgs,
         /// The command to run, after `--`.
         #[arg(last = true, required = true, value_name = "CMD")]
-        command: Vec<String>,
+        command: Vec<OsString>,
     },
     /// Show the CPU, RAM and GPUs found, and which power source each component uses.
     Detect {
@@ -68,7 +80,7 @@ enum Commands {
 /// a failure of the machine (an unreadable `/proc`) with 1.
 pub(crate) fn fail(error: &TrackerError) -> ExitCode {
     use codecarbon::core::{BuildError, IntensityError, LocateError};
-    eprintln!("codecarbon: error: {error}");
+    stderr_line!("codecarbon: error: {error}");
     match error {
         TrackerError::Config(_)
         | TrackerError::OfflineNeedsLocation
@@ -80,17 +92,13 @@ pub(crate) fn fail(error: &TrackerError) -> ExitCode {
     }
 }
 
-/// Lets a closed pipe end the program quietly (`codecarbon intensity --list | head`), as other
-/// command-line tools do, instead of failing on the next print. Only for the commands that
-/// print results: `monitor` must outlive a closed standard error to write its row.
-fn quiet_on_closed_pipe() {
-    // SAFETY: restores the default disposition of SIGPIPE; no handler runs.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
+    // First of all, so that no signal is lost while the tracker is built and started.
+    if command.is_empty() {
+        signals::block_stop_signals();
+    } else {
+        signals::catch_for_command();
     }
-}
-
-fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
     let defaults: &[(&str, &str)] = if command.is_empty() {
         &[]
     } else {
@@ -108,49 +116,71 @@ fn monitor(tracker: &TrackerArgs, command: &[String]) -> ExitCode {
     {
         // The logger output speaks `tracing`: here its events become JSON lines on stderr.
         if let Err(e) = codecarbon_logger::json_to_stderr() {
-            eprintln!("codecarbon: warning: the logger output cannot write: {e}");
+            stderr_line!("codecarbon: warning: the logger output cannot write: {e}");
         }
-    }
-    if command.is_empty() {
-        child::block_stop_signals();
     }
     if let Err(e) = tracker.start() {
         return fail(&e);
     }
     let code = if command.is_empty() {
-        child::wait_for_stop_signal();
+        signals::wait_for_stop_signal();
         0
     } else {
         match child::run(command) {
-            Ok(outcome) => outcome.exit_code(),
+            Ok(outcome) => {
+                if let child::Outcome::NotStarted(signal) = outcome {
+                    stderr_line!(
+                        "codecarbon: {} arrived before the command started: it was not started",
+                        signals::name(signal)
+                    );
+                }
+                outcome.exit_code()
+            }
             Err(e) => {
-                eprintln!("codecarbon: error: {}", e.message);
+                stderr_line!("codecarbon: error: {}", e.message);
                 e.exit_code
             }
         }
     };
-    match tracker.stop() {
-        Ok(data) => eprint!("{}", report::summary(&data, tracker.config())),
-        Err(e) => eprintln!("codecarbon: error: {e}"),
+    let saved = match tracker.stop() {
+        Ok(data) => {
+            let report = report::summary(&data, &tracker);
+            stderr_line!("{}", report.text.trim_end());
+            report.all_saved
+        }
+        Err(e) => {
+            stderr_line!("codecarbon: error: {e}");
+            false
+        }
+    };
+    match u8::try_from(code) {
+        Ok(0) if !saved => ExitCode::from(ROW_NOT_SAVED),
+        Ok(code) => ExitCode::from(code),
+        Err(_) => ExitCode::from(1),
     }
-    ExitCode::from(u8::try_from(code).unwrap_or(1))
+}
+
+/// Shows clap's answer (help, version, or a usage error) as `Cli::parse` would, but says so
+/// when help or version cannot be written to standard output instead of exiting with 0.
+fn usage(answer: &clap::Error) -> ExitCode {
+    match answer.print() {
+        Err(e) if !answer.use_stderr() => console::stdout_failed(&e),
+        _ => ExitCode::from(u8::try_from(answer.exit_code()).unwrap_or(2)),
+    }
 }
 
 /// Parses the process's arguments and runs the command; the exit code follows the shell's
 /// conventions (a tracked command's own code, 2 for usage errors).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
     match cli.command {
         Commands::Monitor { tracker, command } => monitor(&tracker, &command),
         Commands::Run { tracker, command } => monitor(&tracker, &command),
-        Commands::Detect { tracker, json } => {
-            quiet_on_closed_pipe();
-            detect::detect(&tracker, json)
-        }
-        Commands::Intensity(args) => {
-            quiet_on_closed_pipe();
-            intensity::intensity(&args)
-        }
+        Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),
     }
 }

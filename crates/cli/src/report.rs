@@ -1,10 +1,22 @@
-//! The short report printed to standard error when a run ends.
+//! The short report printed to standard error when a run ends: its totals, and what was saved
+//! where and what was not.
 
-use codecarbon::{equivalents, Config, EmissionsData};
+use codecarbon::{equivalents, EmissionsData, EmissionsTracker};
 use std::fmt::Write;
 
-/// Duration, energy, emissions and what they equal, in a few lines.
-pub fn summary(data: &EmissionsData, config: &Config) -> String {
+/// The report of a stopped run.
+pub struct Summary {
+    /// The lines to show, each ending with a newline.
+    pub text: String,
+    /// Whether every output took the run's row.
+    pub all_saved: bool,
+}
+
+/// Duration, energy, emissions and what they equal, then the outputs: `saved to:` the CSV when
+/// it took the row, `also to:` the other outputs that did, `not saved:` each failure, in the
+/// output's own words (the CSV's say where the totals wait for the next run, when they do).
+pub fn summary(data: &EmissionsData, tracker: &EmissionsTracker) -> Summary {
+    let config = tracker.config();
     let grams = data.emissions.value() * 1000.0;
     let place = match (&data.country_name, &data.region, &data.cloud_region) {
         (Some(country), Some(region), _) => format!("{region}, {country}"),
@@ -31,9 +43,31 @@ pub fn summary(data: &EmissionsData, config: &Config) -> String {
         "  equals:    {:.6} km by car",
         equivalents::car_km(data.emissions)
     );
-    if config.output_methods.iter().any(|m| m == "csv") {
+    let took = |m: &&String| !tracker.output_failed(m);
+    if config
+        .output_methods
+        .iter()
+        .filter(took)
+        .any(|m| m == "csv")
+    {
         let path = config.output_dir.join(&config.output_file);
         let _ = writeln!(out, "  saved to:  {}", path.display());
     }
-    out
+    let others: Vec<&str> = config
+        .output_methods
+        .iter()
+        .filter(took)
+        .filter(|m| *m != "csv")
+        .map(String::as_str)
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "  also to:   {}", others.join(", "));
+    }
+    for error in tracker.output_errors() {
+        let _ = writeln!(out, "  not saved: {error}");
+    }
+    Summary {
+        text: out,
+        all_saved: tracker.output_errors().is_empty(),
+    }
 }

@@ -1,4 +1,5 @@
-//! The tracker's messages to people, on standard error, filtered by `log_level`.
+//! The tracker's messages to people, on standard error, filtered by `log_level`; written by
+//! [`codecarbon_core::stderr`], so a closed standard error never costs a run its row.
 
 use std::fmt::Display;
 
@@ -38,7 +39,7 @@ impl Logger {
                 Level::Warning => "warning",
                 Level::Error => "error",
             };
-            eprintln!("codecarbon: {name}: {message}");
+            codecarbon_core::stderr_line!("codecarbon: {name}: {message}");
         }
     }
 

@@ -13,7 +13,7 @@ pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker
     match started {
         Ok(tracker) => Some(tracker),
         Err(e) => {
-            eprintln!("codecarbon: error: cannot track `{function}`: {e}");
+            codecarbon_core::stderr_line!("codecarbon: error: cannot track `{function}`: {e}");
             None
         }
     }

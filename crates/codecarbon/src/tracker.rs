@@ -327,11 +327,19 @@ impl EmissionsTracker {
     }
 
     /// What the outputs could not do at the last `flush()` or `stop()`: empty when the row
-    /// reached every output. (Tasks and interval records an output cannot write are logged.)
+    /// reached every output. Each message starts with ``output `name`: ``, the output's name
+    /// as in `output_methods`. (Tasks and interval records an output cannot write are logged.)
     /// The CSV output keeps a row it could not write in its checkpoint, which the next tracker
     /// writing that file adds.
     pub fn output_errors(&self) -> &[String] {
         &self.output_errors
+    }
+
+    /// Whether the output `name` (as in `output_methods`) could not take the row at the last
+    /// `flush()` or `stop()`: its message is then in [`output_errors`](Self::output_errors).
+    pub fn output_failed(&self, name: &str) -> bool {
+        let prefix = format!("output `{name}`:");
+        self.output_errors.iter().any(|e| e.starts_with(&prefix))
     }
 }
 

@@ -5,7 +5,8 @@
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
 //! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
-//! - [`Secret`] and [`redact_url`], which keep credentials out of messages.
+//! - [`Secret`] and [`redact_url`], which keep credentials out of messages;
+//! - [`stderr_line!`], the messages to people on standard error, which never panic.
 
 pub mod config;
 pub mod counter;
@@ -18,6 +19,7 @@ pub mod power;
 pub mod registry;
 pub mod secret;
 pub mod sink;
+pub mod stderr;
 pub mod units;
 
 pub use async_trait::async_trait;

@@ -54,7 +54,7 @@ inventory::submit! {
 
 /// Tells the user about something they should know but that does not stop the sink.
 pub(crate) fn warn(message: &str) {
-    eprintln!("codecarbon: warning: csv: {message}");
+    codecarbon_core::stderr_line!("codecarbon: warning: csv: {message}");
 }
 
 #[cfg(test)]

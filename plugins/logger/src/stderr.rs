@@ -28,6 +28,8 @@ pub fn json_to_stderr() -> Result<(), InstallError> {
         .with_span_list(false)
         .with_max_level(Level::INFO)
         .with_writer(std::io::stderr)
+        // Its own complaint about a failed write is an `eprintln!`, which panics then.
+        .log_internal_errors(false)
         .try_init()
         .map_err(|e| InstallError(e.to_string()))
 }
