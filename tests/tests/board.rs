@@ -11,7 +11,8 @@
 
 mod common;
 
-use codecarbon_testkit::client::Answer;
+use codecarbon_testkit::client::{send, Answer};
+use codecarbon_testkit::hostile;
 use common::{builder, stderr, stdout, Sandbox};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -368,6 +369,80 @@ fn a_taken_port_exits_2() {
         stderr(&out).contains("leave out --port"),
         "{}",
         stderr(&out)
+    );
+}
+
+#[test]
+fn the_server_survives_hostile_requests_and_answers_only_loopback_hosts() {
+    let sandbox = Sandbox::new();
+    let csv = sandbox.work().join("runs.csv");
+    std::fs::write(&csv, CODECARBON_2).unwrap();
+    let mut served = Served::start(&sandbox, &[csv.as_path()]);
+    let port = served.port();
+    let addr = format!("127.0.0.1:{port}");
+
+    let huge = hostile::huge_content_length(&addr, "/");
+    let chunked = hostile::chunked_body(&addr, "/");
+    let oversized = hostile::oversized_head(&addr, "/", 1024 * 1024);
+    let post = hostile::post(&addr, "/");
+    let _slow = hostile::slowloris(&addr, "/");
+    let _idle = hostile::idle_connections(&addr, 40);
+    let _stuck = hostile::never_reads(&addr, "/", 200);
+
+    // The board goes on, and serves.
+    let page = codecarbon_testkit::client::get(&addr, "/");
+    assert!(
+        served.child.try_wait().unwrap().is_none(),
+        "the board ended"
+    );
+    let page = page.expect("no answer to a plain GET");
+    assert_eq!(page.status, 200, "{}", page.head);
+    assert_eq!(model_of(&page.body)["totals"]["runs"], 5);
+    // Each was refused (a head too large to read may also just be cut off).
+    let status = |a: Option<Answer>| a.map(|a| a.status);
+    assert_eq!(status(huge), Some(413));
+    assert_eq!(status(chunked), Some(400));
+    assert!(matches!(status(oversized), Some(431) | None));
+    let post = post.unwrap();
+    assert_eq!(
+        (post.status, post.header("allow")),
+        (405, Some("GET, HEAD"))
+    );
+
+    // DNS rebinding: a page of evil.example that resolves to 127.0.0.1 reads nothing.
+    for host in [
+        Some("evil.example".to_string()),
+        Some(format!("evil.example:{port}")),
+        None,
+    ] {
+        let refused = hostile::with_host(&addr, "GET", "/model.json", host.as_deref()).unwrap();
+        assert_eq!(refused.status, 403, "Host {host:?}: {}", refused.head);
+        assert!(refused.body.starts_with("refused:"), "{}", refused.body);
+        assert!(!refused.body.contains("cc-train"), "{}", refused.body);
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        addr.clone(),
+    ] {
+        let ok = hostile::with_host(&addr, "GET", "/model.json", Some(&host)).unwrap();
+        assert_eq!(ok.status, 200, "Host {host}: {}", ok.head);
+    }
+    // HEAD: the headers of GET, without the body.
+    let head = send(
+        &addr,
+        format!("HEAD / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(
+        head.header("content-length"),
+        Some(page.body.len().to_string().as_str())
+    );
+    assert!(
+        head.header("content-security-policy").is_some(),
+        "{}",
+        head.head
     );
 }
 

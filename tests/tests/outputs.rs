@@ -11,6 +11,7 @@ mod common;
 mod outputs_support;
 
 use codecarbon_testkit::client::{encode, http_get};
+use codecarbon_testkit::hostile;
 use codecarbon_testkit::prometheus::{self, sample, Server};
 use codecarbon_testkit::wait::poll_until;
 use codecarbon_testkit::{dead_url, free_port, HttpStub, Recorded, Reply};
@@ -420,4 +421,88 @@ fn a_slow_comet_never_delays_sampling_nor_the_end() {
     );
     let rate = number(&header, &row, "emissions") / energy;
     assert!(close(rate, control_rate, 1e-9), "{rate} vs {control_rate}");
+}
+
+/// A command that runs until the test creates `release` in the working directory (at most
+/// 30 s), then exits 3: the run lasts exactly as long as the test needs it.
+const UNTIL_RELEASED: &str =
+    "for i in $(seq 1 300); do [ -e release ] && exit 3; sleep 0.1; done; exit 3";
+
+#[test]
+fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
+    let sandbox = Sandbox::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let cmd = offline_monitor(
+        &sandbox,
+        &[
+            "--prometheus-listen",
+            &listen,
+            "--",
+            "sh",
+            "-c",
+            UNTIL_RELEASED,
+        ],
+    );
+    let mut run = Running::spawn(cmd, &logs(&sandbox));
+    let up = poll_until(PATIENCE, || {
+        if run.exited() {
+            return Some(false);
+        }
+        let (status, body) = http_get(&listen, "/metrics")?;
+        (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
+    });
+    assert_eq!(
+        up,
+        Some(true),
+        "no /metrics; stderr:\n{}",
+        run.stderr_so_far()
+    );
+
+    // One request of each kind, and connections held open: a slowloris, more idle ones than
+    // the server serves at once, and one that asks again and again and never reads.
+    let huge = hostile::huge_content_length(&listen, "/metrics");
+    let chunked = hostile::chunked_body(&listen, "/metrics");
+    let oversized = hostile::oversized_head(&listen, "/metrics", 1024 * 1024);
+    let post = hostile::post(&listen, "/metrics");
+    let _slow = hostile::slowloris(&listen, "/metrics");
+    let _idle = hostile::idle_connections(&listen, 40);
+    let _stuck = hostile::never_reads(&listen, "/metrics", 5_000);
+
+    // Scraping still works while they are held, and the run is still there.
+    let scrape = http_get(&listen, "/metrics");
+    assert!(
+        !run.exited(),
+        "codecarbon ended; stderr:\n{}",
+        run.stderr_so_far()
+    );
+    let (status, body) = scrape.expect("no answer to a scrape");
+    assert_eq!(status, 200);
+    assert!(body.contains("codecarbon_energy_joules_total"), "{body}");
+    std::fs::write(sandbox.work().join("release"), "").unwrap();
+    let done = run.wait(PATIENCE);
+    assert_eq!(
+        done.status.code(),
+        Some(3),
+        "the command's exit code: {}",
+        done.stderr
+    );
+    assert!(!done.stderr.contains("panicked"), "{}", done.stderr);
+    let (header, row) = only_row(&sandbox, &done);
+    assert!(number(&header, &row, "energy_consumed") > 0.0, "{row:?}");
+
+    // Each was refused (a head too large to read may also just be cut off).
+    let status = |a: Option<codecarbon_testkit::client::Answer>| a.map(|a| a.status);
+    assert_eq!(
+        status(huge),
+        Some(413),
+        "Content-Length: {}",
+        hostile::HUGE_LENGTH
+    );
+    assert_eq!(status(chunked), Some(400));
+    assert!(matches!(status(oversized), Some(431) | None));
+    let post = post.unwrap();
+    assert_eq!(
+        (post.status, post.header("allow")),
+        (405, Some("GET, HEAD"))
+    );
 }

@@ -190,3 +190,35 @@ fn a_taken_port_is_a_clear_error() {
     assert!(text.contains(&format!("127.0.0.1:{port}")), "{text}");
     assert!(text.contains("leave out --port"), "{text}");
 }
+
+#[test]
+fn a_reload_is_told_to_the_serving_thread_and_an_early_request_waits_for_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, path) = board(dir.path());
+    let server = Server::bind(None).unwrap();
+    let port = server.port();
+    // Asked before `serve` has the board: answered once it has, not refused.
+    let early = std::thread::spawn(move || get(port, "/model.json"));
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let (told, reloads) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        server.serve_reporting(
+            board,
+            move |fresh| {
+                let _ = told.send(fresh.model().totals.runs);
+            },
+            |_| {},
+        )
+    });
+    let early = early.join().unwrap();
+    assert_eq!(early.status, 200, "{}", early.head);
+
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str("2024-05-01T13:00:00,alpha,r4,60,1.0,4.0,France,FRA,,,,N\n");
+    std::fs::write(&path, text).unwrap();
+    assert_eq!(get(port, "/").status, 200);
+    let runs = reloads
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(runs, 3);
+}

@@ -26,16 +26,40 @@ pub fn http_get(addr: &str, path: &str) -> Option<(u16, String)> {
 
 /// [`http_get`] with the headers too, for tests that check what a server declares.
 pub fn get(addr: &str, path: &str) -> Option<Answer> {
+    send(
+        addr,
+        format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes(),
+    )
+}
+
+/// Sends `request` as it is (a whole request, or anything else) on a new connection to `addr`
+/// and reads until the server closes: its answer, or `None` when it cannot be reached or
+/// answers nothing readable. Send `Connection: close` (or HTTP/1.0) where the server would
+/// keep the connection open. Every step is bounded.
+pub fn send(addr: &str, request: &[u8]) -> Option<Answer> {
+    let mut stream = connect(addr)?;
+    // A server may answer and close before reading all of a long request: read its answer
+    // all the same.
+    let _ = stream.write_all(request);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse(&raw)
+}
+
+/// A connection to `addr` with every step bounded (2 s to connect, 5 s per read or write).
+pub fn connect(addr: &str) -> Option<TcpStream> {
     let sock: SocketAddr = addr.parse().ok()?;
-    let mut stream = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).ok()?;
+    let stream = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     stream
         .set_write_timeout(Some(Duration::from_secs(5)))
         .ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).ok()?;
-    let raw = String::from_utf8_lossy(&raw).into_owned();
+    Some(stream)
+}
+
+/// An answer as received: the status line, the headers and the body.
+pub fn parse(raw: &[u8]) -> Option<Answer> {
+    let raw = String::from_utf8_lossy(raw).into_owned();
     let status = raw.split(' ').nth(1)?.parse().ok()?;
     let (head, body) = raw.split_once("\r\n\r\n")?;
     Some(Answer {
@@ -43,6 +67,16 @@ pub fn get(addr: &str, path: &str) -> Option<Answer> {
         head: head.to_string(),
         body: body.to_string(),
     })
+}
+
+impl Answer {
+    /// The first header named `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().skip(1).find_map(|line| {
+            let (n, v) = line.split_once(':')?;
+            n.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+        })
+    }
 }
 
 /// `s` percent-encoded for a query string (every byte but the unreserved ones), so a PromQL
@@ -72,6 +106,10 @@ mod tests {
         assert_eq!(http_get(&addr, "/a?q=1"), Some((201, "/a?q=1".to_string())));
         let answer = get(&addr, "/b").unwrap();
         assert!(answer.head.contains("HTTP/1."), "{}", answer.head);
+        assert_eq!(
+            answer.header("content-TYPE"),
+            Some("text/plain; charset=utf-8")
+        );
         assert_eq!((answer.status, answer.body.as_str()), (201, "/b?"));
         assert_eq!(
             http_get(dead_url().trim_start_matches("http://"), "/"),

@@ -7,7 +7,8 @@
 //! nothing listens, [`free_port`] a port to listen on.
 //!
 //! The modules hold the rest: [`prometheus`] starts the real Pushgateway and Prometheus
-//! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, [`metadata`]
+//! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, [`hostile`]
+//! sends what an attacker would to the servers codecarbon runs, [`metadata`]
 //! answers as a cloud's instance metadata service, and [`wait`] polls for a condition with a
 //! deadline.
 //!
@@ -23,15 +24,23 @@
 //! ```
 
 pub mod client;
+pub mod hostile;
 pub mod metadata;
 pub mod prometheus;
 pub mod wait;
 
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::service::service_fn;
+use hyper::StatusCode;
+use hyper_util::rt::TokioIo;
+use std::convert::Infallible;
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::sync::oneshot;
 
 /// One request the stub received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,39 +139,47 @@ type Handler = dyn Fn(&Recorded) -> Reply + Send + Sync;
 /// A local HTTP server for tests; stops when dropped.
 pub struct HttpStub {
     url: String,
-    server: Option<Arc<tiny_http::Server>>,
     requests: Arc<Mutex<Vec<Recorded>>>,
-    stopping: Arc<AtomicBool>,
+    stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl HttpStub {
-    /// Starts a server on a free loopback port; `handler` answers each request (each on its own
-    /// thread, so a slow reply does not hold up the next request).
+    /// Starts a server on a free loopback port; `handler` answers each request (each on a
+    /// thread of its own, so a slow reply does not hold up the next request).
     ///
     /// # Panics
-    /// When no loopback port can be bound (a broken test machine).
+    /// When no loopback port can be bound or no thread started (a broken test machine).
     #[allow(clippy::expect_used)]
     pub fn start(handler: impl Fn(&Recorded) -> Reply + Send + Sync + 'static) -> HttpStub {
-        let server =
-            Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("bind a loopback port"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .expect("an IP address");
+        let socket = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+        let port = socket.local_addr().expect("an address").port();
+        socket.set_nonblocking(true).expect("a non-blocking socket");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_io()
+            .enable_time()
+            .build()
+            .expect("a tokio runtime");
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(socket).expect("a tokio listener")
+        };
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let stopping = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
+        let (stop, stopped) = oneshot::channel();
         let thread = {
-            let (server, requests, stopping) = (server.clone(), requests.clone(), stopping.clone());
-            std::thread::spawn(move || serve(&server, &requests, &stopping, &handler))
+            let requests = requests.clone();
+            std::thread::spawn(move || {
+                runtime.block_on(serve(listener, requests, handler, stopped));
+                // Closes the listening socket and every connection before `stop` returns; a
+                // handler still running is not waited for long.
+                runtime.shutdown_timeout(Duration::from_secs(1));
+            })
         };
         HttpStub {
             url: format!("http://127.0.0.1:{port}"),
-            server: Some(server),
             requests,
-            stopping,
+            stop: Some(stop),
             thread: Some(thread),
         }
     }
@@ -203,23 +220,11 @@ impl HttpStub {
     }
 
     fn shut_down(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        let Some(server) = self.server.take() else {
-            return;
-        };
-        server.unblock();
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
-        }
-        drop(server);
-        // tiny_http's acceptor thread notices the close only at its next connection, and
-        // holds the listening socket until then: knock once so that the port is closed when
-        // this returns.
-        let addr = self.url.trim_start_matches("http://").to_string();
-        let _ = std::net::TcpStream::connect(&addr);
-        let deadline = std::time::Instant::now() + Duration::from_secs(2);
-        while std::net::TcpStream::connect(&addr).is_ok() && std::time::Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }
@@ -230,63 +235,79 @@ impl Drop for HttpStub {
     }
 }
 
-fn serve(
-    server: &tiny_http::Server,
-    requests: &Mutex<Vec<Recorded>>,
-    stopping: &AtomicBool,
-    handler: &Arc<Handler>,
+async fn serve(
+    listener: tokio::net::TcpListener,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    handler: Arc<Handler>,
+    mut stopped: oneshot::Receiver<()>,
 ) {
-    while !stopping.load(Ordering::SeqCst) {
-        let Ok(mut request) = server.recv() else {
-            break;
+    loop {
+        let accepted = tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => accepted,
         };
-        if stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        let mut body = Vec::new();
-        let _ = request.as_reader().read_to_end(&mut body);
-        let url = request.url().to_string();
-        let (path, query) = match url.split_once('?') {
-            Some((p, q)) => (p.to_string(), q.to_string()),
-            None => (url, String::new()),
+        let Ok((stream, _)) = accepted else {
+            continue;
         };
-        let recorded = Recorded {
-            method: request.method().as_str().to_ascii_uppercase(),
-            path,
-            query,
-            headers: request
-                .headers()
-                .iter()
-                .map(|h| {
-                    (
-                        h.field.as_str().as_str().to_ascii_lowercase(),
-                        h.value.as_str().to_string(),
-                    )
-                })
-                .collect(),
-            body,
-        };
-        requests
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(recorded.clone());
-        let handler = handler.clone();
-        std::thread::spawn(move || {
-            let reply = handler(&recorded);
-            if !reply.delay.is_zero() {
-                std::thread::sleep(reply.delay);
-            }
-            let mut response =
-                tiny_http::Response::from_data(reply.body).with_status_code(reply.status);
-            for (name, value) in &reply.headers {
-                if let Ok(header) = tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes())
-                {
-                    response.add_header(header);
-                }
-            }
-            let _ = request.respond(response);
-        });
+        let (requests, handler) = (requests.clone(), handler.clone());
+        let service = service_fn(move |request| answer(request, requests.clone(), handler.clone()));
+        tokio::spawn(
+            hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service),
+        );
     }
+}
+
+/// Records the request, whole, then answers with the handler's reply.
+async fn answer(
+    request: hyper::Request<Incoming>,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    handler: Arc<Handler>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let (parts, body) = request.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes().to_vec())
+        .unwrap_or_default();
+    let recorded = Recorded {
+        method: parts.method.as_str().to_ascii_uppercase(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    };
+    requests
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(recorded.clone());
+    let reply = tokio::task::spawn_blocking(move || handler(&recorded))
+        .await
+        .unwrap_or_else(|_| Reply::text("the test's handler panicked").with_status(500));
+    if !reply.delay.is_zero() {
+        tokio::time::sleep(reply.delay).await;
+    }
+    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in &reply.headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            response.headers_mut().append(name, value);
+        }
+    }
+    Ok(response)
 }
 
 /// An `http://127.0.0.1:PORT` address where nothing listens: connections are refused at once.

@@ -47,6 +47,16 @@ pub enum PrometheusError {
         /// The system's reason.
         reason: String,
     },
+    /// The `/metrics` endpoint's server had a fault while serving (told once), or stopped.
+    #[error("the /metrics endpoint on {addr} {}", endpoint_state(*stopped, reason))]
+    Endpoint {
+        /// The address served.
+        addr: String,
+        /// What went wrong.
+        reason: String,
+        /// Whether it no longer serves.
+        stopped: bool,
+    },
     /// Only one of `PROMETHEUS_USERNAME` and `PROMETHEUS_PASSWORD` is set.
     #[error(
         "only one of PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD is set: set both for the \
@@ -84,6 +94,18 @@ pub enum PrometheusError {
         /// What happened (connection refused, timed out, ...).
         reason: String,
     },
+}
+
+/// The rest of [`PrometheusError::Endpoint`]'s message: what happened and what it costs.
+fn endpoint_state(stopped: bool, reason: &str) -> String {
+    if stopped {
+        format!(
+            "stopped: {reason}; Prometheus can no longer scrape this run, which goes on and \
+             writes its other outputs"
+        )
+    } else {
+        format!("had a problem: {reason}; it is still served, and the run goes on")
+    }
 }
 
 impl From<PrometheusError> for SinkError {

@@ -1,110 +1,164 @@
-//! The `/metrics` endpoint: a tiny_http server on its own thread, serving the latest text.
+//! The `/metrics` endpoint: codecarbon's own small server (`codecarbon-httpd`) on a thread of
+//! its own, serving the latest text. A client can cost at most its own connection; what goes
+//! wrong in the server is kept here and told to the engine as this output's error at the next
+//! record, never an abort of the run.
 
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
+use codecarbon_httpd::{Fault, HttpdError, Limits, Listener, Request, Response, Server};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, PoisonError, RwLock};
-use std::thread::JoinHandle;
-use tiny_http::{Header, Method, Request, Response, Server};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+/// The faults kept between two records; the first ones tell the story.
+const FAULTS_KEPT: usize = 8;
+
+/// What answers a request, given the latest text.
+pub(crate) type Answer = fn(&Request<'_>, &str) -> Response;
 
 /// Serves `GET /metrics` until dropped.
 pub(crate) struct Exporter {
-    addr: SocketAddr,
-    server: Arc<Server>,
+    server: Server,
     body: Arc<RwLock<String>>,
-    stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    /// Faults of the server not yet told.
+    faults: Arc<Mutex<Vec<Fault>>>,
 }
 
 impl Exporter {
     /// Binds `addr` (port 0: any free port) and starts serving.
     pub(crate) fn start(addr: SocketAddr) -> Result<Self, PrometheusError> {
-        let bind_error = |reason: String| PrometheusError::Bind {
+        Self::start_with(addr, answer)
+    }
+
+    /// [`Exporter::start`] with `answer` in place of the exporter's own: a test's way to make
+    /// the server fail.
+    pub(crate) fn start_with(addr: SocketAddr, answer: Answer) -> Result<Self, PrometheusError> {
+        let bind_error = |e: HttpdError| PrometheusError::Bind {
             addr: addr.to_string(),
-            reason,
+            reason: match e {
+                HttpdError::Bind { source, .. } => source.to_string(),
+                other => other.to_string(),
+            },
         };
-        let server = Server::http(addr).map_err(|e| bind_error(e.to_string()))?;
-        let bound = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| bind_error("not an IP address".into()))?;
-        let server = Arc::new(server);
         let body = Arc::new(RwLock::new(String::new()));
-        let stopping = Arc::new(AtomicBool::new(false));
-        let thread = {
-            let (server, body, stopping) = (server.clone(), body.clone(), stopping.clone());
-            std::thread::Builder::new()
-                .name("codecarbon-prometheus-exporter".into())
-                .spawn(move || serve(&server, &body, &stopping))
-                .map_err(|e| bind_error(format!("cannot start its thread: {e}")))?
+        let faults = Arc::new(Mutex::new(Vec::new()));
+        let server = {
+            let (body, faults) = (body.clone(), faults.clone());
+            Listener::bind(addr)
+                .and_then(|listener| {
+                    listener.serve(
+                        Limits::default(),
+                        move |request| {
+                            answer(
+                                request,
+                                &body.read().unwrap_or_else(PoisonError::into_inner),
+                            )
+                        },
+                        move |fault| {
+                            let mut faults = faults.lock().unwrap_or_else(PoisonError::into_inner);
+                            if faults.len() < FAULTS_KEPT {
+                                faults.push(fault);
+                            }
+                        },
+                    )
+                })
+                .map_err(bind_error)?
         };
         Ok(Self {
-            addr: bound,
             server,
             body,
-            stopping,
-            thread: Some(thread),
+            faults,
         })
     }
 
     /// The address it listens on (the real port when asked for port 0).
     pub(crate) fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.local_addr()
     }
 
-    /// Replaces what `/metrics` answers.
-    pub(crate) fn publish(&self, text: String) {
+    /// Replaces what `/metrics` answers; an error tells what went wrong in the server since
+    /// the last call (the text is replaced all the same), or that it no longer serves.
+    pub(crate) fn publish(&self, text: String) -> Result<(), PrometheusError> {
         *self.body.write().unwrap_or_else(PoisonError::into_inner) = text;
-    }
-}
-
-impl Drop for Exporter {
-    fn drop(&mut self) {
-        self.stopping.store(true, Ordering::SeqCst);
-        self.server.unblock();
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+        let faults =
+            std::mem::take(&mut *self.faults.lock().unwrap_or_else(PoisonError::into_inner));
+        // Its thread may not have ended yet when its last fault is read.
+        let stopped =
+            !self.server.is_running() || faults.iter().any(|f| matches!(f, Fault::Stopped { .. }));
+        if faults.is_empty() && !stopped {
+            return Ok(());
         }
-    }
-}
-
-fn serve(server: &Server, body: &RwLock<String>, stopping: &AtomicBool) {
-    while !stopping.load(Ordering::SeqCst) {
-        let Ok(request) = server.recv() else {
-            break;
+        let reason = if faults.is_empty() {
+            "the server stopped".to_string()
+        } else {
+            let told: Vec<String> = faults.iter().map(Fault::to_string).collect();
+            told.join("; ")
         };
-        if stopping.load(Ordering::SeqCst) {
-            break;
-        }
-        answer(request, body);
+        Err(PrometheusError::Endpoint {
+            addr: self.addr().to_string(),
+            reason,
+            stopped,
+        })
     }
 }
 
-fn answer(request: Request, body: &RwLock<String>) {
-    let path = request.url().split('?').next().unwrap_or_default();
-    let get = matches!(request.method(), Method::Get | Method::Head);
-    let response = match (get, path) {
-        (true, "/metrics") => {
-            let text = body.read().unwrap_or_else(PoisonError::into_inner).clone();
-            with_type(Response::from_string(text), CONTENT_TYPE)
-        }
-        (true, "/") => with_type(
-            Response::from_string("codecarbon exporter: metrics at /metrics\n"),
-            "text/plain; charset=utf-8",
-        ),
-        (true, _) => {
-            Response::from_string("not found: metrics are at /metrics\n").with_status_code(404)
-        }
-        (false, _) => Response::from_string("only GET is served\n").with_status_code(405),
-    };
-    // A client that went away is no concern of ours.
-    let _ = request.respond(response);
+/// `/metrics`, `/` and 404; the server answers methods other than GET and HEAD itself.
+fn answer(request: &Request<'_>, metrics: &str) -> Response {
+    match request.path() {
+        "/metrics" => Response::new(200, CONTENT_TYPE, metrics.to_string()),
+        "/" => Response::text(200, "codecarbon exporter: metrics at /metrics\n"),
+        _ => Response::text(404, "not found: metrics are at /metrics\n"),
+    }
 }
 
-fn with_type<R: std::io::Read>(response: Response<R>, content_type: &str) -> Response<R> {
-    match Header::from_bytes("Content-Type", content_type) {
-        Ok(header) => response.with_header(header),
-        Err(()) => response,
+#[cfg(test)]
+pub(crate) mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use codecarbon_testkit::client::get;
+
+    /// The exporter's answers, except at `/boom`, where it panics.
+    pub(crate) fn breaks_on_boom(request: &Request<'_>, metrics: &str) -> Response {
+        if request.path() == "/boom" {
+            panic!("the exporter's handler broke");
+        }
+        answer(request, metrics)
+    }
+
+    #[test]
+    fn a_panic_in_the_server_is_this_outputs_error_once_and_the_endpoint_keeps_serving() {
+        let exporter =
+            Exporter::start_with("127.0.0.1:0".parse().unwrap(), breaks_on_boom).unwrap();
+        let addr = exporter.addr().to_string();
+        exporter.publish("m 1\n".into()).unwrap();
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+
+        let err = exporter.publish("m 2\n".into()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains(&addr), "{text}");
+        assert!(text.contains("GET /boom"), "{text}");
+        assert!(text.contains("the exporter's handler broke"), "{text}");
+        assert!(text.contains("still served"), "{text}");
+        // The new text was published all the same, and the endpoint still answers.
+        let metrics = get(&addr, "/metrics").unwrap();
+        assert_eq!((metrics.status, metrics.body.as_str()), (200, "m 2\n"));
+        // Told once.
+        exporter.publish("m 3\n".into()).unwrap();
+    }
+
+    #[test]
+    fn the_exporter_answers_head_and_refuses_other_methods() {
+        let exporter = Exporter::start("127.0.0.1:0".parse().unwrap()).unwrap();
+        let addr = exporter.addr().to_string();
+        exporter.publish("m 1\n".into()).unwrap();
+        let head = codecarbon_testkit::client::send(
+            &addr,
+            b"HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!((head.status, head.body.as_str()), (200, ""));
+        assert_eq!(head.header("content-length"), Some("4"));
+        let post = codecarbon_testkit::hostile::post(&addr, "/metrics").unwrap();
+        assert_eq!(post.status, 405);
+        assert_eq!(post.header("allow"), Some("GET, HEAD"));
     }
 }

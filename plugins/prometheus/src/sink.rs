@@ -20,7 +20,9 @@ use std::net::SocketAddr;
 ///   server stops when the sink is dropped.
 ///
 /// A failed push returns an error naming the URL (never its credentials) and the status; the
-/// endpoint is updated first, so a dead Pushgateway does not leave it stale.
+/// endpoint is updated first, so a dead Pushgateway does not leave it stale. A fault of the
+/// endpoint's server (a panic in it, its end) is this output's error at the next record, after
+/// the push: never an abort of the run.
 ///
 /// The engine may hand the same sink a second run (a tracker started again): when the
 /// record's `run_id` changes, the changes pushed and the endpoint's counters start again from
@@ -81,16 +83,20 @@ impl PrometheusSink {
             self.last_pushed = None;
             self.run_id = Some(data.run_id.clone());
         }
-        if let Some(exporter) = &self.exporter {
-            self.ledger.update(data);
-            exporter.publish(render_exporter(&self.ledger));
-        }
+        // The endpoint's trouble is told after the push, which it must not cost.
+        let endpoint = match &self.exporter {
+            Some(exporter) => {
+                self.ledger.update(data);
+                exporter.publish(render_exporter(&self.ledger))
+            }
+            None => Ok(()),
+        };
         if let Some(push) = &self.push {
             push.put(render_push(data, self.last_pushed.as_ref()))
                 .await?;
             self.last_pushed = Some(data.clone());
         }
-        Ok(())
+        endpoint
     }
 }
 
@@ -110,5 +116,52 @@ impl Sink for PrometheusSink {
             push.delete().await?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use crate::exporter::tests::breaks_on_boom;
+    use codecarbon_core::Provenance;
+    use codecarbon_testkit::client::get;
+    use codecarbon_testkit::{HttpStub, Reply};
+
+    #[tokio::test]
+    async fn a_fault_of_the_endpoint_is_told_after_the_push_which_it_does_not_cost() {
+        let gateway = HttpStub::start(|_| Reply::status(200));
+        let mut sink = PrometheusSink::new(PrometheusSettings {
+            pushgateway: Some(gateway.url().to_string()),
+            listen: None,
+            ..PrometheusSettings::default()
+        })
+        .unwrap();
+        let exporter =
+            Exporter::start_with("127.0.0.1:0".parse().unwrap(), breaks_on_boom).unwrap();
+        let addr = exporter.addr().to_string();
+        sink.exporter = Some(exporter);
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+
+        let report = Report {
+            data: EmissionsData {
+                run_id: "run-1".into(),
+                ..EmissionsData::default()
+            },
+            provenance: Provenance::default(),
+        };
+        let err = sink.record(&report).await.unwrap_err().to_string();
+        assert!(err.contains("the /metrics endpoint"), "{err}");
+        let pushed = gateway.requests();
+        assert_eq!(pushed.len(), 1, "{pushed:?}");
+        assert_eq!(pushed[0].method, "PUT");
+        let metrics = get(&addr, "/metrics").unwrap().body;
+        assert!(
+            metrics.contains("codecarbon_run_energy_joules_total"),
+            "{metrics}"
+        );
+        // Told once: the next record is fine.
+        sink.record(&report).await.unwrap();
+        assert_eq!(gateway.requests().len(), 2);
     }
 }
