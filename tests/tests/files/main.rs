@@ -17,6 +17,7 @@ mod process;
 
 mod fifos;
 mod full_disk;
+mod killed;
 mod links;
 mod support;
 mod torn;
