@@ -119,14 +119,14 @@ fn tail_of(file: &mut File) -> io::Result<Option<Tail>> {
 }
 
 /// `{file}.torn`, beside the output: where torn lines cut off it are kept, one per line.
-pub fn torn_file(paths: &OutputPaths) -> PathBuf {
+fn torn_file(paths: &OutputPaths) -> PathBuf {
     let mut name = paths.file().as_os_str().to_owned();
     name.push(TORN_SUFFIX);
     PathBuf::from(name)
 }
 
-/// Moves a torn last line out of the output: appends it (and a line break) to
-/// [`torn_file`], then cuts the output back to where the line started. Returns the side file.
+/// Moves a torn last line out of the output: appends it (and a line break) to `{file}.torn`
+/// beside it, then cuts the output back to where the line started. Returns the side file.
 ///
 /// In that order, so that a crash in between leaves the line in both files, never in neither.
 /// Call it under the output's lock.

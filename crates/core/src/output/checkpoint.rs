@@ -18,7 +18,7 @@
 //! | `.{output}.{run}.checkpoint.lock` | held by the run's sink while it lives |
 //! | `.{output}.{run}.checkpoint.unreadable` | a checkpoint that could not be read, kept for a person |
 
-use super::file::{check_output, read_output};
+use super::file::read_output;
 use super::replace::{replace, Durability};
 use super::{LockFile, OutputError, OutputPaths};
 use std::fs;
@@ -289,8 +289,7 @@ fn recover_one<R, E: From<OutputError>>(
         lock.remove(); // a run killed before its first checkpoint
         return Ok(None);
     }
-    let read = check_output(&path)
-        .and_then(|_| read_output(&path, MAX_CHECKPOINT_BYTES))
+    let read = read_output(&path, MAX_CHECKPOINT_BYTES)
         .map_err(|e| e.to_string())
         .and_then(|bytes| parse(&bytes));
     let record = match read {

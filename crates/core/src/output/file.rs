@@ -36,7 +36,7 @@ pub fn open_append(path: &Path) -> Result<File, OutputError> {
 }
 
 /// Opens the existing `path` to change it in place (to cut a torn line off).
-pub fn open_existing(path: &Path) -> Result<File, OutputError> {
+pub(crate) fn open_existing(path: &Path) -> Result<File, OutputError> {
     open_output(
         path,
         OpenOptions::new().read(true).write(true),
@@ -46,7 +46,7 @@ pub fn open_existing(path: &Path) -> Result<File, OutputError> {
 
 /// Creates `path`, which must not exist (0644, never through a link): for temporary and
 /// probe files, whose names are ours alone.
-pub fn create_new(path: &Path) -> io::Result<File> {
+pub(crate) fn create_new(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     rule_flags(&mut options);

@@ -43,10 +43,10 @@ mod lock;
 mod paths;
 mod replace;
 
-pub use append::{append_to, append_whole, cut_torn_tail, torn_file, unterminated_tail, Tail};
+pub use append::{append_to, append_whole, cut_torn_tail, unterminated_tail, Tail};
 pub use checkpoint::{recover_all, run_key, Checkpoint, Kept, Recovery, MAX_CHECKPOINT_BYTES};
 pub use error::OutputError;
-pub use file::{check_output, create_new, open_append, open_existing, read_output, read_regular};
+pub use file::{check_output, open_append, read_output, read_regular};
 pub use lock::LockFile;
 pub use paths::OutputPaths;
-pub use replace::{replace, sync_dir, Durability};
+pub use replace::{replace, Durability};

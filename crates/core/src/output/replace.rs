@@ -91,7 +91,7 @@ fn keep_owner(_file: &File, _old: &Metadata) {}
 
 /// Makes a rename durable across power loss; best effort (not every platform can open a
 /// directory), and not needed against a killed process, whose writes the kernel keeps.
-pub fn sync_dir(dir: &Path) {
+fn sync_dir(dir: &Path) {
     if cfg!(unix) {
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
