@@ -5,6 +5,7 @@ use crate::html::render;
 use crate::model::{build, Model};
 use crate::problem::Problem;
 use crate::read::{read_path, FileRead};
+use codecarbon_core::output::{replace, Durability};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -22,6 +23,26 @@ fn fingerprint(paths: &[PathBuf]) -> Fingerprint {
             Some((m.len(), m.modified().ok()?))
         })
         .collect()
+}
+
+/// Whether `a` and `b` name the same file (following links), by device and inode; false when
+/// either does not exist.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+/// Whether `a` and `b` name the same file (following links); false when either does not exist.
+#[cfg(not(unix))]
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Emissions files, read and aggregated for the page.
@@ -77,13 +98,22 @@ impl Board {
         render(&self.model)
     }
 
-    /// Writes the page to `path`, one self-contained file.
+    /// Writes the page to `path`, one self-contained file, replaced atomically: a full disk
+    /// leaves the previous page whole.
+    ///
+    /// Refused: `path` being one of the files read (by device and inode, so through a link,
+    /// `./`, or another name of the file too), a link, a FIFO or a device (core's rule,
+    /// [`codecarbon_core::output`]).
     pub fn write_report(&self, path: &Path) -> Result<(), BoardError> {
+        if let Some(input) = self.paths.iter().find(|input| same_file(input, path)) {
+            return Err(BoardError::OutputIsInput {
+                output: path.to_path_buf(),
+                input: input.clone(),
+            });
+        }
         let html = self.html()?;
-        std::fs::write(path, html).map_err(|source| BoardError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
+        replace(path, html.as_bytes(), Durability::PowerLoss)?;
+        Ok(())
     }
 
     /// Whether a file changed (size or time) since it was read.

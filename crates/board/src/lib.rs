@@ -50,5 +50,5 @@ pub use mass::MassUnit;
 pub use model::{build, Model, Project, Totals, MAX_PROBLEMS};
 pub use places::{places, Places};
 pub use problem::Problem;
-pub use read::{read_bytes, read_path, FileRead, Row, NO_PROJECT};
+pub use read::{read_bytes, read_path, FileRead, Row, MAX_FILE_BYTES, NO_PROJECT};
 pub use serve::Server;

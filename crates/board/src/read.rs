@@ -10,6 +10,7 @@ use crate::columns::{Columns, NumberTally};
 use crate::error::BoardError;
 use crate::problem::Problem;
 use crate::time::parse_timestamp;
+use codecarbon_core::output::read_regular;
 use codecarbon_core::{KgCo2eq, KilowattHours};
 use std::path::Path;
 
@@ -70,12 +71,15 @@ pub struct FileRead {
     pub problems: Vec<Problem>,
 }
 
-/// Reads `path`; only a file that cannot be opened or read is an error.
+/// The largest file read: about two million rows. A larger one is an error that says so,
+/// rather than all of the memory.
+pub const MAX_FILE_BYTES: u64 = 1 << 30;
+
+/// Reads `path`; only a file that cannot be opened or read is an error, and anything but a
+/// regular file (a FIFO, `/dev/zero`) or one over [`MAX_FILE_BYTES`] is refused without
+/// waiting.
 pub fn read_path(path: &Path, index: usize) -> Result<FileRead, BoardError> {
-    let bytes = std::fs::read(path).map_err(|source| BoardError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_regular(path, MAX_FILE_BYTES)?;
     Ok(read_bytes(&path.display().to_string(), &bytes, index))
 }
 

@@ -128,6 +128,76 @@ fn the_report_is_written_and_an_unwritable_path_is_explained() {
 }
 
 #[test]
+fn the_page_is_never_written_over_a_file_it_is_made_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, input) = board(dir.path());
+    let hard_link = dir.path().join("same.csv");
+    std::fs::hard_link(&input, &hard_link).unwrap();
+    let mut names = vec![input.clone(), dir.path().join("./emissions.csv"), hard_link];
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link.csv");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        names.push(link);
+    }
+    for output in names {
+        let err = board.write_report(&output).unwrap_err();
+        assert!(matches!(err, BoardError::OutputIsInput { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains(&output.display().to_string()) && text.contains("--output report.html"),
+            "{text}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), CSV);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_or_a_fifo_where_the_page_goes_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, _) = board(dir.path());
+    let passwd = dir.path().join("passwd");
+    std::fs::write(&passwd, "root:x:0:0\n").unwrap();
+    let link = dir.path().join("report.html");
+    std::os::unix::fs::symlink(&passwd, &link).unwrap();
+    let err = board.write_report(&link).unwrap_err().to_string();
+    assert!(
+        err.contains("symbolic link") && err.contains("report.html"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&passwd).unwrap(), "root:x:0:0\n");
+    let fifo = dir.path().join("fifo.html");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let err = board.write_report(&fifo).unwrap_err().to_string();
+    assert!(
+        err.contains("FIFO") && err.contains("not a regular file"),
+        "{err}"
+    );
+    let err = board
+        .write_report(Path::new("/dev/null"))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("character device"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_page_written_again_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (board, _) = board(dir.path());
+    let out = dir.path().join("report.html");
+    board.write_report(&out).unwrap();
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o604)).unwrap();
+    board.write_report(&out).unwrap();
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o604);
+}
+
+#[test]
 fn the_terminal_summary_names_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let (board, _) = board(dir.path());

@@ -14,25 +14,9 @@ pub enum CsvSinkError {
     /// [`OutputError`]).
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// Another live sink holds this run's checkpoint.
-    #[error("another tracker holds the checkpoint lock {path} of run {run_id}; two trackers must not share a run id")]
-    RunBusy {
-        /// The run.
-        run_id: String,
-        /// Its checkpoint lock.
-        path: PathBuf,
-    },
-    /// An existing file could not be read.
-    #[error("cannot read {path}: {source}; check its permissions")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
-    /// A file could not be written.
-    #[error("cannot write {path}: {source}; check the free space and permissions of the output directory")]
-    Write {
+    /// A row could not be encoded as CSV (not expected: it is encoded in memory).
+    #[error("cannot encode a row of {path} as CSV: {source}")]
+    Encode {
         /// The file.
         path: PathBuf,
         /// The underlying error.
@@ -48,35 +32,25 @@ pub enum CsvSinkError {
         /// The underlying error.
         source: io::Error,
     },
-    /// A checkpoint could not be parsed.
-    #[error("the checkpoint {path} cannot be read as CSV: {reason}")]
-    BadCheckpoint {
-        /// The checkpoint.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
-    },
     /// The row could not be written; the totals wait in the checkpoint.
-    #[error("{source}; the totals are kept in {checkpoint} and the next tracker writing {csv} will add them")]
+    #[error("{source}; {} are kept in {checkpoint} and the next tracker writing {csv} will add them", if *latest { "the totals" } else { "the totals of the last checkpoint (an interval earlier)" })]
     RowKept {
         /// Why the row was not written.
         source: Box<CsvSinkError>,
         /// Where the totals are.
         checkpoint: PathBuf,
+        /// Whether the checkpoint holds this row's totals (else an earlier interval's, when
+        /// saving it failed too).
+        latest: bool,
         /// The CSV they belong to.
         csv: PathBuf,
     },
 }
 
 impl CsvSinkError {
-    pub(crate) fn write(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
+    pub(crate) fn encode(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
         let path = path.into();
-        move |source| CsvSinkError::Write { path, source }
-    }
-
-    pub(crate) fn read(path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
-        let path = path.into();
-        move |source| CsvSinkError::Read { path, source }
+        move |source| CsvSinkError::Encode { path, source }
     }
 }
 

@@ -9,7 +9,6 @@
 //! The sink registers itself as `csv`; [`PLUGINS`] lists the names, so that a crate referencing
 //! it keeps the registration linked.
 
-mod atomic;
 mod checkpoint;
 mod error;
 mod paths;

@@ -1,11 +1,11 @@
 //! The sink: a checkpoint every interval, a row at each flush and at stop.
 
-use crate::checkpoint::{self, RunCheckpoint};
+use crate::checkpoint;
 use crate::error::CsvSinkError;
 use crate::paths::OutputPaths;
 use crate::row::Row;
 use crate::table;
-use codecarbon_core::output::LockFile;
+use codecarbon_core::output::Checkpoint;
 use codecarbon_core::{async_trait, Config, CsvWriteMode, Report, Sink, SinkError, TaskReport};
 use std::path::Path;
 
@@ -19,6 +19,9 @@ use std::path::Path;
 /// - Every finished task adds a row to `emissions_<experiment_name>_<run_id>.csv`.
 /// - Every `record` saves the totals to `.{output_file}.{run_id}.checkpoint`; if the process is
 ///   killed, the next sink built for the same file writes that run's row.
+/// - Files are written by core's rule ([`codecarbon_core::output`]): never through a link or
+///   into a FIFO; a row wholly or not at all, so a full disk never leaves a torn one; a torn
+///   last row left by something else is moved to `{output_file}.torn`.
 ///
 /// ```no_run
 /// use codecarbon_core::Config;
@@ -34,7 +37,7 @@ pub struct CsvSink {
     paths: OutputPaths,
     mode: CsvWriteMode,
     experiment_name: String,
-    run: Option<RunCheckpoint>,
+    checkpoint: Checkpoint,
 }
 
 impl CsvSink {
@@ -54,10 +57,10 @@ impl CsvSink {
             crate::warn(&format!("cannot recover an earlier run: {problem}"));
         }
         Ok(Self {
+            checkpoint: Checkpoint::new(paths.clone()),
             paths,
             mode: config.on_csv_write,
             experiment_name: config.experiment_name.clone(),
-            run: None,
         })
     }
 
@@ -68,33 +71,29 @@ impl CsvSink {
 
     /// Saves the totals in this run's checkpoint, claiming it on first use.
     fn save_checkpoint(&mut self, report: &Report) -> Result<(), CsvSinkError> {
-        let run_id = report.data.run_id.as_str();
-        let claim = match self.run.take() {
-            Some(claim) if claim.run_id() == run_id => claim,
-            // A new run id: the old checkpoint stays, to be written by a later recovery.
-            _ => RunCheckpoint::claim(&self.paths, run_id)?,
-        };
-        let saved = claim.save(&self.paths, &Row::from_data(&report.data));
-        self.run = Some(claim);
-        saved
+        let row = Row::from_data(&report.data);
+        let bytes = checkpoint::encode(&row).map_err(CsvSinkError::encode(self.path()))?;
+        self.checkpoint.save(&report.data.run_id, &bytes)?;
+        Ok(())
     }
 
     /// Writes the row under the file's lock.
     fn write_row(&self, report: &Report) -> Result<(), CsvSinkError> {
-        let _lock = LockFile::acquire(&self.paths.lock())?;
+        let _lock = self.paths.acquire_lock()?;
         table::write_row(&self.paths, &Row::from_data(&report.data), self.mode)?;
         Ok(())
     }
 
-    /// The row error, noting where the totals wait if the checkpoint holds them.
-    fn kept(&self, row_error: CsvSinkError, saved: bool) -> CsvSinkError {
-        match (&self.run, saved) {
-            (Some(claim), true) => CsvSinkError::RowKept {
+    /// The row error, noting where the totals wait if a checkpoint holds them.
+    fn kept(&self, row_error: CsvSinkError) -> CsvSinkError {
+        match self.checkpoint.kept() {
+            Some(kept) => CsvSinkError::RowKept {
                 source: Box::new(row_error),
-                checkpoint: claim.path().to_path_buf(),
+                checkpoint: kept.path,
+                latest: kept.latest,
                 csv: self.paths.file().to_path_buf(),
             },
-            _ => row_error,
+            None => row_error,
         }
     }
 }
@@ -111,9 +110,9 @@ impl Sink for CsvSink {
 
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
         let saved = self.save_checkpoint(report);
-        match (self.write_row(report), saved) {
-            (Ok(()), saved) => Ok(saved?),
-            (Err(e), saved) => Err(self.kept(e, saved.is_ok()).into()),
+        match self.write_row(report) {
+            Ok(()) => Ok(saved?),
+            Err(e) => Err(self.kept(e).into()),
         }
     }
 
@@ -124,15 +123,19 @@ impl Sink for CsvSink {
     }
 
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
-        let saved = self.save_checkpoint(report);
+        // A failed save leaves the previous checkpoint, which `kept` then names.
+        let _ = self.save_checkpoint(report);
         match self.write_row(report) {
             Ok(()) => {
-                if let Some(claim) = self.run.take() {
-                    claim.discard();
+                if let Err(e) = self.checkpoint.done() {
+                    crate::warn(&format!(
+                        "{e}; the next tracker writing {} will add this run's row again",
+                        self.paths.file().display()
+                    ));
                 }
                 Ok(())
             }
-            Err(e) => Err(self.kept(e, saved.is_ok()).into()),
+            Err(e) => Err(self.kept(e).into()),
         }
     }
 }

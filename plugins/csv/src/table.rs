@@ -1,21 +1,29 @@
-//! The CSV file on disk: what is already there, setting an incompatible file aside under
-//! CodeCarbon's backup names, and adding or replacing one row.
+//! The CSV file on disk: what is already there, repairing a torn last row, setting an
+//! incompatible file aside under CodeCarbon's backup names, and adding or replacing one row.
 //!
 //! Every function here expects the caller to hold the CSV's lock
-//! ([`codecarbon_core::output::LockFile`] on [`OutputPaths::lock`]).
+//! ([`OutputPaths::acquire_lock`]). Files are opened, appended and replaced by core's rule
+//! ([`codecarbon_core::output`]): never through a link, never a FIFO, a row wholly or not at
+//! all.
 
-use crate::atomic::{self, Durability};
 use crate::error::CsvSinkError;
 use crate::paths::{backup_candidates, OutputPaths};
 use crate::row::{encode, Row, RUN_ID};
+use codecarbon_core::output::{
+    append_whole, cut_torn_tail, open_append, read_output, replace, Durability, Tail,
+};
 use codecarbon_core::{CsvWriteMode, CSV_COLUMNS};
-use std::fs::{self, OpenOptions, Permissions};
-use std::io::{self, Write};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
+
+/// The largest CSV read: about two million rows. A larger file is an error that says to move
+/// it away, rather than all of the memory.
+pub(crate) const MAX_CSV_BYTES: u64 = 1 << 30;
 
 /// What the output file holds before we write.
 #[derive(Debug)]
-enum Existing {
+pub(crate) enum Existing {
     /// No file, or an empty one: it gets our header.
     New,
     /// A CSV with our columns, perhaps in another order.
@@ -26,20 +34,19 @@ enum Existing {
 
 /// A parsed CSV whose header has our columns.
 #[derive(Debug)]
-struct Table {
+pub(crate) struct Table {
     /// The header as found.
     header: csv::ByteRecord,
     /// For each column of the file, its index in [`CSV_COLUMNS`].
     order: Vec<usize>,
-    /// The data rows, verbatim.
+    /// The whole data rows, verbatim.
     rows: Vec<csv::ByteRecord>,
     /// Whether the file ends with a line break (else an append must add one first).
     ends_with_newline: bool,
-    /// The file's permissions, kept when it is rewritten.
-    permissions: Permissions,
 }
 
-/// Writes `row` into the CSV as `mode` says, setting aside an incompatible file first.
+/// Writes `row` into the CSV as `mode` says: first cuts off a torn last row (kept in
+/// `emissions.csv.torn`), or sets an incompatible file aside.
 ///
 /// Returns the backup's path when an existing file was set aside.
 pub(crate) fn write_row(
@@ -48,7 +55,16 @@ pub(crate) fn write_row(
     mode: CsvWriteMode,
 ) -> Result<Option<PathBuf>, CsvSinkError> {
     let mut backup = None;
-    let table = match inspect(paths.file())? {
+    let (existing, torn) = inspect(paths.file())?;
+    if let Some(tail) = torn {
+        let kept = cut_torn_tail(paths, &tail)?;
+        crate::warn(&format!(
+            "{} ended with an incomplete row (a write cut short by a crash or a full disk, or another program's); it was moved to {} for you to look at, and the rows before it are kept",
+            paths.file().display(),
+            kept.display()
+        ));
+    }
+    let table = match existing {
         Existing::New => None,
         Existing::Compatible(table) => Some(table),
         Existing::Incompatible(reason) => {
@@ -64,7 +80,7 @@ pub(crate) fn write_row(
     };
     match (table, mode) {
         (None, _) => {
-            let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::write(paths.file()))?;
+            let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::encode(paths.file()))?;
             append(paths.file(), header, row, &identity(), true)?
         }
         (Some(t), CsvWriteMode::Append) => {
@@ -79,7 +95,7 @@ fn identity() -> Vec<usize> {
     (0..CSV_COLUMNS.len()).collect()
 }
 
-/// Appends `prefix` then the row in one `write_all`, and syncs it.
+/// Appends `prefix` then the row, wholly or not at all, and syncs it.
 fn append(
     path: &Path,
     mut bytes: Vec<u8>,
@@ -87,23 +103,17 @@ fn append(
     order: &[usize],
     ends_with_newline: bool,
 ) -> Result<(), CsvSinkError> {
-    let fail = CsvSinkError::write(path);
     if !ends_with_newline {
         bytes.insert(0, b'\n');
     }
-    let line = encode([row.reordered(order)]).map_err(CsvSinkError::write(path))?;
+    let line = encode([row.reordered(order)]).map_err(CsvSinkError::encode(path))?;
     bytes.extend(line);
-    let mut file = OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(path)
-        .map_err(CsvSinkError::write(path))?;
-    file.write_all(&bytes)
-        .and_then(|()| file.sync_data())
-        .map_err(fail)
+    let mut file = open_append(path)?;
+    append_whole(path, &mut file, &bytes)?;
+    Ok(())
 }
 
-/// Replaces this run's row (or adds it), rewriting the file atomically.
+/// Replaces this run's row (or adds it), rewriting the file atomically (its mode kept).
 fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSinkError> {
     let ours = csv::ByteRecord::from(row.reordered(&table.order));
     let run_column = table.header.iter().position(|c| c == RUN_ID.as_bytes());
@@ -128,61 +138,96 @@ fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSin
         }
     }
     let text = encode(std::iter::once(&table.header).chain(&table.rows))
-        .map_err(CsvSinkError::write(paths.file()))?;
-    atomic::replace(
-        paths,
-        paths.file(),
-        &text,
-        Some(table.permissions),
-        Durability::PowerLoss,
-    )
+        .map_err(CsvSinkError::encode(paths.file()))?;
+    replace(paths.file(), &text, Durability::PowerLoss)?;
+    Ok(())
 }
 
-/// Reads and classifies the existing file.
-fn inspect(path: &Path) -> Result<Existing, CsvSinkError> {
-    let bytes = match fs::read(path) {
+/// Reads and classifies the existing file (see [`classify`]); a link, FIFO or device there is
+/// an error, never followed or waited on.
+pub(crate) fn inspect(path: &Path) -> Result<(Existing, Option<Tail>), CsvSinkError> {
+    let bytes = match read_output(path, MAX_CSV_BYTES) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Existing::New),
-        Err(e) => return Err(CsvSinkError::read(path)(e)),
+        Err(e) if e.is_not_found() => return Ok((Existing::New, None)),
+        Err(e) => return Err(e.into()),
     };
+    Ok(classify(&bytes))
+}
+
+/// What `bytes`, the content of the CSV, are to us, and the torn last line to cut off first.
+///
+/// A last line without a line break whose row is not complete (too few or too many fields) is
+/// a write cut short: the file is what comes before it, and the line is returned to be cut
+/// off, rather than a reason to set the whole file aside. So is a file that holds only the
+/// start of our header (a first write cut short).
+pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<Tail>) {
     if bytes.is_empty() {
-        return Ok(Existing::New);
+        return (Existing::New, None);
     }
-    let permissions = fs::metadata(path)
-        .map_err(CsvSinkError::read(path))?
-        .permissions();
+    let ends_with_newline = bytes.ends_with(b"\n") || bytes.ends_with(b"\r");
+    if !ends_with_newline && is_start_of_our_header(bytes) {
+        let tail = Tail {
+            offset: 0,
+            bytes: bytes.to_vec(),
+        };
+        return (Existing::New, Some(tail));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(bytes.as_slice());
+        .flexible(true)
+        .from_reader(bytes);
     let mut records = Vec::new();
     for record in reader.byte_records() {
         match record {
             Ok(r) => records.push(r),
-            Err(e) => {
-                return Ok(Existing::Incompatible(format!(
-                    "cannot be parsed as CSV ({e})"
-                )))
-            }
+            Err(e) => return incompatible(format!("cannot be parsed as CSV ({e})")),
         }
     }
     let mut records = records.into_iter();
     let Some(header) = records.next() else {
-        return Ok(Existing::Incompatible("has no header line".into()));
+        return incompatible("has no header line".into());
     };
     let Some(order) = column_order(&header) else {
-        return Ok(Existing::Incompatible(
-            "has other columns than CodeCarbon's 38".into(),
-        ));
+        return incompatible("has other columns than CodeCarbon's 38".into());
     };
-    Ok(Existing::Compatible(Table {
+    let mut rows: Vec<csv::ByteRecord> = records.collect();
+    let torn = match rows.last() {
+        Some(last) if !ends_with_newline && last.len() != header.len() => {
+            let offset = last.position().map_or(0, csv::Position::byte);
+            rows.pop();
+            Some(Tail {
+                offset,
+                bytes: bytes[usize::try_from(offset).unwrap_or(bytes.len())..].to_vec(),
+            })
+        }
+        _ => None,
+    };
+    if let Some(bad) = rows.iter().find(|r| r.len() != header.len()) {
+        let line = bad.position().map_or(0, csv::Position::line);
+        return incompatible(format!(
+            "cannot be parsed as CSV (line {line} has {} fields, the header {})",
+            bad.len(),
+            header.len()
+        ));
+    }
+    let table = Table {
         header,
         order,
-        rows: records.collect(),
-        ends_with_newline: bytes.ends_with(b"\n") || bytes.ends_with(b"\r"),
-        permissions,
-    }))
+        rows,
+        // Cut off, the torn line leaves the file ending at the line break before it.
+        ends_with_newline: ends_with_newline || torn.is_some(),
+    };
+    (Existing::Compatible(table), torn)
 }
 
+fn incompatible(reason: String) -> (Existing, Option<Tail>) {
+    (Existing::Incompatible(reason), None)
+}
+
+/// Whether `bytes` are the start of our header line (all of it but its line break at most).
+fn is_start_of_our_header(bytes: &[u8]) -> bool {
+    encode([CSV_COLUMNS]).is_ok_and(|header| header.starts_with(bytes))
+}
 /// Where each of the header's columns is in [`CSV_COLUMNS`], if the header is the same set.
 fn column_order(header: &csv::ByteRecord) -> Option<Vec<usize>> {
     if header.len() != CSV_COLUMNS.len() {
@@ -228,7 +273,9 @@ fn set_aside(path: &Path) -> Result<PathBuf, CsvSinkError> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+    use proptest::prelude::*;
 
     fn paths() -> (tempfile::TempDir, OutputPaths) {
         let dir = tempfile::tempdir().unwrap();
@@ -292,7 +339,7 @@ mod tests {
             use std::os::unix::fs::PermissionsExt;
             let (_d, p) = paths();
             write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
-            fs::set_permissions(p.file(), Permissions::from_mode(0o640)).unwrap();
+            fs::set_permissions(p.file(), fs::Permissions::from_mode(0o640)).unwrap();
             write_row(&p, &row("a"), CsvWriteMode::Update).unwrap();
             let mode = fs::metadata(p.file()).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o640);
@@ -305,5 +352,151 @@ mod tests {
         fs::write(p.file(), "\n\n").unwrap();
         let kept = write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
         assert_eq!(fs::read_to_string(kept.unwrap()).unwrap(), "\n\n");
+    }
+
+    /// The file after rows `a` and `b`, and the bytes of a third row `c`.
+    fn two_rows_and_a_third() -> (tempfile::TempDir, OutputPaths, Vec<u8>, Vec<u8>) {
+        let (d, p) = paths();
+        write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
+        write_row(&p, &row("b"), CsvWriteMode::Append).unwrap();
+        let good = fs::read(p.file()).unwrap();
+        let third = encode([row("c").reordered(&identity())]).unwrap();
+        (d, p, good, third)
+    }
+
+    #[test]
+    fn a_torn_last_row_is_cut_off_into_the_torn_file_and_every_row_before_it_kept() {
+        for mode in [CsvWriteMode::Append, CsvWriteMode::Update] {
+            let (d, p, good, third) = two_rows_and_a_third();
+            let torn = &third[..third.len() / 2];
+            fs::write(p.file(), [good.as_slice(), torn].concat()).unwrap();
+            let backup = write_row(&p, &row("d"), mode).unwrap();
+            assert_eq!(backup, None, "{mode:?}: no backup of good rows");
+            let text = fs::read(p.file()).unwrap();
+            assert!(text.starts_with(&good), "{mode:?}");
+            let lines: Vec<_> = text
+                .split(|&b| b == b'\n')
+                .filter(|l| !l.is_empty())
+                .collect();
+            assert_eq!(lines.len(), 4, "{mode:?}: header, a, b, d");
+            assert!(lines.iter().all(|l| l.split(|&b| b == b',').count() == 38));
+            let kept = fs::read(d.path().join("emissions.csv.torn")).unwrap();
+            assert_eq!(kept, [torn, b"\n"].concat(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn a_torn_first_write_starts_a_new_file() {
+        let (d, p) = paths();
+        let header = encode([CSV_COLUMNS]).unwrap();
+        fs::write(p.file(), &header[..40]).unwrap();
+        assert_eq!(
+            write_row(&p, &row("a"), CsvWriteMode::Append).unwrap(),
+            None
+        );
+        let text = fs::read_to_string(p.file()).unwrap();
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.starts_with("timestamp,project_name,run_id,"));
+        assert!(d.path().join("emissions.csv.torn").exists());
+    }
+
+    #[test]
+    fn a_short_row_in_the_middle_still_sets_the_file_aside() {
+        let (_d, p, good, _) = two_rows_and_a_third();
+        fs::write(
+            p.file(),
+            [good.as_slice(), b"x,y\n", &good[good.len() - 10..]].concat(),
+        )
+        .unwrap();
+        let text = |e: (Existing, Option<Tail>)| match e {
+            (Existing::Incompatible(reason), None) => reason,
+            other => panic!("{other:?}"),
+        };
+        let reason = text(inspect(p.file()).unwrap());
+        assert!(reason.contains("line 4 has 2 fields"), "{reason}");
+        assert!(write_row(&p, &row("c"), CsvWriteMode::Append)
+            .unwrap()
+            .is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_a_fifo_as_the_csv_is_refused_in_both_modes() {
+        let (d, p) = paths();
+        let passwd = d.path().join("passwd");
+        fs::write(&passwd, "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+        std::os::unix::fs::symlink(&passwd, p.file()).unwrap();
+        for mode in [CsvWriteMode::Append, CsvWriteMode::Update] {
+            let err = write_row(&p, &row("a"), mode).unwrap_err();
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+        }
+        assert_eq!(
+            fs::read_to_string(&passwd).unwrap(),
+            "root:x:0:0:root:/root:/bin/sh\n"
+        );
+        assert!(fs::symlink_metadata(p.file())
+            .unwrap()
+            .file_type()
+            .is_symlink());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Any bytes: classified, never a panic; a torn line is always the file's end.
+        #[test]
+        fn any_bytes_are_classified(bytes in proptest::collection::vec(any::<u8>(), 0..3000)) {
+            check_classified(&bytes)?;
+        }
+
+        /// Our header, then CSV-ish lines (quotes, commas, line breaks).
+        #[test]
+        fn csv_like_files_are_classified(body in "[a-z0-9,\"\r\n.]{0,600}") {
+            let header = encode([CSV_COLUMNS]).unwrap();
+            check_classified(&[header.as_slice(), body.as_bytes()].concat())?;
+        }
+
+        /// A file of whole rows cut anywhere in its last row: the rows before it are kept and
+        /// the cut-off bytes are exactly the rest, or the row was whole but for its end.
+        #[test]
+        fn a_file_cut_anywhere_in_its_last_row_keeps_the_rows_before(
+            fields in proptest::collection::vec("[a-z ,\"]{0,6}", CSV_COLUMNS.len()),
+            cut in 0usize..1000,
+        ) {
+            let header = encode([CSV_COLUMNS]).unwrap();
+            let earlier = encode([vec!["1"; CSV_COLUMNS.len()]]).unwrap();
+            let last = encode([fields]).unwrap();
+            let cut = cut % last.len(); // never the whole row with its line break
+            let start = [header.as_slice(), &earlier].concat();
+            let file = [start.as_slice(), &last[..cut]].concat();
+            match classify(&file) {
+                (Existing::Compatible(table), Some(tail)) => {
+                    prop_assert_eq!(table.rows.len(), 1);
+                    prop_assert_eq!(tail.offset as usize, start.len());
+                    prop_assert_eq!(tail.bytes.as_slice(), &last[..cut]);
+                }
+                (Existing::Compatible(table), None) => {
+                    // Nothing cut, or cut inside the last field: a whole row lacking its end.
+                    prop_assert!(table.rows.len() == 1 || table.rows.len() == 2);
+                    prop_assert_eq!(table.ends_with_newline, cut == 0);
+                }
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
+    }
+
+    fn check_classified(bytes: &[u8]) -> Result<(), TestCaseError> {
+        match classify(bytes) {
+            (Existing::Incompatible(reason), torn) => {
+                prop_assert!(!reason.is_empty());
+                prop_assert!(torn.is_none());
+            }
+            (_, Some(tail)) => {
+                prop_assert!(!bytes.ends_with(b"\n") && !bytes.ends_with(b"\r"));
+                prop_assert_eq!(&bytes[tail.offset as usize..], tail.bytes.as_slice());
+            }
+            (_, None) => {}
+        }
+        Ok(())
     }
 }

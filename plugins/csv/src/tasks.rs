@@ -3,15 +3,14 @@
 //!
 //! CodeCarbon rewrites the file with every task at stop; a row appended at each `stop_task`
 //! keeps the finished tasks of a killed run. Its header is always the full one (CodeCarbon drops
-//! columns that are empty in every row, so its header changes from run to run).
+//! columns that are empty in every row, so its header changes from run to run). Rows are
+//! appended by core's rule: never through a link or into a FIFO, wholly or not at all.
 
 use crate::error::CsvSinkError;
-use crate::paths::{run_key, OutputPaths};
+use crate::paths::OutputPaths;
 use crate::row::encode;
-use codecarbon_core::output::LockFile;
+use codecarbon_core::output::{append_to, check_output, run_key};
 use codecarbon_core::{TaskReport, TASK_CSV_COLUMNS};
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::PathBuf;
 
 /// The task file of a run; names are reduced to letters, digits, `-` and `_`.
@@ -30,22 +29,15 @@ pub(crate) fn append(
     task: &TaskReport,
 ) -> Result<PathBuf, CsvSinkError> {
     let path = task_file(paths, experiment_name, &task.data.run_id);
-    let _lock = LockFile::acquire(&paths.lock())?;
-    let fresh = std::fs::metadata(&path).map_or(true, |m| m.len() == 0);
+    let _lock = paths.acquire_lock()?;
+    let fresh = check_output(&path)?.is_none_or(|m| m.len() == 0);
     let row = task.data.task_csv_fields(&task.task_name);
     let text = if fresh {
         encode([TASK_CSV_COLUMNS.map(String::from), row])
     } else {
         encode([row])
     }
-    .map_err(CsvSinkError::write(&path))?;
-    let mut file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .map_err(CsvSinkError::write(&path))?;
-    file.write_all(&text)
-        .and_then(|()| file.sync_data())
-        .map_err(CsvSinkError::write(&path))?;
+    .map_err(CsvSinkError::encode(&path))?;
+    append_to(&path, &text)?;
     Ok(path)
 }

@@ -2,7 +2,6 @@
 
 use codecarbon_core::output::OutputError;
 use codecarbon_core::SinkError;
-use std::io;
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -13,17 +12,22 @@ pub enum JsonSinkError {
     /// The output file or its directory cannot be used (see [`OutputError`]).
     #[error(transparent)]
     Output(#[from] OutputError),
-    /// A line could not be written.
-    #[error("cannot write {path}: {source}; check the free space and permissions of the output directory")]
-    Write {
-        /// The file.
-        path: PathBuf,
-        /// The underlying error.
-        source: io::Error,
-    },
     /// The record could not be turned into JSON.
     #[error("cannot encode the record as JSON: {0}")]
     Encode(#[from] serde_json::Error),
+    /// The line could not be written; it waits in the checkpoint.
+    #[error("{source}; {} kept in {checkpoint} and the next tracker writing {file} will add it", if *latest { "the line is" } else { "the line of the last checkpoint (an interval earlier) is" })]
+    LineKept {
+        /// Why the line was not written.
+        source: Box<JsonSinkError>,
+        /// Where the line is.
+        checkpoint: PathBuf,
+        /// Whether the checkpoint holds this line (else an earlier interval's, when saving it
+        /// failed too).
+        latest: bool,
+        /// The file it belongs to.
+        file: PathBuf,
+    },
 }
 
 impl From<JsonSinkError> for SinkError {

@@ -10,6 +10,9 @@
 //!                "intensity":{"basis":"country","source":"Our World in Data","year":2023,"g_per_kwh":56.0}}}
 //! ```
 //!
+//! Like the CSV, it survives a killed run: the run's latest line waits in a checkpoint, and the
+//! next sink built for the same file writes it.
+//!
 //! The sink registers itself as `json`; [`PLUGINS`] lists the names, so that a crate
 //! referencing it keeps the registration linked.
 
@@ -37,6 +40,16 @@ fn build(config: &Config) -> Result<Plugin, BuildError> {
             message: e.to_string(),
         }),
     }
+}
+
+/// Tells the user about something they should know but that does not stop the sink. Never
+/// panics: a closed or full stderr loses the warning, not the run.
+pub(crate) fn warn(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "codecarbon: warning: json: {message}"
+    );
 }
 
 inventory::submit! {

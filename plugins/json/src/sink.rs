@@ -1,11 +1,13 @@
-//! The sink: one JSON line per flush and one at stop.
+//! The sink: one JSON line per flush and one at stop, and a checkpoint every interval.
 
 use crate::error::JsonSinkError;
 use crate::line;
-use codecarbon_core::output::{LockFile, OutputPaths};
+use codecarbon_core::output::{
+    append_whole, cut_torn_tail, open_append, recover_all, unterminated_tail, Checkpoint,
+    OutputPaths,
+};
 use codecarbon_core::{async_trait, Config, Report, Sink, SinkError};
-use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use serde::de::IgnoredAny;
 use std::path::Path;
 
 /// The extension that replaces the CSV's in the file's name (`emissions.csv` → `emissions.jsonl`).
@@ -15,8 +17,13 @@ const EXTENSION: &str = "jsonl";
 /// with CodeCarbon's 38 fields (same names and units as the CSV, `null` for a missing value)
 /// and a `provenance` object saying how each number was obtained.
 ///
-/// Writers of one file, in threads or processes, take the advisory lock `.{file}.lock` and
-/// write each line with one `write_all`, so lines are never torn or interleaved.
+/// - Writers of one file, in threads or processes, take the advisory lock `.{file}.lock` and
+///   write each line wholly or not at all, so lines are never torn or interleaved, not even
+///   by a full disk.
+/// - Every `record` saves the run's latest line to `.{file}.{run_id}.checkpoint`; if the process
+///   is killed, the next sink built for the same file writes that line (as the CSV does).
+/// - Files are written by core's rule ([`codecarbon_core::output`]): never through a link or
+///   into a FIFO. A torn last line left by something else is moved to `{file}.torn`.
 ///
 /// ```no_run
 /// use codecarbon_core::Config;
@@ -30,16 +37,34 @@ const EXTENSION: &str = "jsonl";
 #[derive(Debug)]
 pub struct JsonSink {
     paths: OutputPaths,
+    checkpoint: Checkpoint,
 }
 
 impl JsonSink {
-    /// Prepares the file beside `output_dir`/`output_file`: creates the directory if missing
-    /// and checks that it can be written.
+    /// Prepares the file beside `output_dir`/`output_file`: creates the directory if missing,
+    /// checks that it can be written, and writes the lines of runs that were killed before
+    /// writing theirs.
     pub fn new(config: &Config) -> Result<Self, JsonSinkError> {
         let paths =
             OutputPaths::with_extension(&config.output_dir, &config.output_file, EXTENSION)?;
         paths.prepare()?;
-        Ok(Self { paths })
+        let done = recover_all(&paths, parse_checkpoint, |(line, run_id)| {
+            append_line(&paths, &line)?;
+            Ok::<_, JsonSinkError>(run_id)
+        });
+        for run in &done.recovered {
+            crate::warn(&format!(
+                "run {run} ended without writing its line (killed?); its last totals were added to {}",
+                paths.file().display()
+            ));
+        }
+        for problem in &done.problems {
+            crate::warn(&format!("cannot recover an earlier run: {problem}"));
+        }
+        Ok(Self {
+            checkpoint: Checkpoint::new(paths.clone()),
+            paths,
+        })
     }
 
     /// The JSON Lines file this sink writes.
@@ -47,50 +72,111 @@ impl JsonSink {
         self.paths.file()
     }
 
-    /// Appends one line under the lock, after a line break if the file lacks a final one.
-    fn append(&self, report: &Report) -> Result<(), JsonSinkError> {
-        let mut bytes = line::encode(&report.data, &report.provenance)?;
-        let path = self.paths.file();
-        let fail = |source| JsonSinkError::Write {
-            path: path.to_path_buf(),
-            source,
-        };
-        let _lock = LockFile::acquire(&self.paths.lock())?;
-        let mut file = OpenOptions::new()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(fail)?;
-        if !ends_with_newline(&mut file).map_err(fail)? {
-            bytes.insert(0, b'\n');
+    /// The run's line: saved in its checkpoint, then returned for writing.
+    fn save_checkpoint(&mut self, report: &Report) -> Result<Vec<u8>, JsonSinkError> {
+        let line = line::encode(&report.data, &report.provenance)?;
+        self.checkpoint.save(&report.data.run_id, &line)?;
+        Ok(line)
+    }
+
+    /// The write error, noting where the line waits if a checkpoint holds it.
+    fn kept(&self, error: JsonSinkError) -> JsonSinkError {
+        match self.checkpoint.kept() {
+            Some(kept) => JsonSinkError::LineKept {
+                source: Box::new(error),
+                checkpoint: kept.path,
+                latest: kept.latest,
+                file: self.paths.file().to_path_buf(),
+            },
+            None => error,
         }
-        file.write_all(&bytes)
-            .and_then(|()| file.sync_data())
-            .map_err(fail)
+    }
+
+    /// Saves the checkpoint, then appends the line; on failure the line waits in the
+    /// checkpoint.
+    fn write(&mut self, report: &Report) -> Result<(), JsonSinkError> {
+        let saved = self.save_checkpoint(report);
+        let line = match &saved {
+            Ok(line) => line.clone(),
+            Err(_) => line::encode(&report.data, &report.provenance)?,
+        };
+        match append_line(&self.paths, &line) {
+            Ok(()) => saved.map(drop),
+            Err(e) => Err(self.kept(e)),
+        }
     }
 }
 
-/// Whether the file is empty or ends with `\n`.
-fn ends_with_newline(file: &mut File) -> io::Result<bool> {
-    if file.metadata()?.len() == 0 {
-        return Ok(true);
+/// A checkpoint's line, and its run id for the message; or why it is not one of our lines.
+fn parse_checkpoint(bytes: &[u8]) -> Result<(Vec<u8>, String), String> {
+    let text = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    if text.contains(&b'\n') {
+        return Err("it holds more than one line".into());
     }
-    file.seek(SeekFrom::End(-1))?;
-    let mut last = [0u8; 1];
-    file.read_exact(&mut last)?;
-    Ok(last[0] == b'\n')
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(text).map_err(|e| format!("not a JSON object: {e}"))?;
+    let Some(run_id) = object.get("run_id").and_then(serde_json::Value::as_str) else {
+        return Err("it has no `run_id`".into());
+    };
+    let mut line = text.to_vec();
+    line.push(b'\n');
+    Ok((line, run_id.to_owned()))
+}
+
+/// Appends one line under the lock, wholly or not at all. A last line without its line break
+/// gets one if it is whole JSON, and is moved to `{file}.torn` if it is not.
+fn append_line(paths: &OutputPaths, line: &[u8]) -> Result<(), JsonSinkError> {
+    let _lock = paths.acquire_lock()?;
+    let path = paths.file();
+    let mut file = open_append(path)?;
+    let mut bytes = Vec::with_capacity(line.len() + 1);
+    if let Some(tail) = unterminated_tail(path, &mut file)? {
+        if serde_json::from_slice::<IgnoredAny>(&tail.bytes).is_ok() {
+            bytes.push(b'\n');
+        } else {
+            let torn = cut_torn_tail(paths, &tail)?;
+            crate::warn(&format!(
+                "{} ended with an incomplete line (a write cut short by a crash or a full disk, or another program's); it was moved to {} for you to look at, and the lines before it are kept",
+                path.display(),
+                torn.display()
+            ));
+        }
+    }
+    bytes.extend_from_slice(line);
+    append_whole(path, &mut file, &bytes)?;
+    Ok(())
 }
 
 #[async_trait]
 impl Sink for JsonSink {
+    async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.save_checkpoint(report)?;
+        Ok(())
+    }
+
+    fn checkpoints(&self) -> bool {
+        true
+    }
+
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
-        Ok(self.append(report)?)
+        Ok(self.write(report)?)
+    }
+
+    async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
+        self.write(report)?;
+        if let Err(e) = self.checkpoint.done() {
+            crate::warn(&format!(
+                "{e}; the next tracker writing {} will add this run's line again",
+                self.paths.file().display()
+            ));
+        }
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use codecarbon_core::output::OutputError;
     use std::fs;
@@ -124,5 +210,29 @@ mod tests {
             "{err:?}"
         );
         assert!(err.to_string().contains("set `output_file`"), "{err}");
+    }
+
+    #[test]
+    fn a_checkpoint_must_be_one_json_object_with_a_run_id() {
+        let (line, run) = parse_checkpoint(b"{\"run_id\":\"r\",\"x\":1}\n").unwrap();
+        assert_eq!(
+            (line.as_slice(), run.as_str()),
+            (b"{\"run_id\":\"r\",\"x\":1}\n".as_slice(), "r")
+        );
+        assert!(
+            parse_checkpoint(b"{\"run_id\":\"r\"}").is_ok(),
+            "the line break may be missing"
+        );
+        for bad in [
+            b"".as_slice(),
+            b"{\"run_id\":\"r\"}\n{\"run_id\":\"s\"}\n",
+            b"[1,2]",
+            b"{\"run_id\":3}",
+            b"{\"run_id\":\"r\"",
+            b"\xff\xfe",
+        ] {
+            let reason = parse_checkpoint(bad).unwrap_err();
+            assert!(!reason.is_empty());
+        }
     }
 }

@@ -124,7 +124,8 @@ async fn one_line_per_flush_and_finish_with_the_38_keys_in_order_and_provenance(
     let dir = tempfile::tempdir().unwrap();
     let mut sink = JsonSink::new(&config(dir.path())).unwrap();
     assert_eq!(sink.path(), dir.path().join("emissions.jsonl"));
-    sink.record(&report("run-a", 1.0)).await.unwrap(); // nothing: JSON has no checkpoint
+    sink.record(&report("run-a", 1.0)).await.unwrap(); // a checkpoint, no line
+    assert!(!sink.path().exists());
     sink.flush(&report("run-a", 1.0)).await.unwrap();
     sink.finish(&report("run-a", 2.5)).await.unwrap();
     let lines = lines(sink.path());
@@ -151,6 +152,111 @@ async fn one_line_per_flush_and_finish_with_the_38_keys_in_order_and_provenance(
     );
     let provenance_keys: Keys = serde_json::from_value(v["provenance"].clone()).unwrap();
     assert_eq!(provenance_keys.0.len(), 3);
+    assert_eq!(
+        names(dir.path()),
+        [".emissions.jsonl.lock", "emissions.jsonl"]
+    );
+}
+
+/// The names of the files in `dir`, sorted.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[tokio::test]
+async fn a_run_that_never_finished_is_written_by_the_next_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    sink.record(&report("run-k", 1.0)).await.unwrap();
+    sink.record(&report("run-k", 2.0)).await.unwrap();
+    assert!(dir
+        .path()
+        .join(".emissions.jsonl.run-k.checkpoint")
+        .exists());
+    drop(sink); // as a killed process: no finish
+    let sink = JsonSink::new(&config(dir.path())).unwrap();
+    let lines = lines(sink.path());
+    assert_eq!(lines.len(), 1);
+    let v: Value = serde_json::from_str(&lines[0]).unwrap();
+    assert_eq!(
+        (v["run_id"].as_str(), v["duration"].as_f64()),
+        (Some("run-k"), Some(2.0))
+    );
+    assert_eq!(v["provenance"]["cpu"]["source"], "tdp");
+    assert_eq!(
+        names(dir.path()),
+        [".emissions.jsonl.lock", "emissions.jsonl"]
+    );
+}
+
+#[tokio::test]
+async fn a_line_that_cannot_be_written_waits_in_the_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    sink.record(&report("run-w", 1.0)).await.unwrap();
+    let path = sink.path().to_path_buf();
+    fs::create_dir(&path).unwrap(); // the file can no longer be written
+    let err = sink
+        .finish(&report("run-w", 2.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("is a directory, not a regular file"), "{err}");
+    assert!(
+        err.contains(".emissions.jsonl.run-w.checkpoint") && err.contains("next tracker"),
+        "{err}"
+    );
+    drop(sink);
+    fs::remove_dir(&path).unwrap();
+    JsonSink::new(&config(dir.path())).unwrap();
+    let v: Value = serde_json::from_str(&lines(&path)[0]).unwrap();
+    assert_eq!(v["duration"], 2.0);
+}
+
+#[tokio::test]
+async fn a_torn_last_line_is_moved_aside_and_the_lines_before_it_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("emissions.jsonl");
+    fs::write(&path, "{\"run_id\":\"old\"}\n{\"run_id\":\"cut").unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    sink.finish(&report("run-t", 1.0)).await.unwrap();
+    let lines = lines(&path);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0], "{\"run_id\":\"old\"}");
+    serde_json::from_str::<Value>(&lines[1]).unwrap();
+    assert_eq!(
+        fs::read_to_string(dir.path().join("emissions.jsonl.torn")).unwrap(),
+        "{\"run_id\":\"cut\n"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_link_planted_at_the_file_during_the_run_is_not_written_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd = dir.path().join("passwd");
+    fs::write(&passwd, "root:x:0:0:root:/root:/bin/sh\n").unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    sink.record(&report("run-l", 1.0)).await.unwrap();
+    std::os::unix::fs::symlink(&passwd, sink.path()).unwrap();
+    let err = sink
+        .finish(&report("run-l", 2.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("symbolic link") && err.contains("checkpoint"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(&passwd).unwrap(),
+        "root:x:0:0:root:/root:/bin/sh\n"
+    );
 }
 
 #[tokio::test]

@@ -258,3 +258,65 @@ fn a_missing_file_is_an_error_that_names_it() {
         "{text}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_refused_without_waiting() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("emissions.csv");
+    let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    for path in [fifo.as_path(), Path::new("/dev/zero")] {
+        let text = read_path(path, 0).unwrap_err().to_string();
+        assert!(
+            text.contains(&path.display().to_string()) && text.contains("not a regular file"),
+            "{text}"
+        );
+    }
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What every read must be, whatever the bytes: each skipped row explained with its line,
+    /// and every row read from a line of the file.
+    fn check(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let f = read_bytes("e.csv", bytes, 0);
+        let lines = bytes.split(|&b| b == b'\n').count() as u64;
+        let explained = f.problems.iter().filter(|p| p.line.is_some()).count();
+        prop_assert!(
+            explained >= f.skipped,
+            "{} skipped, {explained} explained",
+            f.skipped
+        );
+        prop_assert!(f.rows.iter().all(|r| r.line >= 2 && r.line <= lines + 1));
+        prop_assert!(f.problems.iter().all(|p| !p.message.is_empty()));
+        prop_assert!(
+            !f.rows.is_empty() || !f.problems.is_empty(),
+            "an empty read says why"
+        );
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_bytes_are_read_or_explained(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            check(&bytes)?;
+        }
+
+        /// Our header, then lines of CSV-ish text, numbers and dates.
+        #[test]
+        fn csv_like_rows_are_read_or_explained(
+            rows in proptest::collection::vec("[0-9a-z.,\"eE+-]{0,60}|2024-0[1-9]-[0-3][0-9]T1[0-9]:00:00,p,r,[0-9.e-]{1,8},[0-9.e-]{1,8}", 0..20),
+        ) {
+            let text = format!("timestamp,project_name,run_id,emissions,energy_consumed\n{}", rows.join("\n"));
+            check(text.as_bytes())?;
+            let full = format!("{}\n{}", header(), rows.join("\n"));
+            check(full.as_bytes())?;
+        }
+    }
+}

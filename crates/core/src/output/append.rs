@@ -1,0 +1,303 @@
+//! A record (a CSV row, a JSON line) is in the file wholly or not at all.
+//!
+//! A full disk can accept part of a write: `emissions.csv` then ends with a torn row that
+//! every later reader trips over. So [`append_whole`] remembers where the record starts and, on
+//! a short write, `ENOSPC`, or any other error (the sync included), cuts the file back to
+//! there before it returns the error. The caller keeps the record (a checkpoint) to write later.
+//!
+//! A torn last line left by something else (a crash of an older version, power loss, another
+//! tool) is found by [`unterminated_tail`]; the sink decides whether it is a whole record that
+//! only lacks its line break, or a torn one that [`cut_torn_tail`] moves to a side file for a
+//! person to look at.
+
+use super::file::{open_append, open_existing};
+use super::{OutputError, OutputPaths};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Suffix of the file that keeps torn lines cut off an output (`emissions.csv.torn`).
+const TORN_SUFFIX: &str = ".torn";
+
+/// How far back [`unterminated_tail`] reads at a time.
+const TAIL_CHUNK: u64 = 64 * 1024;
+
+/// What appending needs of a file: the seam where a test makes a write fail part way.
+trait Appendable: Write {
+    /// The current length, where the record will start.
+    fn length(&self) -> io::Result<u64>;
+    /// Cuts the file back to `len`.
+    fn cut(&self, len: u64) -> io::Result<()>;
+    /// Makes the record durable.
+    fn sync(&self) -> io::Result<()>;
+}
+
+impl Appendable for File {
+    fn length(&self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn cut(&self, len: u64) -> io::Result<()> {
+        self.set_len(len)
+    }
+
+    fn sync(&self) -> io::Result<()> {
+        self.sync_data()
+    }
+}
+
+/// Appends `bytes` to `file` (opened by [`open_append`] as `path`, under the output's lock)
+/// and syncs them, or, on any error, cuts the file back to its length before and returns the
+/// error: never part of a record.
+pub fn append_whole(path: &Path, file: &mut File, bytes: &[u8]) -> Result<(), OutputError> {
+    append_or_cut(file, bytes).map_err(OutputError::write(path))
+}
+
+/// Opens `path` (creating it) under the rule and appends `bytes` wholly or not at all.
+pub fn append_to(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let mut file = open_append(path)?;
+    append_whole(path, &mut file, bytes)
+}
+
+fn append_or_cut(file: &mut impl Appendable, bytes: &[u8]) -> io::Result<()> {
+    let start = file.length()?;
+    let Err(error) = file.write_all(bytes).and_then(|()| file.sync()) else {
+        return Ok(());
+    };
+    match file.cut(start) {
+        Ok(()) => Err(error),
+        Err(cut) => Err(io::Error::new(
+            error.kind(),
+            format!("{error}; the partial record could not be cut off either ({cut})"),
+        )),
+    }
+}
+
+/// The last line of a file when it lacks its line break: where it starts, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tail {
+    /// The byte offset where the line starts (just after the last `\n`, or 0).
+    pub offset: u64,
+    /// The line, without a line break.
+    pub bytes: Vec<u8>,
+}
+
+/// The unterminated last line of `file` (`path`), or `None` when it is empty or ends with
+/// `\n`. Reads back from the end only as far as the last line starts.
+pub fn unterminated_tail(path: &Path, file: &mut File) -> Result<Option<Tail>, OutputError> {
+    tail_of(file).map_err(OutputError::read(path))
+}
+
+fn tail_of(file: &mut File) -> io::Result<Option<Tail>> {
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut tail: Vec<u8> = Vec::new();
+    while end > 0 {
+        let start = end.saturating_sub(TAIL_CHUNK);
+        let mut chunk = vec![0; usize::try_from(end - start).unwrap_or(0)];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut chunk)?;
+        if end == len && chunk.last() == Some(&b'\n') {
+            return Ok(None);
+        }
+        if let Some(newline) = chunk.iter().rposition(|&b| b == b'\n') {
+            chunk.drain(..=newline);
+            chunk.extend(tail);
+            return Ok(Some(Tail {
+                offset: start + newline as u64 + 1,
+                bytes: chunk,
+            }));
+        }
+        chunk.extend(tail);
+        tail = chunk;
+        end = start;
+    }
+    Ok((!tail.is_empty()).then_some(Tail {
+        offset: 0,
+        bytes: tail,
+    }))
+}
+
+/// `{file}.torn`, beside the output: where torn lines cut off it are kept, one per line.
+fn torn_file(paths: &OutputPaths) -> PathBuf {
+    let mut name = paths.file().as_os_str().to_owned();
+    name.push(TORN_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// Moves a torn last line out of the output: appends it (and a line break) to `{file}.torn`
+/// beside it, then cuts the output back to where the line started. Returns the side file.
+///
+/// In that order, so that a crash in between leaves the line in both files, never in neither.
+/// Call it under the output's lock.
+pub fn cut_torn_tail(paths: &OutputPaths, tail: &Tail) -> Result<PathBuf, OutputError> {
+    let torn = torn_file(paths);
+    let mut kept = tail.bytes.clone();
+    kept.push(b'\n');
+    append_to(&torn, &kept)?;
+    let output = open_existing(paths.file())?;
+    output
+        .set_len(tail.offset)
+        .and_then(|()| output.sync_data())
+        .map_err(OutputError::write(paths.file()))?;
+    Ok(torn)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+    use std::cell::RefCell;
+    use std::fs;
+
+    /// A file on a disk with `room` bytes left: writes stop there, with `ENOSPC` after a short
+    /// write, as a full disk does. `broken_cut` makes cutting back fail too.
+    struct FullDisk {
+        bytes: RefCell<Vec<u8>>,
+        room: usize,
+        broken_cut: bool,
+        fail_sync: bool,
+    }
+
+    impl FullDisk {
+        fn new(existing: &[u8], room: usize) -> Self {
+            Self {
+                bytes: RefCell::new(existing.to_vec()),
+                room,
+                broken_cut: false,
+                fail_sync: false,
+            }
+        }
+    }
+
+    impl Write for FullDisk {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::Error::from_raw_os_error(28)); // ENOSPC
+            }
+            let n = buf.len().min(self.room);
+            self.bytes.borrow_mut().extend_from_slice(&buf[..n]);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Appendable for FullDisk {
+        fn length(&self) -> io::Result<u64> {
+            Ok(self.bytes.borrow().len() as u64)
+        }
+
+        fn cut(&self, len: u64) -> io::Result<()> {
+            if self.broken_cut {
+                return Err(io::Error::other("read-only now"));
+            }
+            self.bytes
+                .borrow_mut()
+                .truncate(usize::try_from(len).unwrap());
+            Ok(())
+        }
+
+        fn sync(&self) -> io::Result<()> {
+            if self.fail_sync {
+                return Err(io::Error::from_raw_os_error(5)); // EIO
+            }
+            Ok(())
+        }
+    }
+
+    const EARLIER: &[u8] = b"header\nrow 1\n";
+    const ROW: &[u8] = b"a,row,of,thirty,fields\n";
+
+    #[test]
+    fn a_short_write_on_a_full_disk_leaves_no_part_of_the_row() {
+        for room in 0..ROW.len() {
+            let mut disk = FullDisk::new(EARLIER, room);
+            let err = append_or_cut(&mut disk, ROW).unwrap_err();
+            assert_eq!(err.raw_os_error(), Some(28), "room {room}: {err}");
+            assert_eq!(*disk.bytes.borrow(), EARLIER, "room {room}");
+        }
+        let mut disk = FullDisk::new(EARLIER, ROW.len());
+        append_or_cut(&mut disk, ROW).unwrap();
+        assert_eq!(*disk.bytes.borrow(), [EARLIER, ROW].concat());
+    }
+
+    #[test]
+    fn a_failed_sync_cuts_the_row_off_too() {
+        let mut disk = FullDisk::new(EARLIER, 1000);
+        disk.fail_sync = true;
+        assert!(append_or_cut(&mut disk, ROW).is_err());
+        assert_eq!(*disk.bytes.borrow(), EARLIER);
+    }
+
+    #[test]
+    fn a_cut_that_fails_is_reported_with_the_write_error() {
+        let mut disk = FullDisk::new(EARLIER, 3);
+        disk.broken_cut = true;
+        let err = append_or_cut(&mut disk, ROW).unwrap_err();
+        assert_eq!(err.kind(), io::Error::from_raw_os_error(28).kind());
+        assert!(err.to_string().contains("could not be cut off"), "{err}");
+    }
+
+    #[test]
+    fn appends_to_a_real_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.csv");
+        append_to(&path, b"one\n").unwrap();
+        append_to(&path, b"two\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"one\ntwo\n");
+    }
+
+    fn tail(bytes: &[u8]) -> Option<Tail> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        fs::write(&path, bytes).unwrap();
+        let mut file = File::open(&path).unwrap();
+        unterminated_tail(&path, &mut file).unwrap()
+    }
+
+    #[test]
+    fn finds_the_unterminated_last_line() {
+        assert_eq!(tail(b""), None);
+        assert_eq!(tail(b"a\nb\n"), None);
+        assert_eq!(
+            tail(b"a\nbc"),
+            Some(Tail {
+                offset: 2,
+                bytes: b"bc".to_vec()
+            })
+        );
+        assert_eq!(
+            tail(b"abc"),
+            Some(Tail {
+                offset: 0,
+                bytes: b"abc".to_vec()
+            })
+        );
+        // A last line longer than one chunk, after a short one.
+        let long = vec![b'x'; (TAIL_CHUNK * 2 + 5) as usize];
+        let got = tail(&[b"first\n".as_slice(), &long].concat()).unwrap();
+        assert_eq!((got.offset, got.bytes), (6, long.clone()));
+        let got = tail(&long).unwrap();
+        assert_eq!((got.offset, got.bytes.len()), (0, long.len()));
+    }
+
+    #[test]
+    fn a_torn_tail_goes_to_the_side_file_and_the_rest_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = OutputPaths::new(dir.path(), "e.jsonl").unwrap();
+        fs::write(paths.file(), b"{\"a\":1}\n{\"a\":").unwrap();
+        let found = tail(&fs::read(paths.file()).unwrap()).unwrap();
+        let torn = cut_torn_tail(&paths, &found).unwrap();
+        assert_eq!(torn, dir.path().join("e.jsonl.torn"));
+        assert_eq!(fs::read(paths.file()).unwrap(), b"{\"a\":1}\n");
+        // A second one is added below the first.
+        fs::write(paths.file(), b"{\"b\"").unwrap();
+        cut_torn_tail(&paths, &tail(b"{\"b\"").unwrap()).unwrap();
+        assert_eq!(fs::read(&torn).unwrap(), b"{\"a\":\n{\"b\"\n");
+        assert_eq!(fs::read(paths.file()).unwrap(), b"");
+    }
+}
