@@ -5,7 +5,9 @@
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
 //! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
-//! - [`Secret`] and [`redact_url`], which keep credentials out of messages.
+//! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
+//!   [`Credentials`], through which every text from a server is quoted;
+//! - [`offline`], what `offline` means for outputs.
 
 pub mod config;
 pub mod counter;
@@ -13,8 +15,10 @@ pub mod emissions;
 pub mod equivalents;
 pub mod intensity;
 pub mod location;
+pub mod offline;
 pub mod output;
 pub mod power;
+pub mod quote;
 pub mod registry;
 pub mod secret;
 pub mod sink;
@@ -33,6 +37,7 @@ pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
+pub use quote::{Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};

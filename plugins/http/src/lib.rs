@@ -9,7 +9,9 @@
 //!   share at every record, flush and stop.
 //!
 //! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
-//! `user:password` hidden and without its query, and never the key.
+//! `user:password` hidden and without its query, and quote what the server answered only
+//! through [`Credentials::quote`](codecarbon_core::Credentials::quote): never the key nor the
+//! URL's password, in any encoding, nor a control character.
 //! Redirects are not followed (reqwest would carry the `x-api-token` header to any host): a
 //! 3xx answer is an error naming where it points.
 //!
