@@ -26,16 +26,26 @@ const COMET_KEY: &str = "cmtKEY-e2e-9fQ2xLw7Rz";
 const API_KEY: &str = "apiKEY-e2e-4hR8mZp1Tq";
 const EM_TOKEN: &str = "emTOKEN-e2e-7vB5nYc3Ws";
 
-/// `codecarbon monitor --offline --country-iso-code FRA --measure-power-secs 1 EXTRA`, deaf to
-/// the machine's configuration and to other tools' variables.
-fn offline_monitor(sandbox: &Sandbox, extra: &[&str]) -> Command {
+/// `codecarbon monitor --country-iso-code FRA --measure-power-secs 1 EXTRA`, deaf to the
+/// machine's configuration and to other tools' variables. Online (offline refuses the outputs
+/// that use the network), but with the place given, and every locator that would look anyway
+/// pointed at a dead local address: nothing leaves the machine.
+fn monitor_in_france(sandbox: &Sandbox, extra: &[&str]) -> Command {
+    let dead = dead_url();
     let mut args = vec![
         "monitor",
-        "--offline",
         "--country-iso-code",
         "FRA",
         "--measure-power-secs",
         "1",
+        "--geolocation-url",
+        &dead,
+        "--geolocation-backup-url",
+        &dead,
+        "--public-ip-url",
+        &dead,
+        "--cloud-metadata-url",
+        &dead,
     ];
     args.extend_from_slice(extra);
     let mut cmd = sandbox.command(&args);
@@ -75,7 +85,7 @@ fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
     let collector = otlp::receiver();
     let sandbox = Sandbox::new();
     let gateway_url = gateway.url();
-    let mut cmd = offline_monitor(
+    let mut cmd = monitor_in_france(
         &sandbox,
         &[
             "--project-name",
@@ -149,7 +159,7 @@ fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
     }
     let sandbox = Sandbox::new();
     let listen = format!("127.0.0.1:{}", free_port());
-    let cmd = offline_monitor(&sandbox, &["--prometheus-listen", &listen]);
+    let cmd = monitor_in_france(&sandbox, &["--prometheus-listen", &listen]);
     let mut run = Running::spawn(cmd, &logs(&sandbox));
     let up = poll_until(PATIENCE, || {
         if run.exited() {
@@ -210,7 +220,7 @@ fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
 fn a_comet_that_dies_mid_run_costs_neither_the_csv_nor_the_exit_code() {
     let stand_in = comet::stand_in(Duration::ZERO);
     let sandbox = Sandbox::new();
-    let mut cmd = offline_monitor(
+    let mut cmd = monitor_in_france(
         &sandbox,
         &[
             "--output-methods",
@@ -368,7 +378,7 @@ fn a_slow_comet_never_delays_sampling_nor_the_end() {
     let sandbox = Sandbox::new();
     // What the same command measures without Comet.
     let control = Running::spawn(
-        offline_monitor(&sandbox, &["--output-dir", "control", "--", "sleep", "3"]),
+        monitor_in_france(&sandbox, &["--output-dir", "control", "--", "sleep", "3"]),
         &sandbox.dir.path().join("control-logs"),
     )
     .wait(PATIENCE);
@@ -379,7 +389,7 @@ fn a_slow_comet_never_delays_sampling_nor_the_end() {
         number(&rows[0], &rows[1], "emissions") / number(&rows[0], &rows[1], "energy_consumed");
 
     let stand_in = comet::stand_in(Duration::from_secs(5));
-    let mut cmd = offline_monitor(
+    let mut cmd = monitor_in_france(
         &sandbox,
         &["--output-methods", "csv,comet", "--", "sleep", "3"],
     );
@@ -432,7 +442,7 @@ const UNTIL_RELEASED: &str =
 fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
     let sandbox = Sandbox::new();
     let listen = format!("127.0.0.1:{}", free_port());
-    let cmd = offline_monitor(
+    let cmd = monitor_in_france(
         &sandbox,
         &[
             "--prometheus-listen",

@@ -5,7 +5,9 @@
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
 //! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
-//! - [`Secret`] and [`redact_url`], which keep credentials out of messages;
+//! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
+//!   [`Credentials`], through which every text from a server is quoted;
+//! - [`offline`], what `offline` means for outputs;
 //! - [`stderr_line!`], the messages to people on standard error, which never panic.
 
 pub mod config;
@@ -14,8 +16,10 @@ pub mod emissions;
 pub mod equivalents;
 pub mod intensity;
 pub mod location;
+pub mod offline;
 pub mod output;
 pub mod power;
+pub mod quote;
 pub mod registry;
 pub mod secret;
 pub mod sink;
@@ -35,6 +39,7 @@ pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
+pub use quote::{Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};

@@ -3,15 +3,16 @@
 //! A plugin that talks to a service holds a credential (an API key, a token, a password) and
 //! a URL that may carry one (`https://user:password@host/`, `...?token=...`). Neither may
 //! reach a log, an error, a `Debug` output or a file. [`Secret`] keeps a credential out of
-//! `Debug` and scrubs it from text a server sent back; [`redact_url`] turns a URL into
-//! something safe to print.
+//! `Debug`; [`redact_url`] turns a URL into something safe to print; what a server sends back
+//! reaches a message only through [`Credentials::quote`](crate::Credentials::quote), which
+//! hides every credential sent to it.
 //!
 //! ```
 //! use codecarbon_core::{redact_url, Secret};
 //!
 //! let key = Secret::new("s3cr3t\n");
 //! assert_eq!(format!("{key:?}"), "Secret(<hidden>)");
-//! assert_eq!(key.scrub("invalid key s3cr3t"), "invalid key <hidden>");
+//! assert_eq!(key.expose(), "s3cr3t");
 //! assert_eq!(
 //!     redact_url("https://bob:hunter2@gw.example:9091/push?token=t0k3n#top"),
 //!     "https://gw.example:9091/push"
@@ -20,7 +21,7 @@
 
 use std::fmt;
 
-/// What is shown in place of a secret, in `Debug` output and scrubbed text.
+/// What is shown in place of a secret, in `Debug` output and quoted text.
 pub const HIDDEN: &str = "<hidden>";
 
 /// A credential (API key, token, password) that never shows itself.
@@ -61,17 +62,6 @@ impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
     }
-
-    /// `text` with every occurrence of the secret replaced by [`HIDDEN`]: a last guard on
-    /// messages built from what a server said, in case it echoed the credential. An empty
-    /// secret changes nothing.
-    pub fn scrub(&self, text: &str) -> String {
-        if self.0.is_empty() {
-            text.to_string()
-        } else {
-            text.replace(&self.0, HIDDEN)
-        }
-    }
 }
 
 impl fmt::Debug for Secret {
@@ -107,18 +97,59 @@ impl fmt::Debug for Secret {
 /// assert_eq!(redact_url("bob:pw@gw:9091"), "gw:9091");
 /// ```
 pub fn redact_url(url: &str) -> String {
-    let url = url.trim();
-    let (scheme, rest) = split_scheme(url);
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let userinfo_end = match authority.rfind('@') {
-        Some(at) => Some(at),
-        None if !is_host_port(authority) => rest.rfind('@'),
-        None => None,
-    };
-    let after = userinfo_end.map_or(rest, |at| &rest[at + 1..]);
-    let kept = &after[..after.find(['?', '#']).unwrap_or(after.len())];
-    format!("{scheme}{kept}")
+    let parts = UrlParts::split(url);
+    let kept = &parts.rest[..parts.rest.find(['?', '#']).unwrap_or(parts.rest.len())];
+    format!("{}{kept}", parts.scheme)
+}
+
+/// A URL cut where [`redact_url`] cuts it: the one reading of where credentials are, shared
+/// with [`Credentials::with_url`](crate::Credentials::with_url), which gathers them.
+pub(crate) struct UrlParts<'a> {
+    /// `http://`, or empty.
+    pub scheme: &'a str,
+    /// What precedes the `@` that ends the user information, if there is one.
+    pub userinfo: Option<&'a str>,
+    /// The host, port, path, query and fragment.
+    pub rest: &'a str,
+}
+
+impl<'a> UrlParts<'a> {
+    /// `url`, trimmed, in parts (see [`redact_url`] for the rules).
+    pub fn split(url: &'a str) -> UrlParts<'a> {
+        let url = url.trim();
+        let (scheme, rest) = split_scheme(url);
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let authority = &rest[..authority_end];
+        let userinfo_end = match authority.rfind('@') {
+            Some(at) => Some(at),
+            None if !is_host_port(authority) => rest.rfind('@'),
+            None => None,
+        };
+        match userinfo_end {
+            Some(at) => UrlParts {
+                scheme,
+                userinfo: Some(&rest[..at]),
+                rest: &rest[at + 1..],
+            },
+            None => UrlParts {
+                scheme,
+                userinfo: None,
+                rest,
+            },
+        }
+    }
+
+    /// The query, without `?` and fragment; empty when there is none.
+    pub fn query(&self) -> &'a str {
+        let Some(start) = self.rest.find(['?', '#']) else {
+            return "";
+        };
+        let after = &self.rest[start..];
+        match after.strip_prefix('?') {
+            Some(query) => &query[..query.find('#').unwrap_or(query.len())],
+            None => "",
+        }
+    }
 }
 
 /// `("http://", rest)` when `url` starts with a scheme, its colon and at least one slash
@@ -216,19 +247,6 @@ mod tests {
     }
 
     #[test]
-    fn scrub_removes_every_occurrence() {
-        let key = Secret::new("abc123");
-        assert_eq!(
-            key.scrub("bad key abc123 (abc123)"),
-            "bad key <hidden> (<hidden>)"
-        );
-        assert_eq!(key.scrub("nothing here"), "nothing here");
-        assert_eq!(key.scrub("abc123abc123"), "<hidden><hidden>");
-        assert_eq!(Secret::new("").scrub("text"), "text");
-        assert_eq!(Secret::new("  ").scrub("a  b"), "a  b");
-    }
-
-    #[test]
     fn userinfo_is_removed_and_the_host_kept() {
         let cases = [
             ("https://bob:pw@gw:9091/x", "https://gw:9091/x"),
@@ -243,6 +261,24 @@ mod tests {
         for (url, shown) in cases {
             assert_eq!(redact_url(url), shown, "{url}");
         }
+    }
+
+    #[test]
+    fn parts_are_where_redact_url_cuts() {
+        let parts = UrlParts::split(" http://bob:p@ss@h:1/x?token=t&k=v#frag ");
+        assert_eq!(
+            (parts.scheme, parts.userinfo, parts.rest),
+            ("http://", Some("bob:p@ss"), "h:1/x?token=t&k=v#frag")
+        );
+        assert_eq!(parts.query(), "token=t&k=v");
+        let plain = UrlParts::split("gw:9091/p#a?b");
+        assert_eq!((plain.scheme, plain.userinfo), ("", None));
+        assert_eq!(plain.query(), "", "a `?` in the fragment is no query");
+        assert_eq!(UrlParts::split("http://h/?").query(), "");
+        assert_eq!(
+            UrlParts::split("http://bob:p/ss@h/x").userinfo,
+            Some("bob:p/ss")
+        );
     }
 
     #[test]

@@ -127,6 +127,34 @@ pub(crate) fn gcp_region(zone: &str) -> Option<String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use proptest::prelude::*;
+
+    /// Text a metadata address may answer: region-like, path-like, or anything.
+    fn answer() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "[a-zA-Z0-9 /\\-]{0,70}",
+            "projects/[0-9]{1,8}/zones/[a-z0-9-]{0,30}",
+            "\\s?[a-zA-Z]{2,6}-[a-z]{2,9}-[0-9]{1,2}\\s?",
+            "projects/1/zones/[a-z]{2,8}-[a-z]{2,8}[0-9]-[a-z]",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Whatever a metadata address answers, a provider's reader gives a region name that
+        /// only holds lower-case letters, digits and inner dashes, or nothing; none panics.
+        #[test]
+        fn any_answer_is_a_plausible_region_or_none(text in answer()) {
+            for region in [aws_region(&text), azure_region(&text), gcp_region(&text)]
+                .into_iter()
+                .flatten()
+            {
+                prop_assert!(plausible(&region), "{region:?} from {text:?}");
+            }
+        }
+    }
 
     #[test]
     fn region_names_are_checked_per_provider() {

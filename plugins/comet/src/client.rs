@@ -4,13 +4,11 @@ use crate::error::CometError;
 use crate::multipart::Form;
 use crate::settings::Limits;
 use crate::ApiKey;
+use codecarbon_core::Credentials;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-
-/// The most of a Comet message quoted in an error.
-const MAX_MESSAGE: usize = 200;
 
 /// The moment by which one sink call must be done: no request and no back-off runs past it.
 #[derive(Debug, Clone, Copy)]
@@ -32,7 +30,8 @@ pub(crate) struct CometClient {
     http: Client,
     base: Url,
     auth: HeaderValue,
-    key: ApiKey,
+    /// The key, hidden from whatever Comet answers.
+    credentials: Credentials,
     limits: Limits,
 }
 
@@ -47,17 +46,18 @@ impl CometClient {
     pub(crate) fn new(base: Url, key: ApiKey, limits: Limits) -> Result<CometClient, CometError> {
         let mut auth = HeaderValue::from_str(key.expose()).map_err(|_| CometError::BadApiKey)?;
         auth.set_sensitive(true);
+        let credentials = Credentials::none().with_secret(&key);
         let http = Client::builder()
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.request_timeout)
             .user_agent(concat!("codecarbon-rs/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| CometError::Client(key.scrub(&innermost(&e.without_url()))))?;
+            .map_err(|e| CometError::Client(credentials.quote(&innermost(&e.without_url()))))?;
         Ok(CometClient {
             http,
             base,
             auth,
-            key,
+            credentials,
             limits,
         })
     }
@@ -201,25 +201,22 @@ impl CometClient {
         CometError::Unreachable {
             server: self.server(),
             action,
-            detail: self.key.scrub(&detail),
+            detail: self.credentials.quote(&detail),
         }
     }
 
-    /// Comet's `msg` (or the body's text), shortened, without the key.
+    /// Comet's `msg` (or the body's text), quoted: without the key in any encoding, escapes
+    /// visible, shortened.
     fn message(&self, body: &[u8]) -> String {
         let text = serde_json::from_slice::<Value>(body)
             .ok()
             .and_then(|v| v.get("msg").and_then(Value::as_str).map(str::to_string))
             .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
-        let text = self.key.scrub(text.trim());
-        let mut short: String = text.chars().take(MAX_MESSAGE).collect();
-        if short.len() < text.len() {
-            short.push_str("...");
-        }
-        if short.is_empty() {
+        let quoted = self.credentials.quote(&text);
+        if quoted.is_empty() {
             "no message".into()
         } else {
-            short
+            quoted
         }
     }
 }

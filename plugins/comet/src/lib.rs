@@ -23,7 +23,9 @@
 //! Requests time out (connect 2 s, request 10 s); connection errors, 429 and 5xx are tried
 //! three times (0.5 s, then 1 s apart); a call gives up after 15 s ([`Limits`]). A rejected key
 //! (401/403) is reported as "Comet rejected COMET_API_KEY: check it", and later calls fail at
-//! once with that error. The key never appears in `Debug`, errors or logs.
+//! once with that error. The key never appears in `Debug`, errors or logs: what Comet answers
+//! is quoted through [`Credentials::quote`](codecarbon_core::Credentials::quote), which hides
+//! it in any encoding and escapes control characters. Offline, the output is refused.
 //!
 //! ```no_run
 //! use codecarbon_comet::{CometSettings, CometSink};
@@ -63,8 +65,9 @@ pub type ApiKey = codecarbon_core::Secret;
 /// The names of the plugins this crate registers.
 pub const PLUGINS: &[&str] = &["comet"];
 
-fn probe(_config: &Config) -> Probe {
-    Probe::Available
+/// Comet is on the network: offline, the output is refused ([`codecarbon_core::offline`]).
+fn probe(config: &Config) -> Probe {
+    codecarbon_core::offline::output_probe(config, "comet")
 }
 
 /// Settings from the environment, with CodeCarbon's `project_name` and `experiment_name` for
@@ -122,6 +125,17 @@ mod tests {
             .unwrap();
         assert_eq!(found.priority, 0);
         assert_eq!(PLUGINS, ["comet"]);
+    }
+
+    #[test]
+    fn offline_refuses_the_output() {
+        let mut config = Config::default();
+        assert_eq!(probe(&config), Probe::Available);
+        config.offline = true;
+        let Probe::Unavailable(why) = probe(&config) else {
+            panic!("comet runs offline");
+        };
+        assert!(why.contains("`offline` is set"), "{why}");
     }
 
     #[test]

@@ -173,14 +173,10 @@ impl CometSink {
             .client
             .post_json(deadline, ACTION, ENDPOINT_CREATE, &body)
             .await?;
-        let key = serde_json::from_slice::<Value>(&answer)
-            .ok()
-            .and_then(|v| v.get("experimentKey")?.as_str().map(str::to_string))
-            .filter(|k| !k.is_empty())
-            .ok_or(CometError::Answer {
-                action: ACTION,
-                detail: "no `experimentKey` in the answer".into(),
-            })?;
+        let key = experiment_key(&answer).ok_or(CometError::Answer {
+            action: ACTION,
+            detail: "no `experimentKey` in the answer".into(),
+        })?;
         self.experiment_key = Some(key.clone());
         Ok(key)
     }
@@ -289,6 +285,17 @@ fn sink_error(error: CometError) -> SinkError {
     SinkError::Other(error.to_string())
 }
 
+/// The `experimentKey` of Comet's answer to `write/experiment/create`; `None` when there is
+/// none, or when it cannot be a key (empty, over 200 characters, a control character): it goes
+/// into every later request.
+fn experiment_key(answer: &[u8]) -> Option<String> {
+    let value = serde_json::from_slice::<Value>(answer).ok()?;
+    let key = value.get("experimentKey")?.as_str()?;
+    let usable =
+        !key.is_empty() && key.chars().count() <= 200 && !key.chars().any(char::is_control);
+    usable.then(|| key.to_string())
+}
+
 #[async_trait]
 impl Sink for CometSink {
     async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
@@ -301,5 +308,49 @@ impl Sink for CometSink {
 
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
         self.log(&report.data, true).await.map_err(sink_error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_experiment_key_is_a_printable_string() {
+        assert_eq!(
+            experiment_key(br#"{"experimentKey":"0a1b2c"}"#).as_deref(),
+            Some("0a1b2c")
+        );
+        for none in [
+            &br#"{"experimentKey":""}"#[..],
+            br#"{"experimentKey":7}"#,
+            br#"{"experimentKey":"\u001b[2J"}"#,
+            b"<html>",
+            b"[]",
+        ] {
+            assert_eq!(
+                experiment_key(none),
+                None,
+                "{}",
+                String::from_utf8_lossy(none)
+            );
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any answer gives a printable key or none; none panics.
+        #[test]
+        fn any_answer_gives_a_key_or_none(answer in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..200),
+            "\\{\"experimentKey\":(\"[^\"]{0,40}\"|[0-9]{1,5}|null)\\}".prop_map(String::into_bytes),
+        ]) {
+            if let Some(key) = experiment_key(&answer) {
+                prop_assert!(!key.is_empty() && !key.chars().any(char::is_control), "{key:?}");
+            }
+        }
     }
 }

@@ -1,12 +1,9 @@
 //! Small HTTP helpers: the endpoint from the base URL, errors as shown to people.
 
 use crate::error::NewError;
-use codecarbon_core::redact_url;
+use codecarbon_core::{redact_url, Credentials};
 use reqwest::header::LOCATION;
 use reqwest::Url;
-
-/// The longest piece of an error body quoted in a message.
-const BODY_QUOTE: usize = 200;
 
 /// `{base}/carbon-intensity/latest`, checked to be http(s).
 pub(crate) fn endpoint(base_url: &str) -> Result<Url, NewError> {
@@ -41,25 +38,17 @@ pub(crate) fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// A short quote of an error body, for the message (` : {"error":"..."}`), or nothing.
-pub(crate) fn quote(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    if text.is_empty() {
-        return String::new();
-    }
-    let short: String = text.chars().take(BODY_QUOTE).collect();
-    let more = if short.len() < text.len() { "..." } else { "" };
-    format!(": {short}{more}")
-}
-
 /// Where a redirect answer points, resolved against the URL asked and with any
-/// `user:password`, query and fragment removed, for the message; `(no Location header)` when
-/// it says nothing.
+/// `user:password`, query and fragment removed, quoted as any text from the service is, for
+/// the message; `(no Location header)` when it says nothing.
 ///
 /// The client follows no redirect: reqwest would carry the `auth-token` header to any host a
 /// redirect names, so the user is told where the service moved instead.
-pub(crate) fn redirect_target(asked: &Url, response: &reqwest::Response) -> String {
+pub(crate) fn redirect_target(
+    asked: &Url,
+    response: &reqwest::Response,
+    sent: &Credentials,
+) -> String {
     let Some(location) = response
         .headers()
         .get(LOCATION)
@@ -67,8 +56,9 @@ pub(crate) fn redirect_target(asked: &Url, response: &reqwest::Response) -> Stri
     else {
         return "(no Location header)".into();
     };
-    match asked.join(location) {
+    let target = match asked.join(location) {
         Ok(url) => redact_url(url.as_str()),
         Err(_) => redact_url(location),
-    }
+    };
+    sent.quote(&target)
 }

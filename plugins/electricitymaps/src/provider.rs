@@ -3,12 +3,13 @@
 use crate::backoff::Backoff;
 use crate::clock::{Clock, SystemClock};
 use crate::error::NewError;
-use crate::http::{chain, endpoint, quote, redirect_target};
+use crate::http::{chain, endpoint, redirect_target};
 use crate::plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE};
 use crate::response::parse;
 use crate::zone::ZoneQuery;
 use codecarbon_core::{
-    async_trait, redact_url, Config, Intensity, IntensityError, IntensityProvider, Location, Secret,
+    async_trait, redact_url, Config, Credentials, Intensity, IntensityError, IntensityProvider,
+    Location, Secret,
 };
 use reqwest::header::HeaderValue;
 use reqwest::{StatusCode, Url};
@@ -45,6 +46,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
 pub struct ElectricityMaps {
     endpoint: Url,
     token: Secret,
+    /// The token and the base URL's `user:password`, hidden from whatever the service answers.
+    credentials: Credentials,
     zone: Option<String>,
     client: reqwest::Client,
     clock: Arc<dyn Clock>,
@@ -86,6 +89,7 @@ impl ElectricityMaps {
             return Err(NewError::InvalidToken);
         }
         let endpoint = endpoint(base_url)?;
+        let credentials = Credentials::none().with_url(base_url).with_secret(&token);
         let client = reqwest::Client::builder()
             // Redirects are not followed: reqwest would send `auth-token` to whatever host a
             // redirect names (it strips only Authorization and Cookie).
@@ -93,10 +97,11 @@ impl ElectricityMaps {
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .build()
-            .map_err(|e| NewError::Client(token.scrub(&chain(&e.without_url()))))?;
+            .map_err(|e| NewError::Client(credentials.quote(&chain(&e.without_url()))))?;
         Ok(ElectricityMaps {
             endpoint,
             token,
+            credentials,
             zone: zone.map(|z| z.trim().to_string()).filter(|z| !z.is_empty()),
             client,
             clock: Arc::new(SystemClock),
@@ -202,11 +207,11 @@ impl ElectricityMaps {
             .map_err(|e| self.transport(query, e))?;
         let status = response.status();
         if status.is_redirection() {
-            let target = redirect_target(&url, &response);
-            return Err(IntensityError::Unavailable(self.token.scrub(&format!(
+            let target = redirect_target(&url, &response, &self.credentials);
+            return Err(IntensityError::Unavailable(format!(
                 "Electricity Maps at {} answered HTTP {status}, a redirect to {target}: redirects are not followed, so the API token never goes to another address; set `electricitymaps_url` to the API's current base",
                 self.endpoint()
-            ))));
+            )));
         }
         if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
             return Err(IntensityError::Invalid(format!(
@@ -218,16 +223,16 @@ impl ElectricityMaps {
             .await
             .map_err(|e| self.transport(query, e))?;
         if !status.is_success() {
-            let quoted = quote(&body);
-            return Err(IntensityError::Unavailable(self.token.scrub(&format!(
+            let quoted = match self.credentials.quote_bytes(&body) {
+                quoted if quoted.is_empty() => quoted,
+                quoted => format!(": {quoted}"),
+            };
+            return Err(IntensityError::Unavailable(format!(
                 "Electricity Maps answered HTTP {status} for {query} at {}{quoted}",
                 self.endpoint()
-            ))));
+            )));
         }
-        parse(&body, query).map_err(|e| match e {
-            IntensityError::Invalid(m) => IntensityError::Invalid(self.token.scrub(&m)),
-            IntensityError::Unavailable(m) => IntensityError::Unavailable(self.token.scrub(&m)),
-        })
+        parse(&body, query, &self.credentials)
     }
 
     /// A network failure, named with its cause and the endpoint (password hidden).
@@ -239,12 +244,12 @@ impl ElectricityMaps {
                 REQUEST_TIMEOUT.as_secs()
             )
         } else {
-            chain(&e.without_url())
+            self.credentials.quote(&chain(&e.without_url()))
         };
-        IntensityError::Unavailable(self.token.scrub(&format!(
+        IntensityError::Unavailable(format!(
             "could not reach Electricity Maps at {} for {query}: {what}",
             self.endpoint()
-        )))
+        ))
     }
 }
 

@@ -1,7 +1,7 @@
 //! One short GET, with timeouts, whose errors never show a URL's credentials.
 
 use crate::error::SetupError;
-use codecarbon_core::redact_url;
+use codecarbon_core::{redact_url, Credentials};
 use reqwest::{Client, Url};
 use std::time::Duration;
 use thiserror::Error;
@@ -121,9 +121,14 @@ pub(crate) fn parse_url(
     }
 }
 
-/// A URL and why fetching it failed, credentials hidden.
-pub(crate) fn failure(url: &Url, error: &FetchError) -> String {
-    format!("{}: {error}", redact_url(url.as_str()))
+/// A URL and why fetching it failed: the URL redacted, the reason (which may hold what the
+/// service answered) quoted with `sent` hidden.
+pub(crate) fn failure(url: &Url, error: &FetchError, sent: &Credentials) -> String {
+    format!(
+        "{}: {}",
+        redact_url(url.as_str()),
+        sent.quote(&error.to_string())
+    )
 }
 
 /// The innermost cause of an error (`Connection refused (os error 111)`), which says more

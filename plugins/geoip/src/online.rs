@@ -4,7 +4,7 @@ use crate::answer::parse;
 use crate::error::SetupError;
 use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
 use crate::place::to_location;
-use codecarbon_core::{async_trait, redact_url, LocateError, Location, Locator};
+use codecarbon_core::{async_trait, redact_url, Credentials, LocateError, Location, Locator};
 use reqwest::Url;
 use std::fmt;
 use tokio::sync::OnceCell;
@@ -57,6 +57,9 @@ impl fmt::Debug for GeoIpUrls {
 pub struct GeoIpLocator {
     primary: Url,
     backup: Url,
+    /// Both URLs' `user:password` and query values (an ipinfo `?token=`), hidden from what
+    /// the services answer.
+    credentials: Credentials,
     fetcher: Fetcher,
     cached: OnceCell<Location>,
 }
@@ -72,16 +75,24 @@ impl GeoIpLocator {
                 &urls.backup,
                 DEFAULT_GEOLOCATION_BACKUP_URL,
             )?,
+            credentials: Credentials::none()
+                .with_url(&urls.primary)
+                .with_url(&urls.backup),
             fetcher: Fetcher::new(timeouts)?,
             cached: OnceCell::new(),
         })
     }
 
     async fn ask(&self, url: &Url) -> Result<Location, String> {
-        let body = self.fetcher.get(url).await.map_err(|e| failure(url, &e))?;
-        parse(&body)
+        let sent = &self.credentials;
+        let body = self
+            .fetcher
+            .get(url)
+            .await
+            .map_err(|e| failure(url, &e, sent))?;
+        parse(&body, sent)
             .and_then(|raw| to_location(&raw))
-            .map_err(|reason| failure(url, &FetchError::Format(reason)))
+            .map_err(|reason| failure(url, &FetchError::Format(reason), sent))
     }
 
     async fn lookup(&self) -> Result<Location, LocateError> {

@@ -3,7 +3,7 @@
 
 use crate::error::SetupError;
 use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
-use codecarbon_core::{redact_url, LocateError};
+use codecarbon_core::{redact_url, Credentials, LocateError};
 use reqwest::Url;
 use std::fmt;
 use std::net::IpAddr;
@@ -18,7 +18,12 @@ pub struct IpSource(Source);
 #[derive(Clone)]
 enum Source {
     Fixed(IpAddr),
-    Discover { url: Url, fetcher: Fetcher },
+    Discover {
+        url: Url,
+        /// The URL's `user:password` and query values, hidden from what the service answers.
+        credentials: Credentials,
+        fetcher: Fetcher,
+    },
 }
 
 impl IpSource {
@@ -32,6 +37,7 @@ impl IpSource {
     pub fn discover(url: &str, timeouts: Timeouts) -> Result<IpSource, SetupError> {
         Ok(IpSource(Source::Discover {
             url: parse_url("public_ip_url", url, DEFAULT_PUBLIC_IP_URL)?,
+            credentials: Credentials::none().with_url(url),
             fetcher: Fetcher::new(timeouts)?,
         }))
     }
@@ -39,9 +45,13 @@ impl IpSource {
     /// The public IP; `Unavailable`, naming the (redacted) URL and the fix, when the service
     /// cannot be reached or answers something else than an address.
     pub async fn resolve(&self) -> Result<IpAddr, LocateError> {
-        let (url, fetcher) = match &self.0 {
+        let (url, credentials, fetcher) = match &self.0 {
             Source::Fixed(ip) => return Ok(*ip),
-            Source::Discover { url, fetcher } => (url, fetcher),
+            Source::Discover {
+                url,
+                credentials,
+                fetcher,
+            } => (url, credentials, fetcher),
         };
         let reason = match fetcher.get(url).await {
             Ok(body) => match parse_ip(&body) {
@@ -53,7 +63,7 @@ impl IpSource {
         Err(LocateError::Unavailable(format!(
             "cannot find the public IP to look up in the GeoIP database: {}. Set public_ip \
              (the machine's public address), or country_iso_code (e.g. --country-iso-code FRA)",
-            failure(url, &reason)
+            failure(url, &reason, credentials)
         )))
     }
 }
@@ -70,8 +80,9 @@ impl fmt::Debug for IpSource {
     }
 }
 
-/// The address in a plain-text or `{"ip": ...}` answer.
-fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
+/// The address in a plain-text or `{"ip": ...}` answer, or why there is none (with what the
+/// answer says, unquoted: the caller quotes the whole reason).
+pub(crate) fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
     let candidate = if text.starts_with('{') {
@@ -88,7 +99,7 @@ fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
     };
     candidate.parse().map_err(|_| {
         let start: String = candidate.chars().take(60).collect();
-        format!("not an IP address: {start:?}")
+        format!("not an IP address: \"{start}\"")
     })
 }
 
@@ -96,6 +107,24 @@ fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any answer is an address or a reason; none panics.
+        #[test]
+        fn any_answer_is_an_address_or_a_reason(body in prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..100),
+            "[0-9a-f:.]{0,40}".prop_map(String::into_bytes),
+            "[0-9a-f:. ]{0,40}".prop_map(|ip| format!(r#"{{"ip":"{ip}"}}"#).into_bytes()),
+        ]) {
+            match parse_ip(&body) {
+                Ok(ip) => prop_assert!(!ip.to_string().is_empty()),
+                Err(reason) => prop_assert!(!reason.is_empty()),
+            }
+        }
+    }
 
     #[test]
     fn text_and_json_answers() {

@@ -141,6 +141,22 @@ async fn both_dead_fails_fast_without_credentials() {
 }
 
 #[tokio::test]
+async fn answers_are_quoted_without_the_token_and_with_escapes_visible() {
+    let echo = HttpStub::start(|req| {
+        Reply::text(format!("<p>you asked {} \x1b]0;pwned\x07\r</p>", req.query))
+    });
+    let geo = locator(
+        &format!("{}/v1/ip/geo.json?token=tok-S3CRET-99", echo.url()),
+        &format!("{}/json?token=tok-S3CRET-99", echo.url()),
+    );
+    let msg = geo.locate().await.unwrap_err().to_string();
+    assert!(msg.contains("not JSON"), "{msg}");
+    assert!(!msg.contains("S3CRET"), "{msg}");
+    assert!(!msg.contains('\x1b') && !msg.contains('\r'), "{msg:?}");
+    assert!(msg.contains(r"token=<hidden> \x1b]0;pwned\x07\r"), "{msg}");
+}
+
+#[tokio::test]
 async fn both_failing_says_why_for_each() {
     let primary = HttpStub::start(|_| Reply::status(500));
     let backup = HttpStub::start(|_| Reply::json(r#"{"country":"ZZ"}"#));

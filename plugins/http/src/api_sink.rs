@@ -6,7 +6,7 @@ use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
 use codecarbon_core::{
-    async_trait, redact_url, Config, EmissionsData, Report, Secret, Sink, SinkError,
+    async_trait, redact_url, Config, Credentials, EmissionsData, Report, Secret, Sink, SinkError,
 };
 use reqwest::{Client, StatusCode, Url};
 use serde::Serialize;
@@ -20,9 +20,6 @@ pub const API_KEY: &str = "api_key";
 pub const DEFAULT_API_ENDPOINT: &str = "https://api.codecarbon.io";
 /// The header that carries the key.
 pub const API_TOKEN_HEADER: &str = "x-api-token";
-
-/// How much of an error answer is quoted.
-const EXCERPT: usize = 200;
 
 /// Sends the run to the CodeCarbon API (the dashboard's source), as CodeCarbon does.
 ///
@@ -57,6 +54,8 @@ pub struct ApiSink {
     runs: Url,
     emissions: Url,
     api_key: Option<Secret>,
+    /// The key and the endpoint's `user:password`, hidden from whatever the API answers.
+    credentials: Credentials,
     experiment_id: String,
     client: Client,
     run_id: Option<String>,
@@ -90,10 +89,16 @@ impl ApiSink {
                     .into(),
             });
         }
+        let api_key = api_key.map(Secret::new).filter(|k| !k.is_empty());
+        let credentials = match &api_key {
+            Some(key) => Credentials::none().with_url(endpoint).with_secret(key),
+            None => Credentials::none().with_url(endpoint),
+        };
         Ok(Self {
             runs: join("/runs")?,
             emissions: join("/emissions")?,
-            api_key: api_key.map(Secret::new).filter(|k| !k.is_empty()),
+            api_key,
+            credentials,
             experiment_id: experiment_id.trim().to_string(),
             client: client::client().map_err(|e| HttpSinkError::Client(describe(&e)))?,
             run_id: None,
@@ -170,19 +175,10 @@ impl ApiSink {
     async fn create_run(&self, total: &EmissionsData) -> Result<String, HttpSinkError> {
         let body = RunCreate::new(&self.experiment_id, total, schema::now());
         let answer = self.post(&self.runs, &body).await?;
-        let value: serde_json::Value =
-            serde_json::from_str(&answer).map_err(|e| HttpSinkError::Answer {
-                url: redact_url(self.runs.as_str()),
-                message: format!("not JSON ({e})"),
-            })?;
-        match &value["id"] {
-            serde_json::Value::String(id) if !id.is_empty() => Ok(id.clone()),
-            serde_json::Value::Number(n) => Ok(n.to_string()),
-            _ => Err(HttpSinkError::Answer {
-                url: redact_url(self.runs.as_str()),
-                message: "no run `id` in it".into(),
-            }),
-        }
+        run_id(&answer).map_err(|message| HttpSinkError::Answer {
+            url: redact_url(self.runs.as_str()),
+            message: self.credentials.quote(&message),
+        })
     }
 
     /// POSTs `body` as JSON; the answer's text on success.
@@ -193,7 +189,7 @@ impl ApiSink {
         }
         let answer = request.send().await.map_err(|e| HttpSinkError::Request {
             url: redact_url(url.as_str()),
-            message: describe(&e),
+            message: self.credentials.quote(&describe(&e)),
             key: API_ENDPOINT,
         })?;
         let status = answer.status();
@@ -201,7 +197,7 @@ impl ApiSink {
             return Err(HttpSinkError::Redirect {
                 url: redact_url(url.as_str()),
                 status: status.as_u16(),
-                target: redirect_target(url, &answer),
+                target: redirect_target(url, &answer, &self.credentials),
                 key: API_ENDPOINT,
             });
         }
@@ -217,23 +213,33 @@ impl ApiSink {
         })
     }
 
-    /// `: <the start of the answer>`, on one line, with the key hidden if echoed.
+    /// `: <the start of the answer>`, quoted (credentials hidden, escapes visible, on one
+    /// line, bounded); empty for an empty answer.
     fn excerpt(&self, text: &str) -> String {
-        let mut one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(key) = &self.api_key {
-            one_line = key.scrub(&one_line);
-        }
-        if one_line.is_empty() {
-            return String::new();
-        }
-        let cut: String = one_line.chars().take(EXCERPT).collect();
-        let more = if cut.len() < one_line.len() {
-            "…"
+        let quoted = self.credentials.quote(text);
+        if quoted.is_empty() {
+            String::new()
         } else {
-            ""
-        };
-        format!(": {cut}{more}")
+            format!(": {quoted}")
+        }
     }
+}
+
+/// The run id in the API's answer to `POST /runs` (`{"id": "..."}`, a string or a number), or
+/// what is wrong with the answer. The id goes into every later request and into messages, so
+/// one that cannot be an id (empty, over 200 characters, a control character) is refused.
+pub(crate) fn run_id(answer: &str) -> Result<String, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(answer).map_err(|e| format!("not JSON ({e})"))?;
+    let id = match value.get("id") {
+        Some(serde_json::Value::String(id)) => id.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => return Err("no run `id` in it".into()),
+    };
+    if id.is_empty() || id.chars().count() > 200 || id.chars().any(char::is_control) {
+        return Err(format!("the run `id` {id:?} is not an id"));
+    }
+    Ok(id)
 }
 
 fn hint(status: StatusCode, registering: bool) -> &'static str {
@@ -275,5 +281,44 @@ impl Sink for ApiSink {
         self.send_last(&report.data)
             .await
             .map_err(|e| e.into_sink("api"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn the_run_id_is_a_string_or_a_number() {
+        assert_eq!(run_id(r#"{"id":"7f3c-run"}"#).unwrap(), "7f3c-run");
+        assert_eq!(run_id(r#"{"id":42,"x":1}"#).unwrap(), "42");
+        assert!(run_id("<html>").unwrap_err().starts_with("not JSON"));
+        for no_id in [r#"{"id":""}"#, r#"{"id":null}"#, "[1]", r#"{"ID":"x"}"#] {
+            assert!(run_id(no_id).is_err(), "{no_id}");
+        }
+        let hostile = run_id(r#"{"id":"\u001b]0;pwned\u0007"}"#).unwrap_err();
+        assert!(hostile.contains("is not an id"), "{hostile}");
+        assert!(!hostile.contains('\x1b'), "{hostile}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any answer parses to a printable id or is an error; none panics.
+        #[test]
+        fn any_answer_gives_an_id_or_an_error(answer in prop_oneof![
+            any::<String>(),
+            "\\{\"id\":(\"[^\"]{0,40}\"|-?[0-9]{1,30}(\\.[0-9]+)?(e[0-9]{1,4})?|null|true|\\[\\]|\\{\\})\\}",
+        ]) {
+            match run_id(&answer) {
+                Ok(id) => prop_assert!(
+                    !id.is_empty() && !id.chars().any(char::is_control),
+                    "{id:?}"
+                ),
+                Err(message) => prop_assert!(!message.is_empty()),
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The HTTP client both sinks share: bounded timeouts, and errors fit to show.
 
-use codecarbon_core::redact_url;
+use codecarbon_core::{redact_url, Credentials};
 use reqwest::header::LOCATION;
 use reqwest::{Client, Response, Url};
 use std::time::Duration;
@@ -58,15 +58,17 @@ fn root_cause(e: &reqwest::Error) -> Option<String> {
 }
 
 /// Where a redirect answer to a request for `asked` points, resolved against it, with any
-/// `user:password`, query and fragment removed; `(no Location header)` when it says nothing.
-pub(crate) fn redirect_target(asked: &Url, answer: &Response) -> String {
+/// `user:password`, query and fragment removed, and quoted as any text from the server is;
+/// `(no Location header)` when it says nothing.
+pub(crate) fn redirect_target(asked: &Url, answer: &Response, sent: &Credentials) -> String {
     let Some(location) = answer.headers().get(LOCATION).and_then(|v| v.to_str().ok()) else {
         return "(no Location header)".into();
     };
-    match asked.join(location) {
+    let target = match asked.join(location) {
         Ok(url) => redact_url(url.as_str()),
         Err(_) => redact_url(location),
-    }
+    };
+    sent.quote(&target)
 }
 
 /// Parses an endpoint the user gave; only `http` and `https` are accepted.

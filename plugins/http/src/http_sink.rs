@@ -2,7 +2,9 @@
 
 use crate::client::{self, describe, redirect_target};
 use crate::error::HttpSinkError;
-use codecarbon_core::{async_trait, redact_url, Config, EmissionsData, Report, Sink, SinkError};
+use codecarbon_core::{
+    async_trait, redact_url, Config, Credentials, EmissionsData, Report, Sink, SinkError,
+};
 use reqwest::{Client, Url};
 use serde::Serialize;
 use std::fmt;
@@ -36,6 +38,8 @@ struct Body<'a> {
 /// ```
 pub struct HttpSink {
     url: Url,
+    /// The URL's `user:password` and query, hidden from whatever the server answers.
+    credentials: Credentials,
     client: Client,
     user: Option<String>,
 }
@@ -49,6 +53,7 @@ impl HttpSink {
         })?;
         Ok(Self {
             url,
+            credentials: Credentials::none().with_url(endpoint),
             client: client::client().map_err(|e| HttpSinkError::Client(describe(&e)))?,
             user: login_name(|k| std::env::var(k).ok()),
         })
@@ -93,7 +98,7 @@ impl HttpSink {
             .await
             .map_err(|e| HttpSinkError::Request {
                 url: self.endpoint(),
-                message: describe(&e),
+                message: self.credentials.quote(&describe(&e)),
                 key: EMISSIONS_ENDPOINT,
             })?;
         let status = answer.status();
@@ -104,7 +109,7 @@ impl HttpSink {
             return Err(HttpSinkError::Redirect {
                 url: self.endpoint(),
                 status: status.as_u16(),
-                target: redirect_target(&self.url, &answer),
+                target: redirect_target(&self.url, &answer, &self.credentials),
                 key: EMISSIONS_ENDPOINT,
             });
         }

@@ -9,11 +9,14 @@
 //!   share at every record, flush and stop.
 //!
 //! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
-//! `user:password` hidden and without its query, and never the key.
+//! `user:password` hidden and without its query, and quote what the server answered only
+//! through [`Credentials::quote`](codecarbon_core::Credentials::quote): never the key nor the
+//! URL's password, in any encoding, nor a control character.
 //! Redirects are not followed (reqwest would carry the `x-api-token` header to any host): a
 //! 3xx answer is an error naming where it points.
 //!
-//! Both refuse to run in `offline` mode, as CodeCarbon's offline tracker has neither.
+//! Both refuse to run in `offline` mode ([`codecarbon_core::offline`]), as CodeCarbon's
+//! offline tracker has neither.
 
 mod api_sink;
 mod client;
@@ -27,20 +30,10 @@ pub use client::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 pub use error::HttpSinkError;
 pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::{offline, BuildError, Plugin, PluginDescriptor, PluginKind};
 
 /// The plugins this crate registers.
 pub const PLUGINS: &[&str] = &["http", "api"];
-
-fn online(config: &Config, name: &str) -> Probe {
-    if config.offline {
-        Probe::Unavailable(format!(
-            "`offline` is set: the {name} output sends records over the network"
-        ))
-    } else {
-        Probe::Available
-    }
-}
 
 fn invalid(plugin: &'static str, e: HttpSinkError) -> BuildError {
     BuildError::Invalid {
@@ -56,7 +49,7 @@ inventory::submit! {
         priority: 0,
         summary: "JSON POST of the totals to `emissions_endpoint` at each flush and at stop (CodeCarbon's HTTPOutput)",
         keys: &[EMISSIONS_ENDPOINT],
-        probe: |config| online(config, "http"),
+        probe: |config| offline::output_probe(config, "http"),
         build: |config| {
             HttpSink::from_config(config)
                 .map(|s| Plugin::Sink(Box::new(s)))
@@ -72,7 +65,7 @@ inventory::submit! {
         priority: 0,
         summary: "the CodeCarbon API and dashboard: a run, then each interval's emissions (`api_endpoint`, `api_key`)",
         keys: &[API_ENDPOINT, API_KEY],
-        probe: |config| online(config, "api"),
+        probe: |config| offline::output_probe(config, "api"),
         build: |config| {
             ApiSink::from_config(config)
                 .map(|s| Plugin::Sink(Box::new(s)))

@@ -24,6 +24,9 @@ pub(crate) fn resolve<'a>(
         .filter(|r| r.provider == provider)
         .collect();
     if rows.is_empty() {
+        if OTHER_CLOUD_PROVIDERS.contains(&provider.as_str()) {
+            return Err(LookupError::OtherCloudProvider { provider });
+        }
         return Err(LookupError::UnknownCloudProvider {
             provider,
             valid: providers(data),
@@ -43,9 +46,16 @@ pub(crate) fn resolve<'a>(
         })
 }
 
-/// The providers with data, sorted.
+/// Providers whose regions the `cloud` plugin knows (Cloud Carbon Footprint's tables), not
+/// CodeCarbon's `impact.csv`.
+const OTHER_CLOUD_PROVIDERS: [&str; 2] = ["aws", "azure"];
+
+/// Every provider whose regions work, sorted: those with data here, and
+/// [`OTHER_CLOUD_PROVIDERS`].
 fn providers(data: &Datasets) -> Vec<String> {
-    let mut all: Vec<String> = data.cloud.iter().map(|r| r.provider.clone()).collect();
+    let here = data.cloud.iter().map(|r| r.provider.clone());
+    let elsewhere = OTHER_CLOUD_PROVIDERS.iter().map(|p| p.to_string());
+    let mut all: Vec<String> = here.chain(elsewhere).collect();
     all.sort();
     all.dedup();
     all
@@ -90,8 +100,20 @@ mod tests {
     #[test]
     fn unknown_provider_and_region_say_what_exists() {
         let data = datasets().unwrap();
-        let err = resolve(data, "aws", "us-east-1").unwrap_err();
-        assert!(err.to_string().contains("known providers: gcp"), "{err}");
+        let err = resolve(data, "ovh", "gra").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("known providers: aws, azure, gcp;"),
+            "{err}"
+        );
+        let err = resolve(data, "AWS", "us-east-1").unwrap_err();
+        assert_eq!(
+            err,
+            LookupError::OtherCloudProvider {
+                provider: "aws".into()
+            }
+        );
+        assert!(err.to_string().contains("`cloud` plugin"), "{err}");
         let err = resolve(data, "gcp", "mars-north1").unwrap_err();
         assert!(matches!(err, LookupError::UnknownCloudRegion { .. }));
         assert!(err.to_string().contains("us-central1"), "{err}");

@@ -42,8 +42,18 @@ pub enum LookupError {
     UnknownCloudProvider {
         /// The provider as given.
         provider: String,
-        /// The providers with data.
+        /// Every provider whose regions work (here or in the `cloud` plugin).
         valid: Vec<String>,
+    },
+    /// AWS or Azure: their regions are the `cloud` plugin's (Cloud Carbon Footprint's
+    /// tables), not in CodeCarbon's GCP table.
+    #[error(
+        "cloud provider `{provider}`: its regions are known to the `cloud` plugin \
+         (codecarbon-cloud), not to CodeCarbon's table of GCP regions"
+    )]
+    OtherCloudProvider {
+        /// `aws` or `azure`.
+        provider: String,
     },
     /// The provider is known, the region is not.
     #[error(

@@ -68,11 +68,6 @@ fn build_static(_: &Config) -> Result<Plugin, BuildError> {
     Ok(Plugin::Intensity(Box::new(StaticIntensity)))
 }
 
-/// Providers whose regions the `cloud` plugin knows (Cloud Carbon Footprint's tables), not
-/// CodeCarbon's `impact.csv`: here their region is taken as configured; the `cloud_config`
-/// locator checks it.
-const OTHER_CLOUD_PROVIDERS: [&str; 2] = ["aws", "azure"];
-
 /// The offline locator: the place the configuration names, validated against the data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsoLocator {
@@ -90,10 +85,9 @@ impl IsoLocator {
         let answer = match Query::from_config(config) {
             Some(query @ Query::Cloud { .. }) => match lookup(&query) {
                 // AWS and Azure are not in CodeCarbon's table: the place is the configured
-                // cloud region (the `cloud` plugin knows its intensity) and country.
-                Err(LookupError::UnknownCloudProvider { provider, .. })
-                    if OTHER_CLOUD_PROVIDERS.contains(&provider.as_str()) =>
-                {
+                // cloud region (the `cloud` plugin knows its intensity, and its
+                // `cloud_config` locator checks it) and country.
+                Err(LookupError::OtherCloudProvider { .. }) => {
                     let mut location = country.map(|c| c.location()).unwrap_or_default();
                     location.cloud_provider = config
                         .cloud_provider

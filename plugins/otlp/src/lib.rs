@@ -4,8 +4,10 @@
 //! Where: `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT` (a full URL, used as is), else
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/metrics`, else `http://localhost:4318/v1/metrics`.
 //! Headers (a collector token, say) come from `OTEL_EXPORTER_OTLP_METRICS_HEADERS` or
-//! `OTEL_EXPORTER_OTLP_HEADERS` (`key=value,key2=value2`); their values never appear in a
-//! message.
+//! `OTEL_EXPORTER_OTLP_HEADERS` (`key=value,key2=value2`); their values, and the endpoint's
+//! `user:password`, never appear in a message, in any encoding
+//! ([`Credentials::quote`](codecarbon_core::Credentials::quote)). Offline, the output is
+//! refused.
 //!
 //! What: the Prometheus output's three metrics, in OpenTelemetry's naming (dotted names, the
 //! unit apart, no `_total` suffix; a collector's Prometheus exporter derives names such as
@@ -52,8 +54,10 @@ use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, 
 /// The plugins this crate registers.
 pub const PLUGINS: &[&str] = &["otlp"];
 
-fn probe(_config: &Config) -> Probe {
-    Probe::Available
+/// An export goes over the network: offline, the output is refused
+/// ([`codecarbon_core::offline`]).
+fn probe(config: &Config) -> Probe {
+    codecarbon_core::offline::output_probe(config, "otlp")
 }
 
 fn build(_config: &Config) -> Result<Plugin, BuildError> {

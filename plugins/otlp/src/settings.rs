@@ -1,6 +1,6 @@
 //! Where the metrics go: the OTLP/HTTP endpoint, resolved from the standard variables.
 
-use codecarbon_core::redact_url;
+use codecarbon_core::{redact_url, Secret};
 use std::fmt;
 
 /// `OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`: the full metrics URL, used as is.
@@ -37,6 +37,9 @@ pub struct OtlpSettings {
     /// Headers sent with every export, besides those the exporter reads itself from
     /// `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_METRICS_HEADERS`.
     pub headers: Vec<(String, String)>,
+    /// The values of the headers the exporter reads itself from the environment, as given
+    /// (percent-encoded): secrets, hidden from what a collector answers.
+    env_header_values: Vec<Secret>,
 }
 
 impl OtlpSettings {
@@ -45,6 +48,7 @@ impl OtlpSettings {
         Self {
             endpoint: endpoint.into(),
             headers: Vec::new(),
+            env_header_values: Vec::new(),
         }
     }
 
@@ -64,7 +68,8 @@ impl OtlpSettings {
     /// `/v1/metrics`, else `http://localhost:4318/v1/metrics`. An empty value counts as unset.
     ///
     /// Headers are left to the exporter, which reads [`ENV_METRICS_HEADERS`] or
-    /// [`ENV_HEADERS`] itself (values percent-decoded, as the specification says).
+    /// [`ENV_HEADERS`] itself (values percent-decoded, as the specification says); their
+    /// values are kept only to be hidden from messages.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let endpoint = match (set(ENV_METRICS_ENDPOINT), set(ENV_ENDPOINT)) {
@@ -72,13 +77,37 @@ impl OtlpSettings {
             (None, Some(base)) => join(base.trim()),
             (None, None) => join(DEFAULT_BASE),
         };
-        Self::new(endpoint)
+        let headers = set(ENV_METRICS_HEADERS).or_else(|| set(ENV_HEADERS));
+        Self {
+            env_header_values: headers.as_deref().map(header_values).unwrap_or_default(),
+            ..Self::new(endpoint)
+        }
+    }
+
+    /// Every header value sent: the settings' own and those the exporter reads from the
+    /// environment (these percent-encoded, as given).
+    pub(crate) fn header_values(&self) -> impl Iterator<Item = (&str, bool)> {
+        let own = self
+            .headers
+            .iter()
+            .map(|(_, value)| (value.as_str(), false));
+        let from_env = self.env_header_values.iter().map(|v| (v.expose(), true));
+        own.chain(from_env)
     }
 
     /// The endpoint without its `user:password@`, query and fragment, for messages.
     pub fn shown_endpoint(&self) -> String {
         redact_url(&self.endpoint)
     }
+}
+
+/// The values of `key=value,key2=value2`, as written.
+fn header_values(list: &str) -> Vec<Secret> {
+    list.split(',')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(_, value)| Secret::new(value))
+        .filter(|value| !value.is_empty())
+        .collect()
 }
 
 /// `{base}/v1/metrics`, with one slash between them.
@@ -133,6 +162,26 @@ mod tests {
     fn nothing_or_empty_means_the_local_default() {
         let s = OtlpSettings::from_lookup(env(&[(ENV_METRICS_ENDPOINT, " ")]));
         assert_eq!(s.endpoint, "http://localhost:4318/v1/metrics");
+    }
+
+    #[test]
+    fn the_environments_header_values_are_kept_as_secrets() {
+        let s = OtlpSettings::from_lookup(env(&[
+            (
+                ENV_HEADERS,
+                "x-api-key=k3y-one, authorization=Bearer%20t0k,broken",
+            ),
+            (ENV_ENDPOINT, "http://b:2"),
+        ]));
+        let values: Vec<_> = s.header_values().collect();
+        assert_eq!(values, [("k3y-one", true), ("Bearer%20t0k", true)]);
+        assert!(!format!("{s:?}").contains("k3y-one"));
+        let metrics_first = OtlpSettings::from_lookup(env(&[
+            (ENV_HEADERS, "a=general"),
+            (ENV_METRICS_HEADERS, "a=metrics"),
+        ]));
+        let values: Vec<_> = metrics_first.header_values().collect();
+        assert_eq!(values, [("metrics", true)]);
     }
 
     #[test]

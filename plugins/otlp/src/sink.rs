@@ -4,7 +4,9 @@ use crate::client::NoRedirectClient;
 use crate::error::OtlpError;
 use crate::instruments::RunMetrics;
 use crate::settings::OtlpSettings;
-use codecarbon_core::{async_trait, redact_url, EmissionsData, Report, Secret, Sink, SinkError};
+use codecarbon_core::{
+    async_trait, redact_url, Credentials, EmissionsData, Report, Secret, Sink, SinkError,
+};
 use opentelemetry_otlp::{MetricExporter, Protocol, WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::Temporality;
@@ -37,6 +39,8 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// ```
 pub struct OtlpSink {
     settings: OtlpSettings,
+    /// The endpoint's `user:password` and the header values, hidden from every message.
+    credentials: Credentials,
     exporter: MetricExporter,
     client: NoRedirectClient,
     run: Option<RunMetrics>,
@@ -45,9 +49,11 @@ pub struct OtlpSink {
 impl OtlpSink {
     /// Builds the exporter (no network I/O yet).
     pub fn new(settings: OtlpSettings) -> Result<Self, OtlpError> {
+        let credentials = credentials(&settings);
         let client = NoRedirectClient::new().map_err(|e| OtlpError::Setup {
             endpoint: settings.shown_endpoint(),
-            message: scrub_endpoint(
+            message: quote(
+                &credentials,
                 &format!("cannot build the HTTP client: {}", e.without_url()),
                 &settings.endpoint,
             ),
@@ -64,10 +70,11 @@ impl OtlpSink {
             .build()
             .map_err(|e| OtlpError::Setup {
                 endpoint: settings.shown_endpoint(),
-                message: scrub_endpoint(&e.to_string(), &settings.endpoint),
+                message: quote(&credentials, &e.to_string(), &settings.endpoint),
             })?;
         Ok(Self {
             settings,
+            credentials,
             exporter,
             client,
             run: None,
@@ -100,31 +107,35 @@ impl OtlpSink {
             Some(r) => OtlpError::Redirect {
                 endpoint: self.settings.shown_endpoint(),
                 status: r.status,
-                target: r.target,
+                target: self.credentials.quote(&r.target),
             },
             None => OtlpError::Export {
                 endpoint: self.settings.shown_endpoint(),
-                message: scrub_endpoint(&e.to_string(), &self.settings.endpoint),
+                message: quote(&self.credentials, &e.to_string(), &self.settings.endpoint),
             },
         })
     }
 }
 
-/// `message` with the raw `endpoint` shown redacted, and its `user:password`, wherever else
-/// it appears, hidden: the exporter quotes the endpoint as given in its errors
-/// (`invalid endpoint 'http://me:pw@...'`).
-fn scrub_endpoint(message: &str, endpoint: &str) -> String {
-    let mut text = message.replace(endpoint, &redact_url(endpoint));
-    let after_scheme = endpoint
-        .split_once("://")
-        .map_or(endpoint, |(_, rest)| rest);
-    if let Some((userinfo, _)) = after_scheme.rsplit_once('@') {
-        let password = userinfo.split_once(':').map(|(_, p)| p);
-        for secret in [Some(userinfo), password].into_iter().flatten() {
-            text = Secret::new(secret).scrub(&text);
-        }
-    }
-    text
+/// What an export sends that a message must not show: the endpoint's `user:password` and
+/// query, and every header value.
+fn credentials(settings: &OtlpSettings) -> Credentials {
+    settings.header_values().fold(
+        Credentials::none().with_url(&settings.endpoint),
+        |credentials, (value, encoded)| {
+            if encoded {
+                credentials.with_percent_encoded(value)
+            } else {
+                credentials.with_secret(&Secret::new(value))
+            }
+        },
+    )
+}
+
+/// `message`, quoted, with the raw `endpoint` shown redacted: the exporter quotes the endpoint
+/// as given in its errors (`invalid endpoint 'http://me:pw@...'`).
+fn quote(credentials: &Credentials, message: &str, endpoint: &str) -> String {
+    credentials.quote(&message.replace(endpoint, &redact_url(endpoint)))
 }
 
 impl Drop for OtlpSink {
@@ -163,5 +174,38 @@ impl Sink for OtlpSink {
             run.shutdown();
         }
         Ok(result?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    #[test]
+    fn messages_hide_the_endpoints_password_and_every_header_value() {
+        let settings = OtlpSettings::from_lookup(|name| match name {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => Some("http://me:pw-S3CRET-1@collector:4318".into()),
+            "OTEL_EXPORTER_OTLP_HEADERS" => Some("authorization=Bearer%20env-T0KEN-22".into()),
+            _ => None,
+        })
+        .with_header("x-api-key", "own-K3Y-333");
+        let credentials = credentials(&settings);
+        let shown = quote(
+            &credentials,
+            &format!(
+                "invalid endpoint '{}': echo pw-S3CRET-1 bWU6cHctUzNDUkVULTE= env-T0KEN-22 \
+                 Bearer%20env-T0KEN-22 own-K3Y-333 \x1b[2J",
+                settings.endpoint
+            ),
+            &settings.endpoint,
+        );
+        for secret in ["S3CRET", "bWU6cHct", "T0KEN", "K3Y", "\x1b"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.contains("'http://collector:4318/v1/metrics'"),
+            "{shown}"
+        );
     }
 }

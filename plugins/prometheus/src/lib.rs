@@ -20,6 +20,9 @@
 //! `codecarbon_run_energy_joules_total` and `codecarbon_run_emissions_kg_total`; all labelled
 //! with `project_name` and `experiment_id` (see [`render_exporter`]).
 //!
+//! **Offline**, a push is refused (the output does not start); serving `/metrics` alone only
+//! listens, and works.
+//!
 //! [`PLUGINS`] lists the names, so that a crate referencing it keeps the registration linked.
 
 mod error;
@@ -50,8 +53,19 @@ use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, 
 /// The plugins this crate registers.
 pub const PLUGINS: &[&str] = &["prometheus"];
 
-fn probe(_config: &Config) -> Probe {
-    Probe::Available
+/// Pushing goes over the network, so offline refuses an output that pushes
+/// ([`codecarbon_core::offline`]); serving `/metrics` only listens, and works offline.
+fn probe(config: &Config) -> Probe {
+    if settings::pushgateway_url(config).is_none() {
+        return Probe::Available;
+    }
+    match codecarbon_core::offline::output_probe(config, "prometheus") {
+        Probe::Unavailable(why) => Probe::Unavailable(format!(
+            "{why} (a push to the Pushgateway); `prometheus_listen` without `prometheus_url` \
+             only serves /metrics, which works offline"
+        )),
+        available => available,
+    }
 }
 
 fn build(config: &Config) -> Result<Plugin, BuildError> {
@@ -92,6 +106,30 @@ mod tests {
         assert!(d.keys.contains(&"prometheus_url"));
         assert!(d.keys.contains(&"prometheus_listen"));
         assert_eq!(PLUGINS, ["prometheus"]);
+    }
+
+    #[test]
+    fn offline_refuses_a_push_but_not_an_exporter_alone() {
+        let mut config = Config {
+            offline: true,
+            ..Config::default()
+        };
+        let Probe::Unavailable(why) = probe(&config) else {
+            panic!("the default push runs offline");
+        };
+        assert!(why.contains("`offline` is set"), "{why}");
+        config
+            .extra
+            .0
+            .insert("prometheus_listen".into(), "127.0.0.1:0".into());
+        assert_eq!(probe(&config), Probe::Available);
+        config
+            .extra
+            .0
+            .insert("prometheus_url".into(), "http://gw:9091".into());
+        assert!(matches!(probe(&config), Probe::Unavailable(_)));
+        config.offline = false;
+        assert_eq!(probe(&config), Probe::Available);
     }
 
     #[test]

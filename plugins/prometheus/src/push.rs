@@ -4,15 +4,8 @@
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
 use crate::settings::{BasicAuth, PrometheusSettings};
-use base64::prelude::{Engine, BASE64_STANDARD};
-use codecarbon_core::{redact_url, Secret};
+use codecarbon_core::{redact_url, Credentials};
 use reqwest::{Method, Url};
-
-/// What stands in for a credential in a message (as [`Secret::scrub`] writes it).
-const HIDDEN: &str = "<hidden>";
-
-/// How much of an error answer goes into the message.
-const DETAIL_CHARS: usize = 200;
 
 /// One job's group on one Pushgateway.
 pub(crate) struct Pushgateway {
@@ -20,6 +13,9 @@ pub(crate) struct Pushgateway {
     /// `{base}/metrics/job/{job}`, without user information.
     endpoint: Url,
     auth: Option<BasicAuth>,
+    /// What the requests carry (the URL's `user:password`, the Basic auth), hidden from
+    /// whatever the Pushgateway answers.
+    credentials: Credentials,
 }
 
 impl Pushgateway {
@@ -31,10 +27,18 @@ impl Pushgateway {
             .timeout(settings.request_timeout)
             .build()
             .map_err(|e| PrometheusError::Client(chain(&e.without_url())))?;
+        let auth = settings.auth.clone().or(url_auth);
+        let credentials = match &auth {
+            Some(auth) => Credentials::none()
+                .with_url(raw)
+                .with_basic_auth(&auth.username, Some(auth.password().expose())),
+            None => Credentials::none().with_url(raw),
+        };
         Ok(Self {
             client,
             endpoint,
-            auth: settings.auth.clone().or(url_auth),
+            auth,
+            credentials,
         })
     }
 
@@ -74,70 +78,25 @@ impl Pushgateway {
             .map_err(|e| PrometheusError::Unreachable {
                 method: verb,
                 url: self.url().to_string(),
-                reason: self.scrub(&reason(&e)),
+                reason: self.credentials.quote(&reason(&e)),
             })?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
         }
         let text = response.text().await.unwrap_or_default();
-        let text: String = text.trim().chars().take(DETAIL_CHARS).collect();
+        let quoted = self.credentials.quote(&text);
         Err(PrometheusError::Status {
             method: verb,
             url: self.url().to_string(),
             status: status.as_u16(),
-            detail: if text.is_empty() {
+            detail: if quoted.is_empty() {
                 String::new()
             } else {
-                format!(": {}", self.scrub(&text))
+                format!(": {quoted}")
             },
         })
     }
-
-    /// `text` with the credentials hidden, should a server echo them: see [`scrub_auth`].
-    fn scrub(&self, text: &str) -> String {
-        scrub_auth(text, self.auth.as_ref())
-    }
-}
-
-/// `text` with the password hidden, plainly and as the `Authorization: Basic <base64 of
-/// user:password>` a server or proxy may echo: the encoded form (padded or not), then any
-/// token after a `Basic ` whatever its encoding.
-fn scrub_auth(text: &str, auth: Option<&BasicAuth>) -> String {
-    let mut text = text.to_string();
-    if let Some(auth) = auth {
-        let encoded =
-            BASE64_STANDARD.encode(format!("{}:{}", auth.username, auth.password().expose()));
-        text = Secret::new(encoded.clone()).scrub(&text);
-        text = Secret::new(encoded.trim_end_matches('=')).scrub(&text);
-        text = auth.password().scrub(&text);
-    }
-    scrub_basic_tokens(&text)
-}
-
-/// Every `Basic <token>` (any case) with the token replaced by [`HIDDEN`].
-fn scrub_basic_tokens(text: &str) -> String {
-    const SCHEME: &str = "basic ";
-    let lower = text.to_ascii_lowercase();
-    let mut out = String::with_capacity(text.len());
-    let mut rest = 0;
-    let mut from = 0;
-    while let Some(found) = lower[from..].find(SCHEME) {
-        let start = from + found + SCHEME.len();
-        let token_len = text[start..]
-            .find(|c: char| {
-                !(c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=' | '-' | '_'))
-            })
-            .unwrap_or(text.len() - start);
-        if token_len > 0 {
-            out.push_str(&text[rest..start]);
-            out.push_str(HIDDEN);
-            rest = start + token_len;
-        }
-        from = start + token_len;
-    }
-    out.push_str(&text[rest..]);
-    out
 }
 
 /// `{base}/metrics/job/{job}` and the user information of `raw`, if any.
@@ -263,26 +222,36 @@ mod tests {
 
     #[test]
     fn echoed_credentials_are_hidden_in_every_form() {
-        let auth = BasicAuth::new("user", "s3cret-pw-42");
+        let settings = PrometheusSettings {
+            auth: Some(BasicAuth::new("user", "s3cret-pw-42")),
+            ..PrometheusSettings::default()
+        };
+        let gateway = Pushgateway::new("http://gw:9091", &settings).unwrap();
         // base64("user:s3cret-pw-42")
         let b64 = "dXNlcjpzM2NyZXQtcHctNDI=";
         for echoed in [
             format!("bad push from Basic {b64}"),
             format!("auth={b64};"),
             format!("auth={}", b64.trim_end_matches('=')),
-            "header: basic dXNlcjpzM2NyZXQtcHctNDI_other".to_string(),
-            "pw s3cret-pw-42".to_string(),
+            "pw s3cret-pw-42, s3cret%2Dpw%2D42".to_string(),
         ] {
-            let text = scrub_auth(&echoed, Some(&auth));
-            assert!(!text.contains("s3cret-pw-42"), "{text}");
+            let text = gateway.credentials.quote(&echoed);
+            assert!(!text.contains("s3cret"), "{text}");
             assert!(!text.contains("dXNlcjpzM2NyZXQtcHctNDI"), "{text}");
-            assert!(text.contains(HIDDEN), "{text}");
+            assert!(text.contains("<hidden>"), "{text}");
         }
+        let from_url = Pushgateway::new(
+            "http://al%20ice:p%40ss-w0rd@gw:9091",
+            &PrometheusSettings::default(),
+        )
+        .unwrap();
+        // base64("al ice:p@ss-w0rd"), as reqwest sends it.
         assert_eq!(
-            scrub_auth("from Basic abc== and BASIC xyz, basic", None),
-            "from Basic <hidden> and BASIC <hidden>, basic"
+            from_url
+                .credentials
+                .quote("YWwgaWNlOnBAc3MtdzByZA== p@ss-w0rd p%40ss-w0rd \x1b[2J"),
+            "<hidden> <hidden> <hidden> \\x1b[2J"
         );
-        assert_eq!(scrub_auth("nothing here", Some(&auth)), "nothing here");
     }
 
     #[test]

@@ -122,19 +122,9 @@ impl PrometheusSettings {
         config: &Config,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, PrometheusError> {
-        let get = |key| {
-            config
-                .extra
-                .get(key)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
+        let get = |key| setting(config, key);
         let listen = get(KEY_LISTEN).map(parse_listen).transpose()?;
-        let pushgateway = match (get(KEY_URL), listen) {
-            (Some(url), _) => Some(url.to_string()),
-            (None, Some(_)) => None,
-            (None, None) => Some(DEFAULT_PUSHGATEWAY_URL.to_string()),
-        };
+        let pushgateway = pushgateway_url(config).map(str::to_string);
         let delete_on_finish = match get(KEY_DELETE_ON_FINISH) {
             None => true,
             Some(v) => match v.to_ascii_lowercase().as_str() {
@@ -163,6 +153,26 @@ impl PrometheusSettings {
             ..Self::default()
         })
     }
+}
+
+/// The Pushgateway the configuration pushes to: `prometheus_url`, or CodeCarbon's default when
+/// neither it nor `prometheus_listen` is set; `None` for an exporter alone, which only
+/// listens (and so works offline).
+pub(crate) fn pushgateway_url(config: &Config) -> Option<&str> {
+    match (setting(config, KEY_URL), setting(config, KEY_LISTEN)) {
+        (Some(url), _) => Some(url),
+        (None, Some(_)) => None,
+        (None, None) => Some(DEFAULT_PUSHGATEWAY_URL),
+    }
+}
+
+/// A key's value, trimmed; `None` when unset or blank.
+fn setting<'a>(config: &'a Config, key: &str) -> Option<&'a str> {
+    config
+        .extra
+        .get(key)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
 }
 
 /// CodeCarbon's Pushgateway job: `{project_name}_{experiment_name}`, each character outside

@@ -1,0 +1,658 @@
+//! Text from outside (a server's answer, a header, an error a server caused) made fit to put in
+//! a message: the one way such text reaches a log, an error or a file.
+//!
+//! A server may echo what it was sent: a proxy or a debugging endpoint returns the request's
+//! headers, so the `Authorization: Basic <base64 of user:password>` that reqwest builds from a
+//! URL's `user:password@`, an `x-api-token`, or a token in the query come back in the error
+//! body, in whatever encoding the server chose. And it may answer anything at all: an escape
+//! sequence that retitles the terminal (`ESC ]0;...BEL`) or clears it (`ESC [2J`), a carriage
+//! return that lets the next text overwrite the line.
+//!
+//! A plugin gathers the credentials it sends once, in a [`Credentials`], and passes every text
+//! it quotes through [`Credentials::quote`], which
+//!
+//! 1. hides each credential, wherever it stands in any of the forms it travels in: as is,
+//!    percent-encoded (a URL, a form; any hex case, any subset of characters encoded),
+//!    JSON-escaped (`\"`, `\/`, `\u0040`), and for Basic auth the base64 of `user:password`
+//!    (with or without padding) and of the password;
+//! 2. escapes every control character (`\x1b`, `\r`, `\u{9b}`) and the invisible characters
+//!    that reorder text (bidirectional overrides), and puts the text on one line (a run of
+//!    spaces, tabs and line breaks becomes one space);
+//! 3. bounds the length ([`QUOTE_CHARS`]).
+//!
+//! A credential shorter than [`SHORT_SECRET`] characters is hidden only where it stands as a
+//! whole token (not touching a letter, digit or `_`): a one-letter token must not turn every
+//! matching letter of a message into `<hidden>`.
+//!
+//! ```
+//! use codecarbon_core::{Credentials, Secret};
+//!
+//! let sent = Credentials::none()
+//!     .with_secret(&Secret::new("k3y-s3cr3t-42"))
+//!     .with_url("https://bob:hunter2!@collector.example/");
+//! let echo = "bad key k3y-s3cr3t-42, auth Basic Ym9iOmh1bnRlcjIh, pw hunter2%21 \x1b[2J\r!";
+//! assert_eq!(
+//!     sent.quote(echo),
+//!     r"bad key <hidden>, auth Basic <hidden>, pw <hidden> \x1b[2J\r!"
+//! );
+//! ```
+
+use crate::secret::{UrlParts, HIDDEN};
+use crate::Secret;
+use base64::prelude::{Engine, BASE64_STANDARD, BASE64_STANDARD_NO_PAD};
+use std::fmt;
+
+/// The most characters a quote holds (then `…`): enough to say what a server meant, not
+/// enough to flood a log.
+pub const QUOTE_CHARS: usize = 200;
+
+/// Credentials shorter than this (in characters) are hidden only as whole tokens.
+pub const SHORT_SECRET: usize = 8;
+
+/// The most characters of a text looked at: a quote shows [`QUOTE_CHARS`] of them, and a
+/// server's answer may be megabytes of whitespace.
+const SCAN_CHARS: usize = 64 * 1024;
+
+/// The longest text one character of a credential can stand for: a JSON surrogate pair
+/// (`\ud83d\ude00`).
+const WIDEST_ENCODING: usize = 12;
+
+/// The credentials a plugin sends, in every form they travel in, to hide from the text a
+/// server sends back; see the [module](self).
+///
+/// `Debug` shows how many forms it holds, never one of them.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    forms: Vec<Vec<char>>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Credentials({} forms {HIDDEN})", self.forms.len())
+    }
+}
+
+impl Credentials {
+    /// No credential: [`quote`](Self::quote) then only escapes and bounds (for outside text
+    /// that went with no credential, a geolocation answer, say).
+    pub fn none() -> Credentials {
+        Credentials::default()
+    }
+
+    /// With a token sent as is (a header's value: an API key, `auth-token`). An empty one
+    /// adds nothing.
+    pub fn with_secret(mut self, secret: &Secret) -> Credentials {
+        self.add(secret.expose());
+        self
+    }
+
+    /// With a token given percent-encoded (an `OTEL_EXPORTER_OTLP_HEADERS` value): sent
+    /// decoded, and hidden both decoded and as written.
+    pub fn with_percent_encoded(mut self, value: &str) -> Credentials {
+        self.add(&percent_decode(value, false));
+        self.add(value);
+        self
+    }
+
+    /// With Basic auth as reqwest sends it for `user` and `password`: the header carries the
+    /// base64 of `user:password` (`user:` without a password). The password is a credential
+    /// alone too (as is and in base64); the user is one only when there is no password (a
+    /// token given as `https://TOKEN@host/`).
+    pub fn with_basic_auth(mut self, user: &str, password: Option<&str>) -> Credentials {
+        let pair = format!("{user}:{}", password.unwrap_or_default());
+        self.add_base64(pair.as_bytes());
+        match password.filter(|p| !p.is_empty()) {
+            Some(password) => {
+                self.add(password);
+                self.add_base64(password.as_bytes());
+            }
+            None => self.add(user),
+        }
+        self
+    }
+
+    /// With what a request to `url` carries: its `user:password@` (percent-decoded, as reqwest
+    /// sends it as Basic auth, and as written) and the value of every query parameter (a
+    /// `?token=...`). The rules of [`redact_url`](crate::redact_url) say where they are, so
+    /// what one hides from a URL, the other hides from an answer.
+    pub fn with_url(mut self, url: &str) -> Credentials {
+        let parts = UrlParts::split(url);
+        if let Some(userinfo) = parts.userinfo {
+            let (user, password) = match userinfo.split_once(':') {
+                Some((user, password)) => (user, Some(password)),
+                None => (userinfo, None),
+            };
+            let decoded_password = password.map(|p| percent_decode(p, false));
+            self = self.with_basic_auth(&percent_decode(user, false), decoded_password.as_deref());
+            // As written too, in case decoding lost something (an invalid UTF-8 escape).
+            self.add(password.unwrap_or(user));
+        }
+        for pair in parts.query().split('&') {
+            let value = pair.split_once('=').map_or("", |(_, value)| value);
+            self.add(&percent_decode(value, true));
+            self.add(value);
+        }
+        self
+    }
+
+    /// `text` fit to put in a message: every credential hidden, control characters escaped,
+    /// on one line, at most [`QUOTE_CHARS`] characters (then `…`). Empty when `text` holds
+    /// nothing but whitespace.
+    pub fn quote(&self, text: &str) -> String {
+        let lookahead = self.forms.iter().map(Vec::len).max().unwrap_or(0) * WIDEST_ENCODING;
+        let chars: Vec<char> = text.chars().take(SCAN_CHARS + lookahead).collect();
+        let scanned = chars.len().min(SCAN_CHARS);
+        let mut out = Printable::default();
+        let mut at = 0;
+        while at < scanned && !out.full {
+            if let Some(end) = self.hidden_span(&chars, at) {
+                out.push(HIDDEN);
+                at = end;
+                continue;
+            }
+            let c = chars[at];
+            let crlf = c == '\r' && chars.get(at + 1) == Some(&'\n');
+            if crlf || matches!(c, ' ' | '\t' | '\n') {
+                out.space();
+            } else {
+                out.push(&escape(c));
+            }
+            at += 1;
+        }
+        let more = chars[at.min(chars.len())..]
+            .iter()
+            .any(|c| !c.is_whitespace())
+            || text.chars().nth(chars.len()).is_some();
+        out.finish(more)
+    }
+
+    /// [`quote`](Self::quote) of bytes, read as UTF-8 (an invalid sequence becomes `�`).
+    pub fn quote_bytes(&self, bytes: &[u8]) -> String {
+        self.quote(&String::from_utf8_lossy(bytes))
+    }
+
+    /// Adds `form`, and each of its words long enough to be a credential alone (the token of
+    /// `Bearer <token>`), unless known already.
+    fn add(&mut self, form: &str) {
+        let form = form.trim();
+        let words = form.split_whitespace();
+        let alone = words.filter(|w| *w != form && w.chars().count() >= SHORT_SECRET);
+        for part in std::iter::once(form).chain(alone) {
+            let chars: Vec<char> = part.chars().collect();
+            if !chars.is_empty() && !self.forms.contains(&chars) {
+                self.forms.push(chars);
+            }
+        }
+    }
+
+    fn add_base64(&mut self, bytes: &[u8]) {
+        self.add(&BASE64_STANDARD.encode(bytes));
+        self.add(&BASE64_STANDARD_NO_PAD.encode(bytes));
+    }
+
+    /// Where the text to hide that starts at `start` ends, if a credential starts there: the
+    /// longest match, stretched over any credential that starts inside it and ends later, so
+    /// that no tail of an overlapping one shows.
+    fn hidden_span(&self, text: &[char], start: usize) -> Option<usize> {
+        let mut end = self.longest_match(text, start)?;
+        let mut inside = start + 1;
+        while inside < end {
+            if let Some(further) = self.longest_match(text, inside) {
+                end = end.max(further);
+            }
+            inside += 1;
+        }
+        Some(end)
+    }
+
+    fn longest_match(&self, text: &[char], start: usize) -> Option<usize> {
+        self.forms
+            .iter()
+            .filter_map(|form| {
+                let first = *text.get(start)?;
+                if first != form[0] && !matches!(first, '%' | '\\' | '+') {
+                    return None;
+                }
+                let end = match_at(form, text, start)?;
+                let whole_token = start.checked_sub(1).is_none_or(|b| !is_word(text[b]))
+                    && text.get(end).is_none_or(|&c| !is_word(c));
+                (form.len() >= SHORT_SECRET || whole_token).then_some(end)
+            })
+            .max()
+    }
+}
+
+/// Where `form` ends when it stands at `start` of `text`, each of its characters written as is
+/// or in any encoding of [`encoded_ends`]; the furthest end when there are several readings.
+fn match_at(form: &[char], text: &[char], start: usize) -> Option<usize> {
+    let mut reached = vec![start];
+    let mut next = Vec::new();
+    for &c in form {
+        next.clear();
+        for &at in &reached {
+            encoded_ends(c, text, at, &mut next);
+        }
+        if next.is_empty() {
+            return None;
+        }
+        next.sort_unstable();
+        next.dedup();
+        std::mem::swap(&mut reached, &mut next);
+    }
+    reached.last().copied()
+}
+
+/// Pushes to `ends` where `c` ends when it stands at `at` of `text`: as itself; `+` for a
+/// space (a form); `%XX` for each of its UTF-8 bytes, any hex case (a URL); `\"`, `\\`, `\/`,
+/// `\n`, `\r`, `\t`, `\b`, `\f` or `\uXXXX` (a surrogate pair beyond U+FFFF) in JSON.
+fn encoded_ends(c: char, text: &[char], at: usize, ends: &mut Vec<usize>) {
+    let Some(&first) = text.get(at) else {
+        return;
+    };
+    if first == c {
+        ends.push(at + 1);
+    }
+    if first == '+' && c == ' ' {
+        ends.push(at + 1);
+    }
+    if first == '%' {
+        let mut utf8 = [0u8; 4];
+        let bytes = c.encode_utf8(&mut utf8).as_bytes();
+        let all = bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &byte)| hex_byte(text, at + 3 * i) == Some(byte));
+        if all {
+            ends.push(at + 3 * bytes.len());
+        }
+    }
+    if first == '\\' {
+        let short = match c {
+            '"' | '\\' | '/' => Some(c),
+            '\n' => Some('n'),
+            '\r' => Some('r'),
+            '\t' => Some('t'),
+            '\u{8}' => Some('b'),
+            '\u{c}' => Some('f'),
+            _ => None,
+        };
+        if short.is_some() && text.get(at + 1).copied() == short {
+            ends.push(at + 2);
+        }
+        let mut units = [0u16; 2];
+        let units = c.encode_utf16(&mut units);
+        let all = units
+            .iter()
+            .enumerate()
+            .all(|(i, &unit)| json_unit(text, at + 6 * i) == Some(unit));
+        if all {
+            ends.push(at + 6 * units.len());
+        }
+    }
+}
+
+/// The byte of `%XX` at `at`.
+fn hex_byte(text: &[char], at: usize) -> Option<u8> {
+    match text.get(at..at + 3)? {
+        ['%', high, low] => Some((high.to_digit(16)? * 16 + low.to_digit(16)?) as u8),
+        _ => None,
+    }
+}
+
+/// The UTF-16 unit of `\uXXXX` at `at`.
+fn json_unit(text: &[char], at: usize) -> Option<u16> {
+    match text.get(at..at + 6)? {
+        ['\\', 'u', digits @ ..] => digits.iter().try_fold(0u16, |unit, d| {
+            Some(unit * 16 + u16::try_from(d.to_digit(16)?).ok()?)
+        }),
+        _ => None,
+    }
+}
+
+/// Letters, digits and `_`: what a short credential must not touch to count as a token.
+fn is_word(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// `%XX` escapes decoded (`+` as a space too, in a query), as UTF-8 (an invalid sequence
+/// becomes `�`); a `%` not followed by two hex digits stays as it is.
+fn percent_decode(text: &str, plus_is_space: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        if let Some(byte) = hex_byte(&chars, at) {
+            bytes.push(byte);
+            at += 3;
+            continue;
+        }
+        let c = if plus_is_space && chars[at] == '+' {
+            ' '
+        } else {
+            chars[at]
+        };
+        let mut utf8 = [0u8; 4];
+        bytes.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        at += 1;
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `c` as it may reach a terminal: control characters and the invisible ones that reorder or
+/// break text as visible escapes (`\r`, `\x1b`, `\u{9b}`, `\u{202e}`), anything else as is.
+fn escape(c: char) -> String {
+    match c {
+        '\r' => r"\r".to_string(),
+        c if c.is_ascii_control() => format!(r"\x{:02x}", u32::from(c)),
+        c if c.is_control() || reorders(c) => format!(r"\u{{{:x}}}", u32::from(c)),
+        c => c.to_string(),
+    }
+}
+
+/// Bidirectional marks, embeddings, overrides and isolates, and the Unicode line and paragraph
+/// separators: invisible, they make a terminal show text in another order or on another line.
+fn reorders(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+/// A quote being written: one space between words, whole escapes, at most [`QUOTE_CHARS`].
+#[derive(Default)]
+struct Printable {
+    text: String,
+    chars: usize,
+    space: bool,
+    full: bool,
+}
+
+impl Printable {
+    /// A space before the next piece, unless at the start.
+    fn space(&mut self) {
+        self.space = self.chars > 0;
+    }
+
+    /// Adds `piece` whole, or marks the quote full when it does not fit.
+    fn push(&mut self, piece: &str) {
+        let width = piece.chars().count() + usize::from(self.space);
+        if self.chars + width > QUOTE_CHARS {
+            self.full = true;
+            return;
+        }
+        if self.space {
+            self.text.push(' ');
+            self.space = false;
+        }
+        self.text.push_str(piece);
+        self.chars += width;
+    }
+
+    /// The quote, with `…` when something was left out.
+    fn finish(mut self, more: bool) -> String {
+        if self.full || more {
+            self.text.push('…');
+        }
+        self.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    fn key(value: &str) -> Credentials {
+        Credentials::none().with_secret(&Secret::new(value))
+    }
+
+    #[test]
+    fn a_credential_is_hidden_as_is_and_in_every_text_encoding() {
+        let sent = key("p@ss w0rd/\"x+é");
+        for echo in [
+            "p@ss w0rd/\"x+é",
+            "p%40ss%20w0rd%2F%22x%2B%C3%A9",
+            "p%40ss+w0rd%2f%22x%2b%c3%a9",
+            "p@ss%20w0rd/%22x+é",
+            r#"p@ss w0rd\/\"x+\u00e9"#,
+            r"\u0070\u0040ss w0rd/\u0022x+\u00E9",
+        ] {
+            assert_eq!(sent.quote(&format!("[{echo}]")), "[<hidden>]", "{echo}");
+        }
+        let astral = key("k3y-😀-long");
+        assert_eq!(astral.quote(r"a k3y-\ud83d\ude00-long b"), "a <hidden> b");
+    }
+
+    #[test]
+    fn basic_auth_is_hidden_in_base64_with_and_without_padding() {
+        // base64("bob:hunter2!") and base64("hunter2!").
+        let sent = Credentials::none().with_basic_auth("bob", Some("hunter2!"));
+        assert_eq!(
+            sent.quote("Basic Ym9iOmh1bnRlcjIh, aHVudGVyMiE=, aHVudGVyMiE, bob"),
+            "Basic <hidden>, <hidden>, <hidden>, bob"
+        );
+        // A token as the user, without a password: `token:` goes in base64.
+        let token = Credentials::none().with_basic_auth("t0k3n-abcdef", None);
+        assert_eq!(
+            token.quote("t0k3n-abcdef dDBrM24tYWJjZGVmOg=="),
+            "<hidden> <hidden>"
+        );
+    }
+
+    #[test]
+    fn a_urls_credentials_are_gathered_decoded_and_as_written() {
+        let sent = Credentials::none()
+            .with_url("https://al%20ice:p%40ss%2Fw0rd@h.example/x?token=t0k%2Bn&n=a+b");
+        let shown =
+            sent.quote("p@ss/w0rd p%40ss%2Fw0rd YWwgaWNlOnBAc3MvdzByZA== t0k+n t0k%2Bn al ice");
+        assert_eq!(shown, "<hidden> <hidden> <hidden> <hidden> <hidden> al ice");
+        assert_eq!(
+            Credentials::none().with_url("http://h/").quote("h"),
+            "h",
+            "no credential in the URL"
+        );
+    }
+
+    #[test]
+    fn the_long_words_of_a_credential_are_credentials_too() {
+        let sent = Credentials::none().with_percent_encoded("Bearer%20t0k3n-abcdef");
+        assert_eq!(
+            sent.quote("Bearer t0k3n-abcdef; Bearer%20t0k3n-abcdef; token t0k3n-abcdef"),
+            "<hidden>; <hidden>; token <hidden>"
+        );
+        assert_eq!(
+            sent.quote("Bearer"),
+            "Bearer",
+            "a short word is not hidden alone"
+        );
+    }
+
+    #[test]
+    fn short_credentials_are_hidden_only_as_whole_tokens() {
+        let sent = key("a");
+        assert_eq!(
+            sent.quote("a banana, a; (a) x-a_b %61"),
+            "<hidden> banana, <hidden>; (<hidden>) x-a_b <hidden>"
+        );
+        let sent = Credentials::none().with_basic_auth("u", Some("pw"));
+        assert_eq!(
+            sent.quote("pw pwned upward dTpwdw== Basic dTpwdw"),
+            "<hidden> pwned upward <hidden> Basic <hidden>"
+        );
+        // From SHORT_SECRET characters on, a credential is hidden wherever it stands.
+        assert_eq!(key("abcdefgh").quote("xabcdefghx"), "x<hidden>x");
+    }
+
+    #[test]
+    fn overlapping_credentials_leave_no_tail() {
+        let sent = key("abcdefgh").with_secret(&Secret::new("fghijklm"));
+        assert_eq!(sent.quote("[abcdefghijklm]"), "[<hidden>]");
+    }
+
+    #[test]
+    fn control_characters_are_escaped_and_text_is_put_on_one_line() {
+        let quote = |text: &str| Credentials::none().quote(text);
+        assert_eq!(
+            quote("a\x1b]0;pwned\x07b \x1b[2J\rc\u{9b}d\u{7f}"),
+            r"a\x1b]0;pwned\x07b \x1b[2J\rc\u{9b}d\x7f"
+        );
+        assert_eq!(quote("  one\r\n two\t\tthree\n\n"), "one two three");
+        assert_eq!(quote("x\u{202e}y\u{2028}z"), r"x\u{202e}y\u{2028}z");
+        assert_eq!(quote(" \n\t "), "");
+        assert_eq!(quote("Île-de-France 🌍"), "Île-de-France 🌍");
+    }
+
+    #[test]
+    fn quotes_are_bounded() {
+        let quote = |text: &str| Credentials::none().quote(text);
+        let long = "x".repeat(QUOTE_CHARS + 1);
+        let shown = quote(&long);
+        assert_eq!(shown.chars().count(), QUOTE_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        assert_eq!(quote(&"y".repeat(QUOTE_CHARS)), "y".repeat(QUOTE_CHARS));
+        // An escape is never cut in two.
+        let escapes = "\x1b".repeat(QUOTE_CHARS);
+        let shown = quote(&escapes);
+        assert_eq!(shown, format!("{}…", r"\x1b".repeat(QUOTE_CHARS / 4)));
+        // A flood of whitespace is not read to its end.
+        let flood = format!("start{}end", " ".repeat(10 * SCAN_CHARS));
+        assert_eq!(quote(&flood), "start…");
+    }
+
+    #[test]
+    fn a_credential_cut_by_the_length_bound_is_hidden_not_shown_in_part() {
+        let secret = "s3cr3t-v4lue-0123456789";
+        let text = format!("{}{secret}", "x".repeat(QUOTE_CHARS - 5));
+        let shown = key(secret).quote(&text);
+        assert!(!shown.contains("s3cr"), "{shown}");
+        let text = format!("{}{secret}", " ".repeat(SCAN_CHARS - 3));
+        let shown = key(secret).quote(&text);
+        assert_eq!(shown, "<hidden>");
+    }
+
+    #[test]
+    fn bytes_are_read_as_utf8() {
+        assert_eq!(Credentials::none().quote_bytes(b"ok \xff\x1b"), r"ok �\x1b");
+    }
+
+    #[test]
+    fn debug_shows_no_form() {
+        let sent = key("s3cr3t-v4lue");
+        let shown = format!("{sent:?}");
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert_eq!(shown, "Credentials(1 forms <hidden>)");
+    }
+
+    /// Properties over arbitrary credentials and texts.
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Every form `password` may come back in, as Basic auth of `user` and `password`.
+        fn forms(password: &str) -> Vec<String> {
+            let percent = |lower: bool, plus: bool| -> String {
+                password
+                    .bytes()
+                    .map(|b| match b {
+                        b' ' if plus => "+".to_string(),
+                        b if b.is_ascii_alphanumeric() => char::from(b).to_string(),
+                        b if lower => format!("%{b:02x}"),
+                        b => format!("%{b:02X}"),
+                    })
+                    .collect()
+            };
+            let json = serde_json::to_string(password).unwrap();
+            let json = json[1..json.len() - 1].to_string();
+            let unicode: String = password
+                .encode_utf16()
+                .map(|unit| format!("\\u{unit:04x}"))
+                .collect();
+            let pair = format!("user:{password}");
+            vec![
+                password.to_string(),
+                percent(false, false),
+                percent(true, false),
+                percent(false, true),
+                json.replace('/', "\\/"),
+                json,
+                unicode,
+                BASE64_STANDARD.encode(&pair),
+                BASE64_STANDARD_NO_PAD.encode(&pair),
+                BASE64_STANDARD.encode(password),
+                BASE64_STANDARD_NO_PAD.encode(password),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// A credential of `SHORT_SECRET` characters or more, echoed in any of its forms
+            /// amid any other text, shows in none of them. The noise has no capital letter and
+            /// the credential starts with one, so a form can only show if it came through.
+            #[test]
+            fn no_form_of_a_credential_survives(
+                password in "[A-Z][!-~é😀 ]{6,30}[!-~]",
+                noise in proptest::collection::vec("[^A-Z]{0,12}", 12),
+                picks in proptest::collection::vec(0usize..11, 11),
+            ) {
+                let forms = forms(&password);
+                let mut text = String::new();
+                for (gap, pick) in noise.iter().zip(&picks) {
+                    text.push_str(gap);
+                    text.push_str(&forms[*pick]);
+                }
+                let sent = Credentials::none().with_basic_auth("user", Some(&password));
+                let shown = sent.quote(&text);
+                for form in &forms {
+                    prop_assert!(!shown.contains(form.as_str()), "{form:?} in {shown:?}");
+                }
+            }
+
+            /// No control or reordering character survives, whatever the text; a quote is at
+            /// most `QUOTE_CHARS` characters and `…`.
+            #[test]
+            fn no_control_character_survives(
+                text in prop_oneof![
+                    any::<String>(),
+                    "[\\x00-\\x20\\x7f-\\u{a0}\\u{61c}\\u{200e}\\u{200f}\\u{2028}-\\u{202e}\\u{2066}-\\u{2069}a-z%\\\\]{0,300}",
+                ],
+                password in ".{0,12}",
+            ) {
+                let sent = Credentials::none().with_basic_auth("u", Some(&password));
+                let shown = sent.quote(&text);
+                prop_assert!(
+                    shown.chars().all(|c| !c.is_control() && !reorders(c)),
+                    "{shown:?}"
+                );
+                prop_assert!(shown.chars().count() <= QUOTE_CHARS + 1, "{shown:?}");
+            }
+
+            /// A short credential hides the words that are it, and not one letter of the
+            /// others.
+            #[test]
+            fn a_short_credential_eats_no_letters(
+                secret in "[a-z]{1,7}",
+                words in proptest::collection::vec("[a-z]{1,9}", 0..15),
+                at in 0usize..16,
+            ) {
+                let words: Vec<String> = words.into_iter().filter(|w| *w != secret).collect();
+                let sent = Credentials::none().with_secret(&Secret::new(secret.clone()));
+                let text = words.join(" ");
+                prop_assert_eq!(sent.quote(&text), text);
+                let mut with_secret = words.clone();
+                with_secret.insert(at.min(words.len()), secret);
+                let mut hidden = words;
+                hidden.insert(at.min(hidden.len()), HIDDEN.to_string());
+                prop_assert_eq!(sent.quote(&with_secret.join(" ")), hidden.join(" "));
+            }
+        }
+    }
+
+    #[test]
+    fn percent_decoding_keeps_malformed_escapes() {
+        assert_eq!(percent_decode("a%2", false), "a%2");
+        assert_eq!(percent_decode("%zz%41+", false), "%zzA+");
+        assert_eq!(percent_decode("%zz%41+", true), "%zzA ");
+        assert_eq!(percent_decode("%C3%A9%ff", false), "é�");
+    }
+}
