@@ -11,6 +11,8 @@
 //!   flags, each `CODECARBON_*` variable and each key of an `ini` block is a known key, and the
 //!   README's short settings table has real keys and true defaults; every link between the
 //!   pages leads to a file and a heading that exist.
+//! - `docs/faults.md`: every promise names at least one test, and every test it names
+//!   (`path/to/file.rs::function`) is a function of that file.
 //!
 //! The Rust code blocks of the same pages are compiled by `cargo test --doc -p codecarbon`.
 
@@ -38,6 +40,7 @@ const PAGES: &[&str] = &[
     "troubleshooting.md",
     "from-python.md",
     "board.md",
+    "faults.md",
 ];
 
 const SETTINGS_HEADER: &str =
@@ -695,4 +698,55 @@ fn links_between_pages_resolve() {
         }
     }
     assert!(checked >= 20, "only {checked} links found");
+}
+
+/// The tests that `docs/faults.md` names in one table row: each `path.rs::function` in
+/// backticks.
+fn named_tests(row: &str) -> Vec<(&str, &str)> {
+    row.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter_map(|code| code.split_once(".rs::"))
+        .map(|(file, function)| (file, function))
+        .collect()
+}
+
+#[test]
+fn every_promise_under_faults_names_tests_that_exist() {
+    let root = format!("{}/..", env!("CARGO_MANIFEST_DIR"));
+    let text = page("faults.md");
+    let mut promises = 0;
+    let mut named = 0;
+    for row in text
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| promise"))
+    {
+        let tests = named_tests(row);
+        assert!(
+            !tests.is_empty(),
+            "faults.md: a promise no test holds: {row}"
+        );
+        promises += 1;
+        for (file, function) in tests {
+            let path = format!("{root}/{file}.rs");
+            let source = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("faults.md names {file}.rs, which cannot be read: {e}"));
+            let declared = source.lines().any(|line| {
+                let line = line.trim_start();
+                let line = line.strip_prefix("async ").unwrap_or(line);
+                line.strip_prefix("fn ")
+                    .and_then(|rest| rest.strip_prefix(function))
+                    .is_some_and(|rest| rest.starts_with('('))
+            });
+            assert!(
+                declared,
+                "faults.md names {file}.rs::{function}, which is no function of that file"
+            );
+            named += 1;
+        }
+    }
+    assert!(
+        promises >= 30 && named >= 80,
+        "{promises} promises, {named} tests"
+    );
 }

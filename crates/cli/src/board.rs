@@ -75,11 +75,17 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     )) {
         return stdout_failed(&e);
     }
-    server.serve(board, |fresh| {
-        stderr_line!("carbonboard: the files changed; read them again");
-        print_summary(fresh);
-    });
-    ExitCode::SUCCESS
+    server.serve_reporting(
+        board,
+        |fresh| {
+            stderr_line!("carbonboard: the files changed; read them again");
+            print_summary(fresh);
+        },
+        |problem| stderr_line!("carbonboard: warning: {problem}"),
+    );
+    // Serving ends with the process (Ctrl-C); returning means the server itself stopped.
+    stderr_line!("codecarbon: error: the board's server stopped; run `codecarbon board` again");
+    ExitCode::FAILURE
 }
 
 /// `1 run`, `2 runs`.
