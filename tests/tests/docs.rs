@@ -707,7 +707,6 @@ fn named_tests(row: &str) -> Vec<(&str, &str)> {
         .skip(1)
         .step_by(2)
         .filter_map(|code| code.split_once(".rs::"))
-        .map(|(file, function)| (file, function))
         .collect()
 }
 

@@ -16,7 +16,7 @@ use codecarbon_testkit::prometheus::{self, sample, Server};
 use codecarbon_testkit::wait::poll_until;
 use codecarbon_testkit::{dead_url, free_port, HttpStub, Recorded, Reply};
 use common::{field, number, Sandbox};
-use outputs_support::process::{assert_no_secrets, hermetic, Finished, Running};
+use outputs_support::process::{assert_no_secrets, hermetic, monitor_in_france, Finished, Running};
 use outputs_support::{close, comet, otlp, PATIENCE};
 use std::path::PathBuf;
 use std::process::Command;
@@ -25,33 +25,6 @@ use std::time::Duration;
 const COMET_KEY: &str = "cmtKEY-e2e-9fQ2xLw7Rz";
 const API_KEY: &str = "apiKEY-e2e-4hR8mZp1Tq";
 const EM_TOKEN: &str = "emTOKEN-e2e-7vB5nYc3Ws";
-
-/// `codecarbon monitor --country-iso-code FRA --measure-power-secs 1 EXTRA`, deaf to the
-/// machine's configuration and to other tools' variables. Online (offline refuses the outputs
-/// that use the network), but with the place given, and every locator that would look anyway
-/// pointed at a dead local address: nothing leaves the machine.
-fn monitor_in_france(sandbox: &Sandbox, extra: &[&str]) -> Command {
-    let dead = dead_url();
-    let mut args = vec![
-        "monitor",
-        "--country-iso-code",
-        "FRA",
-        "--measure-power-secs",
-        "1",
-        "--geolocation-url",
-        &dead,
-        "--geolocation-backup-url",
-        &dead,
-        "--public-ip-url",
-        &dead,
-        "--cloud-metadata-url",
-        &dead,
-    ];
-    args.extend_from_slice(extra);
-    let mut cmd = sandbox.command(&args);
-    hermetic(&mut cmd);
-    cmd
-}
 
 /// Comet's variables, pointing at `stand_in`.
 fn with_comet(cmd: &mut Command, stand_in: &HttpStub) {

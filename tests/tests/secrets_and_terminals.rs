@@ -10,10 +10,10 @@
 mod common;
 mod outputs_support;
 
-use codecarbon_testkit::{dead_url, HttpStub, Recorded, Reply};
+use codecarbon_testkit::{HttpStub, Recorded, Reply};
 use common::Sandbox;
 use outputs_support::comet;
-use outputs_support::process::{assert_no_secrets, hermetic, Finished, Running};
+use outputs_support::process::{assert_no_secrets, hermetic, monitor_in_france, Finished, Running};
 use outputs_support::PATIENCE;
 use std::process::Command;
 use std::time::Duration;
@@ -108,31 +108,6 @@ fn echoing_server(knows_the_password: bool) -> HttpStub {
     })
 }
 
-/// `codecarbon monitor` online, for France, measuring every second, with every locator pointed
-/// at a dead address (nothing to look up: the country is given).
-fn online_monitor(sandbox: &Sandbox, extra: &[&str]) -> Command {
-    let dead = dead_url();
-    let mut args = vec![
-        "monitor",
-        "--country-iso-code",
-        "FRA",
-        "--measure-power-secs",
-        "1",
-        "--geolocation-url",
-        &dead,
-        "--geolocation-backup-url",
-        &dead,
-        "--public-ip-url",
-        &dead,
-        "--cloud-metadata-url",
-        &dead,
-    ];
-    args.extend_from_slice(extra);
-    let mut cmd = sandbox.command(&args);
-    hermetic(&mut cmd);
-    cmd
-}
-
 fn run(sandbox: &Sandbox, cmd: Command) -> Finished {
     Running::spawn(cmd, &sandbox.dir.path().join("logs")).wait(PATIENCE + Duration::from_secs(10))
 }
@@ -154,7 +129,7 @@ fn echoed_credentials_never_reach_stderr_or_files_in_any_encoding() {
             + path
     };
     let sandbox = Sandbox::new();
-    let mut cmd = online_monitor(
+    let mut cmd = monitor_in_france(
         &sandbox,
         &[
             "--output-methods",
@@ -235,7 +210,7 @@ fn escape_sequences_in_answers_reach_the_terminal_escaped() {
     let pushgateway = hostile("pushgateway-server");
     let comet_server = hostile("comet-server");
     let sandbox = Sandbox::new();
-    let mut cmd = online_monitor(
+    let mut cmd = monitor_in_france(
         &sandbox,
         &[
             "--output-methods",

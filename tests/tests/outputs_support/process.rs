@@ -34,6 +34,32 @@ pub fn hermetic(cmd: &mut Command) -> &mut Command {
         .env("no_proxy", "127.0.0.1,localhost")
 }
 
+/// `codecarbon monitor` online, for France, measuring every second, with every locator pointed
+/// at a dead local address (nothing to look up: the country is given, and nothing leaves the
+/// machine), deaf to the outside's configuration.
+pub fn monitor_in_france(sandbox: &crate::common::Sandbox, extra: &[&str]) -> Command {
+    let dead = codecarbon_testkit::dead_url();
+    let mut args = vec![
+        "monitor",
+        "--country-iso-code",
+        "FRA",
+        "--measure-power-secs",
+        "1",
+        "--geolocation-url",
+        &dead,
+        "--geolocation-backup-url",
+        &dead,
+        "--public-ip-url",
+        &dead,
+        "--cloud-metadata-url",
+        &dead,
+    ];
+    args.extend_from_slice(extra);
+    let mut cmd = sandbox.command(&args);
+    hermetic(&mut cmd);
+    cmd
+}
+
 /// A running `codecarbon`; killed and reaped on drop unless it was waited for.
 pub struct Running {
     child: Child,
