@@ -39,7 +39,7 @@ pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
-pub use quote::{Credentials, QUOTE_CHARS, SHORT_SECRET};
+pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
