@@ -4,6 +4,7 @@
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
 use crate::settings::{BasicAuth, PrometheusSettings};
+use codecarbon_core::body::{read_bounded, EXCERPT_BYTES};
 use codecarbon_core::{percent_decode, redact_url, Credentials};
 use reqwest::{Method, Url};
 
@@ -72,7 +73,7 @@ impl Pushgateway {
         if let Some(auth) = &self.auth {
             request = request.basic_auth(&auth.username, Some(auth.password().expose()));
         }
-        let response = request
+        let mut response = request
             .send()
             .await
             .map_err(|e| PrometheusError::Unreachable {
@@ -84,8 +85,12 @@ impl Pushgateway {
         if status.is_success() {
             return Ok(());
         }
-        let text = response.text().await.unwrap_or_default();
-        let quoted = self.credentials.quote(&text);
+        // Only the start is read: a Pushgateway (or what answers in its place) may send
+        // without end.
+        let start = read_bounded(&mut response, EXCERPT_BYTES, |r| Box::pin(r.chunk()))
+            .await
+            .unwrap_or_default();
+        let quoted = self.credentials.quote_bytes(start.bytes());
         Err(PrometheusError::Status {
             method: verb,
             url: self.url().to_string(),
