@@ -206,7 +206,7 @@ fn a_config_file_over_a_mebibyte_is_refused() {
     assert_refused(
         &sandbox,
         out,
-        &[".codecarbon.config", "larger than 1048576 bytes"],
+        &[".codecarbon.config", "more than the 1048576 bytes"],
     );
 }
 

@@ -13,6 +13,9 @@
 //! - `cargo xtask check-data [--dir DIR]`: validates every data file; exits non-zero on any
 //!   problem.
 
+// A developer's tool run from a terminal: its reports and progress are its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 mod bench;
 mod bench_rapl;
 mod fake_rapl;

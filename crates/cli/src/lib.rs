@@ -11,9 +11,6 @@
 //! }
 //! ```
 
-// Messages go through `codecarbon_core::stderr`: a print macro panics on a closed stderr.
-#![deny(clippy::print_stdout, clippy::print_stderr)]
-
 mod args;
 mod board;
 mod child;

@@ -11,6 +11,9 @@
 //! `<temp dir>/codecarbon-examples/start_stop` unless `--output-dir` says otherwise. It runs for
 //! about two seconds.
 
+// An example prints what it measured: that is its whole point, and a reader copies it.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use codecarbon::{equivalents, OfflineEmissionsTracker};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -11,6 +11,9 @@
 //! `emissions_<experiment_name>_<run_id>.csv`, both in `<temp dir>/codecarbon-examples/tasks`
 //! unless `--output-dir` says otherwise. Five epochs of a fraction of a second each.
 
+// An example prints what it measured: that is its whole point, and a reader copies it.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use codecarbon::OfflineEmissionsTracker;
 use std::path::PathBuf;
 

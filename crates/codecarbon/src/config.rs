@@ -10,10 +10,11 @@
 
 pub mod ini;
 
-mod file;
+/// The largest config file read: a real one is a few hundred bytes, and a limit keeps a huge
+/// file (or one growing without end) from filling the memory.
+pub const MAX_BYTES: u64 = 1 << 20;
 
-pub use file::{ReadError, MAX_BYTES};
-
+use codecarbon_core::output::{read_regular, OutputError};
 use codecarbon_core::{Config, ConfigError, KeyStatus};
 use ini::Document;
 use std::collections::BTreeMap;
@@ -36,13 +37,15 @@ pub enum ConfigLoadError {
     /// A value does not fit its key.
     #[error(transparent)]
     Value(#[from] ConfigError),
-    /// A config file exists but cannot be read.
-    #[error("cannot read config file {path}: {reason}; fix the file or remove it")]
+    /// A config file exists but cannot be read: it is not a regular file (or a symlink to
+    /// one), it is over [`MAX_BYTES`], or the system refused. Only regular files are read, so
+    /// a FIFO cannot hang the start nor `/dev/zero` fill the memory.
+    #[error("cannot use a config file: {reason}")]
     File {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        reason: ReadError,
+        /// What went wrong, naming the file and how to fix it.
+        reason: OutputError,
     },
     /// A config file is not valid INI.
     #[error("config file {path}, {error}")]
@@ -204,9 +207,9 @@ fn read_file(
     path: &Path,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Vec<Setting>>, ConfigLoadError> {
-    let bytes = match file::read_regular(path, MAX_BYTES) {
+    let bytes = match read_regular(path, MAX_BYTES) {
         Ok(bytes) => bytes,
-        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.is_not_found() => return Ok(None),
         Err(reason) => {
             return Err(ConfigLoadError::File {
                 path: path.to_path_buf(),
@@ -562,6 +565,42 @@ mod tests {
             err.contains("zero.config") && err.contains("a character device"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_unreadable_config_file_is_named_once_with_the_reason_and_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.config");
+        let mut text = b"[codecarbon]\n".to_vec();
+        text.resize(MAX_BYTES as usize, b'\n');
+        std::fs::write(&big, &text).unwrap();
+        let read = |path: &Path| {
+            let s = ConfigSources {
+                local_file: Some(path.to_path_buf()),
+                ..ConfigSources::none()
+            };
+            resolve(&s, &[])
+        };
+        assert!(read(&big).is_ok(), "a file of exactly the limit is read");
+        text.push(b'\n');
+        std::fs::write(&big, &text).unwrap();
+        let too_large = format!("more than the {MAX_BYTES} bytes");
+        for (path, reason) in [
+            (big.as_path(), too_large.as_str()),
+            (dir.path(), "is a directory, not a regular file"),
+        ] {
+            let err = read(path).unwrap_err();
+            assert!(matches!(err, ConfigLoadError::File { .. }), "{err:?}");
+            let text = err.to_string();
+            let named = path.display().to_string();
+            assert_eq!(text.matches(&named).count(), 1, "{text}");
+            assert!(text.starts_with("cannot use a config file: "), "{text}");
+            assert!(text.contains(reason), "{text}");
+            assert!(
+                text.contains("move it away") || text.contains("remove it"),
+                "{text}"
+            );
+        }
     }
 
     #[cfg(unix)]

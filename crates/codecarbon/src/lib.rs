@@ -21,9 +21,6 @@
 //! Power sources, locators, intensity providers and outputs are plugins, chosen by cargo
 //! features and registered in [`codecarbon_core::registry`].
 
-// Messages go through `codecarbon_core::stderr`: a print macro panics on a closed stderr.
-#![deny(clippy::print_stdout, clippy::print_stderr)]
-
 pub mod config;
 mod engine;
 mod error;

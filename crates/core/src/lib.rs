@@ -7,9 +7,11 @@
 //! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
+//! - [`body`]: what a server answers, read only up to a bound;
 //! - [`offline`], what `offline` means for outputs;
 //! - [`stderr_line!`], the messages to people on standard error, which never panic.
 
+pub mod body;
 pub mod config;
 pub mod counter;
 pub mod emissions;
@@ -39,7 +41,7 @@ pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
-pub use quote::{Credentials, QUOTE_CHARS, SHORT_SECRET};
+pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};

@@ -89,7 +89,7 @@ impl Credentials {
     /// With a token given percent-encoded (an `OTEL_EXPORTER_OTLP_HEADERS` value): sent
     /// decoded, and hidden both decoded and as written.
     pub fn with_percent_encoded(mut self, value: &str) -> Credentials {
-        self.add(&percent_decode(value, false));
+        self.add(&percent_decode(value));
         self.add(value);
         self
     }
@@ -122,14 +122,14 @@ impl Credentials {
                 Some((user, password)) => (user, Some(password)),
                 None => (userinfo, None),
             };
-            let decoded_password = password.map(|p| percent_decode(p, false));
-            self = self.with_basic_auth(&percent_decode(user, false), decoded_password.as_deref());
+            let decoded_password = password.map(percent_decode);
+            self = self.with_basic_auth(&percent_decode(user), decoded_password.as_deref());
             // As written too, in case decoding lost something (an invalid UTF-8 escape).
             self.add(password.unwrap_or(user));
         }
         for pair in parts.query().split('&') {
             let value = pair.split_once('=').map_or("", |(_, value)| value);
-            self.add(&percent_decode(value, true));
+            self.add(&percent_decode_query(value));
             self.add(value);
         }
         self
@@ -314,9 +314,28 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// `%XX` escapes decoded (`+` as a space too, in a query), as UTF-8 (an invalid sequence
-/// becomes `�`); a `%` not followed by two hex digits stays as it is.
-fn percent_decode(text: &str, plus_is_space: bool) -> String {
+/// `text` with its `%XX` escapes decoded, as a server decodes the user information, path or
+/// header value it is sent: `+` stays a `+` (only in a query's values is it a space).
+///
+/// The bytes are read as UTF-8, an invalid sequence becoming `�`; a `%` not followed by two
+/// hex digits (of either case) stays as it is, since a credential may hold one unencoded.
+///
+/// ```
+/// use codecarbon_core::percent_decode;
+/// assert_eq!(percent_decode("al%20ice:p%40ss+w%C3%B6rd"), "al ice:p@ss+wörd");
+/// assert_eq!(percent_decode("100%"), "100%");
+/// ```
+pub fn percent_decode(text: &str) -> String {
+    decode(text, false)
+}
+
+/// A query's value decoded as a server decodes it: [`percent_decode`], with `+` a space.
+pub(crate) fn percent_decode_query(text: &str) -> String {
+    decode(text, true)
+}
+
+/// `%XX` escapes decoded, and `+` as a space when `plus_is_space`.
+fn decode(text: &str, plus_is_space: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut bytes = Vec::with_capacity(text.len());
     let mut at = 0;
@@ -650,9 +669,11 @@ mod tests {
 
     #[test]
     fn percent_decoding_keeps_malformed_escapes() {
-        assert_eq!(percent_decode("a%2", false), "a%2");
-        assert_eq!(percent_decode("%zz%41+", false), "%zzA+");
-        assert_eq!(percent_decode("%zz%41+", true), "%zzA ");
-        assert_eq!(percent_decode("%C3%A9%ff", false), "é�");
+        assert_eq!(percent_decode("a%2"), "a%2");
+        assert_eq!(percent_decode("a%41"), "aA");
+        assert_eq!(percent_decode("%zz%41+"), "%zzA+");
+        assert_eq!(percent_decode_query("%zz%41+"), "%zzA ");
+        assert_eq!(percent_decode("%C3%A9%ff"), "é�");
+        assert_eq!(percent_decode("%e2%82%AC"), "€");
     }
 }

@@ -23,21 +23,26 @@
 //! assert!(stub.requests().is_empty());
 //! ```
 
+// Helpers of tests only: a note such as `SKIP: ... is missing` belongs in the test's output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod client;
 pub mod hostile;
 pub mod metadata;
 pub mod prometheus;
 pub mod wait;
 
-use http_body_util::{BodyExt, Full};
-use hyper::body::{Bytes, Incoming};
+use http_body_util::{BodyExt, Either, Full};
+use hyper::body::{Body, Bytes, Frame, Incoming};
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::service::service_fn;
 use hyper::StatusCode;
 use hyper_util::rt::TokioIo;
 use std::convert::Infallible;
 use std::net::TcpListener;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::task::{Context, Poll};
 use std::thread::JoinHandle;
 use std::time::Duration;
 use tokio::sync::oneshot;
@@ -84,6 +89,8 @@ pub struct Reply {
     pub body: Vec<u8>,
     /// How long to wait before answering (a slow service).
     pub delay: Duration,
+    /// Whether `body` is sent again and again without end, as a hostile server answers.
+    pub endless: bool,
 }
 
 impl Reply {
@@ -109,6 +116,21 @@ impl Reply {
             headers: Vec::new(),
             body: Vec::new(),
             delay: Duration::ZERO,
+            endless: false,
+        }
+    }
+
+    /// A body that never ends, with this status: `chunk` (a space if empty) sent again and
+    /// again, as fast as the client reads, until it hangs up. What a hostile or broken server
+    /// answers to make a client that reads answers whole run out of memory.
+    pub fn endless(status: u16, chunk: impl Into<Vec<u8>>) -> Reply {
+        let mut chunk = chunk.into();
+        if chunk.is_empty() {
+            chunk.push(b' ');
+        }
+        Reply {
+            endless: true,
+            ..Reply::with_type(status, "text/plain; charset=utf-8", chunk)
         }
     }
 
@@ -130,6 +152,7 @@ impl Reply {
             headers: vec![("Content-Type".into(), content_type.into())],
             body,
             delay: Duration::ZERO,
+            endless: false,
         }
     }
 }
@@ -263,7 +286,7 @@ async fn answer(
     request: hyper::Request<Incoming>,
     requests: Arc<Mutex<Vec<Recorded>>>,
     handler: Arc<Handler>,
-) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+) -> Result<hyper::Response<Either<Full<Bytes>, Endless>>, Infallible> {
     let (parts, body) = request.into_parts();
     let body = body
         .collect()
@@ -296,7 +319,12 @@ async fn answer(
     if !reply.delay.is_zero() {
         tokio::time::sleep(reply.delay).await;
     }
-    let mut response = hyper::Response::new(Full::new(Bytes::from(reply.body)));
+    let body = Bytes::from(reply.body);
+    let body = match reply.endless {
+        true => Either::Right(Endless(body)),
+        false => Either::Left(Full::new(body)),
+    };
+    let mut response = hyper::Response::new(body);
     *response.status_mut() =
         StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in &reply.headers {
@@ -308,6 +336,21 @@ async fn answer(
         }
     }
     Ok(response)
+}
+
+/// A body that sends its chunk again and again, as long as the client reads.
+struct Endless(Bytes);
+
+impl Body for Endless {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        Poll::Ready(Some(Ok(Frame::data(self.0.clone()))))
+    }
 }
 
 /// An `http://127.0.0.1:PORT` address where nothing listens: connections are refused at once.
@@ -368,6 +411,28 @@ mod tests {
         assert_eq!(seen[0].query, "x=1");
         assert_eq!(seen[0].header("x-token"), Some("abc"));
         assert_eq!(stub.requests_to("/b").len(), 1);
+    }
+
+    #[test]
+    fn an_endless_reply_goes_on_until_the_client_hangs_up() {
+        let stub = HttpStub::start(|_| Reply::endless(500, "boom "));
+        let addr = stub.url().trim_start_matches("http://").to_string();
+        for size in [4 << 20, 1000] {
+            // Far more than any socket buffer holds, then again on a new connection: the
+            // stub went on after the first client hung up.
+            let mut stream = TcpStream::connect(&addr).unwrap();
+            write!(stream, "GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+            let mut read = vec![0; size];
+            stream.read_exact(&mut read).unwrap();
+            let text = String::from_utf8_lossy(&read);
+            assert!(text.starts_with("HTTP/1.1 500"), "{}", &text[..100]);
+            assert!(text.contains("transfer-encoding: chunked"), "{text:.200}");
+            assert!(text.contains("boom "), "{text:.200}");
+            assert!(
+                text.matches("boom ").count() > size / 20,
+                "sent again and again"
+            );
+        }
     }
 
     #[test]

@@ -1,13 +1,11 @@
 //! `example-log`: one line for people per flush, per task and at the end of the run.
 
 use crate::{DEFAULT_LOG_FILE, LOG, LOG_FILE_KEY};
-use codecarbon_core::output::{LockFile, OutputError, OutputPaths};
+use codecarbon_core::output::{append_to, OutputError, OutputPaths};
 use codecarbon_core::{
     async_trait, BuildError, Component, Config, EmissionsData, Plugin, Probe, Provenance, Report,
     Sink, SinkError, TaskReport,
 };
-use std::fs::OpenOptions;
-use std::io::Write;
 use std::path::Path;
 
 /// Appends one line for people per flush, per task and at the end of the run:
@@ -18,8 +16,10 @@ use std::path::Path;
 /// 2025-01-02T03:04:09 "training" run 5f0c…: final: 15.0 s, ...
 /// ```
 ///
-/// Writers of one file, in threads or processes, take the advisory lock `.{file}.lock` beside
-/// it and write each line with one `write_all`, so lines never interleave.
+/// It follows core's rule for files, as the built-in CSV and JSON sinks do: never through a
+/// link planted at the log, never into a FIFO or device, created 0644. Writers of one file, in
+/// threads or processes, take the advisory lock `.{file}.lock` beside it, and each line is
+/// appended wholly or not at all (a full disk leaves no torn line), so lines never interleave.
 ///
 /// ```
 /// use codecarbon_example_plugin::ExampleLog;
@@ -60,25 +60,13 @@ impl ExampleLog {
         self.paths.file()
     }
 
-    /// Appends `line` under the lock.
+    /// Appends `line` under the lock, wholly or not at all.
     fn append(&self, line: &str) -> Result<(), SinkError> {
-        let _lock = LockFile::acquire(&self.paths.lock())
-            .map_err(|e| SinkError::Other(format!("{LOG}: {e}")))?;
-        let path = self.paths.file();
-        let io = |action| {
-            move |source| SinkError::Io {
-                action,
-                path: path.to_path_buf(),
-                source,
-            }
-        };
-        let mut file = OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(io("cannot open"))?;
-        file.write_all(line.as_bytes())
-            .map_err(io("cannot append to"))
+        let failed = |e: OutputError| SinkError::Other(format!("{LOG}: {e}"));
+        let lock = self.paths.acquire_lock().map_err(failed)?;
+        append_to(self.paths.file(), line.as_bytes()).map_err(failed)?;
+        drop(lock);
+        Ok(())
     }
 }
 
@@ -190,6 +178,44 @@ mod tests {
             .set(LOG_FILE_KEY, &absolute.display().to_string(), "test")
             .unwrap();
         assert_eq!(ExampleLog::from_config(&config).unwrap().path(), absolute);
+    }
+
+    /// The line of a flush appended to `log`: its error, if any, as text.
+    fn flush(log: &mut ExampleLog) -> Result<(), String> {
+        let line = line("flush", &EmissionsData::default(), &Provenance::default());
+        log.append(&line).map_err(|e| e.to_string())
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_or_a_fifo_planted_at_the_log_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut log = ExampleLog::new(dir.path(), "runs.log").unwrap();
+        flush(&mut log).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(log.path()).unwrap().lines().count(),
+            1
+        );
+
+        // A link planted between two lines: its target is not written through.
+        let target = dir.path().join("passwd");
+        std::fs::write(&target, "root:x:0:0\n").unwrap();
+        std::fs::remove_file(log.path()).unwrap();
+        std::os::unix::fs::symlink(&target, log.path()).unwrap();
+        let err = flush(&mut log).unwrap_err();
+        assert!(err.contains("runs.log is a symbolic link"), "{err}");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "root:x:0:0\n");
+
+        // A FIFO: refused at once, where opening it to write would wait for a reader forever.
+        std::fs::remove_file(log.path()).unwrap();
+        let name = std::ffi::CString::new(log.path().as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o644) }, 0);
+        let err = flush(&mut log).unwrap_err();
+        assert!(
+            err.contains("a FIFO (named pipe), not a regular file"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -11,6 +11,9 @@
 //! network). `emissions.csv` and the task file `emissions_train-candle_<run_id>.csv` go to
 //! `--output-dir`, by default `<temp dir>/codecarbon-examples/train-candle`.
 
+// An example prints what it measured: that is its whole point, and a reader copies it.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use codecarbon::equivalents;
 use codecarbon_example_train::{train, TrainOptions};
 

@@ -8,6 +8,7 @@
 //! The AWS session token lives only inside [`aws`]: it is never stored, logged or put in an
 //! error.
 
+use codecarbon_core::body::{read_bounded, ANSWER_BYTES};
 use reqwest::{Client, Response, StatusCode};
 
 /// The AWS IMDSv2 token lifetime asked for, in seconds (AWS's documented example value).
@@ -32,14 +33,13 @@ pub(crate) async fn aws(client: &Client, base: &str) -> Option<String> {
         .ok()?;
     let request = match token.status() {
         status if status.is_success() => {
-            let token = token.text().await.ok()?;
-            let token = token.trim();
+            let token = text(token).await?;
             if token.is_empty() {
                 return None;
             }
             client
                 .get(&region_url)
-                .header("X-aws-ec2-metadata-token", token)
+                .header("X-aws-ec2-metadata-token", token.as_str())
         }
         StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => {
             client.get(&region_url)
@@ -79,13 +79,19 @@ pub(crate) async fn gcp(client: &Client, base: &str) -> Option<String> {
     gcp_region(&text(reply).await?)
 }
 
-/// The body of a successful reply, trimmed.
-async fn text(reply: Response) -> Option<String> {
+/// The body of a successful reply, trimmed; `None` for one far larger than a region name or
+/// a token ever is, of which no more is read than the limit (whatever answers at the address
+/// may send without end).
+async fn text(mut reply: Response) -> Option<String> {
     if !reply.status().is_success() {
         return None;
     }
-    let body = reply.text().await.ok()?;
-    Some(body.trim().to_string())
+    let body = read_bounded(&mut reply, ANSWER_BYTES, |r| Box::pin(r.chunk()))
+        .await
+        .ok()?
+        .whole()
+        .ok()?;
+    Some(String::from_utf8_lossy(&body).trim().to_string())
 }
 
 /// Lower-case letters, digits and dashes, not too long: what every provider's region names

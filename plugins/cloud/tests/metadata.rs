@@ -180,6 +180,25 @@ async fn a_web_page_at_the_address_is_not_a_region() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_is_not_read_to_its_end() {
+    // Every provider's path answers without end (as GCP, header included): no region, and at
+    // once, where reading whole would take the timeout and the memory of all that was sent.
+    let stub = HttpStub::start(|_| {
+        let mut reply = Reply::endless(200, "europe-west9-a");
+        reply
+            .headers
+            .push(("Metadata-Flavor".into(), "Google".into()));
+        reply
+    });
+    let prober = MetadataLocator::new(stub.url(), Duration::from_secs(5)).unwrap();
+    let started = Instant::now();
+    let err = prober.locate().await.unwrap_err();
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+    assert!(matches!(err, LocateError::Unavailable(_)), "{err:?}");
+}
+
+#[tokio::test]
 async fn nothing_listening_is_unavailable_at_once() {
     let url = dead_url();
     let prober = prober(&url);

@@ -4,6 +4,7 @@ use crate::error::CometError;
 use crate::multipart::Form;
 use crate::settings::Limits;
 use crate::ApiKey;
+use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
 use codecarbon_core::Credentials;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
@@ -156,14 +157,24 @@ impl CometClient {
         action: &'static str,
         timeout: Duration,
     ) -> Result<Vec<u8>, Try> {
-        let response = sent.map_err(|e| Try::Retry(self.transport(e, action, timeout)))?;
+        let mut response = sent.map_err(|e| Try::Retry(self.transport(e, action, timeout)))?;
         let status = response.status();
-        let body = response
-            .bytes()
+        // Only so much is read, however much the server sends: the start of an error to
+        // quote, an answer no larger than Comet's ever are.
+        let limit = match status.is_success() {
+            true => ANSWER_BYTES,
+            false => EXCERPT_BYTES,
+        };
+        let body = read_bounded(&mut response, limit, |r| Box::pin(r.chunk()))
             .await
             .map_err(|e| Try::Retry(self.transport(e, action, timeout)))?;
         if status.is_success() {
-            return Ok(body.to_vec());
+            return body.whole().map_err(|too_large| {
+                Try::Fail(CometError::Answer {
+                    action,
+                    detail: too_large.to_string(),
+                })
+            });
         }
         if matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) {
             return Err(Try::Fail(CometError::Rejected {
@@ -173,7 +184,7 @@ impl CometClient {
         let error = CometError::Status {
             action,
             status: status.as_u16(),
-            message: self.message(&body),
+            message: self.message(body.bytes()),
         };
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             Err(Try::Retry(error))

@@ -102,6 +102,36 @@ async fn an_answer_without_an_experiment_key_is_an_error() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_is_read_only_so_far() {
+    // A server answering without end, with an error or with a 200: only the start is read,
+    // and the error comes at once (read whole, each try would take its whole timeout and the
+    // memory of all the server sent in it).
+    for (status, expected) in [
+        (
+            400,
+            r"Comet answered HTTP 400 to create an experiment: overloaded \x1b[2J overloaded",
+        ),
+        (
+            200,
+            "unexpected answer from Comet to create an experiment: the answer is larger than 262144 bytes",
+        ),
+    ] {
+        let stub = HttpStub::start(move |_| Reply::endless(status, "overloaded \x1b[2J "));
+        let mut settings = settings(stub.url());
+        settings.limits.request_timeout = Duration::from_secs(5);
+        settings.limits.call_budget = Duration::from_secs(10);
+        let mut sink = CometSink::new(settings).unwrap();
+        let start = Instant::now();
+        let e = sink.record(&report(1)).await.unwrap_err().to_string();
+        let took = start.elapsed();
+        assert!(took < Duration::from_millis(2500), "{took:?}");
+        assert!(e.starts_with(expected), "{e}");
+        assert!(e.len() < 1000, "the quote is bounded: {e}");
+        assert_eq!(stub.requests().len(), 1, "not retried");
+    }
+}
+
+#[tokio::test]
 async fn a_server_that_dies_mid_run_gives_quick_errors_then_a_pause() {
     let stub = HttpStub::start(comet);
     let url = stub.url().to_string();

@@ -47,11 +47,8 @@ impl CsvSink {
         let paths = OutputPaths::new(&config.output_dir, &config.output_file)?;
         paths.prepare()?;
         let done = checkpoint::recover_all(&paths, config.on_csv_write);
-        for run in &done.recovered {
-            crate::warn(&format!(
-                "run {run} ended without writing its row (killed?); its last totals were added to {}",
-                paths.file().display()
-            ));
+        for message in done.messages("row", paths.file()) {
+            crate::warn(&message);
         }
         for problem in &done.problems {
             crate::warn(&format!("cannot recover an earlier run: {problem}"));

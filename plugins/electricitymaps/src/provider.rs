@@ -7,6 +7,7 @@ use crate::http::{chain, endpoint, redirect_target};
 use crate::plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE};
 use crate::response::parse;
 use crate::zone::ZoneQuery;
+use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, Intensity, IntensityError, IntensityProvider,
     Location, Secret,
@@ -198,7 +199,7 @@ impl ElectricityMaps {
         let mut header =
             HeaderValue::from_str(self.token.expose()).map_err(|_| invalid_token_header())?;
         header.set_sensitive(true);
-        let response = self
+        let mut response = self
             .client
             .get(url.clone())
             .header("auth-token", header)
@@ -218,12 +219,17 @@ impl ElectricityMaps {
                 "Electricity Maps rejected the API token (HTTP {status}): check `electricitymaps_api_token` (environment variable CODECARBON_ELECTRICITYMAPS_API_TOKEN)"
             )));
         }
-        let body = response
-            .bytes()
+        // Only so much is read, however much the service sends: the start of an error to
+        // quote, an answer no larger than an intensity ever is.
+        let limit = match status.is_success() {
+            true => ANSWER_BYTES,
+            false => EXCERPT_BYTES,
+        };
+        let body = read_bounded(&mut response, limit, |r| Box::pin(r.chunk()))
             .await
             .map_err(|e| self.transport(query, e))?;
         if !status.is_success() {
-            let quoted = match self.credentials.quote_bytes(&body) {
+            let quoted = match self.credentials.quote_bytes(body.bytes()) {
                 quoted if quoted.is_empty() => quoted,
                 quoted => format!(": {quoted}"),
             };
@@ -232,6 +238,12 @@ impl ElectricityMaps {
                 self.endpoint()
             )));
         }
+        let body = body.whole().map_err(|too_large| {
+            IntensityError::Unavailable(format!(
+                "Electricity Maps answered for {query} at {} with something that is not a carbon-intensity answer ({too_large}); check `electricitymaps_url`",
+                self.endpoint()
+            ))
+        })?;
         parse(&body, query, &self.credentials)
     }
 

@@ -280,6 +280,38 @@ async fn garbage_json_is_unavailable() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_is_read_only_so_far() {
+    // A service answering without end, with an error or with a 200: only the start is read,
+    // and the error comes at once (read whole, it would take the request's timeout and the
+    // memory of all it sent).
+    for (status, expected) in [
+        (502, r"HTTP 502 Bad Gateway for zone FR at http"),
+        (200, "(the answer is larger than 262144 bytes"),
+    ] {
+        let stub = HttpStub::start(move |_| Reply::endless(status, "overloaded \x1b[2J "));
+        let (p, _) = provider(stub.url(), Some("FR"));
+        let start = Instant::now();
+        let err = ask(&p, &france()).await.unwrap_err();
+        let took = start.elapsed();
+        assert!(
+            took < codecarbon_electricitymaps::REQUEST_TIMEOUT / 2,
+            "{took:?}"
+        );
+        let IntensityError::Unavailable(message) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(message.contains(expected), "{message}");
+        assert!(message.len() < 1000, "the quote is bounded: {message}");
+        if status == 502 {
+            assert!(
+                message.contains(r"overloaded \x1b[2J overloaded"),
+                "{message}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn null_intensity_is_none_and_cached() {
     let stub = HttpStub::start(|_| Reply::json(r#"{"zone":"FR","carbonIntensity":null}"#));
     let (p, _) = provider(stub.url(), Some("FR"));

@@ -1,6 +1,7 @@
 //! One short GET, with timeouts, whose errors never show a URL's credentials.
 
 use crate::error::SetupError;
+use codecarbon_core::body::read_bounded;
 use codecarbon_core::{redact_url, Credentials};
 use reqwest::{Client, Url};
 use std::time::Duration;
@@ -66,9 +67,9 @@ impl Fetcher {
         Ok(Fetcher { client, timeouts })
     }
 
-    /// The body of a 2xx answer to `GET url`.
+    /// The body of a 2xx answer to `GET url`, read no further than [`MAX_BODY`].
     pub(crate) async fn get(&self, url: &Url) -> Result<Vec<u8>, FetchError> {
-        let response = self
+        let mut response = self
             .client
             .get(url.clone())
             .send()
@@ -78,17 +79,11 @@ impl Fetcher {
         if !status.is_success() {
             return Err(FetchError::Status(status.as_u16()));
         }
-        if response
-            .content_length()
-            .is_some_and(|n| n > MAX_BODY as u64)
-        {
-            return Err(FetchError::TooLarge);
-        }
-        let body = response.bytes().await.map_err(|e| self.classify(e))?;
-        if body.len() > MAX_BODY {
-            return Err(FetchError::TooLarge);
-        }
-        Ok(body.to_vec())
+        read_bounded(&mut response, MAX_BODY, |r| Box::pin(r.chunk()))
+            .await
+            .map_err(|e| self.classify(e))?
+            .whole()
+            .map_err(|_| FetchError::TooLarge)
     }
 
     fn classify(&self, error: reqwest::Error) -> FetchError {

@@ -157,6 +157,36 @@ async fn answers_are_quoted_without_the_token_and_with_escapes_visible() {
 }
 
 #[tokio::test]
+async fn an_endless_answer_is_refused_at_once() {
+    // Read whole, an answer without end would take the request's timeout and the memory of
+    // all it sent in that time; only its start is read.
+    let endless = HttpStub::start(|_| Reply::endless(200, r#"{"country":"FR","pad":""#));
+    let geo = GeoIpLocator::new(
+        &GeoIpUrls {
+            primary: endless.url().into(),
+            backup: format!("{}/json", endless.url()),
+        },
+        Timeouts {
+            connect: Duration::from_secs(5),
+            request: Duration::from_secs(5),
+        },
+    )
+    .unwrap();
+    let start = Instant::now();
+    let msg = geo.locate().await.unwrap_err().to_string();
+    assert!(
+        start.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        msg.matches("answer too large (over 65536 bytes)").count(),
+        2,
+        "{msg}"
+    );
+}
+
+#[tokio::test]
 async fn both_failing_says_why_for_each() {
     let primary = HttpStub::start(|_| Reply::status(500));
     let backup = HttpStub::start(|_| Reply::json(r#"{"country":"ZZ"}"#));

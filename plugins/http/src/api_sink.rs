@@ -5,10 +5,11 @@ use crate::client::{self, describe, redirect_target};
 use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
+use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, EmissionsData, Report, Secret, Sink, SinkError,
 };
-use reqwest::{Client, StatusCode, Url};
+use reqwest::{Client, Response, StatusCode, Url};
 use serde::Serialize;
 use std::fmt;
 
@@ -174,15 +175,25 @@ impl ApiSink {
 
     async fn create_run(&self, total: &EmissionsData) -> Result<String, HttpSinkError> {
         let body = RunCreate::new(&self.experiment_id, total, schema::now());
-        let answer = self.post(&self.runs, &body).await?;
-        run_id(&answer).map_err(|message| HttpSinkError::Answer {
+        let mut answer = self.post(&self.runs, &body).await?;
+        let unexpected = |message: String| HttpSinkError::Answer {
             url: redact_url(self.runs.as_str()),
             message: self.credentials.quote(&message),
-        })
+        };
+        let text = read_bounded(&mut answer, ANSWER_BYTES, |a| Box::pin(a.chunk()))
+            .await
+            .map_err(|e| HttpSinkError::Request {
+                url: redact_url(self.runs.as_str()),
+                message: self.credentials.quote(&describe(&e)),
+                key: API_ENDPOINT,
+            })?
+            .whole()
+            .map_err(|too_large| unexpected(too_large.to_string()))?;
+        run_id(&String::from_utf8_lossy(&text)).map_err(unexpected)
     }
 
-    /// POSTs `body` as JSON; the answer's text on success.
-    async fn post(&self, url: &Url, body: &impl Serialize) -> Result<String, HttpSinkError> {
+    /// POSTs `body` as JSON; the answer, its body unread, on success.
+    async fn post(&self, url: &Url, body: &impl Serialize) -> Result<Response, HttpSinkError> {
         let mut request = self.client.post(url.clone()).json(body);
         if let Some(key) = &self.api_key {
             request = request.header(API_TOKEN_HEADER, key.expose());
@@ -201,22 +212,25 @@ impl ApiSink {
                 key: API_ENDPOINT,
             });
         }
-        let text = answer.text().await.unwrap_or_default();
         if status.is_success() {
-            return Ok(text);
+            return Ok(answer);
         }
         Err(HttpSinkError::Status {
             url: redact_url(url.as_str()),
             status: status.as_u16(),
-            detail: self.excerpt(&text),
+            detail: self.excerpt(answer).await,
             hint: hint(status, url == &self.runs).into(),
         })
     }
 
     /// `: <the start of the answer>`, quoted (credentials hidden, escapes visible, on one
-    /// line, bounded); empty for an empty answer.
-    fn excerpt(&self, text: &str) -> String {
-        let quoted = self.credentials.quote(text);
+    /// line, bounded); empty for an empty answer. Only the start is read, however much the
+    /// server sends.
+    async fn excerpt(&self, mut answer: Response) -> String {
+        let start = read_bounded(&mut answer, EXCERPT_BYTES, |a| Box::pin(a.chunk()))
+            .await
+            .unwrap_or_default();
+        let quoted = self.credentials.quote_bytes(start.bytes());
         if quoted.is_empty() {
             String::new()
         } else {

@@ -338,3 +338,46 @@ async fn a_new_tracker_run_is_registered_and_counted_from_zero() {
     assert_eq!(posts[3]["duration"], 5);
     assert!(close(posts[3]["emissions_sum"].as_f64().unwrap(), 1e-6));
 }
+
+/// Within half the request's timeout: an answer read whole would take all of it (and all the
+/// memory a server chooses to fill in that time).
+fn promptly(started: std::time::Instant) {
+    let took = started.elapsed();
+    assert!(took < codecarbon_http::REQUEST_TIMEOUT / 2, "took {took:?}");
+}
+
+#[tokio::test]
+async fn an_endless_error_answer_is_quoted_from_its_start_only() {
+    for path in ["/runs", "/emissions"] {
+        let stub = HttpStub::start(move |req: &Recorded| {
+            if req.path == path {
+                Reply::endless(503, "overloaded \x1b[2J ")
+            } else if req.path == "/runs" {
+                Reply::json(r#"{"id":"r"}"#).with_status(201)
+            } else {
+                Reply::status(201)
+            }
+        });
+        let mut sink = ApiSink::new(stub.url(), "exp", Some(KEY)).unwrap();
+        let started = std::time::Instant::now();
+        let err = sink.flush(&report(5.0, 1.0)).await.unwrap_err().to_string();
+        promptly(started);
+        assert!(err.contains(&format!("{path} answered HTTP 503")), "{err}");
+        assert!(err.contains(r"overloaded \x1b[2J overloaded"), "{err}");
+        assert!(err.len() < 1000, "the quote is bounded: {err}");
+    }
+}
+
+#[tokio::test]
+async fn an_endless_run_answer_is_refused_as_too_large() {
+    let stub = HttpStub::start(|_| Reply::endless(201, r#"{"id":"r","pad":"#));
+    let mut sink = ApiSink::new(stub.url(), "exp", None).unwrap();
+    let started = std::time::Instant::now();
+    let err = sink.flush(&report(5.0, 1.0)).await.unwrap_err().to_string();
+    promptly(started);
+    assert!(
+        err.contains("/runs: unexpected answer: the answer is larger than 262144 bytes"),
+        "{err}"
+    );
+    assert!(sink.run_id().is_none());
+}

@@ -42,14 +42,9 @@ fn build(config: &Config) -> Result<Plugin, BuildError> {
     }
 }
 
-/// Tells the user about something they should know but that does not stop the sink. Never
-/// panics: a closed or full stderr loses the warning, not the run.
+/// Tells the user about something they should know but that does not stop the sink.
 pub(crate) fn warn(message: &str) {
-    use std::io::Write;
-    let _ = writeln!(
-        std::io::stderr().lock(),
-        "codecarbon: warning: json: {message}"
-    );
+    codecarbon_core::stderr_line!("codecarbon: warning: json: {message}");
 }
 
 inventory::submit! {

@@ -52,11 +52,8 @@ impl JsonSink {
             append_line(&paths, &line)?;
             Ok::<_, JsonSinkError>(run_id)
         });
-        for run in &done.recovered {
-            crate::warn(&format!(
-                "run {run} ended without writing its line (killed?); its last totals were added to {}",
-                paths.file().display()
-            ));
+        for message in done.messages("line", paths.file()) {
+            crate::warn(&message);
         }
         for problem in &done.problems {
             crate::warn(&format!("cannot recover an earlier run: {problem}"));

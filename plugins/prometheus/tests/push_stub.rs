@@ -108,6 +108,23 @@ async fn a_refused_push_names_the_url_and_status_but_not_the_password() {
 }
 
 #[tokio::test]
+async fn an_endless_error_answer_is_quoted_from_its_start_only() {
+    // A server answering without end: only the start is read, and the error comes at once
+    // (read whole, it would take the request's timeout and the memory of all it sent).
+    let stub = HttpStub::start(|_| Reply::endless(500, "overloaded \x1b[2J "));
+    let settings = settings(stub.url());
+    let limit = settings.request_timeout / 2;
+    let mut sink = PrometheusSink::new(settings).unwrap();
+    let started = Instant::now();
+    let err = sink.record(&report(10, 0.5, 0.0, 0.3)).await.unwrap_err();
+    assert!(started.elapsed() < limit, "took {:?}", started.elapsed());
+    let text = err.to_string();
+    assert!(text.contains("HTTP 500"), "{text}");
+    assert!(text.contains(r"overloaded \x1b[2J overloaded"), "{text}");
+    assert!(text.len() < 1000, "the quote is bounded: {text}");
+}
+
+#[tokio::test]
 async fn gauges_carry_the_change_since_the_last_successful_push() {
     let stub = HttpStub::start(|_| Reply::status(200));
     let mut sink = PrometheusSink::new(settings(stub.url())).unwrap();

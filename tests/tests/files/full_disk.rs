@@ -53,6 +53,8 @@ fn csv_on_a_full_disk(mode: &str) {
     disk.free();
     let next = finish(&sandbox, monitor(&sandbox, disk.path(), &flags, &["true"]));
     assert!(next.status.success(), "{}", next.stderr);
+    let said = format!("csv: run {run} did not write its row (it was killed, or its write failed)");
+    assert!(next.stderr.contains(&said), "{}", next.stderr);
     assert!(fs::read(&csv).unwrap().starts_with(&earlier));
     let rows = read_csv(&csv);
     assert_eq!(rows.len(), 4, "header, earlier, recovered, new: {rows:?}");
@@ -107,6 +109,9 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
     disk.free();
     let next = finish(&sandbox, monitor(&sandbox, disk.path(), &flags, &["true"]));
     assert!(next.status.success(), "{}", next.stderr);
+    let said =
+        format!("json: run {run} did not write its line (it was killed, or its write failed)");
+    assert!(next.stderr.contains(&said), "{}", next.stderr);
     let text = fs::read_to_string(&jsonl).unwrap();
     let lines: Vec<serde_json::Value> = text
         .lines()

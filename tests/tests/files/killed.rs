@@ -28,7 +28,10 @@ fn jsonl_a_killed_run_gets_its_line_from_the_next_run() {
     let next = finish(&sandbox, monitor(&sandbox, &out, &flags, &["true"]));
     assert!(next.status.success(), "{}", next.stderr);
     assert!(
-        next.stderr.contains("json: run") && next.stderr.contains("ended without writing its line"),
+        next.stderr.contains("json: run")
+            && next
+                .stderr
+                .contains("did not write its line (it was killed, or its write failed)"),
         "{}",
         next.stderr
     );

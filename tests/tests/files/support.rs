@@ -1,6 +1,9 @@
 //! Faults for the file tests: a small tmpfs that can be filled, FIFOs, links, the real
 //! `codecarbon` run under a time limit, and files crafted to end where a short write tears.
 
+// A test skipped for want of root says so in the test's output.
+#![allow(clippy::print_stderr)]
+
 use crate::common::Sandbox;
 use crate::process::{Finished, Running};
 use std::ffi::CString;

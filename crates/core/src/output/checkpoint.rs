@@ -243,6 +243,24 @@ pub struct Recovery<E> {
     pub problems: Vec<E>,
 }
 
+impl<E> Recovery<E> {
+    /// What to tell the user of each recovered run, whose `record` (`row`, `line`) was added
+    /// to `file`. Its record waited in the checkpoint because the run was killed before writing
+    /// it or because the write failed (a full disk): the words hold for both.
+    pub fn messages(&self, record: &str, file: &Path) -> Vec<String> {
+        self.recovered
+            .iter()
+            .map(|run| {
+                format!(
+                    "run {run} did not write its {record} (it was killed, or its write failed); \
+                     its last totals were added to {}",
+                    file.display()
+                )
+            })
+            .collect()
+    }
+}
+
 /// Writes the record of every run that left a checkpoint and is no longer alive, then deletes
 /// the checkpoint. Runs still alive (their lock is held) are left alone.
 ///
@@ -414,6 +432,15 @@ mod tests {
         assert_eq!(fs::read_to_string(p.file()).unwrap(), "run-1=2\n");
         assert_eq!(names(d.path()), ["out.log"]);
         assert!(recover(&p).recovered.is_empty());
+        // Killed, or its write failed: the message claims neither.
+        assert_eq!(
+            done.messages("row", p.file()),
+            [format!(
+                "run run-1 did not write its row (it was killed, or its write failed); \
+                 its last totals were added to {}",
+                p.file().display()
+            )]
+        );
     }
 
     #[test]

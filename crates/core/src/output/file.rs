@@ -5,7 +5,8 @@
 //!   the file may be links (an `output_dir` the user named can be one).
 //! - Never into, or out of, a FIFO, socket or device: such a file is refused before it is
 //!   opened, and opened with `O_NONBLOCK` and checked again with `fstat` afterwards, so a FIFO
-//!   swapped in between cannot hang us either.
+//!   swapped in between cannot hang us either; and with `O_NOCTTY`, so a terminal swapped in
+//!   cannot become the controlling terminal of a tracker that leads its session.
 //! - Created with mode 0644 (less the umask), like any file a user's program makes; a replaced
 //!   file keeps its mode (see [`super::replace`]).
 //! - Read with a size limit, so a huge file is an error rather than all of the memory.
@@ -115,11 +116,21 @@ pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, OutputError>
         Ok(meta) => regular(path, &meta)?,
         Err(e) => return Err(read(e)),
     }
+    let file = open_input(path).map_err(OutputError::read(path))?;
+    read_limited(path, file, max_bytes)
+}
+
+/// Opens a file the user named, for reading: links followed, but neither waiting for a FIFO's
+/// writer nor taking a terminal, in case one was swapped in after the check.
+fn open_input(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
-    nonblocking(&mut options);
-    let file = options.open(path).map_err(OutputError::read(path))?;
-    read_limited(path, file, max_bytes)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(NEVER_WAIT_NOR_TAKE_A_TERMINAL);
+    }
+    options.open(path)
 }
 
 /// Reads back the whole file `path` that codecarbon writes (a CSV, a checkpoint): like
@@ -161,15 +172,19 @@ pub(crate) fn open_output(
     Ok(file)
 }
 
-/// Reads at most `max_bytes` of `file`; more is [`OutputError::TooLarge`] (checked on the
-/// size first, and on what is read, since a file can grow while it is read).
+/// Reads at most `max_bytes` of the opened `file`, which must be a regular file (checked on the
+/// open file, so one swapped in after the check of the path is caught); more is
+/// [`OutputError::TooLarge`] (checked on the size first, and on what is read, since a file can
+/// grow while it is read).
 fn read_limited(path: &Path, file: File, max_bytes: u64) -> Result<Vec<u8>, OutputError> {
     let too_large = |size| OutputError::TooLarge {
         path: path.to_path_buf(),
         size,
         limit: max_bytes,
     };
-    let size = file.metadata().map_err(OutputError::read(path))?.len();
+    let meta = file.metadata().map_err(OutputError::read(path))?;
+    regular(path, &meta)?;
+    let size = meta.len();
     if size > max_bytes {
         return Err(too_large(size));
     }
@@ -227,25 +242,20 @@ fn kind_of(meta: &Metadata) -> &'static str {
     "not a regular file"
 }
 
-/// `O_NOFOLLOW | O_NONBLOCK`, and mode 0644 for a file the open creates.
+/// The flags of every open: a FIFO that appears between the check and the open does not
+/// hang it (`O_NONBLOCK`), and a terminal that does is not made the controlling terminal of a
+/// session leader (`O_NOCTTY`); the `fstat` after the open refuses either.
+#[cfg(unix)]
+const NEVER_WAIT_NOR_TAKE_A_TERMINAL: libc::c_int = libc::O_NONBLOCK | libc::O_NOCTTY;
+
+/// The flags of every open, with `O_NOFOLLOW`, and mode 0644 for a file the open creates.
 fn rule_flags(options: &mut OpenOptions) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
         options
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .custom_flags(libc::O_NOFOLLOW | NEVER_WAIT_NOR_TAKE_A_TERMINAL)
             .mode(CREATE_MODE);
-    }
-    #[cfg(not(unix))]
-    let _ = options;
-}
-
-/// `O_NONBLOCK`: a FIFO that appears between the check and the open does not hang it.
-fn nonblocking(options: &mut OpenOptions) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
     }
     #[cfg(not(unix))]
     let _ = options;
@@ -346,16 +356,86 @@ mod tests {
 
     #[test]
     fn a_fifo_is_refused_even_when_the_check_before_opening_passes() {
-        // The fstat after opening is what catches a FIFO swapped in after the check.
+        // The fstat after opening is what catches a FIFO swapped in after the check: opened as
+        // a file we write or as one the user names (O_NONBLOCK: no writer needed), it is
+        // refused by the read rather than read as an empty file.
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("f");
         mkfifo(&fifo);
         let mut options = OpenOptions::new();
         options.read(true);
         rule_flags(&mut options);
-        let file = options.open(&fifo).unwrap(); // O_NONBLOCK: no writer needed
-        let err = regular(&fifo, &file.metadata().unwrap()).unwrap_err();
+        let output = options.open(&fifo).unwrap();
+        let err = regular(&fifo, &output.metadata().unwrap()).unwrap_err();
         assert!(matches!(err, OutputError::NotRegular { .. }), "{err:?}");
+        let input = open_input(&fifo).unwrap();
+        let err = read_limited(&fifo, input, 100).unwrap_err();
+        assert!(matches!(err, OutputError::NotRegular { .. }), "{err:?}");
+    }
+
+    /// Set in the child of [`a_terminal_swapped_in_never_becomes_the_controlling_one`]: the
+    /// terminal it opens.
+    #[cfg(target_os = "linux")]
+    const TERMINAL_VAR: &str = "CODECARBON_TEST_OPEN_TERMINAL";
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_terminal_swapped_in_never_becomes_the_controlling_one() {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        use std::os::unix::process::CommandExt;
+        if let Some(terminal) = std::env::var_os(TERMINAL_VAR) {
+            // The child: a session leader without a terminal, where opening one without
+            // O_NOCTTY makes it the controlling terminal. Opened as every open of ours opens.
+            let terminal = Path::new(&terminal);
+            let _input = open_input(terminal).unwrap();
+            let mut options = OpenOptions::new();
+            options.read(true).write(true);
+            rule_flags(&mut options);
+            let _output = options.open(terminal).unwrap();
+            let err = File::open("/dev/tty").unwrap_err();
+            assert_eq!(
+                err.raw_os_error(),
+                Some(libc::ENXIO),
+                "a controlling terminal"
+            );
+            return;
+        }
+        // SAFETY: plain calls on a descriptor we own; the name is read into our buffer.
+        let (master, name) = unsafe {
+            let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+            assert!(fd >= 0, "{}", io::Error::last_os_error());
+            let master = OwnedFd::from_raw_fd(fd);
+            assert_eq!(libc::grantpt(fd), 0);
+            assert_eq!(libc::unlockpt(fd), 0);
+            let mut name = [0 as libc::c_char; 128];
+            assert_eq!(libc::ptsname_r(fd, name.as_mut_ptr(), name.len()), 0);
+            let name = std::ffi::CStr::from_ptr(name.as_ptr());
+            (master, name.to_string_lossy().into_owned())
+        };
+        let module = module_path!().split_once("::").unwrap().1;
+        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
+        child
+            .args(["--exact", "--nocapture", "--test-threads=1"])
+            .arg(format!(
+                "{module}::a_terminal_swapped_in_never_becomes_the_controlling_one"
+            ))
+            .env(TERMINAL_VAR, &name);
+        // SAFETY: setsid is async-signal-safe.
+        unsafe {
+            child.pre_exec(|| match libc::setsid() {
+                -1 => Err(io::Error::last_os_error()),
+                _ => Ok(()),
+            });
+        }
+        let out = child.output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.contains("1 passed"), "the child ran no test: {text}");
+        drop(master);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Building reports and sinks for the tests.
 
+// A child process of the tests tells its parent it is ready on standard output.
+#![allow(clippy::print_stdout)]
+
 use codecarbon_core::{
     Component, ComponentProvenance, Config, CsvWriteMode, EmissionsData, Gigabytes, GramsPerKwh,
     Intensity, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Method, Percent,
