@@ -12,9 +12,11 @@
 //!   a larger head is answered 431 (or its connection closed) before it is read further.
 //! - **Bounded connections**: at most [`Limits::max_connections`] are served at once. When all
 //!   are taken, a new one takes the place of the oldest connection that is waiting for a
-//!   request (idle, or sending its head); when every one is busy answering, the new one waits
-//!   in the system's queue until one is done. No task, buffer or thread grows with the number
-//!   of clients.
+//!   request (idle, or sending its head); failing that, of the one whose answer has been stuck
+//!   longest, for over a second, because its client does not read (so clients that pipeline
+//!   requests and never read cannot keep every place until the write timeout); when every one
+//!   is busy answering and being read, the new one waits in the system's queue until one is
+//!   done. No task, buffer or thread grows with the number of clients.
 //! - **Timeouts**: a request head must arrive whole within [`Limits::head_timeout`] of the
 //!   connection's opening or of its previous response (so neither a slowloris nor an idle
 //!   keep-alive connection holds a place), and a response must be written whole within

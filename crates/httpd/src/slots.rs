@@ -1,20 +1,30 @@
-//! The bound on connections: a place for each one served, and, when all are taken, the oldest
-//! connection waiting for a request gives its place to the newcomer.
+//! The bound on connections: a place for each one served, and, when all are taken, a
+//! connection gives its place to the newcomer: the oldest one waiting for a request, else the
+//! one whose client has stopped reading its answer for longest.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 /// How often a full server looks again for a connection to evict, while every one is busy.
 const RETRY: Duration = Duration::from_millis(50);
 
+/// How long an answer's write may stay blocked (the client's buffers full, nothing read)
+/// before its connection may give its place to a newcomer. An answer being read moves on
+/// within milliseconds, even over a slow link; one stalled this long belongs to a client that
+/// does not read, which must not keep a place from others until the write timeout.
+pub(crate) const STALLED: Duration = Duration::from_secs(1);
+
 /// What the server knows of one connection.
 #[derive(Debug, Default)]
 pub(crate) struct Slot {
-    /// Between a request's arrival and the end of its response: not to be evicted.
+    /// Between a request's arrival and the end of its response: evicted only when stalled.
     busy: AtomicBool,
+    /// Since when the response's write has been blocked without progress, if it is.
+    stalled_since: Mutex<Option<Instant>>,
     /// Asked to give its place; set once.
     evicted: AtomicBool,
     evict: Notify,
@@ -29,6 +39,27 @@ impl Slot {
     /// The response was written: the connection waits for another request.
     pub(crate) fn set_waiting(&self) {
         self.busy.store(false, Ordering::SeqCst);
+    }
+
+    /// A write could not go on: the client's buffers are full. The first of a row counts.
+    pub(crate) fn set_write_blocked(&self) {
+        self.stalled().get_or_insert_with(Instant::now);
+    }
+
+    /// A write went through: the client reads.
+    pub(crate) fn set_write_moved(&self) {
+        *self.stalled() = None;
+    }
+
+    fn stalled(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.stalled_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Since when the response has been stalled, if for at least [`STALLED`] by `now`.
+    fn stalled_at(&self, now: Instant) -> Option<Instant> {
+        (*self.stalled()).filter(|since| now.saturating_duration_since(*since) >= STALLED)
     }
 
     /// Resolves when the connection must close to make room.
@@ -81,13 +112,14 @@ impl Slots {
     }
 
     /// A place for a new connection: a free one, else the place of the oldest connection that
-    /// waits for a request, else the first one freed by a connection that finishes its answer.
+    /// waits for a request, else of the one stalled longest in a write (for at least
+    /// [`STALLED`]), else the first one freed by a connection that finishes its answer.
     pub(crate) async fn claim(&mut self) -> Claim {
         let permit = loop {
             if let Ok(permit) = self.permits.clone().try_acquire_owned() {
                 break permit;
             }
-            self.evict_oldest_waiting();
+            self.evict_one();
             tokio::select! {
                 acquired = self.permits.clone().acquire_owned() => {
                     if let Ok(permit) = acquired {
@@ -113,12 +145,21 @@ impl Slots {
         }
     }
 
-    fn evict_oldest_waiting(&self) {
+    /// Asks one connection to give its place: the oldest waiting for a request, else the one
+    /// stalled longest. A busy one that moves is never asked.
+    fn evict_one(&self) {
         let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        let oldest = open
-            .values()
-            .find(|s| !s.busy.load(Ordering::SeqCst) && !s.evicted.load(Ordering::SeqCst));
-        if let Some(slot) = oldest {
+        let candidates = || open.values().filter(|s| !s.evicted.load(Ordering::SeqCst));
+        let now = Instant::now();
+        let chosen = candidates()
+            .find(|s| !s.busy.load(Ordering::SeqCst))
+            .or_else(|| {
+                candidates()
+                    .filter_map(|s| Some((s.stalled_at(now)?, s)))
+                    .min_by_key(|(since, _)| *since)
+                    .map(|(_, s)| s)
+            });
+        if let Some(slot) = chosen {
             slot.evicted.store(true, Ordering::SeqCst);
             // Stored if the connection is not listening yet: it closes at its next look.
             slot.evict.notify_one();
@@ -153,6 +194,34 @@ mod tests {
             });
             assert_eq!(third.id, 2);
             assert_eq!(slots.open.lock().unwrap().len(), 2);
+        });
+    }
+
+    #[test]
+    fn when_every_connection_is_busy_the_one_stalled_longest_gives_way() {
+        runtime().block_on(async {
+            let mut slots = Slots::new(3);
+            let moving = slots.claim().await;
+            let stalled_briefly = slots.claim().await;
+            let stalled_long = slots.claim().await;
+            let now = Instant::now();
+            for claim in [&moving, &stalled_briefly, &stalled_long] {
+                claim.slot().set_busy();
+            }
+            // A write that blocked, then went on: the client reads.
+            *moving.slot().stalled() = Some(now - STALLED * 10);
+            moving.slot().set_write_moved();
+            stalled_briefly.slot().set_write_blocked();
+            *stalled_long.slot().stalled() = Some(now - STALLED * 2);
+            // Blocked again later: the stall still counts from its start.
+            stalled_long.slot().set_write_blocked();
+            let (fourth, ()) = tokio::join!(slots.claim(), async {
+                stalled_long.slot().evicted().await;
+                drop(stalled_long);
+            });
+            assert_eq!(fourth.id, 3);
+            assert!(!moving.slot().evicted.load(Ordering::SeqCst));
+            assert!(!stalled_briefly.slot().evicted.load(Ordering::SeqCst));
         });
     }
 

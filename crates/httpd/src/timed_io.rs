@@ -6,6 +6,9 @@
 //! that follows it: hyper writes a whole response (head and body, one buffer each; the server
 //! asks for vectored writes) before it flushes. A write or flush still blocked at the deadline
 //! fails with `TimedOut`, which ends the connection.
+//!
+//! It also tells the connection's slot when a write blocks and when one goes through, so that
+//! a full server can take the place of a client that stopped reading long before the deadline.
 
 use crate::slots::Slot;
 use hyper::rt::{Read, ReadBufCursor, Write};
@@ -18,7 +21,7 @@ use std::time::Duration;
 use tokio::time::Sleep;
 
 /// `inner` with a write deadline per response; it marks `slot` waiting when a response is
-/// written.
+/// written, and stalled while a write is blocked.
 pub(crate) struct TimedIo<T> {
     inner: T,
     write_timeout: Duration,
@@ -40,6 +43,24 @@ impl<T> TimedIo<T> {
     fn start_response(&mut self) {
         if self.deadline.is_none() {
             self.deadline = Some(Box::pin(tokio::time::sleep(self.write_timeout)));
+        }
+    }
+
+    /// What a write's (or flush's) poll gives, with the slot told whether it blocked.
+    fn settle<R>(
+        &mut self,
+        cx: &mut Context<'_>,
+        polled: Poll<io::Result<R>>,
+    ) -> Poll<io::Result<R>> {
+        match polled {
+            Poll::Pending => {
+                self.slot.set_write_blocked();
+                self.blocked(cx)
+            }
+            done => {
+                self.slot.set_write_moved();
+                done
+            }
         }
     }
 
@@ -79,10 +100,8 @@ impl<T: Write + Unpin> Write for TimedIo<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.start_response();
-        match Pin::new(&mut this.inner).poll_write(cx, buf) {
-            Poll::Pending => this.blocked(cx),
-            done => done,
-        }
+        let polled = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.settle(cx, polled)
     }
 
     fn poll_write_vectored(
@@ -92,10 +111,8 @@ impl<T: Write + Unpin> Write for TimedIo<T> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         this.start_response();
-        match Pin::new(&mut this.inner).poll_write_vectored(cx, bufs) {
-            Poll::Pending => this.blocked(cx),
-            done => done,
-        }
+        let polled = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.settle(cx, polled)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -104,23 +121,18 @@ impl<T: Write + Unpin> Write for TimedIo<T> {
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_flush(cx) {
-            Poll::Ready(Ok(())) => {
-                if this.deadline.take().is_some() {
-                    this.slot.set_waiting();
-                }
-                Poll::Ready(Ok(()))
+        let polled = Pin::new(&mut this.inner).poll_flush(cx);
+        if let Poll::Ready(Ok(())) = polled {
+            if this.deadline.take().is_some() {
+                this.slot.set_waiting();
             }
-            Poll::Pending => this.blocked(cx),
-            failed => failed,
         }
+        this.settle(cx, polled)
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
-        match Pin::new(&mut this.inner).poll_shutdown(cx) {
-            Poll::Pending => this.blocked(cx),
-            done => done,
-        }
+        let polled = Pin::new(&mut this.inner).poll_shutdown(cx);
+        this.settle(cx, polled)
     }
 }

@@ -1,6 +1,6 @@
 //! Each limit of the server, over real sockets on 127.0.0.1, with the requests of
-//! `codecarbon_testkit::hostile`. Every wait is bounded; the timeouts are shortened so that the
-//! tests take a few seconds.
+//! `codecarbon_testkit::hostile`. Every wait is bounded; a test of a timeout shortens that one
+//! so that it takes a few seconds, and the others are made long enough to stay out of its way.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -78,8 +78,9 @@ impl Running {
     }
 }
 
-/// Short timeouts, so that a test of one limit is not slowed by the others.
-fn quick() -> Limits {
+/// Timeouts longer than any test takes (30 s, where the default head timeout is 10 s), so that
+/// a test of one limit never sees a timeout end a connection it holds open.
+fn long_timeouts() -> Limits {
     Limits {
         head_timeout: Duration::from_secs(30),
         write_timeout: Duration::from_secs(30),
@@ -89,7 +90,7 @@ fn quick() -> Limits {
 
 #[test]
 fn get_and_head_are_answered_with_a_length_and_head_without_the_body() {
-    let s = Running::start(quick());
+    let s = Running::start(long_timeouts());
     let answer = get(&s.addr, "/").unwrap();
     assert_eq!(answer.header("content-length"), Some("10"));
     assert_eq!(
@@ -127,7 +128,7 @@ fn get_and_head_are_answered_with_a_length_and_head_without_the_body() {
 
 #[test]
 fn other_methods_are_405_with_allow_and_the_handler_is_not_called() {
-    let s = Running::start(quick());
+    let s = Running::start(long_timeouts());
     let post = hostile::post(&s.addr, "/").unwrap();
     assert_eq!(post.status, 405);
     assert_eq!(post.header("allow"), Some("GET, HEAD"));
@@ -147,7 +148,7 @@ fn other_methods_are_405_with_allow_and_the_handler_is_not_called() {
 
 #[test]
 fn a_request_body_is_never_read_whatever_length_it_claims() {
-    let s = Running::start(quick());
+    let s = Running::start(long_timeouts());
     let started = Instant::now();
     let huge = hostile::huge_content_length(&s.addr, "/").unwrap();
     assert_eq!(huge.status, 413, "{huge:?}");
@@ -169,7 +170,7 @@ fn a_request_body_is_never_read_whatever_length_it_claims() {
 fn a_head_over_the_limit_is_refused_before_it_is_read_and_one_under_it_is_served() {
     let limits = Limits {
         max_head_bytes: 16 * 1024,
-        ..quick()
+        ..long_timeouts()
     };
     let s = Running::start(limits);
     let over = hostile::oversized_head(&s.addr, "/", 20 * 1024).unwrap();
@@ -188,7 +189,7 @@ fn a_head_over_the_limit_is_refused_before_it_is_read_and_one_under_it_is_served
 fn too_many_header_fields_are_refused() {
     let s = Running::start(Limits {
         max_headers: 8,
-        ..quick()
+        ..long_timeouts()
     });
     let mut request = format!(
         "GET / HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
@@ -209,7 +210,7 @@ fn too_many_header_fields_are_refused() {
 fn a_slowloris_and_an_idle_keep_alive_connection_are_closed_at_the_head_timeout() {
     let s = Running::start(Limits {
         head_timeout: Duration::from_millis(400),
-        ..quick()
+        ..long_timeouts()
     });
     // No clock starts before this: each connection's opens after it.
     let started = Instant::now();
@@ -234,7 +235,7 @@ fn a_slowloris_and_an_idle_keep_alive_connection_are_closed_at_the_head_timeout(
 fn beyond_the_connection_bound_the_oldest_waiting_connections_give_way() {
     let s = Running::start(Limits {
         max_connections: 4,
-        ..quick()
+        ..long_timeouts()
     });
     let mut held = hostile::idle_connections(&s.addr, 12);
     held.push(hostile::slowloris(&s.addr, "/").unwrap());
@@ -259,36 +260,64 @@ fn beyond_the_connection_bound_the_oldest_waiting_connections_give_way() {
     );
 }
 
-#[test]
-fn a_client_that_never_reads_holds_its_place_only_until_the_write_timeout() {
-    let s = Running::start(Limits {
-        max_connections: 1,
-        write_timeout: Duration::from_secs(1),
-        ..quick()
-    });
-    let mut stuck: TcpStream = hostile::never_reads(&s.addr, "/big", 1).unwrap();
-    // Wait until it has its answer in hand (and so the only place, busy).
+/// Waits (at most 5 s) until the handler has been called `n` times.
+fn until_called(s: &Running, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(5);
-    while s.calls() == 0 && Instant::now() < deadline {
+    while s.calls() < n && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(10));
     }
-    assert_eq!(s.calls(), 1);
-    let started = Instant::now();
-    s.assert_serves();
-    let waited = started.elapsed();
-    assert!(
-        waited >= Duration::from_millis(500) && waited < Duration::from_secs(5),
-        "served after {waited:?}: the busy place was not kept, or not freed"
-    );
-    // Its answer was cut off: far less than the 64 MiB arrived.
+    assert_eq!(s.calls(), n);
+}
+
+#[test]
+fn a_client_that_never_reads_is_cut_off_at_the_write_timeout() {
+    // Places to spare: nothing but the write timeout ends the connection.
+    let s = Running::start(Limits {
+        write_timeout: Duration::from_secs(1),
+        ..long_timeouts()
+    });
+    let mut stuck: TcpStream = hostile::never_reads(&s.addr, "/big", 1).unwrap();
+    until_called(&s, 1);
+    std::thread::sleep(Duration::from_millis(1500));
+    // Read only now: the answer was cut off, far less than the 64 MiB arrives.
     let mut got = Vec::new();
     let _ = std::io::Read::read_to_end(&mut stuck, &mut got);
     assert!(got.len() < BIG, "the whole answer arrived");
+    s.assert_serves();
+}
+
+#[test]
+fn clients_that_never_read_cannot_keep_every_place_until_the_write_timeout() {
+    // Every place taken by a client that asked and does not read its answer; the write
+    // timeout (30 s) is far off.
+    let s = Running::start(Limits {
+        max_connections: 2,
+        ..long_timeouts()
+    });
+    let mut stuck: Vec<TcpStream> = (0..2)
+        .map(|_| hostile::never_reads(&s.addr, "/big", 1).unwrap())
+        .collect();
+    until_called(&s, 2);
+    // Served in about a second, once a stuck one has been stuck that long.
+    let started = Instant::now();
+    s.assert_serves();
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    let closed = stuck
+        .iter_mut()
+        .map(|c| hostile::closed_within(c, Duration::from_secs(2)))
+        .filter(|closed| *closed)
+        .count();
+    assert!(closed >= 1, "no stuck connection gave its place");
+    assert!(s.faults().is_empty(), "{:?}", s.faults());
 }
 
 #[test]
 fn a_handler_that_panics_or_answers_nonsense_is_a_500_and_a_fault_not_a_crash() {
-    let s = Running::start(quick());
+    let s = Running::start(long_timeouts());
     let answer = get(&s.addr, "/panic").unwrap();
     assert_eq!(answer.status, 500);
     assert!(answer.body.contains("internal error"), "{}", answer.body);
@@ -317,7 +346,7 @@ fn a_handler_that_panics_or_answers_nonsense_is_a_500_and_a_fault_not_a_crash() 
 
 #[test]
 fn dropping_the_server_stops_it_at_once_with_connections_open() {
-    let s = Running::start(quick());
+    let s = Running::start(long_timeouts());
     let addr = s.addr.clone();
     let _slow = hostile::slowloris(&addr, "/").unwrap();
     let _idle = hostile::idle_connections(&addr, 3);
