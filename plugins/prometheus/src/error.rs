@@ -1,5 +1,6 @@
-//! What can go wrong, in words that say how to fix it. No message holds a password: URLs are
-//! shown without their user information, and a server's answer is scrubbed of the password.
+//! What can go wrong, in words that say how to fix it, and what the endpoint's server has to
+//! tell. No message holds a password: URLs are shown without their user information, and a
+//! server's answer is scrubbed of the password.
 
 use codecarbon_core::SinkError;
 use thiserror::Error;
@@ -47,16 +48,6 @@ pub enum PrometheusError {
         /// The system's reason.
         reason: String,
     },
-    /// The `/metrics` endpoint's server had a fault while serving (told once), or stopped.
-    #[error("the /metrics endpoint on {addr} {}", endpoint_state(*stopped, reason))]
-    Endpoint {
-        /// The address served.
-        addr: String,
-        /// What went wrong.
-        reason: String,
-        /// Whether it no longer serves.
-        stopped: bool,
-    },
     /// Only one of `PROMETHEUS_USERNAME` and `PROMETHEUS_PASSWORD` is set.
     #[error(
         "only one of PROMETHEUS_USERNAME and PROMETHEUS_PASSWORD is set: set both for the \
@@ -96,7 +87,21 @@ pub enum PrometheusError {
     },
 }
 
-/// The rest of [`PrometheusError::Endpoint`]'s message: what happened and what it costs.
+/// What went wrong in the `/metrics` endpoint's server since it was last told: each fault
+/// once, its end once. A warning for the user, never the output's failure: the endpoint is not
+/// a row to save, and the run, its push and its other outputs go on without it.
+#[derive(Debug, Error)]
+#[error("the /metrics endpoint on {addr} {}", endpoint_state(*stopped, reason))]
+pub(crate) struct EndpointTrouble {
+    /// The address served.
+    pub(crate) addr: String,
+    /// What went wrong.
+    pub(crate) reason: String,
+    /// Whether it no longer serves.
+    pub(crate) stopped: bool,
+}
+
+/// The rest of [`EndpointTrouble`]'s message: what happened and what it costs.
 fn endpoint_state(stopped: bool, reason: &str) -> String {
     if stopped {
         format!(

@@ -78,6 +78,11 @@ fn build(config: &Config) -> Result<Plugin, BuildError> {
     Ok(Plugin::Sink(Box::new(sink)))
 }
 
+/// Tells the user about something they should know but that does not fail the output.
+pub(crate) fn warn(message: &str) {
+    codecarbon_core::stderr_line!("codecarbon: warning: prometheus: {message}");
+}
+
 inventory::submit! {
     PluginDescriptor {
         name: "prometheus",

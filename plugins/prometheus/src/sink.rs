@@ -10,19 +10,25 @@ use codecarbon_core::{async_trait, EmissionsData, Report, Sink, SinkError};
 use std::fmt;
 use std::net::SocketAddr;
 
+/// Where the sink's warnings go: standard error, or a test's list.
+type Warn = Box<dyn Fn(&str) + Send>;
+
 /// Sends each record to Prometheus.
 ///
 /// - **Push** (CodeCarbon's `prometheus` output): on every record, flush and finish, `PUT`s
 ///   CodeCarbon's metrics to `{prometheus_url}/metrics/job/{project}_{experiment}`; at finish
-///   it then deletes the group, as CodeCarbon does at exit (unless `delete_on_finish` is off).
+///   it then deletes the group, as CodeCarbon does at exit (unless `delete_on_finish` is off),
+///   even when that last `PUT` failed: a group left behind would look like a live run.
 /// - **Pull** (for `codecarbon monitor`): with `listen` set, serves `GET /metrics` on that
 ///   address from its own thread, with per-component counters of the latest record; the
 ///   server stops when the sink is dropped.
 ///
 /// A failed push returns an error naming the URL (never its credentials) and the status; the
 /// endpoint is updated first, so a dead Pushgateway does not leave it stale. A fault of the
-/// endpoint's server (a panic in it, its end) is this output's error at the next record, after
-/// the push: never an abort of the run.
+/// endpoint's server (a panic in it, connections it cannot accept, its end) is a warning on
+/// standard error at the next record, each told once: never this output's error. The endpoint
+/// is not a row to save, so its trouble must not mark the row "not saved", nor turn a
+/// successful command's exit code into a failure, when the push (if any) went through.
 ///
 /// The engine may hand the same sink a second run (a tracker started again): when the
 /// record's `run_id` changes, the changes pushed and the endpoint's counters start again from
@@ -35,6 +41,7 @@ pub struct PrometheusSink {
     /// The run `ledger` and `last_pushed` belong to.
     run_id: Option<String>,
     delete_on_finish: bool,
+    warn: Warn,
 }
 
 impl fmt::Debug for PrometheusSink {
@@ -63,6 +70,7 @@ impl PrometheusSink {
             last_pushed: None,
             run_id: None,
             delete_on_finish: settings.delete_on_finish,
+            warn: Box::new(crate::warn),
         })
     }
 
@@ -83,20 +91,18 @@ impl PrometheusSink {
             self.last_pushed = None;
             self.run_id = Some(data.run_id.clone());
         }
-        // The endpoint's trouble is told after the push, which it must not cost.
-        let endpoint = match &self.exporter {
-            Some(exporter) => {
-                self.ledger.update(data);
-                exporter.publish(render_exporter(&self.ledger))
+        if let Some(exporter) = &mut self.exporter {
+            self.ledger.update(data);
+            if let Some(trouble) = exporter.publish(render_exporter(&self.ledger)) {
+                (self.warn)(&trouble.to_string());
             }
-            None => Ok(()),
-        };
+        }
         if let Some(push) = &self.push {
             push.put(render_push(data, self.last_pushed.as_ref()))
                 .await?;
             self.last_pushed = Some(data.clone());
         }
-        endpoint
+        Ok(())
     }
 }
 
@@ -110,12 +116,15 @@ impl Sink for PrometheusSink {
         Ok(self.publish(&report.data).await?)
     }
 
+    /// The last push, then the group's deletion, tried whatever the push gave; the first
+    /// error is returned.
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
-        self.publish(&report.data).await?;
-        if let (true, Some(push)) = (self.delete_on_finish, &self.push) {
-            push.delete().await?;
-        }
-        Ok(())
+        let published = self.publish(&report.data).await;
+        let deleted = match (self.delete_on_finish, &self.push) {
+            (true, Some(push)) => push.delete().await,
+            _ => Ok(()),
+        };
+        Ok(published.and(deleted)?)
     }
 }
 
@@ -127,12 +136,25 @@ mod tests {
     use codecarbon_core::Provenance;
     use codecarbon_testkit::client::get;
     use codecarbon_testkit::{HttpStub, Reply};
+    use std::sync::{Arc, Mutex};
 
-    #[tokio::test]
-    async fn a_fault_of_the_endpoint_is_told_after_the_push_which_it_does_not_cost() {
-        let gateway = HttpStub::start(|_| Reply::status(200));
+    fn report() -> Report {
+        Report {
+            data: EmissionsData {
+                run_id: "run-1".into(),
+                ..EmissionsData::default()
+            },
+            provenance: Provenance::default(),
+        }
+    }
+
+    /// A sink pushing to `gateway` (if any) and serving an endpoint that breaks on `/boom`;
+    /// its address, and the warnings it gives.
+    fn breaking_sink(
+        gateway: Option<&HttpStub>,
+    ) -> (PrometheusSink, String, Arc<Mutex<Vec<String>>>) {
         let mut sink = PrometheusSink::new(PrometheusSettings {
-            pushgateway: Some(gateway.url().to_string()),
+            pushgateway: gateway.map(|g| g.url().to_string()),
             listen: None,
             ..PrometheusSettings::default()
         })
@@ -141,27 +163,89 @@ mod tests {
             Exporter::start_with("127.0.0.1:0".parse().unwrap(), breaks_on_boom).unwrap();
         let addr = exporter.addr().to_string();
         sink.exporter = Some(exporter);
+        let warnings = Arc::new(Mutex::new(Vec::new()));
+        let seen = warnings.clone();
+        sink.warn = Box::new(move |m| seen.lock().unwrap().push(m.to_string()));
+        (sink, addr, warnings)
+    }
+
+    fn methods(gateway: &HttpStub) -> Vec<String> {
+        gateway.requests().into_iter().map(|r| r.method).collect()
+    }
+
+    #[tokio::test]
+    async fn a_fault_of_the_endpoint_is_a_warning_told_once_and_costs_neither_push_nor_delete() {
+        let gateway = HttpStub::start(|_| Reply::status(200));
+        let (mut sink, addr, warnings) = breaking_sink(Some(&gateway));
         assert_eq!(get(&addr, "/boom").unwrap().status, 500);
 
-        let report = Report {
-            data: EmissionsData {
-                run_id: "run-1".into(),
-                ..EmissionsData::default()
-            },
-            provenance: Provenance::default(),
-        };
-        let err = sink.record(&report).await.unwrap_err().to_string();
-        assert!(err.contains("the /metrics endpoint"), "{err}");
-        let pushed = gateway.requests();
-        assert_eq!(pushed.len(), 1, "{pushed:?}");
-        assert_eq!(pushed[0].method, "PUT");
+        sink.record(&report()).await.unwrap();
+        let told = warnings.lock().unwrap().clone();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert!(told[0].contains("the /metrics endpoint"), "{told:?}");
+        assert!(told[0].contains("GET /boom"), "{told:?}");
+        assert_eq!(methods(&gateway), ["PUT"]);
         let metrics = get(&addr, "/metrics").unwrap().body;
         assert!(
             metrics.contains("codecarbon_run_energy_joules_total"),
             "{metrics}"
         );
-        // Told once: the next record is fine.
-        sink.record(&report).await.unwrap();
-        assert_eq!(gateway.requests().len(), 2);
+        // Told once: the next record says nothing.
+        sink.record(&report()).await.unwrap();
+        assert_eq!(warnings.lock().unwrap().len(), 1);
+
+        // A fault in the last interval: the stop still succeeds, and deletes the group.
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+        sink.finish(&report()).await.unwrap();
+        assert_eq!(warnings.lock().unwrap().len(), 2);
+        assert_eq!(methods(&gateway), ["PUT", "PUT", "PUT", "DELETE"]);
+    }
+
+    #[tokio::test]
+    async fn an_endpoint_alone_never_fails_the_output() {
+        let (mut sink, addr, warnings) = breaking_sink(None);
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+        sink.record(&report()).await.unwrap();
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+        sink.flush(&report()).await.unwrap();
+        assert_eq!(get(&addr, "/boom").unwrap().status, 500);
+        sink.finish(&report()).await.unwrap();
+        assert_eq!(warnings.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn the_group_is_deleted_even_when_the_last_push_fails() {
+        let gateway = HttpStub::start(|r| {
+            if r.method == "PUT" {
+                Reply::text("full").with_status(500)
+            } else {
+                Reply::status(202)
+            }
+        });
+        let mut sink = PrometheusSink::new(PrometheusSettings {
+            pushgateway: Some(gateway.url().to_string()),
+            ..PrometheusSettings::default()
+        })
+        .unwrap();
+        let err = sink.finish(&report()).await.unwrap_err().to_string();
+        // The push's error is the one told; the group is gone all the same.
+        assert!(err.contains("answered PUT with HTTP 500"), "{err}");
+        assert_eq!(methods(&gateway), ["PUT", "DELETE"]);
+
+        // A failed delete is told too.
+        let gateway = HttpStub::start(|r| {
+            if r.method == "PUT" {
+                Reply::status(200)
+            } else {
+                Reply::status(503)
+            }
+        });
+        let mut sink = PrometheusSink::new(PrometheusSettings {
+            pushgateway: Some(gateway.url().to_string()),
+            ..PrometheusSettings::default()
+        })
+        .unwrap();
+        let err = sink.finish(&report()).await.unwrap_err().to_string();
+        assert!(err.contains("answered DELETE with HTTP 503"), "{err}");
     }
 }
