@@ -233,13 +233,17 @@ struct Served {
 
 impl Served {
     fn start(sandbox: &Sandbox, files: &[&Path]) -> Self {
+        Self::start_with_stderr(sandbox, files, Stdio::null())
+    }
+
+    fn start_with_stderr(sandbox: &Sandbox, files: &[&Path], stderr: Stdio) -> Self {
         let mut args = vec!["board".to_string()];
         args.extend(files.iter().map(|p| p.display().to_string()));
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let mut child = sandbox
             .command(&args)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -446,6 +450,69 @@ fn the_server_survives_hostile_requests_and_answers_only_loopback_hosts() {
         "{}",
         head.head
     );
+}
+
+/// Fills `pipe` until one more byte would block: the next write of its other holders blocks,
+/// as on a paused terminal or a pager nobody scrolls.
+fn fill(pipe: &std::io::PipeWriter) {
+    use std::io::Write;
+    use std::os::fd::AsRawFd;
+    let fd = pipe.as_raw_fd();
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    assert!(flags >= 0, "F_GETFL");
+    // The flag belongs to the pipe, shared with the board's standard error: set only while
+    // filling.
+    assert_eq!(
+        unsafe { libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) },
+        0
+    );
+    // Pages first, then bytes: a pipe takes a small write whole or not at all.
+    for chunk in [4096, 1] {
+        let bytes = vec![b'.'; chunk];
+        loop {
+            match (&*pipe).write(&bytes) {
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(e) => panic!("filling the pipe: {e}"),
+            }
+        }
+    }
+    assert_eq!(unsafe { libc::fcntl(fd, libc::F_SETFL, flags) }, 0);
+}
+
+#[test]
+fn a_terminal_that_takes_no_more_lines_never_stops_the_server() {
+    let sandbox = Sandbox::new();
+    let csv = sandbox.work().join("runs.csv");
+    std::fs::write(&csv, CODECARBON_2).unwrap();
+    // Standard error into a pipe nobody reads (`2>&1 | less`, not scrolled; Ctrl-S).
+    let (_unread, stderr) = std::io::pipe().unwrap();
+    let ours = stderr.try_clone().unwrap();
+    let served = Served::start_with_stderr(&sandbox, &[csv.as_path()], Stdio::from(stderr));
+    let port = served.port();
+    fill(&ours);
+
+    // A run appended: the next request reads the file again, and the board's summary of the
+    // new reading blocks on standard error.
+    let row = CODECARBON_2
+        .lines()
+        .last()
+        .unwrap()
+        .replace("5c1d9e77-02", "5c1d9e77-03");
+    let mut text = std::fs::read_to_string(&csv).unwrap();
+    text.push_str(&format!("{row}\n"));
+    std::fs::write(&csv, text).unwrap();
+    assert_eq!(get(port, "/").status, 200);
+    std::thread::sleep(Duration::from_millis(300));
+
+    // The server still answers, every time.
+    for _ in 0..3 {
+        let answer = codecarbon_testkit::client::get(&format!("127.0.0.1:{port}"), "/model.json")
+            .expect("no answer while standard error is blocked");
+        assert_eq!(answer.status, 200, "{}", answer.head);
+        let model: Value = serde_json::from_str(&answer.body).unwrap();
+        assert_eq!(model["totals"]["runs"], 6);
+    }
 }
 
 #[test]

@@ -5,30 +5,37 @@
 //! body, bounded heads and connections, timeouts. It answers only requests whose `Host` is a
 //! loopback name (`127.0.0.1`, `localhost`, `[::1]`, with any port): a web page that makes its
 //! own name resolve to 127.0.0.1 (DNS rebinding) is refused, and cannot read the dashboard.
+//!
+//! The server has one thread, so nothing on it waits for anything but the files: it starts
+//! only once it has the board, and what it tells the terminal (a new reading's summary, a
+//! fault) is printed by the caller's thread, which holds nothing the server needs.
 
 use crate::board::Board;
 use crate::error::BoardError;
 use crate::html::CONTENT_SECURITY_POLICY;
 use codecarbon_httpd::{Bytes, Fault, HttpdError, Limits, Listener, Request, Response};
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
-
-/// How long a request that arrives between [`Server::bind`] and [`Server::serve`] waits for the
-/// board before it is answered 503.
-const BOARD_WAIT: Duration = Duration::from_secs(10);
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The board being shown, and its page, built once per reading of the files.
 struct Shown {
-    board: Board,
+    /// Shared with the thread in [`Server::serve`], which tells the terminal about it without
+    /// holding the lock.
+    board: Arc<Board>,
     page: Option<Bytes>,
+    /// How many times the files were read again: the terminal is told of each reading once.
+    reading: u64,
 }
 
 impl Shown {
-    fn new(board: Board) -> Self {
+    fn new(board: Board, reading: u64) -> Self {
         let page = board.html().ok().map(Bytes::from);
-        Self { board, page }
+        Self {
+            board: Arc::new(board),
+            page,
+            reading,
+        }
     }
 }
 
@@ -40,24 +47,21 @@ enum Event {
     Fault(Fault),
 }
 
-/// The board once [`Server::serve`] gives it; requests wait on the condition until then.
-#[derive(Default)]
-struct State {
-    shown: Mutex<Option<Shown>>,
-    given: Condvar,
+/// The board, shared by the server's thread (which answers with it, and reads the files again)
+/// and the thread in [`Server::serve`]. Held only to answer or to take the board: never while
+/// anything is printed, so that a terminal that blocks (paused, a pager not scrolled) never
+/// stops the server.
+type State = Arc<Mutex<Shown>>;
+
+fn lock(state: &State) -> MutexGuard<'_, Shown> {
+    state.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-impl State {
-    fn lock(&self) -> MutexGuard<'_, Option<Shown>> {
-        self.shown.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A listening server: it answers once [`Server::serve`] gives it the board.
+/// A bound port, served once [`Server::serve`] gives it the board. A request that arrives
+/// before then waits in the system's queue of connections, and is answered as soon as it
+/// serves: nothing of the server runs, waits or holds a thread until it has the board.
 pub struct Server {
-    http: codecarbon_httpd::Server,
-    state: Arc<State>,
-    events: Receiver<Event>,
+    listener: Listener,
     port: u16,
 }
 
@@ -71,36 +75,18 @@ impl Server {
     /// Listens on 127.0.0.1:`port`, or on a free port for `None`.
     pub fn bind(port: Option<u16>) -> Result<Self, BoardError> {
         let asked = port.unwrap_or(0);
-        let bind_error = |e: HttpdError| BoardError::Bind {
-            port: asked,
-            message: match e {
-                HttpdError::Bind { source, .. } => source.to_string(),
-                other => other.to_string(),
-            },
-        };
         let listener =
-            Listener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, asked))).map_err(bind_error)?;
-        let port = listener.local_addr().port();
-        let state = Arc::new(State::default());
-        let (tell, events) = mpsc::channel();
-        let http = {
-            let (state, reloaded) = (state.clone(), tell.clone());
-            listener
-                .serve(
-                    Limits::default(),
-                    move |request| answer(request, &state, &reloaded),
-                    move |fault| {
-                        let _ = tell.send(Event::Fault(fault));
+            Listener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, asked))).map_err(|e| {
+                BoardError::Bind {
+                    port: asked,
+                    message: match e {
+                        HttpdError::Bind { source, .. } => source.to_string(),
+                        other => other.to_string(),
                     },
-                )
-                .map_err(bind_error)?
-        };
-        Ok(Self {
-            http,
-            state,
-            events,
-            port,
-        })
+                }
+            })?;
+        let port = listener.local_addr().port();
+        Ok(Self { listener, port })
     }
 
     /// The port listened on.
@@ -120,28 +106,53 @@ impl Server {
     }
 
     /// [`Server::serve`], with `on_problem` told what went wrong in the server (a request it
-    /// could not answer, connections it cannot accept, its end); it returns only if the server
-    /// stops. Both callbacks run on the calling thread.
+    /// could not answer, connections it cannot accept, its end, or that it cannot start); it
+    /// returns only if the server stops. Both callbacks run on the calling thread, never
+    /// holding anything the server needs: a callback that blocks (a terminal that does not
+    /// take its output) delays only the next callback, never an answer.
     pub fn serve_reporting(
         self,
         board: Board,
         on_reload: impl Fn(&Board),
         on_problem: impl Fn(&str),
     ) {
-        *self.state.lock() = Some(Shown::new(board));
-        self.state.given.notify_all();
+        let state: State = Arc::new(Mutex::new(Shown::new(board, 0)));
+        let (tell, events) = mpsc::channel();
+        let http = {
+            let (state, reloaded) = (state.clone(), tell.clone());
+            self.listener.serve(
+                Limits::default(),
+                move |request| answer(request, &state, &reloaded),
+                move |fault| {
+                    let _ = tell.send(Event::Fault(fault));
+                },
+            )
+        };
+        let http = match http {
+            Ok(http) => http,
+            Err(e) => return on_problem(&e.to_string()),
+        };
+        let mut told = 0;
         // Ends when the server's thread has ended, and with it every sender.
-        for event in &self.events {
+        for event in &events {
             match event {
                 Event::Reloaded => {
-                    if let Some(shown) = self.state.lock().as_ref() {
-                        on_reload(&shown.board);
+                    // Only the board is taken under the lock; the callback runs without it.
+                    let (board, reading) = {
+                        let shown = lock(&state);
+                        (shown.board.clone(), shown.reading)
+                    };
+                    // Readings that came while the terminal was not taking lines are told
+                    // once, with the latest board.
+                    if reading > told {
+                        told = reading;
+                        on_reload(&board);
                     }
                 }
                 Event::Fault(fault) => on_problem(&fault.to_string()),
             }
         }
-        drop(self.http);
+        drop(http);
     }
 }
 
@@ -174,22 +185,16 @@ fn answer(request: &Request<'_>, state: &State, reloaded: &Sender<Event>) -> Res
              or [::1] (the Host header names another host)\n",
         ));
     }
-    let guard = state.lock();
-    let (mut guard, _) = state
-        .given
-        .wait_timeout_while(guard, BOARD_WAIT, |shown| shown.is_none())
-        .unwrap_or_else(PoisonError::into_inner);
-    let Some(shown) = guard.as_mut() else {
-        return with_headers(Response::text(503, "the dashboard is not ready yet\n"));
-    };
+    let mut shown = lock(state);
     if shown.board.changed() {
         if let Ok(fresh) = Board::load(shown.board.paths()) {
-            *shown = Shown::new(fresh);
+            let reading = shown.reading + 1;
+            *shown = Shown::new(fresh, reading);
             // Nobody listens only once `serve` has returned: nothing left to tell.
             let _ = reloaded.send(Event::Reloaded);
         }
     }
-    with_headers(respond(request.path(), shown))
+    with_headers(respond(request.path(), &shown))
 }
 
 fn respond(path: &str, shown: &Shown) -> Response {

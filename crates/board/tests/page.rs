@@ -292,3 +292,73 @@ fn a_reload_is_told_to_the_serving_thread_and_an_early_request_waits_for_the_boa
         .unwrap();
     assert_eq!(runs, 3);
 }
+
+/// Appends a run to `path`, so that the next request reads the files again.
+fn append_run(path: &Path, id: &str) {
+    let mut text = std::fs::read_to_string(path).unwrap();
+    text.push_str(&format!(
+        "2024-05-01T13:00:00,alpha,{id},60,1.0,4.0,France,FRA,,,,N\n"
+    ));
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_reload_summary_that_blocks_never_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (board, path) = board(dir.path());
+    let server = Server::bind(None).unwrap();
+    let port = server.port();
+    // The terminal's summary blocks (a paused terminal, a pager not scrolled) until released.
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let (told, reloads) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        server.serve(board, move |fresh| {
+            let _ = told.send(fresh.model().totals.runs);
+            let _ = released.recv();
+        })
+    });
+    append_run(&path, "r4");
+    assert_eq!(get(port, "/").status, 200);
+    let runs = reloads
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(runs, 3);
+    // While the summary is stuck, the server answers, and reads the files again, twice.
+    for (id, runs) in [("r5", 4), ("r6", 5)] {
+        append_run(&path, id);
+        let model: serde_json::Value =
+            serde_json::from_str(&get(port, "/model.json").body).unwrap();
+        assert_eq!(model["totals"]["runs"], runs);
+    }
+    assert_eq!(get(port, "/").status, 200);
+    // Released, the terminal is told of the latest reading, once.
+    release.send(()).unwrap();
+    let runs = reloads
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(runs, 5);
+    release.send(()).unwrap();
+    assert!(reloads
+        .recv_timeout(std::time::Duration::from_millis(300))
+        .is_err());
+}
+
+#[test]
+fn a_server_that_never_served_stops_at_once_with_a_request_waiting() {
+    let server = Server::bind(None).unwrap();
+    let port = server.port();
+    let early = std::thread::spawn(move || {
+        codecarbon_testkit::client::get(&format!("127.0.0.1:{port}"), "/model.json")
+    });
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let started = std::time::Instant::now();
+    drop(server);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    // The request that waited gets no answer, and is not left waiting.
+    assert!(early.join().unwrap().is_none());
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err());
+}
