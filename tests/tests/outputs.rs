@@ -489,3 +489,69 @@ fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
         (405, Some("GET, HEAD"))
     );
 }
+
+#[test]
+fn clients_that_never_read_cannot_keep_scrapes_out() {
+    let sandbox = Sandbox::new();
+    let listen = format!("127.0.0.1:{}", free_port());
+    let cmd = monitor_in_france(
+        &sandbox,
+        &[
+            "--prometheus-listen",
+            &listen,
+            "--",
+            "sh",
+            "-c",
+            UNTIL_RELEASED,
+        ],
+    );
+    let mut run = Running::spawn(cmd, &logs(&sandbox));
+    let up = poll_until(PATIENCE, || {
+        if run.exited() {
+            return Some(false);
+        }
+        let (status, body) = http_get(&listen, "/metrics")?;
+        (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
+    });
+    assert_eq!(
+        up,
+        Some(true),
+        "no /metrics; stderr:\n{}",
+        run.stderr_so_far()
+    );
+
+    // Twice: more clients than the server serves at once, each asking again and again and
+    // never reading. Each asks more than the buffers between it and the server hold, so that
+    // its asking returns only once the server has stopped reading it: every place then has an
+    // answer stuck in it.
+    for round in 0..2 {
+        let _stuck: Vec<_> = std::thread::scope(|s| {
+            let opening: Vec<_> = (0..36)
+                .map(|_| s.spawn(|| hostile::never_reads(&listen, "/metrics", 200_000)))
+                .collect();
+            opening.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        // Answered within the client's 5 s, not after the 30 s write timeout of the stuck.
+        let started = std::time::Instant::now();
+        let scrape = http_get(&listen, "/metrics");
+        let (status, body) = scrape.unwrap_or_else(|| {
+            panic!(
+                "round {round}: no answer to a scrape after {:?}",
+                started.elapsed()
+            )
+        });
+        assert_eq!(status, 200);
+        assert!(body.contains("codecarbon_energy_joules_total"), "{body}");
+    }
+
+    std::fs::write(sandbox.work().join("release"), "").unwrap();
+    let done = run.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(3), "{}", done.stderr);
+    assert!(
+        !done.stderr.contains("warning: prometheus"),
+        "{}",
+        done.stderr
+    );
+    let (header, row) = only_row(&sandbox, &done);
+    assert!(number(&header, &row, "energy_consumed") > 0.0, "{row:?}");
+}
