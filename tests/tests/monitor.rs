@@ -177,18 +177,24 @@ fn a_killed_run_loses_at_most_one_interval() {
 
 #[test]
 fn monitoring_the_machine_stops_on_sigint_with_its_row() {
+    use std::os::unix::process::CommandExt;
     let sandbox = Sandbox::new();
-    let mut child = sandbox
-        .command(&[
-            "monitor",
-            "--offline",
-            "--country-iso-code",
-            "DEU",
-            "--measure-power-secs",
-            "1",
-        ])
-        .spawn()
-        .unwrap();
+    let mut cmd = sandbox.command(&[
+        "monitor",
+        "--offline",
+        "--country-iso-code",
+        "DEU",
+        "--measure-power-secs",
+        "1",
+    ]);
+    // A SIGINT ignored on entry stays ignored (`cargo test &` in a script ignores it).
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let status = child.wait().unwrap();

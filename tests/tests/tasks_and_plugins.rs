@@ -330,7 +330,13 @@ fn an_output_that_cannot_write_is_reported_to_the_caller() {
         "{:?}",
         tracker.output_errors()
     );
-    assert!(tracker.output_errors()[0].contains("no space left"));
+    let failure = &tracker.output_errors()[0];
+    assert_eq!(failure.output, "custom sink 1");
+    assert!(failure.message.contains("no space left"), "{failure}");
+    assert_eq!(
+        failure.to_string(),
+        format!("output `custom sink 1`: {}", failure.message)
+    );
     // Asked by name, as `codecarbon monitor`'s summary does.
     assert!(tracker.output_failed("custom sink 1"));
     assert!(!tracker.output_failed("csv"));

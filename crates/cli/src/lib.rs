@@ -91,11 +91,12 @@ pub(crate) fn fail(error: &TrackerError) -> ExitCode {
 
 fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
     // First of all, so that no signal is lost while the tracker is built and started.
-    if command.is_empty() {
-        signals::block_stop_signals();
+    let stop_signals = if command.is_empty() {
+        Some(signals::StopSignals::catch())
     } else {
         signals::catch_for_command();
-    }
+        None
+    };
     let defaults: &[(&str, &str)] = if command.is_empty() {
         &[]
     } else {
@@ -119,8 +120,8 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
     if let Err(e) = tracker.start() {
         return fail(&e);
     }
-    let code = if command.is_empty() {
-        signals::wait_for_stop_signal();
+    let code = if let Some(stop_signals) = &stop_signals {
+        stop_signals.wait();
         0
     } else {
         match child::run(command) {

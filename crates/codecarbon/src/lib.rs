@@ -37,6 +37,7 @@ pub use codecarbon_core::{
 };
 pub use codecarbon_macros::track_emissions;
 pub use engine::selection::{power_sources, ChosenSource, Decision};
+pub use engine::OutputFailure;
 pub use error::TrackerError;
 pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
 

@@ -3,6 +3,7 @@
 use crate::config::{resolve, ConfigSources, Setting};
 use crate::engine::explicit::{Explicit, Lent};
 use crate::engine::sampler::Sampler;
+use crate::engine::OutputFailure;
 use crate::error::TrackerError;
 use crate::log::Logger;
 use codecarbon_core::{
@@ -245,7 +246,7 @@ pub struct EmissionsTracker {
     explicit: Lent,
     sampler: Option<Sampler>,
     last: Option<EmissionsData>,
-    output_errors: Vec<String>,
+    output_errors: Vec<OutputFailure>,
 }
 
 impl EmissionsTracker {
@@ -326,20 +327,19 @@ impl EmissionsTracker {
         }
     }
 
-    /// What the outputs could not do at the last `flush()` or `stop()`: empty when the row
-    /// reached every output. Each message starts with ``output `name`: ``, the output's name
-    /// as in `output_methods`. (Tasks and interval records an output cannot write are logged.)
-    /// The CSV output keeps a row it could not write in its checkpoint, which the next tracker
+    /// The outputs that could not take the row of the last `flush()` or `stop()`, each with
+    /// its name (as in `output_methods`) and why: empty when the row reached every output.
+    /// (Tasks and interval records an output cannot write are logged.) The CSV and JSON Lines
+    /// outputs keep a row they could not write in their checkpoints, which the next tracker
     /// writing that file adds.
-    pub fn output_errors(&self) -> &[String] {
+    pub fn output_errors(&self) -> &[OutputFailure] {
         &self.output_errors
     }
 
     /// Whether the output `name` (as in `output_methods`) could not take the row at the last
-    /// `flush()` or `stop()`: its message is then in [`output_errors`](Self::output_errors).
+    /// `flush()` or `stop()`: it is then in [`output_errors`](Self::output_errors).
     pub fn output_failed(&self, name: &str) -> bool {
-        let prefix = format!("output `{name}`:");
-        self.output_errors.iter().any(|e| e.starts_with(&prefix))
+        self.output_errors.iter().any(|e| e.output == name)
     }
 }
 

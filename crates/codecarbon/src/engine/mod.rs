@@ -8,3 +8,5 @@ pub(crate) mod sampler;
 pub mod selection;
 mod setup;
 mod totals;
+
+pub use outlet::OutputFailure;

@@ -6,7 +6,7 @@
 //! writes and replies.
 
 use super::explicit::Lent;
-use super::outlet::{self, Receipt};
+use super::outlet::{self, OutputFailure, Receipt};
 use super::run::{Run, Stage};
 use crate::error::TrackerError;
 use crate::log::Logger;
@@ -16,7 +16,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// A row's totals and the errors of the outputs that could not take it.
-pub(crate) type Delivered = (EmissionsData, Vec<String>);
+pub(crate) type Delivered = (EmissionsData, Vec<OutputFailure>);
 
 /// How long the user's flush waits for the outputs to write its row.
 const FLUSH_LIMIT: Duration = Duration::from_secs(10);

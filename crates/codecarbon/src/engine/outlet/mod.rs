@@ -6,6 +6,10 @@
 //! asked for (flush, stop) and tasks are kept; every call is bounded by a timeout, and the end
 //! of a run waits a bounded time for each output to finish.
 
+mod failure;
+
+pub use failure::OutputFailure;
+
 use super::setup::SinkPart;
 use crate::log::Logger;
 use codecarbon_core::{Report, Sink, SinkError, TaskReport};
@@ -182,21 +186,25 @@ impl Drop for Outlet {
 
 /// Waits until `deadline` for each receipt; the errors, and a line for each output that did not
 /// answer in time. The workers log the errors they get; the waits that ran out are logged here.
-pub(crate) fn collect(receipts: Vec<Receipt>, deadline: Instant, log: Logger) -> Vec<String> {
+pub(crate) fn collect(
+    receipts: Vec<Receipt>,
+    deadline: Instant,
+    log: Logger,
+) -> Vec<OutputFailure> {
     let mut errors = Vec::new();
     for (name, receipt) in receipts {
         let left = deadline.saturating_duration_since(Instant::now());
         let unanswered = match receipt.recv_timeout(left) {
             Ok(Ok(())) => continue,
             Ok(Err(e)) => {
-                errors.push(format!("output `{name}`: {e}"));
+                errors.push(OutputFailure::new(name, e));
                 continue;
             }
             Err(mpsc::RecvTimeoutError::Timeout) => "has not written the row in time",
             Err(mpsc::RecvTimeoutError::Disconnected) => "stopped before writing the row",
         };
         log.error(format_args!("output `{name}` {unanswered}"));
-        errors.push(format!("output `{name}`: {unanswered}"));
+        errors.push(OutputFailure::new(name, unanswered));
     }
     errors
 }

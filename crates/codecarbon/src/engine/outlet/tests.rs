@@ -146,8 +146,8 @@ fn after_an_output_panics_its_rows_fail_at_once() {
         "{:?}",
         started.elapsed()
     );
-    assert!(flushed[0].contains("panicked"), "{flushed:?}");
-    assert!(finished[0].contains("panicked"), "{finished:?}");
+    assert!(flushed[0].message.contains("panicked"), "{flushed:?}");
+    assert!(finished[0].message.contains("panicked"), "{finished:?}");
 }
 
 #[test]
@@ -160,11 +160,15 @@ fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
         Logger::new("critical"),
     );
     assert!(started.elapsed() < Duration::from_millis(250));
-    assert!(late[0].contains("not written the row in time"), "{late:?}");
+    assert!(
+        late[0].message.contains("not written the row in time"),
+        "{late:?}"
+    );
     let refused = collect(
         vec![outlet.flush(&report(2.0))],
         Instant::now() + Duration::from_secs(5),
         Logger::new("critical"),
     );
-    assert_eq!(refused, ["output `slow`: refused"]);
+    assert_eq!(refused, [OutputFailure::new("slow", "refused")]);
+    assert_eq!(refused[0].to_string(), "output `slow`: refused");
 }
