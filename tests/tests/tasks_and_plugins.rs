@@ -39,14 +39,30 @@ fn ten_tasks_add_up_to_the_run() {
         tasks.push(tracker.stop_task(&name).unwrap());
     }
     let run = tracker.stop().unwrap();
-    let sum: f64 = tasks.iter().map(|t| t.energy_consumed.value()).sum();
-    let total = run.energy_consumed.value();
-    assert!(
-        (sum - total).abs() <= 0.01 * total,
-        "tasks {sum} vs run {total}"
-    );
-    let emissions: f64 = tasks.iter().map(|t| t.emissions.value()).sum();
-    assert!((emissions - run.emissions.value()).abs() <= 0.01 * run.emissions.value());
+    // The run also holds the moments outside every task (before the first, between two, after
+    // the last), which a loaded machine stretches: the tasks may miss that share of the run's
+    // energy (allowing those moments thrice the run's mean power), never count more than it.
+    let task_time: f64 = tasks.iter().map(|t| t.duration.as_secs_f64()).sum();
+    let outside = (run.duration.as_secs_f64() - task_time).max(0.0) / run.duration.as_secs_f64();
+    let missable = 0.01 + 3.0 * outside;
+    for (what, sum, total) in [
+        (
+            "energy",
+            tasks.iter().map(|t| t.energy_consumed.value()).sum::<f64>(),
+            run.energy_consumed.value(),
+        ),
+        (
+            "emissions",
+            tasks.iter().map(|t| t.emissions.value()).sum::<f64>(),
+            run.emissions.value(),
+        ),
+    ] {
+        assert!(
+            sum <= total * (1.0 + 1e-9) && sum >= total * (1.0 - missable),
+            "{what}: tasks {sum} vs run {total} ({:.1} % of the run outside tasks)",
+            outside * 100.0
+        );
+    }
     for t in &tasks {
         assert!(
             (0.09..0.5).contains(&t.duration.as_secs_f64()),
