@@ -50,11 +50,17 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     );
     if let Some(path) = &args.output {
         return match board.write_report(path) {
-            Ok(()) => match stdout_line(&format!("carbonboard: wrote {} ({what})", path.display()))
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => stdout_failed(&e),
-            },
+            Ok(()) => {
+                // The page is the result, and it is written: a confirmation that cannot be
+                // printed (a closed pipe, a full disk) is no reason to fail.
+                let wrote = format!("carbonboard: wrote {} ({what})", path.display());
+                if let Err(e) = stdout_line(&wrote) {
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        stderr_line!("codecarbon: warning: cannot write to standard output: {e}; the page is written all the same");
+                    }
+                }
+                ExitCode::SUCCESS
+            }
             Err(e) => {
                 stderr_line!("codecarbon: error: {e}");
                 ExitCode::from(2)

@@ -38,10 +38,10 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Row, String> {
     Ok(Row::from_named(&header, &values))
 }
 
-/// Writes the row of every run that left a checkpoint and is over, in `mode`.
+/// Writes the row of every run that left a checkpoint and is over, in `mode` (under the
+/// CSV's lock, which core's recovery takes).
 pub(crate) fn recover_all(paths: &OutputPaths, mode: CsvWriteMode) -> Recovery<CsvSinkError> {
     output::recover_all(paths, parse, |row: Row| {
-        let _lock = paths.acquire_lock()?;
         table::write_row(paths, &row, mode)?;
         Ok(row.run_id().to_owned())
     })

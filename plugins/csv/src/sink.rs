@@ -107,10 +107,15 @@ impl Sink for CsvSink {
 
     async fn flush(&mut self, report: &Report) -> Result<(), SinkError> {
         let saved = self.save_checkpoint(report);
-        match self.write_row(report) {
-            Ok(()) => Ok(saved?),
-            Err(e) => Err(self.kept(e).into()),
+        self.write_row(report).map_err(|e| self.kept(e))?;
+        if let Err(e) = saved {
+            // The row is written: not lost, so not an error (see `finish`).
+            crate::warn(&format!(
+                "{e}; the row was written to {} all the same",
+                self.path().display()
+            ));
         }
+        Ok(())
     }
 
     /// Appends the task's row to `emissions_<experiment_name>_<run_id>.csv`.
@@ -119,6 +124,9 @@ impl Sink for CsvSink {
         Ok(())
     }
 
+    /// Once the row is written, a checkpoint that could not be saved is not an error: the row
+    /// is not lost, and calling it so would leave the checkpoint for the next run, which would
+    /// add the row a second time.
     async fn finish(&mut self, report: &Report) -> Result<(), SinkError> {
         // A failed save leaves the previous checkpoint, which `kept` then names.
         let _ = self.save_checkpoint(report);

@@ -10,16 +10,18 @@ use crate::error::CsvSinkError;
 use crate::paths::{backup_candidates, OutputPaths};
 use crate::row::{encode, Row, RUN_ID};
 use codecarbon_core::output::{
-    append_whole, cut_torn_tail, open_append, read_output, replace, Durability, Tail,
+    append_whole, cut_torn_tail, move_aside, open_append, read_output, replace, Durability, Tail,
 };
 use codecarbon_core::{CsvWriteMode, CSV_COLUMNS};
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 
 /// The largest CSV read: about two million rows. A larger file is an error that says to move
 /// it away, rather than all of the memory.
 pub(crate) const MAX_CSV_BYTES: u64 = 1 << 30;
+
+/// How many backup names are tried (`emissions.csv.bak`, `emissions.csv_0.bak`, ...): with that
+/// many old files kept, it is time someone looked at them, and the error says so.
+const MAX_BACKUPS: usize = 1000;
 
 /// What the output file holds before we write.
 #[derive(Debug)]
@@ -57,12 +59,8 @@ pub(crate) fn write_row(
     let mut backup = None;
     let (existing, torn) = inspect(paths.file())?;
     if let Some(tail) = torn {
-        let kept = cut_torn_tail(paths, &tail)?;
-        crate::warn(&format!(
-            "{} ended with an incomplete row (a write cut short by a crash or a full disk, or another program's); it was moved to {} for you to look at, and the rows before it are kept",
-            paths.file().display(),
-            kept.display()
-        ));
+        let kept = cut_torn_tail(paths.file(), &tail)?;
+        warn_torn(paths.file(), &kept);
     }
     let table = match existing {
         Existing::New => None,
@@ -89,6 +87,15 @@ pub(crate) fn write_row(
         (Some(t), CsvWriteMode::Update) => update(paths, t, row)?,
     }
     Ok(backup)
+}
+
+/// Tells the user that a torn last row of `file` was moved to `kept`.
+pub(crate) fn warn_torn(file: &Path, kept: &Path) {
+    crate::warn(&format!(
+        "{} ended with an incomplete row (a write cut short by a crash or a full disk, or another program's); it was moved to {} for you to look at, and the rows before it are kept",
+        file.display(),
+        kept.display()
+    ));
 }
 
 fn identity() -> Vec<usize> {
@@ -144,33 +151,35 @@ fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSin
 }
 
 /// Reads and classifies the existing file (see [`classify`]); a link, FIFO or device there is
-/// an error, never followed or waited on.
+/// an error, never followed or waited on, and so is a torn last line too long to be a row cut
+/// short (core's `MAX_TAIL_BYTES`: the zeros a crash can leave), which is never copied aside.
 pub(crate) fn inspect(path: &Path) -> Result<(Existing, Option<Tail>), CsvSinkError> {
     let bytes = match read_output(path, MAX_CSV_BYTES) {
         Ok(bytes) => bytes,
         Err(e) if e.is_not_found() => return Ok((Existing::New, None)),
         Err(e) => return Err(e.into()),
     };
-    Ok(classify(&bytes))
+    let (existing, torn) = classify(&bytes);
+    let tail = torn
+        .map(|offset| Tail::within(path, &bytes, offset))
+        .transpose()?;
+    Ok((existing, tail))
 }
 
-/// What `bytes`, the content of the CSV, are to us, and the torn last line to cut off first.
+/// What `bytes`, the content of the CSV, are to us, and where the torn last line to cut off
+/// first starts.
 ///
 /// A last line without a line break whose row is not complete (too few or too many fields) is
 /// a write cut short: the file is what comes before it, and the line is returned to be cut
 /// off, rather than a reason to set the whole file aside. So is a file that holds only the
 /// start of our header (a first write cut short).
-pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<Tail>) {
+pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<u64>) {
     if bytes.is_empty() {
         return (Existing::New, None);
     }
     let ends_with_newline = bytes.ends_with(b"\n") || bytes.ends_with(b"\r");
     if !ends_with_newline && is_start_of_our_header(bytes) {
-        let tail = Tail {
-            offset: 0,
-            bytes: bytes.to_vec(),
-        };
-        return (Existing::New, Some(tail));
+        return (Existing::New, Some(0));
     }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -195,10 +204,7 @@ pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<Tail>) {
         Some(last) if !ends_with_newline && last.len() != header.len() => {
             let offset = last.position().map_or(0, csv::Position::byte);
             rows.pop();
-            Some(Tail {
-                offset,
-                bytes: bytes[usize::try_from(offset).unwrap_or(bytes.len())..].to_vec(),
-            })
+            Some(offset)
         }
         _ => None,
     };
@@ -220,7 +226,7 @@ pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<Tail>) {
     (Existing::Compatible(table), torn)
 }
 
-fn incompatible(reason: String) -> (Existing, Option<Tail>) {
+fn incompatible(reason: String) -> (Existing, Option<u64>) {
     (Existing::Incompatible(reason), None)
 }
 
@@ -246,29 +252,12 @@ fn column_order(header: &csv::ByteRecord) -> Option<Vec<usize>> {
 
 /// Moves `path` to the first free backup name, never overwriting a file.
 fn set_aside(path: &Path) -> Result<PathBuf, CsvSinkError> {
-    let fail = |source| CsvSinkError::Backup {
-        path: path.to_path_buf(),
-        source,
-    };
-    for candidate in backup_candidates(path) {
-        if fs::symlink_metadata(&candidate).is_ok() {
-            continue;
+    move_aside(path, backup_candidates(path).take(MAX_BACKUPS)).map_err(|source| {
+        CsvSinkError::Backup {
+            path: path.to_path_buf(),
+            source,
         }
-        // A hard link cannot overwrite: if another process took the name meanwhile, go on.
-        match fs::hard_link(path, &candidate) {
-            Ok(()) => {
-                fs::remove_file(path).map_err(fail)?;
-                return Ok(candidate);
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            // No hard links on this file system: a rename to the name just seen free.
-            Err(_) => {
-                fs::rename(path, &candidate).map_err(fail)?;
-                return Ok(candidate);
-            }
-        }
-    }
-    Err(fail(io::Error::other("no free backup name")))
+    })
 }
 
 #[cfg(test)]
@@ -276,6 +265,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
     use proptest::prelude::*;
+    use std::fs;
 
     fn paths() -> (tempfile::TempDir, OutputPaths) {
         let dir = tempfile::tempdir().unwrap();
@@ -386,6 +376,42 @@ mod tests {
     }
 
     #[test]
+    fn a_last_row_of_a_megabyte_of_zeros_is_refused_and_the_file_left_as_it_was() {
+        for mode in [CsvWriteMode::Append, CsvWriteMode::Update] {
+            let (d, p, good, _) = two_rows_and_a_third();
+            let zeros = vec![0u8; (2 << 20) + 1];
+            let broken = [good.as_slice(), &zeros].concat();
+            fs::write(p.file(), &broken).unwrap();
+            let err = write_row(&p, &row("d"), mode).unwrap_err().to_string();
+            assert!(
+                err.contains(&format!("truncate -s {} ", good.len())),
+                "{mode:?}: {err}"
+            );
+            assert_eq!(fs::read(p.file()).unwrap(), broken, "{mode:?}");
+            assert!(!d.path().join("emissions.csv.torn").exists(), "{mode:?}");
+            assert!(!d.path().join("emissions.csv.bak").exists(), "{mode:?}");
+        }
+    }
+
+    #[test]
+    fn backups_are_never_overwritten_and_their_number_is_bounded() {
+        let (_d, p) = paths();
+        let names: Vec<PathBuf> = backup_candidates(p.file()).take(MAX_BACKUPS).collect();
+        for name in &names {
+            fs::write(name, "kept").unwrap();
+        }
+        fs::write(p.file(), "name,age\n").unwrap();
+        let err = write_row(&p, &row("a"), CsvWriteMode::Append)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("move it away by hand"), "{err}");
+        assert!(names.iter().all(|n| fs::read(n).unwrap() == b"kept"));
+        fs::remove_file(&names[500]).unwrap();
+        let kept = write_row(&p, &row("a"), CsvWriteMode::Append).unwrap();
+        assert_eq!(kept.as_ref(), Some(&names[500]));
+    }
+
+    #[test]
     fn a_torn_first_write_starts_a_new_file() {
         let (d, p) = paths();
         let header = encode([CSV_COLUMNS]).unwrap();
@@ -470,10 +496,10 @@ mod tests {
             let start = [header.as_slice(), &earlier].concat();
             let file = [start.as_slice(), &last[..cut]].concat();
             match classify(&file) {
-                (Existing::Compatible(table), Some(tail)) => {
+                (Existing::Compatible(table), Some(offset)) => {
                     prop_assert_eq!(table.rows.len(), 1);
-                    prop_assert_eq!(tail.offset as usize, start.len());
-                    prop_assert_eq!(tail.bytes.as_slice(), &last[..cut]);
+                    prop_assert_eq!(offset as usize, start.len());
+                    prop_assert_eq!(&file[start.len()..], &last[..cut]);
                 }
                 (Existing::Compatible(table), None) => {
                     // Nothing cut, or cut inside the last field: a whole row lacking its end.
@@ -491,9 +517,9 @@ mod tests {
                 prop_assert!(!reason.is_empty());
                 prop_assert!(torn.is_none());
             }
-            (_, Some(tail)) => {
+            (_, Some(offset)) => {
                 prop_assert!(!bytes.ends_with(b"\n") && !bytes.ends_with(b"\r"));
-                prop_assert_eq!(&bytes[tail.offset as usize..], tail.bytes.as_slice());
+                prop_assert!(offset as usize <= bytes.len());
             }
             (_, None) => {}
         }

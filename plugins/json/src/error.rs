@@ -12,6 +12,12 @@ pub enum JsonSinkError {
     /// The output file or its directory cannot be used (see [`OutputError`]).
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// `output_file` already ends in `.jsonl`, so the JSON Lines file would be the CSV.
+    #[error("`output_file` {path} ends in `.jsonl`, so the `json` output would write into the very file the `csv` output writes; set `output_file` to the CSV's name (such as `emissions.csv`: the JSON Lines file is then `emissions.jsonl`), or leave out one of the two outputs")]
+    SameFileAsCsv {
+        /// The file both would write.
+        path: PathBuf,
+    },
     /// The record could not be turned into JSON.
     #[error("cannot encode the record as JSON: {0}")]
     Encode(#[from] serde_json::Error),

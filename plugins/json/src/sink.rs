@@ -24,6 +24,8 @@ const EXTENSION: &str = "jsonl";
 ///   is killed, the next sink built for the same file writes that line (as the CSV does).
 /// - Files are written by core's rule ([`codecarbon_core::output`]): never through a link or
 ///   into a FIFO. A torn last line left by something else is moved to `{file}.torn`.
+/// - An `output_file` ending in `.jsonl` with the `csv` output on is refused: both would write
+///   that one file.
 ///
 /// ```no_run
 /// use codecarbon_core::Config;
@@ -47,9 +49,10 @@ impl JsonSink {
     pub fn new(config: &Config) -> Result<Self, JsonSinkError> {
         let paths =
             OutputPaths::with_extension(&config.output_dir, &config.output_file, EXTENSION)?;
+        refuse_the_csvs_file(config, &paths)?;
         paths.prepare()?;
         let done = recover_all(&paths, parse_checkpoint, |(line, run_id)| {
-            append_line(&paths, &line)?;
+            append_line_locked(&paths, &line)?;
             Ok::<_, JsonSinkError>(run_id)
         });
         for message in done.messages("line", paths.file()) {
@@ -69,11 +72,11 @@ impl JsonSink {
         self.paths.file()
     }
 
-    /// The run's line: saved in its checkpoint, then returned for writing.
-    fn save_checkpoint(&mut self, report: &Report) -> Result<Vec<u8>, JsonSinkError> {
+    /// Saves the run's line in its checkpoint.
+    fn save_checkpoint(&mut self, report: &Report) -> Result<(), JsonSinkError> {
         let line = line::encode(&report.data, &report.provenance)?;
         self.checkpoint.save(&report.data.run_id, &line)?;
-        Ok(line)
+        Ok(())
     }
 
     /// The write error, noting where the line waits if a checkpoint holds it.
@@ -90,18 +93,36 @@ impl JsonSink {
     }
 
     /// Saves the checkpoint, then appends the line; on failure the line waits in the
-    /// checkpoint.
+    /// checkpoint. Once the line is written, a checkpoint that could not be saved is only a
+    /// warning: the line is not lost, and calling it so would make the caller keep it for the
+    /// next run, which would add it a second time.
     fn write(&mut self, report: &Report) -> Result<(), JsonSinkError> {
-        let saved = self.save_checkpoint(report);
-        let line = match &saved {
-            Ok(line) => line.clone(),
-            Err(_) => line::encode(&report.data, &report.provenance)?,
-        };
-        match append_line(&self.paths, &line) {
-            Ok(()) => saved.map(drop),
-            Err(e) => Err(self.kept(e)),
+        let line = line::encode(&report.data, &report.provenance)?;
+        let saved = self.checkpoint.save(&report.data.run_id, &line);
+        if let Err(e) = append_line(&self.paths, &line) {
+            return Err(self.kept(e));
         }
+        if let Err(e) = saved {
+            crate::warn(&format!(
+                "{e}; the line was written to {} all the same",
+                self.paths.file().display()
+            ));
+        }
+        Ok(())
     }
+}
+
+/// Refuses a JSON Lines file that is the CSV's own (`output_file` ending in `.jsonl` with the
+/// `csv` output on): the two outputs would write into one file and share its lock and
+/// checkpoints, each taking the other's for its own.
+fn refuse_the_csvs_file(config: &Config, paths: &OutputPaths) -> Result<(), JsonSinkError> {
+    let csv = config.output_dir.join(&config.output_file);
+    if config.output_methods.iter().any(|m| m == "csv") && csv == paths.file() {
+        return Err(JsonSinkError::SameFileAsCsv {
+            path: paths.file().to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 /// A checkpoint's line, and its run id for the message; or why it is not one of our lines.
@@ -120,10 +141,18 @@ fn parse_checkpoint(bytes: &[u8]) -> Result<(Vec<u8>, String), String> {
     Ok((line, run_id.to_owned()))
 }
 
-/// Appends one line under the lock, wholly or not at all. A last line without its line break
-/// gets one if it is whole JSON, and is moved to `{file}.torn` if it is not.
+/// Appends one line under the lock, wholly or not at all (see [`append_line_locked`]).
 fn append_line(paths: &OutputPaths, line: &[u8]) -> Result<(), JsonSinkError> {
     let _lock = paths.acquire_lock()?;
+    append_line_locked(paths, line)
+}
+
+/// Appends one line, wholly or not at all; the caller holds the lock. A last line without its
+/// line break gets one if it is whole JSON, and is moved to `{file}.torn` if it is not (or
+/// refused, if it is too long to be a line cut short: [`MAX_TAIL_BYTES`]).
+///
+/// [`MAX_TAIL_BYTES`]: codecarbon_core::output::MAX_TAIL_BYTES
+fn append_line_locked(paths: &OutputPaths, line: &[u8]) -> Result<(), JsonSinkError> {
     let path = paths.file();
     let mut file = open_append(path)?;
     let mut bytes = Vec::with_capacity(line.len() + 1);
@@ -131,7 +160,7 @@ fn append_line(paths: &OutputPaths, line: &[u8]) -> Result<(), JsonSinkError> {
         if serde_json::from_slice::<IgnoredAny>(&tail.bytes).is_ok() {
             bytes.push(b'\n');
         } else {
-            let torn = cut_torn_tail(paths, &tail)?;
+            let torn = cut_torn_tail(path, &tail)?;
             crate::warn(&format!(
                 "{} ended with an incomplete line (a write cut short by a crash or a full disk, or another program's); it was moved to {} for you to look at, and the lines before it are kept",
                 path.display(),
@@ -147,8 +176,7 @@ fn append_line(paths: &OutputPaths, line: &[u8]) -> Result<(), JsonSinkError> {
 #[async_trait]
 impl Sink for JsonSink {
     async fn record(&mut self, report: &Report) -> Result<(), SinkError> {
-        self.save_checkpoint(report)?;
-        Ok(())
+        Ok(self.save_checkpoint(report)?)
     }
 
     fn checkpoints(&self) -> bool {

@@ -348,3 +348,123 @@ fn the_registry_builds_it_and_reports_a_bad_directory_as_invalid() {
         Ok(_) => panic!("built in a file"),
     }
 }
+
+#[tokio::test]
+async fn a_written_line_is_never_reported_lost_when_its_checkpoint_cannot_be_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    sink.record(&report("run-s", 1.0)).await.unwrap();
+    // From now on the checkpoint cannot be replaced: a directory (not empty) stands there.
+    let checkpoint = dir.path().join(".emissions.jsonl.run-s.checkpoint");
+    fs::remove_file(&checkpoint).unwrap();
+    fs::create_dir(&checkpoint).unwrap();
+    fs::write(checkpoint.join("x"), "").unwrap();
+    assert!(sink.record(&report("run-s", 1.5)).await.is_err());
+    sink.flush(&report("run-s", 2.0)).await.unwrap();
+    sink.finish(&report("run-s", 3.0)).await.unwrap();
+    let path = dir.path().join("emissions.jsonl");
+    let durations: Vec<f64> = lines(&path)
+        .iter()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["duration"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(durations, [2.0, 3.0]);
+    drop(sink);
+    // Nothing the next sink takes for a lost line of this run.
+    JsonSink::new(&config(dir.path())).unwrap();
+    assert_eq!(lines(&path).len(), 2);
+}
+
+#[test]
+fn an_output_file_ending_in_jsonl_is_refused_when_the_csv_would_write_it_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = Config {
+        output_file: "e.jsonl".into(),
+        output_methods: vec!["csv".into(), "json".into()],
+        ..config(dir.path())
+    };
+    let err = JsonSink::new(&both).unwrap_err();
+    assert!(
+        matches!(err, JsonSinkError::SameFileAsCsv { .. }),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("e.jsonl") && text.contains("set `output_file`"),
+        "{text}"
+    );
+    assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0, "nothing made");
+    // Without the CSV, the file is the JSON Lines output's alone; a CSV name is always fine.
+    let json_only = Config {
+        output_methods: vec!["json".into()],
+        ..both.clone()
+    };
+    assert!(JsonSink::new(&json_only)
+        .unwrap()
+        .path()
+        .ends_with("e.jsonl"));
+    let csv_name = Config {
+        output_file: "e.csv".into(),
+        ..both
+    };
+    assert!(JsonSink::new(&csv_name)
+        .unwrap()
+        .path()
+        .ends_with("e.jsonl"));
+}
+
+#[tokio::test]
+async fn a_file_ending_in_a_megabyte_of_zeros_is_refused_and_the_line_kept() {
+    // What a crash can leave: the file's length grown, its last blocks never written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("emissions.jsonl");
+    let good = b"{\"run_id\":\"old\"}\n";
+    fs::write(&path, good).unwrap();
+    let zeros = 2 << 20;
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(good.len() as u64 + zeros)
+        .unwrap();
+    let mut sink = JsonSink::new(&config(dir.path())).unwrap();
+    let start = std::time::Instant::now();
+    let err = sink
+        .finish(&report("run-z", 1.0))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        err.contains(&format!("truncate -s {} ", good.len()))
+            && err.contains(".emissions.jsonl.run-z.checkpoint"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::metadata(&path).unwrap().len(),
+        good.len() as u64 + zeros
+    );
+    assert!(!dir.path().join("emissions.jsonl.torn").exists());
+    drop(sink);
+    // Repaired as the message says, the next sink adds the line.
+    fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_len(good.len() as u64)
+        .unwrap();
+    JsonSink::new(&config(dir.path())).unwrap();
+    let lines = lines(&path);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        serde_json::from_str::<Value>(&lines[1]).unwrap()["run_id"],
+        "run-z"
+    );
+}

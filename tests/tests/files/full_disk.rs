@@ -128,6 +128,61 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
 }
 
 #[test]
+fn jsonl_a_line_that_fits_when_its_checkpoint_does_not_is_written_once_and_reported_saved() {
+    let Some(disk) = Tmpfs::mount() else { return };
+    let sandbox = Sandbox::new();
+    // The file's last page has room for a line (about 1.3 kB), and the disk none for a new
+    // page: the line is written, the checkpoint (a new file) cannot be.
+    let make = |pad: usize| {
+        format!(
+            "{{\"run_id\":\"earlier\",\"pad\":\"{}\"}}\n",
+            "p".repeat(pad)
+        )
+        .into_bytes()
+    };
+    let base = make(0).len() as u64;
+    let earlier = make(usize::try_from((base / PAGE + 1) * PAGE + 16 - base).unwrap());
+    assert_eq!(earlier.len() as u64 % PAGE, 16);
+    let jsonl = disk.path().join("emissions.jsonl");
+    fs::write(&jsonl, &earlier).unwrap();
+
+    let flags = ["--output-methods", "json"];
+    let run = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.jsonl");
+    assert!(run.status.success(), "the line is saved: {}", run.stderr);
+    assert!(!run.stderr.contains("not saved"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the line was written to"),
+        "the failed checkpoint is a warning: {}",
+        run.stderr
+    );
+    let text = fs::read_to_string(&jsonl).unwrap();
+    assert_eq!(text.lines().count(), 2, "earlier, this run's:\n{text}");
+    let run_id = serde_json::from_str::<serde_json::Value>(text.lines().nth(1).unwrap()).unwrap()
+        ["run_id"]
+        .clone();
+    assert!(
+        checkpoints(disk.path(), "emissions.jsonl").is_empty(),
+        "no checkpoint left to add the line again: {:?}",
+        names(disk.path())
+    );
+
+    disk.free();
+    let next = finish(&sandbox, monitor(&sandbox, disk.path(), &flags, &["true"]));
+    assert!(next.status.success(), "{}", next.stderr);
+    let text = fs::read_to_string(&jsonl).unwrap();
+    let runs: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["run_id"].clone())
+        .collect();
+    assert_eq!(
+        runs.len(),
+        3,
+        "earlier, the first run's once, the next run's:\n{text}"
+    );
+    assert_eq!(runs.iter().filter(|r| **r == run_id).count(), 1);
+}
+
+#[test]
 fn task_file_a_full_disk_leaves_its_rows_whole() {
     let Some(disk) = Tmpfs::mount() else { return };
     let mut tracker = builder(disk.path()).start().unwrap();

@@ -8,10 +8,11 @@
 //! A torn last line left by something else (a crash of an older version, power loss, another
 //! tool) is found by [`unterminated_tail`]; the sink decides whether it is a whole record that
 //! only lacks its line break, or a torn one that [`cut_torn_tail`] moves to a side file for a
-//! person to look at.
+//! person to look at. Both are bounded: a last line longer than [`MAX_TAIL_BYTES`] (a file
+//! that a crash filled with zeros) is an error that says where to cut, never read whole.
 
 use super::file::{open_append, open_existing};
-use super::{OutputError, OutputPaths};
+use super::OutputError;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -82,64 +83,125 @@ pub struct Tail {
     pub bytes: Vec<u8>,
 }
 
-/// The unterminated last line of `file` (`path`), or `None` when it is empty or ends with
-/// `\n`. Reads back from the end only as far as the last line starts.
-pub fn unterminated_tail(path: &Path, file: &mut File) -> Result<Option<Tail>, OutputError> {
-    tail_of(file).map_err(OutputError::read(path))
+impl Tail {
+    /// The torn end of `content`, the whole of the file `path` already read, from `offset`
+    /// (where a sink's own parser found its last record to start); an error if it is longer
+    /// than [`MAX_TAIL_BYTES`].
+    pub fn within(path: &Path, content: &[u8], offset: u64) -> Result<Self, OutputError> {
+        let start = usize::try_from(offset).map_or(content.len(), |o| o.min(content.len()));
+        check_tail_length(path, Some(offset), (content.len() - start) as u64)?;
+        Ok(Self {
+            offset,
+            bytes: content[start..].to_vec(),
+        })
+    }
 }
 
-fn tail_of(file: &mut File) -> io::Result<Option<Tail>> {
-    let len = file.metadata()?.len();
+/// The longest torn last line that is repaired (read, moved to `.torn`): a record of ours is
+/// a few kilobytes, so a longer one is not a record cut short but something else (the zeros a
+/// crash can leave), and it is [`OutputError::OverlongLastLine`] rather than a copy of it all.
+pub const MAX_TAIL_BYTES: u64 = 1 << 20;
+
+/// How far back from the end a line break is looked for, to say where to cut an overlong last
+/// line: bounded, so that a huge file without one costs a bounded read.
+const TAIL_SEARCH_BYTES: u64 = 64 << 20;
+
+/// The unterminated last line of `file` (`path`), or `None` when it is empty or ends with
+/// `\n`. Looks back from the end for the last line break without keeping what it passes, then
+/// reads the line once; a line longer than [`MAX_TAIL_BYTES`] is
+/// [`OutputError::OverlongLastLine`].
+pub fn unterminated_tail(path: &Path, file: &mut File) -> Result<Option<Tail>, OutputError> {
+    let len = file.metadata().map_err(OutputError::read(path))?.len();
+    let offset = match last_line_start(file, len).map_err(OutputError::read(path))? {
+        LineStart::None => return Ok(None),
+        LineStart::At(offset) => offset,
+        LineStart::Beyond => return Err(overlong(path, None)),
+    };
+    check_tail_length(path, Some(offset), len - offset)?;
+    let mut bytes = vec![0; usize::try_from(len - offset).unwrap_or(0)];
+    file.seek(SeekFrom::Start(offset))
+        .and_then(|_| file.read_exact(&mut bytes))
+        .map_err(OutputError::read(path))?;
+    Ok(Some(Tail { offset, bytes }))
+}
+
+/// Where the last line of a file of `len` bytes starts.
+#[derive(Debug, PartialEq, Eq)]
+enum LineStart {
+    /// The file is empty or ends with a line break: it has no unterminated line.
+    None,
+    /// Just after the last line break (0: the file has none).
+    At(u64),
+    /// No line break in the last [`TAIL_SEARCH_BYTES`].
+    Beyond,
+}
+
+/// Reads back from the end a chunk at a time, into one buffer, until a line break: each byte
+/// is read once, and at most [`TAIL_SEARCH_BYTES`] of them.
+fn last_line_start(file: &mut File, len: u64) -> io::Result<LineStart> {
+    let floor = len.saturating_sub(TAIL_SEARCH_BYTES);
+    let mut chunk = Vec::new();
     let mut end = len;
-    let mut tail: Vec<u8> = Vec::new();
-    while end > 0 {
-        let start = end.saturating_sub(TAIL_CHUNK);
-        let mut chunk = vec![0; usize::try_from(end - start).unwrap_or(0)];
+    while end > floor {
+        let start = end.saturating_sub(TAIL_CHUNK).max(floor);
+        chunk.resize(usize::try_from(end - start).unwrap_or(0), 0);
         file.seek(SeekFrom::Start(start))?;
         file.read_exact(&mut chunk)?;
         if end == len && chunk.last() == Some(&b'\n') {
-            return Ok(None);
+            return Ok(LineStart::None);
         }
         if let Some(newline) = chunk.iter().rposition(|&b| b == b'\n') {
-            chunk.drain(..=newline);
-            chunk.extend(tail);
-            return Ok(Some(Tail {
-                offset: start + newline as u64 + 1,
-                bytes: chunk,
-            }));
+            return Ok(LineStart::At(start + newline as u64 + 1));
         }
-        chunk.extend(tail);
-        tail = chunk;
         end = start;
     }
-    Ok((!tail.is_empty()).then_some(Tail {
-        offset: 0,
-        bytes: tail,
-    }))
+    Ok(match len {
+        0 => LineStart::None,
+        _ if floor == 0 => LineStart::At(0),
+        _ => LineStart::Beyond,
+    })
 }
 
-/// `{file}.torn`, beside the output: where torn lines cut off it are kept, one per line.
-fn torn_file(paths: &OutputPaths) -> PathBuf {
-    let mut name = paths.file().as_os_str().to_owned();
+fn check_tail_length(path: &Path, offset: Option<u64>, length: u64) -> Result<(), OutputError> {
+    if length > MAX_TAIL_BYTES {
+        return Err(overlong(path, offset));
+    }
+    Ok(())
+}
+
+fn overlong(path: &Path, offset: Option<u64>) -> OutputError {
+    OutputError::OverlongLastLine {
+        path: path.to_path_buf(),
+        offset,
+        limit: MAX_TAIL_BYTES,
+    }
+}
+
+/// `{file}.torn`, beside it: where torn lines cut off it are kept, one per line.
+fn torn_file(file: &Path) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
     name.push(TORN_SUFFIX);
     PathBuf::from(name)
 }
 
-/// Moves a torn last line out of the output: appends it (and a line break) to `{file}.torn`
-/// beside it, then cuts the output back to where the line started. Returns the side file.
+/// Moves a torn last line out of `file`: appends it (and a line break) to `{file}.torn`
+/// beside it, then cuts the file back to where the line started. Returns the side file.
 ///
 /// In that order, so that a crash in between leaves the line in both files, never in neither.
-/// Call it under the output's lock.
-pub fn cut_torn_tail(paths: &OutputPaths, tail: &Tail) -> Result<PathBuf, OutputError> {
-    let torn = torn_file(paths);
-    let mut kept = tail.bytes.clone();
+/// A line longer than [`MAX_TAIL_BYTES`] is refused ([`OutputError::OverlongLastLine`]), never
+/// copied. Call it under the output's lock.
+pub fn cut_torn_tail(file: &Path, tail: &Tail) -> Result<PathBuf, OutputError> {
+    check_tail_length(file, Some(tail.offset), tail.bytes.len() as u64)?;
+    let torn = torn_file(file);
+    let mut kept = Vec::with_capacity(tail.bytes.len() + 1);
+    kept.extend_from_slice(&tail.bytes);
     kept.push(b'\n');
     append_to(&torn, &kept)?;
-    let output = open_existing(paths.file())?;
+    let output = open_existing(file)?;
     output
         .set_len(tail.offset)
         .and_then(|()| output.sync_data())
-        .map_err(OutputError::write(paths.file()))?;
+        .map_err(OutputError::write(file))?;
     Ok(torn)
 }
 
@@ -288,16 +350,112 @@ mod tests {
     #[test]
     fn a_torn_tail_goes_to_the_side_file_and_the_rest_stays() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = OutputPaths::new(dir.path(), "e.jsonl").unwrap();
-        fs::write(paths.file(), b"{\"a\":1}\n{\"a\":").unwrap();
-        let found = tail(&fs::read(paths.file()).unwrap()).unwrap();
-        let torn = cut_torn_tail(&paths, &found).unwrap();
+        let path = dir.path().join("e.jsonl");
+        fs::write(&path, b"{\"a\":1}\n{\"a\":").unwrap();
+        let found = tail(&fs::read(&path).unwrap()).unwrap();
+        let torn = cut_torn_tail(&path, &found).unwrap();
         assert_eq!(torn, dir.path().join("e.jsonl.torn"));
-        assert_eq!(fs::read(paths.file()).unwrap(), b"{\"a\":1}\n");
+        assert_eq!(fs::read(&path).unwrap(), b"{\"a\":1}\n");
         // A second one is added below the first.
-        fs::write(paths.file(), b"{\"b\"").unwrap();
-        cut_torn_tail(&paths, &tail(b"{\"b\"").unwrap()).unwrap();
+        fs::write(&path, b"{\"b\"").unwrap();
+        cut_torn_tail(&path, &tail(b"{\"b\"").unwrap()).unwrap();
         assert_eq!(fs::read(&torn).unwrap(), b"{\"a\":\n{\"b\"\n");
-        assert_eq!(fs::read(paths.file()).unwrap(), b"");
+        assert_eq!(fs::read(&path).unwrap(), b"");
+    }
+
+    /// `head`, then `zeros` zero bytes (a sparse file: no disk used), as a crash can leave.
+    fn ending_in_zeros(head: &[u8], zeros: u64) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.jsonl");
+        fs::write(&path, head).unwrap();
+        File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(head.len() as u64 + zeros)
+            .unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_last_line_up_to_the_limit_is_read_whole() {
+        let (_d, path) = ending_in_zeros(b"{\"a\":1}\n", MAX_TAIL_BYTES);
+        let got = unterminated_tail(&path, &mut File::open(&path).unwrap())
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.offset, 8);
+        assert_eq!(got.bytes.len() as u64, MAX_TAIL_BYTES);
+    }
+
+    #[test]
+    fn an_overlong_last_line_is_an_error_saying_where_to_cut_and_is_never_copied() {
+        // 16 MiB of zeros took a second, 128 MiB a minute and a half, when every chunk read
+        // back was prepended to the ones before.
+        let (d, path) = ending_in_zeros(b"{\"a\":1}\n", 16 << 20);
+        let start = std::time::Instant::now();
+        let err = unterminated_tail(&path, &mut File::open(&path).unwrap()).unwrap_err();
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(
+            matches!(
+                err,
+                OutputError::OverlongLastLine {
+                    offset: Some(8),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!("truncate -s 8 {}", path.display())),
+            "{text}"
+        );
+        // Nor is a tail found another way (a sink's own parser) copied aside.
+        let overlong = Tail {
+            offset: 8,
+            bytes: vec![0; MAX_TAIL_BYTES as usize + 1],
+        };
+        assert!(matches!(
+            cut_torn_tail(&path, &overlong),
+            Err(OutputError::OverlongLastLine { .. })
+        ));
+        assert!(!d.path().join("e.jsonl.torn").exists());
+        let content = vec![b'x'; MAX_TAIL_BYTES as usize + 3];
+        assert!(matches!(
+            Tail::within(&path, &content, 2),
+            Err(OutputError::OverlongLastLine {
+                offset: Some(2),
+                ..
+            })
+        ));
+        assert_eq!(Tail::within(&path, &content, 3).unwrap().offset, 3);
+    }
+
+    #[test]
+    fn a_file_without_a_line_break_near_its_end_is_refused_after_a_bounded_search() {
+        let (_d, path) = ending_in_zeros(b"", TAIL_SEARCH_BYTES + 1);
+        let err = unterminated_tail(&path, &mut File::open(&path).unwrap()).unwrap_err();
+        assert!(
+            matches!(err, OutputError::OverlongLastLine { offset: None, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("move it away"), "{err}");
+        // The whole file searched: no line break at all starts the line at 0.
+        let (_d, path) = ending_in_zeros(b"", MAX_TAIL_BYTES + 1);
+        let err = unterminated_tail(&path, &mut File::open(&path).unwrap()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                OutputError::OverlongLastLine {
+                    offset: Some(0),
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
     }
 }

@@ -16,18 +16,35 @@
 //! |---|---|
 //! | `.{output}.{run}.checkpoint` | the latest record of a live (or killed) run |
 //! | `.{output}.{run}.checkpoint.lock` | held by the run's sink while it lives |
-//! | `.{output}.{run}.checkpoint.unreadable` | a checkpoint that could not be read, kept for a person |
+//! | `.{output}.{run}.checkpoint.unreadable` (`.2.unreadable`, ...) | a checkpoint that could not be read, kept for a person |
+//! | `..{output}.{run}.checkpoint.{pid}-{n}.tmp` | a save in progress; one left by a process killed while saving is deleted by the next recovery |
 
+use super::aside::move_aside;
 use super::file::read_output;
-use super::replace::{replace, Durability};
+use super::replace::{remove_stale_temporaries, replace, Durability};
 use super::{LockFile, OutputError, OutputPaths};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const CHECKPOINT_SUFFIX: &str = ".checkpoint";
 const LOCK_SUFFIX: &str = ".lock";
 const UNREADABLE_SUFFIX: &str = ".unreadable";
+
+/// How many names an unreadable checkpoint may be kept under (`….unreadable`,
+/// `….2.unreadable`, ...) before it is left where it is.
+const UNREADABLE_NAMES: u32 = 100;
+
+/// How long a new claim waits for a run's checkpoint lock: a recovery in another process may
+/// hold it for a moment (it found the lock file of a run that has not saved yet, and is
+/// finding that there is nothing to recover), and must not make a live run look like a second
+/// tracker with its run id.
+const CLAIM_PATIENCE: Duration = Duration::from_millis(200);
+
+/// How long a recovery waits for the output's lock before it leaves the records of earlier
+/// runs for the next run: a start must not hang on a lock someone holds for ever.
+const RECOVERY_PATIENCE: Duration = Duration::from_secs(3);
 
 /// The largest checkpoint read back: one record is a few kilobytes, so anything near this is
 /// not one of ours.
@@ -97,9 +114,11 @@ impl Claim {
     fn take(paths: &OutputPaths, run_id: &str) -> Result<Self, OutputError> {
         let key = run_key(run_id);
         let lock_path = paths.checkpoint_lock(&key);
-        let lock = LockFile::try_acquire(&lock_path)?.ok_or_else(|| OutputError::RunBusy {
-            run_id: run_id.to_owned(),
-            path: lock_path,
+        let lock = LockFile::acquire_within(&lock_path, CLAIM_PATIENCE)?.ok_or_else(|| {
+            OutputError::RunBusy {
+                run_id: run_id.to_owned(),
+                path: lock_path,
+            }
         })?;
         Ok(Self {
             run_id: run_id.to_owned(),
@@ -265,7 +284,10 @@ impl<E> Recovery<E> {
 /// the checkpoint. Runs still alive (their lock is held) are left alone.
 ///
 /// `parse` turns a checkpoint's bytes into a record, or says why they are not one; `write`
-/// writes the record (under the output's lock) and returns its run id, for the message.
+/// writes the record and returns its run id, for the message. It is called under the output's
+/// lock, which it must not take again. If that lock stays busy ([`RECOVERY_PATIENCE`]), the
+/// recovery stops there with [`OutputError::RecoveryPostponed`]: the checkpoints stay for the
+/// next run, and the start goes on.
 pub fn recover_all<R, E: From<OutputError>>(
     paths: &OutputPaths,
     parse: impl Fn(&[u8]) -> Result<R, String>,
@@ -285,12 +307,31 @@ pub fn recover_all<R, E: From<OutputError>>(
     };
     for key in keys {
         match recover_one(paths, &key, &parse, &mut write) {
-            Ok(Some(run_id)) => done.recovered.push(run_id),
-            Ok(None) => {}
+            Ok(Recovered::Run(run_id)) => done.recovered.push(run_id),
+            Ok(Recovered::Nothing) => {}
+            Ok(Recovered::Postponed(busy)) => {
+                done.problems.push(
+                    OutputError::RecoveryPostponed {
+                        source: Box::new(busy),
+                    }
+                    .into(),
+                );
+                break;
+            }
             Err(e) => done.problems.push(e),
         }
     }
     done
+}
+
+/// What became of one checkpoint.
+enum Recovered {
+    /// Its record was written: the run id.
+    Run(String),
+    /// Nothing to write: its run is alive, or left no checkpoint.
+    Nothing,
+    /// The output's lock stayed busy: this checkpoint and the rest wait for the next run.
+    Postponed(OutputError),
 }
 
 fn recover_one<R, E: From<OutputError>>(
@@ -298,14 +339,16 @@ fn recover_one<R, E: From<OutputError>>(
     key: &str,
     parse: &impl Fn(&[u8]) -> Result<R, String>,
     write: &mut impl FnMut(R) -> Result<String, E>,
-) -> Result<Option<String>, E> {
+) -> Result<Recovered, E> {
     let Some(lock) = LockFile::try_acquire(&paths.checkpoint_lock(key))? else {
-        return Ok(None); // its run is alive
+        return Ok(Recovered::Nothing); // its run is alive
     };
     let path = paths.checkpoint(key);
+    // Nobody saves this checkpoint while we hold its lock: what a save left is a dead one's.
+    remove_stale_temporaries(&path);
     if fs::symlink_metadata(&path).is_err() {
         lock.remove(); // a run killed before its first checkpoint
-        return Ok(None);
+        return Ok(Recovered::Nothing);
     }
     let read = read_output(&path, MAX_CHECKPOINT_BYTES)
         .map_err(|e| e.to_string())
@@ -323,19 +366,33 @@ fn recover_one<R, E: From<OutputError>>(
             .into());
         }
     };
+    let output_lock = match paths.acquire_lock_within(RECOVERY_PATIENCE) {
+        Ok(output_lock) => output_lock,
+        Err(busy @ OutputError::LockBusy { .. }) => return Ok(Recovered::Postponed(busy)),
+        Err(e) => return Err(e.into()),
+    };
+    // Every writer of the output holds its lock around a replace (`update` mode).
+    remove_stale_temporaries(paths.file());
     let run_id = write(record)?;
+    drop(output_lock);
     fs::remove_file(&path).map_err(OutputError::write(&path))?;
     lock.remove();
-    Ok(Some(run_id))
+    Ok(Recovered::Run(run_id))
 }
 
-/// Renames an unreadable checkpoint `….unreadable`, for a person to look at and out of the
-/// way of the next recovery; `None` if even that failed.
+/// Moves an unreadable checkpoint to `….unreadable` (or `….2.unreadable`, ..., never over one
+/// kept earlier), for a person to look at and out of the way of the next recovery; `None` if
+/// even that failed.
 fn set_aside(path: &Path) -> Option<PathBuf> {
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(UNREADABLE_SUFFIX);
-    let aside = PathBuf::from(aside);
-    fs::rename(path, &aside).ok().map(|()| aside)
+    let name = |n: u32| {
+        let mut aside = path.as_os_str().to_owned();
+        if n > 1 {
+            aside.push(format!(".{n}"));
+        }
+        aside.push(UNREADABLE_SUFFIX);
+        PathBuf::from(aside)
+    };
+    move_aside(path, (1..=UNREADABLE_NAMES).map(name)).ok()
 }
 
 #[cfg(test)]
@@ -430,7 +487,8 @@ mod tests {
         let done = recover(&p);
         assert_eq!(done.recovered, ["run-1"]);
         assert_eq!(fs::read_to_string(p.file()).unwrap(), "run-1=2\n");
-        assert_eq!(names(d.path()), ["out.log"]);
+        // The output's lock file (written under it), and no checkpoint or its lock.
+        assert_eq!(names(d.path()), [".out.log.lock", "out.log"]);
         assert!(recover(&p).recovered.is_empty());
         // Killed, or its write failed: the message claims neither.
         assert_eq!(
@@ -492,7 +550,7 @@ mod tests {
 
     #[test]
     fn a_deleted_directory_is_made_again_and_the_run_claimed_again() {
-        let (d, p) = setup();
+        let (d, _) = setup();
         let out = OutputPaths::new(&d.path().join("out"), "out.log").unwrap();
         let mut run = Checkpoint::new(out.clone());
         run.save("run-1", b"run-1=1").unwrap();
@@ -505,7 +563,6 @@ mod tests {
             fs::read(out.checkpoint("run-1")).unwrap(),
             b"run-1=2".to_vec()
         );
-        let _ = p;
     }
 
     #[test]
@@ -520,6 +577,95 @@ mod tests {
             "{text}"
         );
         assert_eq!(names(d.path()), [".out.log.run-2.checkpoint.unreadable"]);
+    }
+
+    #[test]
+    fn an_unreadable_checkpoint_never_replaces_one_kept_earlier() {
+        let (d, p) = setup();
+        for (i, earlier) in ["first", "second"].iter().enumerate() {
+            fs::write(p.checkpoint("run-2"), earlier).unwrap();
+            let done = recover(&p);
+            assert_eq!(done.problems.len(), 1, "{i}");
+        }
+        let kept = |name: &str| fs::read_to_string(d.path().join(name)).unwrap();
+        assert_eq!(kept(".out.log.run-2.checkpoint.unreadable"), "first");
+        assert_eq!(kept(".out.log.run-2.checkpoint.2.unreadable"), "second");
+        assert!(
+            p.run_keys().unwrap().is_empty(),
+            "neither is taken for a run"
+        );
+    }
+
+    #[test]
+    fn a_busy_output_lock_postpones_the_recovery_and_keeps_the_checkpoints() {
+        let (_d, p) = setup();
+        for run in ["run-1", "run-2"] {
+            let mut dead = Checkpoint::new(p.clone());
+            dead.save(run, format!("{run}=1").as_bytes()).unwrap();
+        }
+        let held = p.acquire_lock().unwrap();
+        let start = std::time::Instant::now();
+        let done = recover(&p);
+        let waited = start.elapsed();
+        assert!(
+            waited >= RECOVERY_PATIENCE && waited < RECOVERY_PATIENCE * 2,
+            "one bounded wait, not one per run: {waited:?}"
+        );
+        assert!(done.recovered.is_empty());
+        assert_eq!(done.problems.len(), 1, "{:?}", done.problems);
+        let text = done.problems[0].to_string();
+        assert!(
+            text.contains(".out.log.lock") && text.contains("stay in their checkpoints"),
+            "{text}"
+        );
+        assert!(p.checkpoint("run-1").exists() && p.checkpoint("run-2").exists());
+        drop(held);
+        assert_eq!(recover(&p).recovered, ["run-1", "run-2"]);
+    }
+
+    #[test]
+    fn a_recovery_deletes_what_a_save_killed_midway_left() {
+        let (d, p) = setup();
+        let mut dead = Checkpoint::new(p.clone());
+        dead.save("run-1", b"run-1=1").unwrap();
+        let mut alive = Checkpoint::new(p.clone());
+        alive.save("run-2", b"run-2=1").unwrap();
+        // Temporary files of a save (and of an update of the output) that never got renamed.
+        let left = [
+            "..out.log.run-1.checkpoint.999999-3.tmp",
+            ".out.log.999999-4.tmp",
+        ];
+        let live = "..out.log.run-2.checkpoint.999999-5.tmp";
+        for name in left.iter().chain([&live]) {
+            fs::write(d.path().join(name), "half").unwrap();
+        }
+        drop(dead);
+        assert_eq!(recover(&p).recovered, ["run-1"]);
+        let names = names(d.path());
+        for name in left {
+            assert!(!names.contains(&name.to_string()), "{names:?}");
+        }
+        assert!(
+            names.contains(&live.to_string()),
+            "a live run's is left: {names:?}"
+        );
+    }
+
+    #[test]
+    fn a_claim_waits_a_moment_for_a_recovery_holding_its_lock() {
+        let (_d, p) = setup();
+        // A recovery elsewhere found the lock file of a run not yet saved, and holds it.
+        let recovery = LockFile::try_acquire(&p.checkpoint_lock("run-1"))
+            .unwrap()
+            .unwrap();
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(50));
+            recovery.remove();
+        });
+        let mut live = Checkpoint::new(p.clone());
+        live.save("run-1", b"run-1=1").unwrap();
+        release.join().unwrap();
+        assert!(p.checkpoint("run-1").exists());
     }
 
     #[cfg(unix)]

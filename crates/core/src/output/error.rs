@@ -2,6 +2,7 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 use thiserror::Error;
 
 /// Why an output file, one of its side files or its directory cannot be used, or a file
@@ -84,8 +85,38 @@ pub enum OutputError {
         /// The underlying error.
         source: io::Error,
     },
-    /// A file could not be written. Nothing partial was left in it: a record is written
-    /// wholly or not at all, and a replaced file is either the old one or the new one.
+    /// A file ends with a last line, without a line break, longer than any record we write:
+    /// not a record cut short but something else (the zeros a crash can leave, another
+    /// program's data). It is neither appended to, which would merge our record into it, nor
+    /// moved aside, which would copy all of it.
+    #[error("{path} ends with more than {limit} bytes without a line break, far more than any line codecarbon writes: not a line cut short but something else (zeros left by a crash, or another program's data), so nothing is added to the file until it is repaired: {}", cut_back(path, *offset))]
+    OverlongLastLine {
+        /// The file.
+        path: PathBuf,
+        /// Where its last line starts (just after the last line break), if found near enough
+        /// to the end.
+        offset: Option<u64>,
+        /// The longest last line that is repaired.
+        limit: u64,
+    },
+    /// Another process held an output's lock for longer than a writer waits for it.
+    #[error("another process has held the lock {path} for over {} s, so nothing was written: a tracker rewriting a very large file, or a stuck process (`fuser -v {path}` names it); if it stays, end that process, or set `output_dir` to a directory that only you write", waited.as_secs())]
+    LockBusy {
+        /// The lock file.
+        path: PathBuf,
+        /// How long we waited.
+        waited: Duration,
+    },
+    /// The records of earlier runs could not be written now (the output's lock stayed busy):
+    /// they stay in their checkpoints for the next run.
+    #[error("{source}; the records of earlier runs stay in their checkpoints for the next run")]
+    RecoveryPostponed {
+        /// Why.
+        source: Box<OutputError>,
+    },
+    /// A file could not be written. A record is written wholly or not at all, and a replaced
+    /// file is either the old one or the new one; only if cutting a partial record back
+    /// failed too (the message then says so) can part of it be left.
     #[error(
         "cannot write {path}: {source}; check the free space and the permissions of its directory"
     )]
@@ -113,6 +144,16 @@ pub enum OutputError {
         /// What is wrong.
         reason: String,
     },
+}
+
+fn cut_back(path: &Path, offset: Option<u64>) -> String {
+    match offset {
+        Some(offset) => format!(
+            "cut it back to its last whole line with `truncate -s {offset} {}`, or move it away",
+            path.display()
+        ),
+        None => "move it away, or cut it back to its last whole line".into(),
+    }
 }
 
 fn kept(kept_as: Option<&Path>) -> String {

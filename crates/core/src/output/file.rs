@@ -160,12 +160,25 @@ pub(crate) fn open_output(
     fail: impl FnOnce(io::Error) -> OutputError,
 ) -> Result<File, OutputError> {
     check_output(path)?;
+    open_checked(path, options, fail)
+}
+
+/// The open of [`open_output`] after its check: whatever was swapped in since (a link, a FIFO,
+/// a device) is refused here, by the flags, by naming what now stands there when the open
+/// fails (`ELOOP` for a link, `ENXIO` for a FIFO without a reader opened to write), and by
+/// `fstat` on the file opened.
+fn open_checked(
+    path: &Path,
+    options: &mut OpenOptions,
+    fail: impl FnOnce(io::Error) -> OutputError,
+) -> Result<File, OutputError> {
     rule_flags(options);
     let file = match options.open(path) {
         Ok(file) => file,
-        // ELOOP with O_NOFOLLOW: a link was planted between the check and the open.
-        Err(_) if is_symlink(path) => return Err(OutputError::symlink(path)),
-        Err(e) => return Err(fail(e)),
+        Err(e) => {
+            check_output(path)?;
+            return Err(fail(e));
+        }
     };
     let meta = file.metadata().map_err(OutputError::read(path))?;
     regular(path, &meta)?;
@@ -207,11 +220,6 @@ fn regular(path: &Path, meta: &Metadata) -> Result<(), OutputError> {
         path: path.to_path_buf(),
         kind: kind_of(meta),
     })
-}
-
-/// Whether `path` itself is a symbolic link.
-fn is_symlink(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
 /// What a file that is not a regular one is, in words.
@@ -276,17 +284,24 @@ mod tests {
 
     #[test]
     fn a_new_file_is_0644_less_the_umask() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("new.csv");
-        open_append(&path).unwrap();
-        // SAFETY: umask only reads and sets the process's mask; set back at once.
-        let mask = unsafe {
-            let m = libc::umask(0o022);
-            libc::umask(m);
-            m
-        };
-        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o644 & !(mask as u32));
+        // Under umask 0, where a file created without an explicit mode would be 0666.
+        crate::output::umask_child::run(
+            module_path!(),
+            "a_new_file_is_0644_less_the_umask",
+            0,
+            || {
+                let dir = tempfile::tempdir().unwrap();
+                let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+                let appended = dir.path().join("new.csv");
+                open_append(&appended).unwrap();
+                let lock = dir.path().join(".new.csv.lock");
+                open_lock(&lock).unwrap();
+                let (_, unique) = create_unique(dir.path(), ".new.csv.", ".tmp").unwrap();
+                for path in [appended, lock, unique] {
+                    assert_eq!(mode(&path), 0o644, "{}", path.display());
+                }
+            },
+        );
     }
 
     #[test]
@@ -356,18 +371,25 @@ mod tests {
 
     #[test]
     fn a_fifo_is_refused_even_when_the_check_before_opening_passes() {
-        // The fstat after opening is what catches a FIFO swapped in after the check: opened as
-        // a file we write or as one the user names (O_NONBLOCK: no writer needed), it is
-        // refused by the read rather than read as an empty file.
+        // What catches a FIFO swapped in after the check: the open alone, without the check
+        // before it. Opened to read (O_NONBLOCK: no writer needed), the fstat after it refuses
+        // the FIFO; opened to write, the open fails (no reader: ENXIO), and the error names
+        // what now stands there rather than calling the file unwritable.
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("f");
         mkfifo(&fifo);
-        let mut options = OpenOptions::new();
-        options.read(true);
-        rule_flags(&mut options);
-        let output = options.open(&fifo).unwrap();
-        let err = regular(&fifo, &output.metadata().unwrap()).unwrap_err();
-        assert!(matches!(err, OutputError::NotRegular { .. }), "{err:?}");
+        for options in [
+            OpenOptions::new().read(true),
+            OpenOptions::new().append(true),
+            OpenOptions::new().read(true).write(true),
+        ] {
+            let err = open_checked(&fifo, options, OutputError::unwritable(&fifo)).unwrap_err();
+            assert!(
+                matches!(err, OutputError::NotRegular { kind, .. } if kind.contains("FIFO")),
+                "{options:?}: {err:?}"
+            );
+        }
+        // A file the user names: refused by the read, not read as an empty file.
         let input = open_input(&fifo).unwrap();
         let err = read_limited(&fifo, input, 100).unwrap_err();
         assert!(matches!(err, OutputError::NotRegular { .. }), "{err:?}");

@@ -1,11 +1,19 @@
-//! [`LockFile`]: an exclusive advisory lock on a side file (`File::lock`: `flock` on Unix,
+//! [`LockFile`]: an exclusive advisory lock on a side file (`File::try_lock`: `flock` on Unix,
 //! `LockFileEx` on Windows), which the kernel drops when the holder dies, even by SIGKILL.
+//! Never waited for without a bound: a lock file can be locked by anyone who can read it.
 
 use super::file::open_lock;
 use super::OutputError;
 use std::fs::{self, File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The first pause between tries of a busy lock: most holds (a row appended) last less.
+const FIRST_PAUSE: Duration = Duration::from_millis(2);
+
+/// The longest pause between tries: a lock freed is taken within this.
+const LONGEST_PAUSE: Duration = Duration::from_millis(50);
 
 /// An exclusive advisory lock on a side file, held until dropped (or [`LockFile::remove`]d).
 ///
@@ -24,18 +32,47 @@ pub struct LockFile {
 }
 
 impl LockFile {
-    /// Waits for the lock on `path`, creating the file if needed: for a writer that must write.
-    pub fn acquire(path: &Path) -> Result<Self, OutputError> {
-        Self::take(path, true)?.ok_or_else(|| OutputError::Lock {
-            path: path.to_path_buf(),
-            source: io::Error::other("lock unexpectedly busy"),
-        })
+    /// Takes the lock on `path`, creating the file if needed, waiting for it at most
+    /// `patience`: `None` if it is still held then. Never an unbounded wait, since any local
+    /// user who can open the file (a lock file is 0644, and a read-only handle locks) can
+    /// hold it for ever.
+    pub fn acquire_within(path: &Path, patience: Duration) -> Result<Option<Self>, OutputError> {
+        let give_up = Instant::now() + patience;
+        let mut pause = FIRST_PAUSE;
+        loop {
+            if let Some(lock) = Self::try_acquire(path)? {
+                return Ok(Some(lock));
+            }
+            let left = give_up.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(None);
+            }
+            std::thread::sleep(pause.min(left));
+            pause = (pause * 2).min(LONGEST_PAUSE);
+        }
     }
 
     /// Takes the lock on `path` if nobody holds it, `None` when someone does: for telling
     /// whether the holder is still alive without waiting for it.
     pub fn try_acquire(path: &Path) -> Result<Option<Self>, OutputError> {
-        Self::take(path, false)
+        let fail = |source| OutputError::Lock {
+            path: path.to_path_buf(),
+            source,
+        };
+        loop {
+            let file = open_lock(path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => return Ok(None),
+                Err(TryLockError::Error(e)) => return Err(fail(e)),
+            }
+            if still_named(&file, path).map_err(fail)? {
+                return Ok(Some(Self {
+                    file,
+                    path: path.to_path_buf(),
+                }));
+            }
+        }
     }
 
     /// The lock file.
@@ -56,31 +93,6 @@ impl LockFile {
         // Nothing to do if it is already gone; a leftover lock file is harmless.
         let _ = fs::remove_file(&self.path);
         drop(self.file);
-    }
-
-    fn take(path: &Path, wait: bool) -> Result<Option<Self>, OutputError> {
-        let fail = |source| OutputError::Lock {
-            path: path.to_path_buf(),
-            source,
-        };
-        loop {
-            let file = open_lock(path)?;
-            if wait {
-                file.lock().map_err(fail)?;
-            } else {
-                match file.try_lock() {
-                    Ok(()) => {}
-                    Err(TryLockError::WouldBlock) => return Ok(None),
-                    Err(TryLockError::Error(e)) => return Err(fail(e)),
-                }
-            }
-            if still_named(&file, path).map_err(fail)? {
-                return Ok(Some(Self {
-                    file,
-                    path: path.to_path_buf(),
-                }));
-            }
-        }
     }
 }
 
@@ -108,11 +120,15 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
 
+    fn take(path: &Path) -> LockFile {
+        LockFile::try_acquire(path).unwrap().unwrap()
+    }
+
     #[test]
     fn excludes_other_handles_until_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".x.lock");
-        let held = LockFile::acquire(&path).unwrap();
+        let held = take(&path);
         assert_eq!(held.path(), path);
         assert!(LockFile::try_acquire(&path).unwrap().is_none());
         drop(held);
@@ -123,7 +139,7 @@ mod tests {
     fn remove_deletes_the_file_and_a_new_lock_starts_fresh() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".x.lock");
-        LockFile::acquire(&path).unwrap().remove();
+        take(&path).remove();
         assert!(!path.exists());
         let again = LockFile::try_acquire(&path).unwrap();
         assert!(again.is_some() && path.exists());
@@ -133,7 +149,7 @@ mod tests {
     fn a_lock_whose_file_was_deleted_is_no_longer_current() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(".x.lock");
-        let held = LockFile::acquire(&path).unwrap();
+        let held = take(&path);
         assert!(held.is_current());
         fs::remove_file(&path).unwrap();
         assert!(!held.is_current());
@@ -143,7 +159,30 @@ mod tests {
     fn a_lock_in_a_missing_directory_is_unwritable() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing/.x.lock");
-        let err = LockFile::acquire(&path).unwrap_err();
+        let err = LockFile::try_acquire(&path).unwrap_err();
         assert!(matches!(err, OutputError::Unwritable { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_held_lock_is_waited_for_only_as_long_as_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".x.lock");
+        let held = take(&path);
+        let start = Instant::now();
+        let got = LockFile::acquire_within(&path, Duration::from_millis(300)).unwrap();
+        assert!(got.is_none());
+        let waited = start.elapsed();
+        assert!(
+            waited >= Duration::from_millis(300) && waited < Duration::from_secs(3),
+            "{waited:?}"
+        );
+        // Released while waited for: taken.
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            drop(held);
+        });
+        let got = LockFile::acquire_within(&path, Duration::from_secs(10)).unwrap();
+        assert!(got.is_some());
+        release.join().unwrap();
     }
 }

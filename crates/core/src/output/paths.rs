@@ -6,9 +6,18 @@ use super::{LockFile, OutputError};
 use std::fs::{self, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Suffix of the lock file every writer of an output file takes (see [`OutputPaths::lock`]).
 const LOCK_SUFFIX: &str = ".lock";
+
+/// How long a writer waits for the output's lock ([`OutputPaths::acquire_lock`]): far longer
+/// than a write of ours holds it (a row appended takes milliseconds, a CSV of a million rows
+/// rewritten in `update` mode a few seconds), yet shorter than the 10 s a run's end waits for
+/// its outputs, so that a lock held for ever (a stuck or hostile process: a lock file can be
+/// locked by anyone who can read it) is a clear error, the record kept in its checkpoint,
+/// rather than an output that never answers.
+pub const LOCK_PATIENCE: Duration = Duration::from_secs(5);
 
 /// The resolved names of one output file: the file, its directory, and its side files.
 ///
@@ -141,11 +150,24 @@ impl OutputPaths {
         Ok(())
     }
 
-    /// Takes the output's lock ([`OutputPaths::lock`]), waiting for it, after making the
-    /// directory again if it vanished: what every writer of the output does around a write.
+    /// Takes the output's lock ([`OutputPaths::lock`]), waiting for it at most
+    /// [`LOCK_PATIENCE`], after making the directory again if it vanished: what every writer of
+    /// the output does around a write. Still busy then: [`OutputError::LockBusy`].
     pub fn acquire_lock(&self) -> Result<LockFile, OutputError> {
+        self.acquire_lock_within(LOCK_PATIENCE)
+    }
+
+    /// [`OutputPaths::acquire_lock`], waiting at most `patience`.
+    pub fn acquire_lock_within(&self, patience: Duration) -> Result<LockFile, OutputError> {
         self.ensure_dir()?;
-        LockFile::acquire(&self.lock())
+        let path = self.lock();
+        match LockFile::acquire_within(&path, patience)? {
+            Some(lock) => Ok(lock),
+            None => Err(OutputError::LockBusy {
+                path,
+                waited: patience,
+            }),
+        }
     }
 }
 
@@ -293,5 +315,21 @@ mod tests {
         fs::remove_dir_all(p.dir()).unwrap();
         let lock = p.acquire_lock().unwrap();
         assert!(lock.path().exists());
+    }
+
+    #[test]
+    fn a_lock_held_elsewhere_is_a_clear_error_after_the_patience() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = OutputPaths::new(dir.path(), "e.csv").unwrap();
+        let _held = p.acquire_lock().unwrap();
+        let err = p
+            .acquire_lock_within(Duration::from_millis(100))
+            .unwrap_err();
+        assert!(matches!(err, OutputError::LockBusy { .. }), "{err:?}");
+        let text = err.to_string();
+        assert!(
+            text.contains(".e.csv.lock") && text.contains("fuser"),
+            "{text}"
+        );
     }
 }

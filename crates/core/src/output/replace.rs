@@ -35,15 +35,9 @@ pub enum Durability {
 pub fn replace(target: &Path, bytes: &[u8], durability: Durability) -> Result<(), OutputError> {
     let fail = OutputError::write(target);
     let existing = check_output(target)?;
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (mut file, temp) = create_unique(dir, &format!(".{name}."), ".tmp").map_err(fail)?;
+    let dir = dir_of(target);
+    let (mut file, temp) =
+        create_unique(dir, &temporary_prefix(target), TEMPORARY_SUFFIX).map_err(fail)?;
     let written = fill(&mut file, existing.as_ref(), bytes, durability)
         .and_then(|()| fs::rename(&temp, target));
     if let Err(e) = written {
@@ -57,6 +51,56 @@ pub fn replace(target: &Path, bytes: &[u8], durability: Durability) -> Result<()
     Ok(())
 }
 
+/// Suffix of a temporary file of [`replace`].
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// The directory `target` is in (`.` for a bare name).
+fn dir_of(target: &Path) -> &Path {
+    match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// What the name of every temporary file of `target` starts with: `.{name}.`, then
+/// `{pid}-{n}.tmp`.
+fn temporary_prefix(target: &Path) -> String {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(".{name}.")
+}
+
+/// Deletes the temporary files of [`replace`] that a process killed while replacing `target`
+/// left behind (`.{name}.{pid}-{n}.tmp`, and nothing else).
+///
+/// Call it only while holding what every writer of `target` holds around its replace (the
+/// output's lock, a run's checkpoint lock): no live writer's temporary file can then exist.
+/// Best effort: one that cannot be deleted stays, harmless.
+pub(crate) fn remove_stale_temporaries(target: &Path) {
+    let prefix = temporary_prefix(target);
+    let Ok(entries) = fs::read_dir(dir_of(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_ours = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(TEMPORARY_SUFFIX))
+            .and_then(|n| n.split_once('-'))
+            .is_some_and(|(pid, n)| is_number(pid) && is_number(n));
+        if is_ours {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Gives the temporary file the old file's mode and owner, then the new content.
 fn fill(
     file: &mut File,
@@ -65,7 +109,7 @@ fn fill(
     durability: Durability,
 ) -> io::Result<()> {
     if let Some(old) = existing {
-        file.set_permissions(old.permissions())?;
+        file.set_permissions(permissions_kept(old))?;
         keep_owner(file, old);
     }
     file.write_all(bytes)?;
@@ -73,6 +117,19 @@ fn fill(
         file.sync_data()?;
     }
     Ok(())
+}
+
+/// The old file's read, write and execute bits, never its setuid, setgid or sticky bit: a
+/// file we write is data, never a program to run with its owner's rights.
+#[cfg(unix)]
+fn permissions_kept(old: &Metadata) -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(old.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn permissions_kept(old: &Metadata) -> fs::Permissions {
+    old.permissions()
 }
 
 /// Gives `file` the owner of the file it replaces: root replacing a user's CSV must not
@@ -117,16 +174,64 @@ mod tests {
 
     #[test]
     fn a_new_file_is_0644_and_a_replaced_one_keeps_its_mode() {
+        // Under umask 0: a temporary file made without an explicit mode would be 0666
+        // (tempfile's would be 0600).
+        let test = "a_new_file_is_0644_and_a_replaced_one_keeps_its_mode";
+        crate::output::umask_child::run(module_path!(), test, 0, || {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("e.csv");
+            replace(&path, b"a", Durability::ProcessKill).unwrap();
+            assert_eq!(mode(&path), 0o644);
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+            replace(&path, b"b", Durability::ProcessKill).unwrap();
+            assert_eq!(mode(&path), 0o640);
+        });
+    }
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[test]
+    fn a_replaced_file_never_keeps_a_setuid_setgid_or_sticky_bit() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("e.csv");
-        replace(&path, b"a", Durability::ProcessKill).unwrap();
-        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        // 0644 less a umask, never tempfile's 0600.
-        assert_eq!(mode(&path) & 0o600, 0o600);
-        assert_ne!(mode(&path), 0o600, "the mode of a private temporary file");
-        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
-        replace(&path, b"b", Durability::ProcessKill).unwrap();
-        assert_eq!(mode(&path), 0o640);
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o7755)).unwrap();
+        assert_eq!(mode(&path) & 0o7000, 0o7000, "the bits were set");
+        replace(&path, b"new", Durability::ProcessKill).unwrap();
+        assert_eq!(mode(&path), 0o755);
+    }
+
+    #[test]
+    fn stale_temporary_files_of_the_target_and_only_those_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(".e.csv.run-1.checkpoint");
+        let stale = [
+            "..e.csv.run-1.checkpoint.123-0.tmp",
+            "..e.csv.run-1.checkpoint.4-17.tmp",
+        ];
+        let others = [
+            ".e.csv.run-1.checkpoint",
+            "..e.csv.run-1.checkpoint.x-0.tmp",
+            "..e.csv.run-1.checkpoint.12.tmp",
+            "..e.csv.run-2.checkpoint.123-0.tmp",
+            "..e.csv.run-1.checkpoint.123-0.probe",
+            ".e.csv.123-0.tmp",
+            "e.csv",
+        ];
+        for name in stale.iter().chain(&others) {
+            fs::write(dir.path().join(name), "").unwrap();
+        }
+        remove_stale_temporaries(&target);
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        let mut expected: Vec<String> = others.iter().map(|n| n.to_string()).collect();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 
     #[test]

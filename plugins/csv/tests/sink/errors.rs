@@ -81,3 +81,30 @@ async fn a_row_that_cannot_be_written_waits_in_the_checkpoint() {
     assert_eq!(field(&h, &rows[0], "duration"), "2.0");
     assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
 }
+
+#[tokio::test]
+async fn a_written_row_is_never_reported_failed_when_its_checkpoint_cannot_be_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), CsvWriteMode::Append);
+    let mut sink = CsvSink::new(&cfg).unwrap();
+    sink.record(&report("run-s", 1.0)).await.unwrap();
+    // From now on the checkpoint cannot be replaced: a directory (not empty) stands there.
+    let checkpoint = dir.path().join(".emissions.csv.run-s.checkpoint");
+    fs::remove_file(&checkpoint).unwrap();
+    fs::create_dir(&checkpoint).unwrap();
+    fs::write(checkpoint.join("x"), "").unwrap();
+    assert!(sink.record(&report("run-s", 1.5)).await.is_err());
+    sink.flush(&report("run-s", 2.0)).await.unwrap();
+    sink.finish(&report("run-s", 3.0)).await.unwrap();
+    let path = dir.path().join("emissions.csv");
+    let durations = |path| {
+        let (h, rows) = read_csv(path);
+        rows.iter()
+            .map(|r| field(&h, r, "duration").to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(durations(&path), ["2.0", "3.0"]);
+    drop(sink);
+    CsvSink::new(&cfg).unwrap();
+    assert_eq!(durations(&path), ["2.0", "3.0"], "no row added twice");
+}
