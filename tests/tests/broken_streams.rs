@@ -112,14 +112,12 @@ fn monitor_with_a_broken_stdout_is_untouched() {
 /// the reader went away (`| head`), with a message when the disk is full.
 fn results_commands(sandbox: &Sandbox) -> Vec<Vec<String>> {
     let csv = sandbox.work().join("emissions.csv").display().to_string();
-    let html = sandbox.work().join("board.html").display().to_string();
     [
         vec!["detect", "--offline", "--country-iso-code", "CAN"],
         vec!["detect", "--json"],
         vec!["intensity", "--country-iso-code", "CAN"],
         vec!["intensity", "--list"],
         vec!["intensity", "--list", "--json"],
-        vec!["board", &csv, "--output", &html],
         vec!["board", &csv],
         vec!["--help"],
         vec!["monitor", "--help"],
@@ -162,6 +160,26 @@ fn commands_with_a_broken_stdout_end_without_panic() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn board_output_with_a_broken_stdout_still_writes_the_page_and_succeeds() {
+    let sandbox = Sandbox::new();
+    let made = finish(monitor(&sandbox, &[], &["true"]));
+    assert!(made.status.success());
+    let csv = sandbox.work().join("emissions.csv").display().to_string();
+    for broken in BROKEN {
+        let html = sandbox.work().join(format!("board-{broken:?}.html"));
+        let mut cmd = sandbox.command(&["board", &csv, "--output", &html.display().to_string()]);
+        cmd.stdout(broken.stdio()).stderr(Stdio::piped());
+        let out = finish(cmd);
+        let what = format!("board --output with {broken:?}");
+        no_panic(&out, &what);
+        // The page is the result: only its confirmation was lost.
+        assert_eq!(out.status.code(), Some(0), "{what}: {}", stderr(&out));
+        let page = std::fs::read_to_string(&html).unwrap();
+        assert!(page.contains("<html"), "{what}: no page");
     }
 }
 
