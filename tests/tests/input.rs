@@ -318,3 +318,227 @@ fn the_builder_refuses_numbers_out_of_range() {
         );
     }
 }
+
+/// A config file of the largest size read, of distinct keys or of distinct sections (a cloned
+/// repository's `.codecarbon.config`, say), once stalled every start for tens of seconds: it
+/// is read at once, and only a few of its unknown keys are named.
+#[test]
+fn a_config_file_of_the_largest_size_is_read_at_once() {
+    let fill = |head: &str, line: fn(usize) -> String| {
+        let mut text = head.to_string();
+        for line in (0..).map(line) {
+            if text.len() + line.len() > 1 << 20 {
+                return text;
+            }
+            text.push_str(&line);
+        }
+        text
+    };
+    let keys = fill("[codecarbon]\n", |n| format!("k{n}=\n"));
+    let sections = fill("[codecarbon]\nproject_name = big\n", |n| {
+        format!("[s{n}]\n")
+    });
+    for text in [keys, sections] {
+        let sandbox = Sandbox::new();
+        std::fs::write(local_config(&sandbox), text).unwrap();
+        let (code, stderr) = run_within(&sandbox, monitor(&sandbox, &[]));
+        assert_eq!(code, Some(0), "{stderr}");
+        let named = stderr.matches("unknown setting `").count();
+        assert!(named <= 10, "{stderr}");
+        assert_eq!(
+            named == 10,
+            stderr.contains("more unknown settings are ignored")
+        );
+    }
+}
+
+/// A key, a variable's name or a value from a config file or the environment reaches the
+/// terminal with its control characters escaped: a line `ESC]0;pwned BEL = 1` once retitled
+/// the terminal. A value this build reads is refused outright (it ends up in messages, rows
+/// and file names), quoted escaped.
+#[test]
+fn control_characters_in_settings_reach_the_terminal_escaped() {
+    let sandbox = Sandbox::new();
+    std::fs::write(
+        local_config(&sandbox),
+        "[codecarbon]\n\x1b]0;file\x07 = 1\n",
+    )
+    .unwrap();
+    let mut cmd = monitor(&sandbox, &[]);
+    cmd.env("CODECARBON_\x1b]0;env\x07", "1");
+    let (code, stderr) = run_within(&sandbox, cmd);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains(['\x1b', '\x07']), "{stderr:?}");
+    for shown in [
+        r"unknown setting `\x1b]0;file\x07` in .codecarbon.config, line 2",
+        r"unknown setting `\x1b]0;env\x07` in environment variable CODECARBON_\x1b]0;env\x07",
+    ] {
+        assert!(stderr.contains(shown), "no {shown:?} in {stderr}");
+    }
+
+    for (key, value) in [
+        ("project_name", "p\x1b]0;name\x07"),
+        ("output_methods", "csv,x\x1b]0;method\x07"),
+        ("output_file", "e\x1b[2J.csv"),
+        ("region", "\x1b]0;region\x07"),
+    ] {
+        let sandbox = Sandbox::new();
+        let text = format!("[codecarbon]\n{key} = {value}\n");
+        std::fs::write(local_config(&sandbox), text).unwrap();
+        let out = run_within(&sandbox, monitor(&sandbox, &[]));
+        assert!(!out.1.contains(['\x1b', '\x07']), "{:?}", out.1);
+        let needles = [key, "without control characters", r"\u{1b}", "line 2"];
+        assert_refused(&sandbox, out, &needles);
+
+        std::fs::remove_file(local_config(&sandbox)).unwrap();
+        let variable = format!("CODECARBON_{}", key.to_uppercase());
+        let mut cmd = monitor(&sandbox, &[]);
+        cmd.env(&variable, value);
+        let out = run_within(&sandbox, cmd);
+        assert!(!out.1.contains(['\x1b', '\x07']), "{:?}", out.1);
+        assert_refused(&sandbox, out, &[&variable, "without control characters"]);
+    }
+}
+
+/// What a config file gives: the `project_name` read, nothing, or an error.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Reading {
+    Name(&'static str),
+    Nothing,
+    /// An error, whose message holds this (for ours).
+    Error(&'static str),
+}
+
+/// The files Python's `configparser` reads in a way that differs from the plain one, each read
+/// by us and, when `CODECARBON_TEST_PYTHON` names a Python with CodeCarbon (CI's does), by
+/// CodeCarbon's own `read_config_file`, so that every claim of docs/configuration.md about
+/// the difference is checked against the real thing.
+#[test]
+fn config_files_are_read_as_python_codecarbon_reads_them_or_refused() {
+    use Reading::*;
+    let cases: [(&str, Reading, Reading); 9] = [
+        // Universal newlines: a lone CR ends a line (it once made the file one line).
+        ("[codecarbon]\rproject_name = cr\r", Name("cr"), Name("cr")),
+        // A repeated [DEFAULT] adds to the first.
+        (
+            "[DEFAULT]\nexperiment_name = e\n[codecarbon]\n[DEFAULT]\nproject_name = merged\n",
+            Name("merged"),
+            Name("merged"),
+        ),
+        // Text after a header's `]` is ignored (and we warn).
+        (
+            "[codecarbon] junk\nproject_name = junk\n",
+            Name("junk"),
+            Name("junk"),
+        ),
+        // configparser reads the section `codecarbon] # see [docs`, and ignores its keys.
+        (
+            "[codecarbon] # see [docs]\nproject_name = docs\n",
+            Error("line 1: this section header has a `]` after"),
+            Nothing,
+        ),
+        (
+            "[DEFAULT]\nproject_name = a\n[DEFAULT]\nproject_name = b\n[codecarbon]\n",
+            Error("line 4: the key `project_name` is repeated in [DEFAULT]"),
+            Error(""),
+        ),
+        // A value on several lines.
+        (
+            "[codecarbon]\nproject_name = a\n  b\n",
+            Error("line 3: this indented line would continue"),
+            Name("a\nb"),
+        ),
+        // configparser reads `[b=c` as the key `[b`.
+        (
+            "[codecarbon]\n[b=c\nproject_name = x\n",
+            Error("line 2: a section header is a name in brackets"),
+            Name("x"),
+        ),
+        // The two that read differently: a byte order mark, and `%`.
+        (
+            "\u{feff}[codecarbon]\nproject_name = bom\n",
+            Name("bom"),
+            Error(""),
+        ),
+        (
+            "[codecarbon]\nproject_name = 100%%\n",
+            Name("100%%"),
+            Name("100%"),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut paths = Vec::new();
+    for (n, (text, ours, _)) in cases.iter().enumerate() {
+        let path = dir.path().join(format!("case{n}.config"));
+        std::fs::write(&path, text).unwrap();
+        paths.push(path);
+        let sandbox = Sandbox::new();
+        std::fs::write(local_config(&sandbox), text).unwrap();
+        let (code, stderr) = run_within(&sandbox, monitor(&sandbox, &[]));
+        match *ours {
+            Name(name) => {
+                assert_eq!(code, Some(0), "{text:?}: {stderr}");
+                let rows = sandbox.csv("emissions.csv");
+                assert_eq!(field(&rows[0], &rows[1], "project_name"), name, "{text:?}");
+                let warning = "line 1: the text after [codecarbon] is ignored";
+                assert_eq!(stderr.contains(warning), text.contains("junk"), "{stderr}");
+            }
+            Nothing => unreachable!("we never ignore a [codecarbon] section"),
+            Error(needle) => assert_refused(&sandbox, (code, stderr), &[needle]),
+        }
+    }
+
+    let Some(theirs) = python_reads(&paths) else {
+        return;
+    };
+    for ((text, _, expected), read) in cases.iter().zip(theirs) {
+        let agrees = match (expected, read.as_deref()) {
+            (Name(name), Some(read)) => read == *name,
+            (Nothing, Some(read)) => read.is_empty(),
+            (Error(_), None) => true,
+            _ => false,
+        };
+        assert!(
+            agrees,
+            "{text:?}: Python's CodeCarbon read {read:?}, not {expected:?}"
+        );
+    }
+}
+
+/// The `project_name` Python CodeCarbon's `read_config_file` reads from each file (`""` for
+/// none, `None` for an error); `None` when no Python is given (outside CI), which the test's
+/// output says.
+#[allow(clippy::print_stderr)]
+fn python_reads(paths: &[std::path::PathBuf]) -> Option<Vec<Option<String>>> {
+    let python = match std::env::var("CODECARBON_TEST_PYTHON") {
+        Ok(python) => python,
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI must set CODECARBON_TEST_PYTHON (see .ci/run)")
+        }
+        Err(_) => {
+            eprintln!("skipped the comparison: set CODECARBON_TEST_PYTHON (see .ci/run)");
+            return None;
+        }
+    };
+    let script = "import json, sys\n\
+                  from codecarbon.core.config import read_config_file\n\
+                  def read(path):\n\
+                  \x20   try:\n\
+                  \x20       return read_config_file(path).get('project_name', '')\n\
+                  \x20   except Exception:\n\
+                  \x20       return None\n\
+                  print(json.dumps([read(p) for p in sys.argv[1:]]))\n";
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .args(paths)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_str(&said).unwrap())
+}

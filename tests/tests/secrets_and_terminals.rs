@@ -395,3 +395,58 @@ fn an_unknown_cloud_provider_lists_aws_azure_and_gcp() {
         );
     }
 }
+
+/// The "what is my IP" and geolocation services answer something else than what was asked,
+/// echoing the URL's token at bytes 50 to 62, where answers were once cut (byte 60) before the
+/// token could be hidden: no part of the token reaches stderr or a file.
+#[test]
+fn a_token_echoed_by_the_location_services_shows_not_even_in_part() {
+    use mmdb_writer::ipnet::IpNet;
+    const TOKEN: &str = "tok-S3CRET-99";
+    let echo = HttpStub::start(|req: &Recorded| {
+        Reply::text(format!("{:<44}{}", "<p>captive portal", req.query))
+    });
+    let sandbox = Sandbox::new();
+    let mut writer = mmdb_writer::Writer::new("DBIP-Country-Lite");
+    let network = "198.51.100.0/24".parse::<IpNet>().unwrap();
+    let country = serde_json::json!({ "country_code": "CA" });
+    writer.insert(network, &country).unwrap();
+    let db = sandbox.dir.path().join("dbip-country.mmdb");
+    std::fs::write(&db, writer.to_bytes().unwrap()).unwrap();
+    let url = |path: &str| format!("{}{path}?token={TOKEN}", echo.url());
+    let dead = codecarbon_testkit::dead_url();
+    let mut cmd = sandbox.command(&[
+        "monitor",
+        "--geoip-db",
+        db.to_str().unwrap(),
+        "--public-ip-url",
+        &url("/ip"),
+        "--geolocation-url",
+        &url("/geo"),
+        "--geolocation-backup-url",
+        &url("/json"),
+        "--cloud-metadata-url",
+        &dead,
+        "--",
+        "true",
+    ]);
+    hermetic(&mut cmd);
+    let done = run(&sandbox, cmd);
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    for path in ["/ip", "/geo", "/json"] {
+        assert_eq!(echo.requests_to(path).len(), 1, "{path} was not asked");
+    }
+    assert!(
+        done.stderr.contains("not an IP address") && done.stderr.contains("not JSON"),
+        "{}",
+        done.stderr
+    );
+    assert_eq!(
+        done.stderr.matches("token=<hidden>").count(),
+        3,
+        "{}",
+        done.stderr
+    );
+    let parts: Vec<&str> = (0..=TOKEN.len() - 5).map(|at| &TOKEN[at..at + 5]).collect();
+    assert_no_secrets(&parts, &done, &sandbox.dir.path().join("work"));
+}

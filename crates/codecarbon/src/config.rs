@@ -4,7 +4,9 @@
 //!
 //! A bad value of a known key is an error naming the key and where it came from (the file and
 //! line, the variable, the flag or the method); an unknown key is a warning, since files written
-//! by Python's `codecarbon config` carry keys we do not use. A config file that cannot be read
+//! by Python's `codecarbon config` carry keys we do not use (the first few are named, the others
+//! counted). A name from a file or the environment (a key, a section, a file's path, a
+//! variable's name) is shown with its control characters escaped. A config file that cannot be read
 //! (not a regular file, too large, not UTF-8, not valid INI) and a `CODECARBON_*` variable that
 //! is not UTF-8 are errors too: a setting the user wrote is never dropped in silence.
 
@@ -15,6 +17,7 @@ pub mod ini;
 pub const MAX_BYTES: u64 = 1 << 20;
 
 use codecarbon_core::output::{read_regular, OutputError};
+use codecarbon_core::quote::printable;
 use codecarbon_core::{Config, ConfigError, KeyStatus};
 use ini::Document;
 use std::collections::BTreeMap;
@@ -40,7 +43,7 @@ pub enum ConfigLoadError {
     /// A config file exists but cannot be read: it is not a regular file (or a symlink to
     /// one), it is over [`MAX_BYTES`], or the system refused. Only regular files are read, so
     /// a FIFO cannot hang the start nor `/dev/zero` fill the memory.
-    #[error("cannot use a config file: {reason}")]
+    #[error("cannot use a config file: {}", printable(&.reason.to_string()))]
     File {
         /// The file.
         path: PathBuf,
@@ -48,7 +51,7 @@ pub enum ConfigLoadError {
         reason: OutputError,
     },
     /// A config file is not valid INI.
-    #[error("config file {path}, {error}")]
+    #[error("config file {}, {error}", shown(.path))]
     Syntax {
         /// The file.
         path: PathBuf,
@@ -58,7 +61,7 @@ pub enum ConfigLoadError {
     /// A `CODECARBON_*` variable whose name or value is not UTF-8.
     #[error(
         "the environment variable {} is not valid UTF-8; set it to UTF-8 text, or unset it",
-        .name.escape_debug()
+        printable(.name)
     )]
     NotUnicode {
         /// The variable's name, invalid bytes shown as `\u{fffd}`.
@@ -149,6 +152,12 @@ impl ConfigSources {
     }
 }
 
+/// A file's name as a message shows it: the home directory comes from the environment, so
+/// its control characters are escaped.
+fn shown(path: &Path) -> String {
+    printable(&path.display().to_string())
+}
+
 /// Whether `name` is one of ours: `CODECARBON_` (any case) and more.
 fn is_ours(name: &[u8]) -> bool {
     name.len() > ENV_PREFIX.len()
@@ -184,9 +193,14 @@ pub struct Resolved {
     pub warnings: Vec<String>,
 }
 
+/// The most unknown settings named one by one; the others are counted. A file of a hundred
+/// thousand keys (a mistake, or a cloned repository's) must not flood the terminal.
+const UNKNOWN_NAMED: usize = 10;
+
+/// Sets `key`; a key nobody knows goes to `unknown`, as a warning that names it.
 fn apply(
     config: &mut Config,
-    warnings: &mut Vec<String>,
+    unknown: &mut Vec<String>,
     key: &str,
     value: &str,
     origin: &str,
@@ -194,15 +208,28 @@ fn apply(
     let status = config.set(key, value, origin)?;
     let key = key.trim().to_ascii_lowercase();
     if status == KeyStatus::Unknown && !codecarbon_core::registry::is_plugin_key(&key) {
-        warnings.push(format!("unknown setting `{key}` in {origin} is ignored"));
+        // The key is the user's text: a control character in it must not reach the terminal.
+        let key = printable(&key);
+        unknown.push(format!("unknown setting `{key}` in {origin} is ignored"));
     }
     Ok(())
+}
+
+/// The first [`UNKNOWN_NAMED`] warnings about unknown settings, and a count of the others.
+fn name_a_few(mut unknown: Vec<String>) -> Vec<String> {
+    if unknown.len() > UNKNOWN_NAMED {
+        let more = unknown.len() - UNKNOWN_NAMED;
+        unknown.truncate(UNKNOWN_NAMED);
+        unknown.push(format!("{more} more unknown settings are ignored"));
+    }
+    unknown
 }
 
 /// The settings of a config file (`[codecarbon]`, with `[DEFAULT]`'s keys), each with its
 /// origin (`path, line N`); `None` when there is no file or no `[codecarbon]` in it (as in
 /// Python's `configparser`, the section is case-sensitive). A section that is `[codecarbon]` but
-/// for case or blanks is ignored with a warning, as `configparser` ignores it.
+/// for case or blanks is ignored with a warning, as `configparser` ignores it, and so is text
+/// after the `]` of a header of a section read.
 fn read_file(
     path: &Path,
     warnings: &mut Vec<String>,
@@ -221,24 +248,32 @@ fn read_file(
         path: path.to_path_buf(),
         error,
     })?;
-    for near in doc
-        .sections
-        .iter()
-        .filter(|s| s.name != SECTION && s.name.trim().eq_ignore_ascii_case(SECTION))
-    {
-        warnings.push(format!(
-            "section [{}] of {}, line {}, is ignored: the section read is [{SECTION}], \
-             in lower case without blanks",
-            near.name.escape_debug(),
-            path.display(),
-            near.line
-        ));
+    let shown = shown(path);
+    for section in &doc.sections {
+        if section.name != SECTION && section.name.trim().eq_ignore_ascii_case(SECTION) {
+            warnings.push(format!(
+                "section [{}] of {shown}, line {}, is ignored: the section read is \
+                 [{SECTION}], in lower case without blanks",
+                printable(&section.name),
+                section.line
+            ));
+        }
+        if [SECTION, ini::DEFAULT_SECTION].contains(&section.name.as_str()) {
+            for line in &section.text_after_header {
+                warnings.push(format!(
+                    "{shown}, line {line}: the text after [{}] is ignored, as Python's \
+                     configparser ignores it; put it on a line of its own (a comment starts \
+                     with `#` or `;`)",
+                    section.name
+                ));
+            }
+        }
     }
     Ok(doc.section(SECTION).map(|entries| {
         entries
             .into_iter()
             .map(|e| Setting {
-                origin: format!("{}, line {}", path.display(), e.line),
+                origin: format!("{shown}, line {}", e.line),
                 key: e.key,
                 value: e.value,
             })
@@ -250,28 +285,25 @@ fn read_file(
 pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved, ConfigLoadError> {
     let mut config = Config::default();
     let mut warnings = Vec::new();
+    let mut unknown = Vec::new();
     // The layer that set each key last (defaults 0, home file 1, local file 2, environment 3,
     // explicit 4), so that CodeCarbon's output switches yield to a higher `output_methods`.
     let mut layers: BTreeMap<String, usize> = BTreeMap::new();
     let mut set = |config: &mut Config,
-                   warnings: &mut Vec<String>,
+                   unknown: &mut Vec<String>,
                    layer: usize,
                    (key, value, origin): (&str, &str, &str)| {
         layers.insert(key.trim().to_ascii_lowercase(), layer);
-        apply(config, warnings, key, value, origin)
+        apply(config, unknown, key, value, origin)
     };
     for s in &sources.defaults {
-        set(&mut config, &mut warnings, 0, (&s.key, &s.value, &s.origin))?;
+        set(&mut config, &mut unknown, 0, (&s.key, &s.value, &s.origin))?;
     }
     for (layer, path) in [(1, &sources.home_file), (2, &sources.local_file)] {
         let Some(path) = path else { continue };
         for s in read_file(path, &mut warnings)?.unwrap_or_default() {
-            set(
-                &mut config,
-                &mut warnings,
-                layer,
-                (&s.key, &s.value, &s.origin),
-            )?;
+            let setting = (s.key.as_str(), s.value.as_str(), s.origin.as_str());
+            set(&mut config, &mut unknown, layer, setting)?;
         }
     }
     if let Some(name) = sources.non_unicode_env.first() {
@@ -285,12 +317,13 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     env.sort();
     for (name, value) in env {
         let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
-        let origin = format!("environment variable {name}");
-        set(&mut config, &mut warnings, 3, (&key, value, &origin))?;
+        let origin = format!("environment variable {}", printable(name));
+        set(&mut config, &mut unknown, 3, (&key, value, &origin))?;
     }
     for s in explicit {
-        set(&mut config, &mut warnings, 4, (&s.key, &s.value, &s.origin))?;
+        set(&mut config, &mut unknown, 4, (&s.key, &s.value, &s.origin))?;
     }
+    warnings.extend(name_a_few(unknown));
     warnings.extend(implied_outputs(&mut config, &layers));
     Ok(Resolved { config, warnings })
 }
@@ -480,6 +513,22 @@ mod tests {
     }
 
     #[test]
+    fn only_the_first_unknown_settings_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut local = String::from("[codecarbon]\n");
+        for n in 0..1000 {
+            local.push_str(&format!("k{n} = 1\n"));
+        }
+        let r = resolve(&sources(dir.path(), "", &local, &[]), &[]).unwrap();
+        assert_eq!(r.warnings.len(), UNKNOWN_NAMED + 1, "{:?}", r.warnings);
+        assert!(r.warnings[0].contains("`k0` in "), "{:?}", r.warnings);
+        assert_eq!(
+            r.warnings[UNKNOWN_NAMED],
+            "990 more unknown settings are ignored"
+        );
+    }
+
+    #[test]
     fn codecarbon_output_switches_become_output_methods() {
         let s = ConfigSources {
             env: vec![
@@ -548,6 +597,75 @@ mod tests {
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].contains("[CodeCarbon]"), "{:?}", r.warnings);
         assert!(r.warnings[0].contains("line 1"), "{:?}", r.warnings);
+    }
+
+    /// Keys, section names, file and variable names are the user's text: no control
+    /// character in them reaches a message raw (a title change, a screen clear).
+    #[test]
+    fn names_from_files_and_the_environment_are_escaped_in_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        let odd = dir.path().join("home\x1b[2J");
+        std::fs::create_dir(&odd).unwrap();
+        let local = "[codecarbon]\n\x1b]0;pwned\x07 = 1\n";
+        std::fs::write(odd.join("local.config"), local).unwrap();
+        let env = [
+            ("CODECARBON_\x1b]0;env\x07", "1"),
+            ("CODECARBON_PUE\u{85}", "x"),
+        ];
+        let s = ConfigSources {
+            local_file: Some(odd.join("local.config")),
+            env: env.map(|(k, v)| (k.into(), v.into())).to_vec(),
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains(r"CODECARBON_PUE\u{85}"), "{err}");
+        let s = ConfigSources {
+            env: s.env[..1].to_vec(),
+            ..s
+        };
+        let warnings = resolve(&s, &[]).unwrap().warnings.join("\n");
+        assert!(
+            warnings.contains(r"unknown setting `\x1b]0;pwned\x07`")
+                && warnings.contains(r"home\x1b[2J")
+                && warnings.contains(r"`\x1b]0;env\x07`")
+                && warnings.contains(r"environment variable CODECARBON_\x1b]0;env\x07"),
+            "{warnings}"
+        );
+        let bad = "[codecarbon]\n[codecarbon]\n";
+        std::fs::write(odd.join("local.config"), bad).unwrap();
+        let s = ConfigSources {
+            local_file: Some(odd.join("local.config")),
+            non_unicode_env: vec!["CODECARBON_\x1b[2J".into()],
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains(r"home\x1b[2J"), "{err}");
+        std::fs::remove_file(odd.join("local.config")).unwrap();
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains(r"CODECARBON_\x1b[2J"), "{err}");
+        let s = ConfigSources {
+            local_file: Some(odd.clone()),
+            ..ConfigSources::none()
+        };
+        let err = resolve(&s, &[]).unwrap_err().to_string();
+        assert!(err.contains(r"home\x1b[2J"), "{err}");
+        for message in [&err, &warnings] {
+            assert!(!message.contains(['\x1b', '\x07', '\u{85}']), "{message:?}");
+        }
+    }
+
+    #[test]
+    fn text_after_a_header_read_is_ignored_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let local = "[codecarbon] pue = 1.4\nwue = 2\n[other] junk\n[DEFAULT] # fine\n";
+        let r = resolve(&sources(dir.path(), "", local, &[]), &[]).unwrap();
+        assert_eq!((r.config.pue, r.config.wue.value()), (1.0, 2.0));
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].contains("local.config, line 1: the text after [codecarbon] is ignored"),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[cfg(unix)]

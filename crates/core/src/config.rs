@@ -5,6 +5,7 @@
 //! values and turns one `key = value` string into them; the layering of files, environment and
 //! code lives in the facade crate.
 
+use crate::quote::printable;
 use crate::units::{GramsPerKwh, LitersPerKwh, Watts};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -274,11 +275,11 @@ fn non_empty(value: &str) -> Option<String> {
     (!v.is_empty()).then(|| v.to_string())
 }
 
-/// `api_call_interval`: `-1` is never (only at flush and stop); `0` is every measurement, as
-/// in CodeCarbon, where the count is compared with `>=`. Whole numbers only.
-fn measurements(value: &str) -> Option<Option<NonZeroU32>> {
+/// `api_call_interval`, a whole number in `range`: `-1` is never (only at flush and stop); `0`
+/// is every measurement, as in CodeCarbon, where the count is compared with `>=`.
+fn measurements(value: &str, range: Range) -> Option<Option<NonZeroU32>> {
     let n = value.trim().parse::<i32>().ok()?;
-    if !API_CALL_INTERVAL.contains(f64::from(n)) {
+    if !range.contains(f64::from(n)) {
         return None;
     }
     match n {
@@ -321,31 +322,47 @@ impl Config {
             expected: expected.into(),
             origin: origin.into(),
         };
-        // A number in `range`, described as `what` in the error.
-        let number = |range: Range, what: &str| {
-            range
-                .parse(value)
-                .ok_or_else(|| fail(&format!("{what} {range}")))
+        // A setting this build reads is shown in messages, rows and file names: a control
+        // character in it is a mistake or an attack (a terminal escape), never a value.
+        let trimmed = value.trim();
+        if KEYS.contains(&key.as_str()) && printable(trimmed) != trimmed {
+            return Err(fail(
+                "text without control characters (a terminal escape, a line break, a tab) or \
+                 invisible marks that reorder text",
+            ));
+        }
+        // A numeric key's range, declared once in `RANGES`, and what it expects, in words.
+        let range = range_of(&key);
+        let expected = |what: &str| match range {
+            Some(range) => format!("{what} {range}"),
+            None => what.to_string(),
         };
-        let optional = |range: Range, what: &str| match non_empty(value) {
+        let number = |what: &str| {
+            range
+                .and_then(|range| range.parse(value))
+                .ok_or_else(|| fail(&expected(what)))
+        };
+        let optional = |what: &str| match non_empty(value) {
             None => Ok(None),
-            Some(_) => number(range, what).map(Some),
+            Some(_) => number(what).map(Some),
         };
         match key.as_str() {
-            "project_name" => self.project_name = value.trim().to_string(),
+            "project_name" => self.project_name = trimmed.to_string(),
             "measure_power_secs" => {
                 let what = "a number of seconds";
-                let secs = number(MEASURE_POWER_SECS, what)?;
-                self.measure_power_secs = Duration::try_from_secs_f64(secs)
-                    .map_err(|_| fail(&format!("{what} {MEASURE_POWER_SECS}")))?;
+                let secs = number(what)?;
+                self.measure_power_secs =
+                    Duration::try_from_secs_f64(secs).map_err(|_| fail(&expected(what)))?;
             }
             "api_call_interval" => {
-                self.api_call_interval = measurements(value).ok_or_else(|| {
-                    fail(&format!(
-                        "a whole number of measurements {API_CALL_INTERVAL} (-1 for only at \
-                         flush and stop, 0 or 1 for every measurement)"
-                    ))
-                })?
+                self.api_call_interval = range
+                    .and_then(|range| measurements(value, range))
+                    .ok_or_else(|| {
+                        fail(&format!(
+                            "{} (-1 for only at flush and stop, 0 or 1 for every measurement)",
+                            expected("a whole number of measurements")
+                        ))
+                    })?
             }
             "output_dir" => {
                 self.output_dir =
@@ -364,27 +381,22 @@ impl Config {
             }
             "tracking_mode" => self.tracking_mode = value.parse().map_err(fail)?,
             "on_csv_write" => self.on_csv_write = value.parse().map_err(fail)?,
-            "pue" => self.pue = number(PUE, "a number")?,
-            "wue" => self.wue = LitersPerKwh(number(WUE, "litres per kWh")?),
+            "pue" => self.pue = number("a number")?,
+            "wue" => self.wue = LitersPerKwh(number("litres per kWh")?),
             "offline" => self.offline = boolean(value).map_err(|_| fail("true or false"))?,
             "country_iso_code" => self.country_iso_code = non_empty(value),
             "region" => self.region = non_empty(value),
             "cloud_provider" => self.cloud_provider = non_empty(value),
             "cloud_region" => self.cloud_region = non_empty(value),
-            "force_cpu_power" => {
-                self.force_cpu_power = optional(POWER, "a power in watts")?.map(Watts)
-            }
-            "force_ram_power" => {
-                self.force_ram_power = optional(POWER, "a power in watts")?.map(Watts)
-            }
+            "force_cpu_power" => self.force_cpu_power = optional("a power in watts")?.map(Watts),
+            "force_ram_power" => self.force_ram_power = optional("a power in watts")?.map(Watts),
             "force_carbon_intensity_g_co2e_kwh" => {
-                self.force_carbon_intensity_g_co2e_kwh =
-                    optional(CARBON_INTENSITY, "g CO2eq/kWh")?.map(GramsPerKwh)
+                self.force_carbon_intensity_g_co2e_kwh = optional("g CO2eq/kWh")?.map(GramsPerKwh)
             }
             "experiment_id" => {
                 self.experiment_id = non_empty(value).ok_or_else(|| fail("an id"))?
             }
-            "experiment_name" => self.experiment_name = value.trim().to_string(),
+            "experiment_name" => self.experiment_name = trimmed.to_string(),
             "log_level" => {
                 let level = value.trim().to_ascii_lowercase();
                 const LEVELS: [&str; 6] = ["debug", "info", "warning", "warn", "error", "critical"];
@@ -498,12 +510,68 @@ mod tests {
         assert_eq!(c.measure_power_secs, Duration::from_secs(86_400));
     }
 
+    /// A key is numeric when it takes `2` and refuses a word. Every numeric key has a range in
+    /// `RANGES`, and only those; `set` checks that range: it takes the largest value, refuses
+    /// the next one above, and names the range in its error. (A numeric key without a range
+    /// would take no value at all.)
     #[test]
     fn every_numeric_key_has_a_range_and_every_range_a_key() {
         for (key, _) in RANGES {
-            assert!(KEYS.contains(key), "{key}");
+            assert!(KEYS.contains(key), "{key} has a range but is no key");
+        }
+        for key in KEYS {
+            let set = |value: &str| Config::default().set(key, value, "t");
+            let samples = ["2", "two", "true", "machine", "append", "info"];
+            assert!(
+                samples.iter().any(|v| set(v).is_ok()),
+                "{key} takes nothing"
+            );
+            let numeric = set("2").is_ok() && set("two").is_err();
+            assert_eq!(numeric, range_of(key).is_some(), "{key}");
+            let Some(range) = range_of(key) else { continue };
+            let err = set("two").unwrap_err().to_string();
+            assert!(err.contains(&range.to_string()), "{err}");
+            assert!(set(&range.max.to_string()).is_ok(), "{key}");
+            let above = range.max * 1.5 + 1.0;
+            let err = set(&above.to_string()).unwrap_err().to_string();
+            assert!(err.contains(&range.to_string()), "{err}");
         }
         assert_eq!(range_of("force_ram_power"), Some(POWER));
+    }
+
+    /// A setting this build reads ends up in messages, rows and file names: a control
+    /// character (a terminal escape) or a reordering mark in it is refused, quoted escaped.
+    #[test]
+    fn control_characters_in_a_setting_are_refused() {
+        for key in KEYS {
+            for value in [
+                "a\x1b]0;pwned\x07",
+                "a\rb",
+                "a\nb",
+                "a\tb",
+                "x\u{202e}y",
+                "\u{9b}2J",
+            ] {
+                let err = Config::default()
+                    .set(key, value, "t")
+                    .expect_err(key)
+                    .to_string();
+                assert!(err.contains("without control characters"), "{err}");
+                assert!(
+                    !err.contains(['\x1b', '\r', '\n', '\t', '\u{202e}']),
+                    "{err:?}"
+                );
+            }
+        }
+        let mut c = Config::default();
+        c.set("project_name", " nightly \n", "t").unwrap();
+        assert_eq!(
+            c.project_name, "nightly",
+            "blanks around a value are trimmed"
+        );
+        // Keys this build does not read keep their values as given.
+        assert_eq!(c.set("api_key", "a\tb", "t"), Ok(KeyStatus::Known));
+        assert_eq!(c.set("colour", "\x1b", "t"), Ok(KeyStatus::Unknown));
     }
 
     #[test]

@@ -20,6 +20,10 @@
 //!    spaces, tabs and line breaks becomes one space);
 //! 3. bounds the length ([`QUOTE_CHARS`]).
 //!
+//! A text is quoted whole, never cut first: a credential cut in two is no longer recognised,
+//! and its first part would show. An answer's body, which its reader may have cut, goes
+//! through [`Credentials::quote_body`], which shows nothing near the cut.
+//!
 //! A credential shorter than [`SHORT_SECRET`] characters is hidden only where it stands as a
 //! whole token (not touching a letter, digit or `_`): a one-letter token must not turn every
 //! matching letter of a message into `<hidden>`.
@@ -37,6 +41,7 @@
 //! );
 //! ```
 
+use crate::body::BoundedBody;
 use crate::secret::{UrlParts, HIDDEN};
 use crate::Secret;
 use base64::prelude::{Engine, BASE64_STANDARD, BASE64_STANDARD_NO_PAD};
@@ -112,11 +117,21 @@ impl Credentials {
     }
 
     /// With what a request to `url` carries: its `user:password@` (percent-decoded, as reqwest
-    /// sends it as Basic auth, and as written) and the value of every query parameter (a
-    /// `?token=...`). The rules of [`redact_url`](crate::redact_url) say where they are, so
-    /// what one hides from a URL, the other hides from an answer.
+    /// sends it as Basic auth, and as written) and every query parameter's value, or the
+    /// parameter itself when it has no `=` (a `?t0k3n`). The rules of
+    /// [`redact_url`](crate::redact_url) say where they are, so what one hides from a URL, the
+    /// other hides from an answer.
+    ///
+    /// The URL is read as the URL parser reads it (WHATWG): without the tabs and line breaks
+    /// inside it, nor the blanks and control characters around it. So for
+    /// `https://u:pa<TAB>ss@h/` the `u:pass` that is sent is hidden, not `u:pa<TAB>ss`.
     pub fn with_url(mut self, url: &str) -> Credentials {
-        let parts = UrlParts::split(url);
+        let url: String = url
+            .trim_matches(|c: char| c <= ' ')
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        let parts = UrlParts::split(&url);
         if let Some(userinfo) = parts.userinfo {
             let (user, password) = match userinfo.split_once(':') {
                 Some((user, password)) => (user, Some(password)),
@@ -128,7 +143,7 @@ impl Credentials {
             self.add(password.unwrap_or(user));
         }
         for pair in parts.query().split('&') {
-            let value = pair.split_once('=').map_or("", |(_, value)| value);
+            let value = pair.split_once('=').map_or(pair, |(_, value)| value);
             self.add(&percent_decode_query(value));
             self.add(value);
         }
@@ -139,9 +154,35 @@ impl Credentials {
     /// on one line, at most [`QUOTE_CHARS`] characters (then `…`). Empty when `text` holds
     /// nothing but whitespace.
     pub fn quote(&self, text: &str) -> String {
+        self.quote_text(text, false)
+    }
+
+    /// [`quote`](Self::quote) of bytes, read as UTF-8 (an invalid sequence becomes `�`).
+    pub fn quote_bytes(&self, bytes: &[u8]) -> String {
+        self.quote(&String::from_utf8_lossy(bytes))
+    }
+
+    /// [`quote_bytes`](Self::quote_bytes) of the start of an answer as
+    /// [`read_bounded`](crate::body::read_bounded) read it. When the reader cut the answer, a
+    /// credential may stand cut in two at its end, and no longer be recognised: nothing that
+    /// near the cut is shown, only `…`.
+    ///
+    /// Quote a body through this, never `quote_bytes(body.bytes())`, nor a text cut in any
+    /// other way before it is quoted: the quote bounds its own length.
+    pub fn quote_body(&self, body: &BoundedBody) -> String {
+        self.quote_text(&String::from_utf8_lossy(body.bytes()), body.is_cut())
+    }
+
+    /// The quote of `text`; when `cut`, what starts too near its end to be a whole credential
+    /// is left out.
+    fn quote_text(&self, text: &str, cut: bool) -> String {
         let lookahead = self.forms.iter().map(Vec::len).max().unwrap_or(0) * WIDEST_ENCODING;
         let chars: Vec<char> = text.chars().take(SCAN_CHARS + lookahead).collect();
-        let scanned = chars.len().min(SCAN_CHARS);
+        let whole = match cut {
+            true => chars.len().saturating_sub(lookahead),
+            false => chars.len(),
+        };
+        let scanned = whole.min(SCAN_CHARS);
         let mut out = Printable::default();
         let mut at = 0;
         while at < scanned && !out.full {
@@ -159,25 +200,25 @@ impl Credentials {
             }
             at += 1;
         }
-        let more = chars[at.min(chars.len())..]
-            .iter()
-            .any(|c| !c.is_whitespace())
+        let more = cut
+            || chars[at.min(chars.len())..]
+                .iter()
+                .any(|c| !c.is_whitespace())
             || text.chars().nth(chars.len()).is_some();
         out.finish(more)
     }
 
-    /// [`quote`](Self::quote) of bytes, read as UTF-8 (an invalid sequence becomes `�`).
-    pub fn quote_bytes(&self, bytes: &[u8]) -> String {
-        self.quote(&String::from_utf8_lossy(bytes))
-    }
-
-    /// Adds `form`, and each of its words long enough to be a credential alone (the token of
-    /// `Bearer <token>`), unless known already.
+    /// Adds `form`, and each of its words as a credential alone, unless known already: every
+    /// word after the first (the token of `Bearer <token>`, however short: a short one is
+    /// hidden only as a whole token), and the first when it is long enough to be one (a
+    /// `Bearer` stays visible).
     fn add(&mut self, form: &str) {
         let form = form.trim();
-        let words = form.split_whitespace();
-        let alone = words.filter(|w| *w != form && w.chars().count() >= SHORT_SECRET);
-        for part in std::iter::once(form).chain(alone) {
+        let mut words = form.split_whitespace();
+        let first = words
+            .next()
+            .filter(|w| *w != form && w.chars().count() >= SHORT_SECRET);
+        for part in std::iter::once(form).chain(first).chain(words) {
             let chars: Vec<char> = part.chars().collect();
             if !chars.is_empty() && !self.forms.contains(&chars) {
                 self.forms.push(chars);
@@ -357,6 +398,19 @@ fn decode(text: &str, plus_is_space: bool) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// `text` with every control character and every invisible character that reorders text
+/// escaped as [`Credentials::quote`] escapes them (`\x1b`, `\r`, `\u{202e}`), and nothing else
+/// changed: for a name from outside that a message shows whole, which holds no credential (a
+/// config key or section, a file name, an environment variable's name).
+///
+/// ```
+/// use codecarbon_core::quote::printable;
+/// assert_eq!(printable("key\x1b]0;pwned\x07 's\t"), r"key\x1b]0;pwned\x07 's\x09");
+/// ```
+pub fn printable(text: &str) -> String {
+    text.chars().map(escape).collect()
+}
+
 /// `c` as it may reach a terminal: control characters and the invisible ones that reorder or
 /// break text as visible escapes (`\r`, `\x1b`, `\u{9b}`, `\u{202e}`), anything else as is.
 fn escape(c: char) -> String {
@@ -482,8 +536,57 @@ mod tests {
         assert_eq!(
             sent.quote("Bearer"),
             "Bearer",
-            "a short word is not hidden alone"
+            "a short first word is not hidden alone"
         );
+    }
+
+    /// Every word after the first is a credential alone, however short, as it would be
+    /// given through `with_secret`; a short one is hidden only as a whole token.
+    #[test]
+    fn the_short_words_after_the_first_are_credentials_too() {
+        let sent = Credentials::none().with_percent_encoded("Bearer%20abc1234");
+        assert_eq!(
+            sent.quote("token abc1234, Bearer abc1234, xabc1234 abc12345"),
+            "token <hidden>, <hidden>, xabc1234 abc12345"
+        );
+        let alone = key("abc1234");
+        let text = "token abc1234, xabc1234";
+        assert_eq!(sent.quote(text), alone.quote(text));
+    }
+
+    /// A query parameter without `=` is a secret to `redact_url`, so it is gathered too.
+    #[test]
+    fn a_query_parameter_without_a_value_is_gathered() {
+        let url = "https://h.example/geo?t0k3n&x=1&&k%2By";
+        assert_eq!(crate::redact_url(url), "https://h.example/geo");
+        let sent = Credentials::none().with_url(url);
+        assert_eq!(
+            sent.quote("bad t0k3n, k+y, k%2By"),
+            "bad <hidden>, <hidden>, <hidden>"
+        );
+    }
+
+    /// Credentials are gathered from the URL that is sent: the URL parser drops the tabs and
+    /// line breaks inside it, and the blanks and control characters around it.
+    #[test]
+    fn a_url_is_read_as_the_url_parser_reads_it() {
+        let url = "\x01 https://u:pa\tss\n@h.example/?to\rken=t0k\r3n-abcdef \x02";
+        let parsed = reqwest_like_parse(url);
+        assert_eq!(parsed, "https://u:pass@h.example/?token=t0k3n-abcdef");
+        let sent = Credentials::none().with_url(url);
+        // base64("u:pass"), as reqwest sends it.
+        assert_eq!(
+            sent.quote("pass dTpwYXNz t0k3n-abcdef"),
+            "<hidden> <hidden> <hidden>"
+        );
+    }
+
+    /// What the WHATWG URL parser (the `url` crate under reqwest) makes of `url` before it
+    /// reads it, written here so that the test does not trust the code under test.
+    fn reqwest_like_parse(url: &str) -> String {
+        let c0_or_space = |c: char| ('\u{0}'..='\u{20}').contains(&c);
+        url.trim_matches(c0_or_space)
+            .replace(['\t', '\n', '\r'], "")
     }
 
     #[test]
@@ -549,6 +652,44 @@ mod tests {
         assert_eq!(shown, "<hidden>");
     }
 
+    /// The start of `body` as `read_bounded` reads it with `limit`, in one chunk.
+    fn read(body: &[u8], limit: usize) -> crate::body::BoundedBody {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let mut chunks = vec![body.to_vec()];
+        runtime
+            .block_on(crate::body::read_bounded(&mut chunks, limit, |c| {
+                let chunk = c.pop();
+                Box::pin(async move { Ok::<_, String>(chunk) })
+            }))
+            .unwrap()
+    }
+
+    /// A reader cuts an answer at a byte count: a credential cut in two there is no longer
+    /// matched, so nothing that near the cut is shown (after enough blanks, which collapse,
+    /// the cut falls within what a quote shows).
+    #[test]
+    fn a_credential_cut_by_the_reader_shows_not_even_in_part() {
+        let secret = "tok-S3CRET-99";
+        let limit = crate::body::EXCERPT_BYTES;
+        for tail in 1..secret.len() {
+            let body = format!("{}{secret}", " ".repeat(limit - tail));
+            let cut = read(body.as_bytes(), limit);
+            assert!(cut.is_cut());
+            assert_eq!(key(secret).quote_body(&cut), "…", "{tail}");
+        }
+        // What is whole is quoted as ever.
+        let whole = read(b"bad tok-S3CRET-99 \x1b", limit);
+        assert_eq!(key(secret).quote_body(&whole), r"bad <hidden> \x1b");
+        let long = format!("bad {secret} {}", "x".repeat(QUOTE_CHARS));
+        let shown = key(secret).quote_body(&read(long.as_bytes(), QUOTE_CHARS));
+        assert!(
+            shown.starts_with("bad <hidden> xx") && shown.ends_with("x…"),
+            "{shown}"
+        );
+    }
+
     #[test]
     fn bytes_are_read_as_utf8() {
         assert_eq!(Credentials::none().quote_bytes(b"ok \xff\x1b"), r"ok �\x1b");
@@ -603,11 +744,17 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(200))]
+            #![proptest_config(ProptestConfig {
+                failure_persistence: None,
+                ..ProptestConfig::with_cases(200)
+            })]
 
             /// A credential of `SHORT_SECRET` characters or more, echoed in any of its forms
-            /// amid any other text, shows in none of them. The noise has no capital letter and
-            /// the credential starts with one, so a form can only show if it came through.
+            /// amid any other text, shows in none of them, not even in part: no run of
+            /// `SHORT_SECRET` characters of a form survives (so a text cut before it is quoted,
+            /// which leaves a part no longer matched, would fail here). The noise has no
+            /// capital letter and the credential starts with one, so a form can only show if
+            /// it came through.
             #[test]
             fn no_form_of_a_credential_survives(
                 password in "[A-Z][!-~é😀 ]{6,30}[!-~]",
@@ -623,7 +770,15 @@ mod tests {
                 let sent = Credentials::none().with_basic_auth("user", Some(&password));
                 let shown = sent.quote(&text);
                 for form in &forms {
-                    prop_assert!(!shown.contains(form.as_str()), "{form:?} in {shown:?}");
+                    let chars: Vec<char> = form.chars().collect();
+                    prop_assert!(chars.len() >= SHORT_SECRET);
+                    for window in chars.windows(SHORT_SECRET) {
+                        let window: String = window.iter().collect();
+                        prop_assert!(
+                            !shown.contains(&window),
+                            "{window:?} of {form:?} in {shown:?}"
+                        );
+                    }
                 }
             }
 

@@ -1,9 +1,8 @@
 //! The attribute's parameters: their names, the literal each takes, and the parsing of
 //! `name = literal, ...` into settings for the tracker's builder.
 
-use codecarbon_core::config::{
-    Range, API_CALL_INTERVAL, CARBON_INTENSITY, MEASURE_POWER_SECS, POWER, PUE, WUE,
-};
+use codecarbon_core::config::{range_of, Range};
+use codecarbon_core::quote::printable;
 use proc_macro2::Span;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
@@ -21,35 +20,14 @@ pub(crate) enum Kind {
     NonEmptyText,
     /// One of these strings (case-insensitive, as the config reads them).
     OneOf(&'static [&'static str]),
-    /// An integer or float literal, in the range of the parameter's config key.
-    Number(Range),
-    /// A count of measurements: an integer literal in `api_call_interval`'s range (-1 for
-    /// never).
+    /// An integer or float literal, in the range of the parameter's config key (looked up with
+    /// `range_of`, so that each range is declared once, in the config).
+    Number,
+    /// A count of measurements: an integer literal in the range of the parameter's config key
+    /// (`api_call_interval`: -1 for never).
     Measurements,
     /// A string `"csv,json"` or an array of strings `["csv", "json"]`.
     Methods,
-}
-
-impl Kind {
-    /// What the parameter takes, in words, for error messages.
-    fn expected(self) -> String {
-        match self {
-            Kind::Bool => "`true` or `false`".into(),
-            Kind::Text => "a string literal".into(),
-            Kind::NonEmptyText => "a non-empty string literal".into(),
-            Kind::OneOf(values) => {
-                let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
-                format!("one of {}", quoted.join(", "))
-            }
-            Kind::Number(range) => format!("a number {range}"),
-            Kind::Measurements => {
-                format!("a whole number {API_CALL_INTERVAL} (-1: only at flush and stop)")
-            }
-            Kind::Methods => {
-                "a string such as \"csv,json\" or an array such as [\"csv\", \"json\"]".into()
-            }
-        }
-    }
 }
 
 /// One parameter of `#[track_emissions]`: CodeCarbon's name, which is also the config key.
@@ -61,6 +39,43 @@ pub(crate) struct Param {
     pub(crate) kind: Kind,
     /// A value to show in messages (`measure_power_secs = 15`).
     pub(crate) example: &'static str,
+}
+
+impl Param {
+    /// The range of its config key, for a numeric parameter.
+    fn range(&self) -> Option<Range> {
+        range_of(self.name)
+    }
+
+    /// The range in words (`from 0.1 to 86400`); a numeric parameter without one takes no
+    /// value (a test makes sure that each has one).
+    fn range_text(&self) -> String {
+        self.range()
+            .map_or_else(|| "(no range is declared for it)".into(), |r| r.to_string())
+    }
+
+    /// What the parameter takes, in words, for error messages.
+    fn expected(&self) -> String {
+        match self.kind {
+            Kind::Bool => "`true` or `false`".into(),
+            Kind::Text => "a string literal".into(),
+            Kind::NonEmptyText => "a non-empty string literal".into(),
+            Kind::OneOf(values) => {
+                let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+                format!("one of {}", quoted.join(", "))
+            }
+            Kind::Number => format!("a number {}", self.range_text()),
+            Kind::Measurements => {
+                format!(
+                    "a whole number {} (-1: only at flush and stop)",
+                    self.range_text()
+                )
+            }
+            Kind::Methods => {
+                "a string such as \"csv,json\" or an array such as [\"csv\", \"json\"]".into()
+            }
+        }
+    }
 }
 
 const LOG_LEVELS: &[&str] = &["debug", "info", "warning", "warn", "error", "critical"];
@@ -99,7 +114,7 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "measure_power_secs",
-        kind: Kind::Number(MEASURE_POWER_SECS),
+        kind: Kind::Number,
         example: "15",
     },
     Param {
@@ -129,12 +144,12 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "pue",
-        kind: Kind::Number(PUE),
+        kind: Kind::Number,
         example: "1.2",
     },
     Param {
         name: "wue",
-        kind: Kind::Number(WUE),
+        kind: Kind::Number,
         example: "1.8",
     },
     Param {
@@ -159,17 +174,17 @@ pub(crate) const PARAMS: &[Param] = &[
     },
     Param {
         name: "force_cpu_power",
-        kind: Kind::Number(POWER),
+        kind: Kind::Number,
         example: "65",
     },
     Param {
         name: "force_ram_power",
-        kind: Kind::Number(POWER),
+        kind: Kind::Number,
         example: "10",
     },
     Param {
         name: "force_carbon_intensity_g_co2e_kwh",
-        kind: Kind::Number(CARBON_INTENSITY),
+        kind: Kind::Number,
         example: "450",
     },
 ];
@@ -284,14 +299,14 @@ fn check(arg: RawArg) -> syn::Result<Setting> {
             arg.name.span(),
             format!(
                 "`{name}` needs a value: {}, e.g. `{name} = {}`",
-                param.kind.expected(),
+                param.expected(),
                 param.example
             ),
         ));
     };
     let span = expr.span();
     let value = literal_value(param, &expr)?;
-    check_value(param.kind, &value)
+    check_value(param, &value)
         .map_err(|why| syn::Error::new_spanned(&expr, format!("`{name}` {why}")))?;
     Ok(Setting { param, value, span })
 }
@@ -303,7 +318,7 @@ fn wrong_type(param: &Param, expr: &Expr, found: &str) -> syn::Error {
         format!(
             "`{}` takes {}, not {found}; e.g. `{} = {}`",
             param.name,
-            param.kind.expected(),
+            param.expected(),
             param.name,
             param.example
         ),
@@ -374,7 +389,7 @@ fn literal_value(param: &Param, expr: &Expr) -> syn::Result<String> {
         Kind::Text | Kind::NonEmptyText | Kind::OneOf(_) => {
             string_value(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
-        Kind::Number(_) | Kind::Measurements => {
+        Kind::Number | Kind::Measurements => {
             number_text(expr).ok_or_else(|| wrong_type(param, expr, found))
         }
         Kind::Methods => match expr {
@@ -403,26 +418,35 @@ fn literal_value(param: &Param, expr: &Expr) -> syn::Result<String> {
 }
 
 /// Checks a value's text as the configuration will: `Err` says why, after the parameter's name.
-pub(crate) fn check_value(kind: Kind, value: &str) -> Result<(), String> {
-    match kind {
+pub(crate) fn check_value(param: &Param, value: &str) -> Result<(), String> {
+    let expected = || param.expected();
+    let trimmed = value.trim();
+    let is_text = !matches!(param.kind, Kind::Number | Kind::Measurements);
+    if is_text && printable(trimmed) != trimmed {
+        return Err(format!(
+            "is {value:?}; a setting holds no control characters (a terminal escape, a line \
+             break, a tab) nor invisible marks that reorder text"
+        ));
+    }
+    match param.kind {
         Kind::Bool | Kind::Text => Ok(()),
-        Kind::NonEmptyText if value.trim().is_empty() => Err("must not be empty".into()),
+        Kind::NonEmptyText if trimmed.is_empty() => Err("must not be empty".into()),
         Kind::NonEmptyText => Ok(()),
         Kind::OneOf(values) => {
-            let lower = value.trim().to_ascii_lowercase();
+            let lower = trimmed.to_ascii_lowercase();
             if values.contains(&lower.as_str()) {
                 Ok(())
             } else {
-                Err(format!("is \"{value}\"; expected {}", kind.expected()))
+                Err(format!("is \"{value}\"; expected {}", expected()))
             }
         }
-        Kind::Number(range) => match range.parse(value) {
+        Kind::Number => match param.range().and_then(|range| range.parse(value)) {
             Some(_) => Ok(()),
-            None => Err(format!("is {value}; expected {}", kind.expected())),
+            None => Err(format!("is {value}; expected {}", expected())),
         },
-        Kind::Measurements => match value.trim().parse::<i32>() {
-            Ok(n) if API_CALL_INTERVAL.contains(f64::from(n)) => Ok(()),
-            _ => Err(format!("is {value}; expected {}", kind.expected())),
+        Kind::Measurements => match (param.range(), trimmed.parse::<i32>()) {
+            (Some(range), Ok(n)) if range.contains(f64::from(n)) => Ok(()),
+            _ => Err(format!("is {value}; expected {}", expected())),
         },
         // Names are checked at run time: a third-party sink may bring its own.
         Kind::Methods => Ok(()),
@@ -475,6 +499,18 @@ mod tests {
     fn every_parameter_is_a_config_key() {
         for p in PARAMS {
             assert!(KEYS.contains(&p.name), "{} is not a config key", p.name);
+        }
+    }
+
+    /// Each numeric parameter has the range of its config key, looked up, not repeated.
+    #[test]
+    fn every_numeric_parameter_has_its_keys_range() {
+        for p in PARAMS {
+            let numeric = matches!(p.kind, Kind::Number | Kind::Measurements);
+            assert_eq!(numeric, p.range().is_some(), "{}", p.name);
+            if let Some(range) = p.range() {
+                assert!(p.expected().contains(&range.to_string()), "{}", p.name);
+            }
         }
     }
 
@@ -531,12 +567,16 @@ mod tests {
             "csv",
             "csv,json",
             "FRA",
+            "FRA\x1b]0;pwned\x07",
+            "csv,\rjson",
+            "out\u{202e}",
+            " spaced\n",
         ];
         for p in PARAMS.iter().filter(|p| p.kind != Kind::Bool) {
             for value in samples {
-                let ours = check_value(p.kind, value).is_ok();
+                let ours = check_value(p, value).is_ok();
                 // Numbers reach the config only from number literals.
-                let numeric = matches!(p.kind, Kind::Number(_) | Kind::Measurements);
+                let numeric = matches!(p.kind, Kind::Number | Kind::Measurements);
                 if numeric && value.trim().parse::<f64>().is_err() {
                     continue;
                 }

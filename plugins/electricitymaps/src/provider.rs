@@ -229,7 +229,7 @@ impl ElectricityMaps {
             .await
             .map_err(|e| self.transport(query, e))?;
         if !status.is_success() {
-            let quoted = match self.credentials.quote_bytes(body.bytes()) {
+            let quoted = match self.credentials.quote_body(&body) {
                 quoted if quoted.is_empty() => quoted,
                 quoted => format!(": {quoted}"),
             };

@@ -15,13 +15,13 @@ use codecarbon_core::Credentials;
 use serde_json::{Map, Value};
 
 /// What the answer says, or why it is not a geolocation answer (with what the answer says,
-/// unquoted: the caller quotes the whole reason). The region, a free text kept in the
-/// location, is quoted here with `sent` hidden.
+/// whole and unquoted: the caller quotes the whole reason, which hides what was sent and bounds
+/// the length; cut here, a credential cut in two would no longer be recognised, and its first
+/// part would show). The region, a free text kept in the location, is quoted here with `sent`
+/// hidden.
 pub(crate) fn parse(body: &[u8], sent: &Credentials) -> Result<Raw, String> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        let start = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
-        format!("not JSON ({e}), starts with \"{start}\"")
-    })?;
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|e| format!("not JSON ({e}): \"{}\"", String::from_utf8_lossy(body)))?;
     let Value::Object(fields) = value else {
         return Err("not a JSON object".into());
     };
@@ -118,6 +118,24 @@ mod tests {
         let body = br#"{"country":"FR","region":"Paris\u001b]0;x\u0007 t0k3n-abc123"}"#;
         let raw = parse(body, &sent).unwrap();
         assert_eq!(raw.region.as_deref(), Some(r"Paris\x1b]0;x\x07 <hidden>"));
+    }
+
+    /// An answer that is not JSON is quoted whole, never cut before the credentials are
+    /// hidden: a token that straddles where a cut once was (byte 60) shows not even in part.
+    #[test]
+    fn a_credential_echoed_in_an_answer_that_is_not_json_shows_not_even_in_part() {
+        let token = "tok-S3CRET-99";
+        let sent = Credentials::none().with_url(&format!("https://ipinfo.io/json?token={token}"));
+        for at in 40..=70 {
+            let body = format!("{:<at$}{token} and more", "<html>echo:");
+            let reason = parse(body.as_bytes(), &sent).unwrap_err();
+            let shown = sent.quote(&reason);
+            assert!(shown.contains("<hidden>"), "{shown}");
+            for part in token.as_bytes().windows(5) {
+                let part = std::str::from_utf8(part).unwrap();
+                assert!(!shown.contains(part), "{part} at {at}: {shown}");
+            }
+        }
     }
 
     /// A JSON value a geolocation service might put in a field, or garbage.

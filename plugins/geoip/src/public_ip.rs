@@ -81,7 +81,9 @@ impl fmt::Debug for IpSource {
 }
 
 /// The address in a plain-text or `{"ip": ...}` answer, or why there is none (with what the
-/// answer says, unquoted: the caller quotes the whole reason).
+/// answer says, whole and unquoted: the caller quotes the whole reason, which hides what was
+/// sent and bounds the length; cut here, a credential cut in two would no longer be recognised,
+/// and its first part would show).
 pub(crate) fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
     let text = String::from_utf8_lossy(body);
     let text = text.trim();
@@ -97,10 +99,9 @@ pub(crate) fn parse_ip(body: &[u8]) -> Result<IpAddr, String> {
     } else {
         text.to_string()
     };
-    candidate.parse().map_err(|_| {
-        let start: String = candidate.chars().take(60).collect();
-        format!("not an IP address: \"{start}\"")
-    })
+    candidate
+        .parse()
+        .map_err(|_| format!("not an IP address: \"{candidate}\""))
 }
 
 #[cfg(test)]
@@ -122,6 +123,28 @@ mod tests {
             match parse_ip(&body) {
                 Ok(ip) => prop_assert!(!ip.to_string().is_empty()),
                 Err(reason) => prop_assert!(!reason.is_empty()),
+            }
+        }
+    }
+
+    /// An answer is quoted whole, never cut before the credentials are hidden: a token that
+    /// straddles where a cut once was (character 60) shows not even in part.
+    #[test]
+    fn a_credential_echoed_in_the_answer_shows_not_even_in_part() {
+        let token = "tok-S3CRET-99";
+        let sent = Credentials::none().with_url(&format!("https://ip.example/?token={token}"));
+        for at in 40..=70 {
+            for body in [
+                format!("{:<at$}{token} and more", "unknown"),
+                format!(r#"{{"ip":"{:<at$}{token}"}}"#, "x"),
+            ] {
+                let reason = parse_ip(body.as_bytes()).unwrap_err();
+                let shown = sent.quote(&reason);
+                assert!(shown.contains("<hidden>"), "{shown}");
+                for part in token.as_bytes().windows(5) {
+                    let part = std::str::from_utf8(part).unwrap();
+                    assert!(!shown.contains(part), "{part} at {at}: {shown}");
+                }
             }
         }
     }

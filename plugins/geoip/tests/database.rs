@@ -192,3 +192,20 @@ async fn a_dead_or_wrong_public_ip_service_is_a_clear_error() {
     let msg = garbage.unwrap().resolve().await.unwrap_err().to_string();
     assert!(msg.contains("not an IP address"), "{msg}");
 }
+
+/// An answer echoing the token at characters 50 to 62: where answers were once cut (character
+/// 60) before the token could be hidden, which showed its first part.
+#[tokio::test]
+async fn a_token_echoed_by_the_public_ip_service_shows_not_even_in_part() {
+    let echo = HttpStub::start(|req| Reply::text(format!("{:<44}{}", "not an address", req.query)));
+    let token = "tok-S3CRET-99";
+    let url = format!("{}/ip?token={token}", echo.url());
+    let source = IpSource::discover(&url, Timeouts::default()).unwrap();
+    let msg = source.resolve().await.unwrap_err().to_string();
+    assert!(msg.contains("not an IP address"), "{msg}");
+    assert!(msg.contains("token=<hidden>"), "{msg}");
+    for part in token.as_bytes().windows(5) {
+        let part = std::str::from_utf8(part).unwrap();
+        assert!(!msg.contains(part), "{part} in {msg}");
+    }
+}

@@ -156,6 +156,24 @@ async fn answers_are_quoted_without_the_token_and_with_escapes_visible() {
     assert!(msg.contains(r"token=<hidden> \x1b]0;pwned\x07\r"), "{msg}");
 }
 
+/// An answer that is not JSON, echoing the token at bytes 50 to 62: where answers were once
+/// cut (byte 60) before the token could be hidden, which showed its first part.
+#[tokio::test]
+async fn a_token_echoed_across_byte_60_shows_not_even_in_part() {
+    let echo = HttpStub::start(|req| Reply::text(format!("{:<44}{}", "<p>not JSON", req.query)));
+    let token = "tok-S3CRET-99";
+    let geo = locator(
+        &format!("{}/v1/ip/geo.json?token={token}", echo.url()),
+        &format!("{}/json?token={token}", echo.url()),
+    );
+    let msg = geo.locate().await.unwrap_err().to_string();
+    assert_eq!(msg.matches("token=<hidden>").count(), 2, "{msg}");
+    for part in token.as_bytes().windows(5) {
+        let part = std::str::from_utf8(part).unwrap();
+        assert!(!msg.contains(part), "{part} in {msg}");
+    }
+}
+
 #[tokio::test]
 async fn an_endless_answer_is_refused_at_once() {
     // Read whole, an answer without end would take the request's timeout and the memory of

@@ -230,7 +230,7 @@ impl ApiSink {
         let start = read_bounded(&mut answer, EXCERPT_BYTES, |a| Box::pin(a.chunk()))
             .await
             .unwrap_or_default();
-        let quoted = self.credentials.quote_bytes(start.bytes());
+        let quoted = self.credentials.quote_body(&start);
         if quoted.is_empty() {
             String::new()
         } else {

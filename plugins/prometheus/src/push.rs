@@ -90,7 +90,7 @@ impl Pushgateway {
         let start = read_bounded(&mut response, EXCERPT_BYTES, |r| Box::pin(r.chunk()))
             .await
             .unwrap_or_default();
-        let quoted = self.credentials.quote_bytes(start.bytes());
+        let quoted = self.credentials.quote_body(&start);
         Err(PrometheusError::Status {
             method: verb,
             url: self.url().to_string(),

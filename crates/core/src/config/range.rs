@@ -80,8 +80,9 @@ pub const POWER: Range = closed(0.0, 1_000_000.0);
 /// `force_carbon_intensity_g_co2e_kwh`, in g CO2eq/kWh: the dirtiest grids are near 1,000.
 pub const CARBON_INTENSITY: Range = closed(0.0, 10_000.0);
 
-/// Every numeric key of [`Config`](super::Config) and its range, for checks that must agree
-/// with `Config::set` (the `#[track_emissions]` attribute, the documentation).
+/// Every numeric key of [`Config`](super::Config) and its range: the one place that says which
+/// range a key has. `Config::set` and the `#[track_emissions]` attribute look it up with
+/// [`range_of`], and a test checks the documentation against it.
 pub const RANGES: &[(&str, Range)] = &[
     ("measure_power_secs", MEASURE_POWER_SECS),
     ("api_call_interval", API_CALL_INTERVAL),

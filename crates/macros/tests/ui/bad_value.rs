@@ -18,6 +18,9 @@ fn unknown_level() {}
 #[track_emissions(output_dir = "")]
 fn empty_dir() {}
 
+#[track_emissions(project_name = "nightly\x1b]0;pwned\x07")]
+fn terminal_escape() {}
+
 fn main() {
     unknown_mode();
     zero_interval();
@@ -25,4 +28,5 @@ fn main() {
     huge_interval();
     unknown_level();
     empty_dir();
+    terminal_escape();
 }
