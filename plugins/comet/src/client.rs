@@ -4,7 +4,7 @@ use crate::error::CometError;
 use crate::multipart::Form;
 use crate::settings::Limits;
 use crate::ApiKey;
-use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
+use codecarbon_core::body::{read_bounded, BoundedBody, ANSWER_BYTES, EXCERPT_BYTES};
 use codecarbon_core::Credentials;
 use reqwest::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Client, RequestBuilder, Response, StatusCode, Url};
@@ -184,7 +184,7 @@ impl CometClient {
         let error = CometError::Status {
             action,
             status: status.as_u16(),
-            message: self.message(body.bytes()),
+            message: self.message(&body),
         };
         if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
             Err(Try::Retry(error))
@@ -216,14 +216,17 @@ impl CometClient {
         }
     }
 
-    /// Comet's `msg` (or the body's text), quoted: without the key in any encoding, escapes
-    /// visible, shortened.
-    fn message(&self, body: &[u8]) -> String {
-        let text = serde_json::from_slice::<Value>(body)
+    /// Comet's `msg` (or the body's start, as read), quoted: without the key in any encoding,
+    /// escapes visible, shortened. A body the reader cut is no JSON, and is quoted as cut, so
+    /// that a key cut in two at its end does not show in part.
+    fn message(&self, body: &BoundedBody) -> String {
+        let msg = serde_json::from_slice::<Value>(body.bytes())
             .ok()
-            .and_then(|v| v.get("msg").and_then(Value::as_str).map(str::to_string))
-            .unwrap_or_else(|| String::from_utf8_lossy(body).into_owned());
-        let quoted = self.credentials.quote(&text);
+            .and_then(|v| v.get("msg").and_then(Value::as_str).map(str::to_string));
+        let quoted = match msg {
+            Some(msg) => self.credentials.quote(&msg),
+            None => self.credentials.quote_body(body),
+        };
         if quoted.is_empty() {
             "no message".into()
         } else {

@@ -4,6 +4,7 @@
 mod common;
 
 use codecarbon_comet::{CometError, CometSettings, CometSink};
+use codecarbon_core::body::EXCERPT_BYTES;
 use codecarbon_core::Sink;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 use common::*;
@@ -128,6 +129,24 @@ async fn an_endless_answer_is_read_only_so_far() {
         assert!(e.starts_with(expected), "{e}");
         assert!(e.len() < 1000, "the quote is bounded: {e}");
         assert_eq!(stub.requests().len(), 1, "not retried");
+    }
+}
+
+#[tokio::test]
+async fn a_key_echoed_across_the_readers_cut_shows_not_even_in_part() {
+    // Whitespace collapses in a quote, so what stands at the end of the 64 KiB read is shown:
+    // a key cut in two there must not show its first half.
+    for before in [EXCERPT_BYTES - 10, EXCERPT_BYTES - 20] {
+        let body = format!("{}{KEY} and more", " ".repeat(before));
+        let stub = HttpStub::start(move |_| Reply::text(body.clone()).with_status(400));
+        let mut sink = CometSink::new(settings(stub.url())).unwrap();
+        let e = sink.record(&report(1)).await.unwrap_err().to_string();
+        assert!(e.starts_with("Comet answered HTTP 400"), "{e}");
+        let key: Vec<char> = KEY.chars().collect();
+        for part in key.windows(6) {
+            let part: String = part.iter().collect();
+            assert!(!e.contains(&part), "{part} of the key shows: {e}");
+        }
     }
 }
 
