@@ -413,12 +413,12 @@ fn a_slow_comet_never_delays_sampling_nor_the_end() {
 const UNTIL_RELEASED: &str =
     "for i in $(seq 1 300); do [ -e release ] && exit 3; sleep 0.1; done; exit 3";
 
-#[test]
-fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
-    let sandbox = Sandbox::new();
+/// `monitor --prometheus-listen` of [`UNTIL_RELEASED`], once its `/metrics` answers, and the
+/// address it listens on.
+fn serving_metrics_until_released(sandbox: &Sandbox) -> (Running, String) {
     let listen = format!("127.0.0.1:{}", free_port());
     let cmd = monitor_in_france(
-        &sandbox,
+        sandbox,
         &[
             "--prometheus-listen",
             &listen,
@@ -428,7 +428,7 @@ fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
             UNTIL_RELEASED,
         ],
     );
-    let mut run = Running::spawn(cmd, &logs(&sandbox));
+    let mut run = Running::spawn(cmd, &logs(sandbox));
     let up = poll_until(PATIENCE, || {
         if run.exited() {
             return Some(false);
@@ -442,6 +442,13 @@ fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
         "no /metrics; stderr:\n{}",
         run.stderr_so_far()
     );
+    (run, listen)
+}
+
+#[test]
+fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
+    let sandbox = Sandbox::new();
+    let (mut run, listen) = serving_metrics_until_released(&sandbox);
 
     // One request of each kind, and connections held open: a slowloris, more idle ones than
     // the server serves at once, and one that asks again and again and never reads.
@@ -495,32 +502,7 @@ fn hostile_requests_to_the_metrics_endpoint_cost_the_run_nothing() {
 #[test]
 fn clients_that_never_read_cannot_keep_scrapes_out() {
     let sandbox = Sandbox::new();
-    let listen = format!("127.0.0.1:{}", free_port());
-    let cmd = monitor_in_france(
-        &sandbox,
-        &[
-            "--prometheus-listen",
-            &listen,
-            "--",
-            "sh",
-            "-c",
-            UNTIL_RELEASED,
-        ],
-    );
-    let mut run = Running::spawn(cmd, &logs(&sandbox));
-    let up = poll_until(PATIENCE, || {
-        if run.exited() {
-            return Some(false);
-        }
-        let (status, body) = http_get(&listen, "/metrics")?;
-        (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
-    });
-    assert_eq!(
-        up,
-        Some(true),
-        "no /metrics; stderr:\n{}",
-        run.stderr_so_far()
-    );
+    let (run, listen) = serving_metrics_until_released(&sandbox);
 
     // Twice: more clients than the server serves at once, each asking again and again and
     // never reading. Each asks more than the buffers between it and the server hold, so that
