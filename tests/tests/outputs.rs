@@ -134,19 +134,7 @@ fn a_real_prometheus_scrapes_the_machine_monitor_until_sigterm() {
     let listen = format!("127.0.0.1:{}", free_port());
     let cmd = monitor_in_france(&sandbox, &["--prometheus-listen", &listen]);
     let mut run = Running::spawn(cmd, &logs(&sandbox));
-    let up = poll_until(PATIENCE, || {
-        if run.exited() {
-            return Some(false);
-        }
-        let (status, body) = http_get(&listen, "/metrics")?;
-        (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
-    });
-    assert_eq!(
-        up,
-        Some(true),
-        "codecarbon never served /metrics on {listen}; stderr:\n{}",
-        run.stderr_so_far()
-    );
+    wait_for_metrics(&mut run, &listen);
 
     let prometheus = Server::prometheus(listen.parse().unwrap()).unwrap();
     // The sum over components of what Prometheus stored last, and one series' labels.
@@ -429,20 +417,25 @@ fn serving_metrics_until_released(sandbox: &Sandbox) -> (Running, String) {
         ],
     );
     let mut run = Running::spawn(cmd, &logs(sandbox));
+    wait_for_metrics(&mut run, &listen);
+    (run, listen)
+}
+
+/// Waits until `run` serves its metrics on `listen`; fails if it ends first or never does.
+fn wait_for_metrics(run: &mut Running, listen: &str) {
     let up = poll_until(PATIENCE, || {
         if run.exited() {
             return Some(false);
         }
-        let (status, body) = http_get(&listen, "/metrics")?;
+        let (status, body) = http_get(listen, "/metrics")?;
         (status == 200 && body.contains("codecarbon_energy_joules_total")).then_some(true)
     });
     assert_eq!(
         up,
         Some(true),
-        "no /metrics; stderr:\n{}",
+        "codecarbon never served /metrics on {listen}; stderr:\n{}",
         run.stderr_so_far()
     );
-    (run, listen)
 }
 
 #[test]

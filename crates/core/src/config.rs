@@ -197,6 +197,18 @@ impl Extra {
     pub fn get(&self, key: &str) -> Option<&str> {
         self.0.get(key).map(String::as_str)
     }
+
+    /// The value of `key`, trimmed; `None` when unset or blank (a variable set to nothing),
+    /// which a plugin treats as "not configured".
+    ///
+    /// ```
+    /// use codecarbon_core::Extra;
+    /// let extra = Extra([("a".into(), " x ".into()), ("b".into(), " ".into())].into());
+    /// assert_eq!((extra.value("a"), extra.value("b"), extra.value("c")), (Some("x"), None, None));
+    /// ```
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.get(key).map(str::trim).filter(|v| !v.is_empty())
+    }
 }
 
 impl fmt::Debug for Extra {

@@ -10,7 +10,7 @@
 //! servers, [`client`] is a tiny blocking HTTP client to talk to such servers, [`hostile`]
 //! sends what an attacker would to the servers codecarbon runs, [`metadata`]
 //! answers as a cloud's instance metadata service, and [`wait`] polls for a condition with a
-//! deadline.
+//! deadline. [`file_names`] lists what a test's directory holds.
 //!
 //! ```
 //! use codecarbon_testkit::{HttpStub, Reply};
@@ -31,6 +31,26 @@ pub mod hostile;
 pub mod metadata;
 pub mod prometheus;
 pub mod wait;
+
+/// The names of the entries of `dir`, sorted: what a test of files expects to find there.
+///
+/// # Panics
+///
+/// When `dir` cannot be listed: the test then has nothing to check.
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    #![allow(clippy::expect_used)]
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the directory can be listed")
+        .map(|e| {
+            e.expect("the directory can be read")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
 
 use http_body_util::{BodyExt, Either, Full};
 use hyper::body::{Body, Bytes, Frame, Incoming};

@@ -39,22 +39,19 @@ inventory::submit! {
     }
 }
 
-/// A plugin key's value, `None` when unset or blank.
-fn key<'a>(config: &'a Config, name: &str) -> Option<&'a str> {
-    config
-        .extra
-        .get(name)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-}
-
 impl GeoIpUrls {
     /// `geolocation_url` and `geolocation_backup_url`, with the defaults for unset ones.
     pub fn from_config(config: &Config) -> GeoIpUrls {
         let default = GeoIpUrls::default();
         GeoIpUrls {
-            primary: key(config, "geolocation_url").map_or(default.primary, String::from),
-            backup: key(config, "geolocation_backup_url").map_or(default.backup, String::from),
+            primary: config
+                .extra
+                .value("geolocation_url")
+                .map_or(default.primary, String::from),
+            backup: config
+                .extra
+                .value("geolocation_backup_url")
+                .map_or(default.backup, String::from),
         }
     }
 }
@@ -63,13 +60,16 @@ impl IpSource {
     /// `public_ip` when set, else discovery through `public_ip_url` (default ipify) with the
     /// default timeouts.
     pub fn from_config(config: &Config) -> Result<IpSource, SetupError> {
-        if let Some(ip) = key(config, "public_ip") {
+        if let Some(ip) = config.extra.value("public_ip") {
             return ip
                 .parse()
                 .map(IpSource::fixed)
                 .map_err(|_| SetupError::PublicIp { value: ip.into() });
         }
-        let url = key(config, "public_ip_url").unwrap_or(DEFAULT_PUBLIC_IP_URL);
+        let url = config
+            .extra
+            .value("public_ip_url")
+            .unwrap_or(DEFAULT_PUBLIC_IP_URL);
         IpSource::discover(url, Timeouts::default())
     }
 }
@@ -96,10 +96,10 @@ fn build_geoip(config: &Config) -> Result<Plugin, BuildError> {
 }
 
 fn probe_geoip_db(config: &Config) -> Probe {
-    if key(config, "geoip_db").is_none() {
+    if config.extra.value("geoip_db").is_none() {
         return Probe::Unavailable("`geoip_db` (the path of a MaxMind DB file) is not set".into());
     }
-    if config.offline && key(config, "public_ip").is_none() {
+    if config.offline && config.extra.value("public_ip").is_none() {
         return Probe::Unavailable(
             "offline mode and `public_ip` is not set: the public IP cannot be discovered \
              without the network; set public_ip to the machine's public address"
@@ -110,7 +110,7 @@ fn probe_geoip_db(config: &Config) -> Probe {
 }
 
 fn build_geoip_db(config: &Config) -> Result<Plugin, BuildError> {
-    let Some(path) = key(config, "geoip_db") else {
+    let Some(path) = config.extra.value("geoip_db") else {
         return Err(BuildError::Unavailable {
             plugin: "geoip_db",
             message: "`geoip_db` is not set".into(),

@@ -9,6 +9,7 @@ use codecarbon_core::{
     Percent, PluginKind, Provenance, Report, Sink, TrackingMode, Watts, CSV_COLUMNS,
 };
 use codecarbon_json::{JsonSink, JsonSinkError};
+use codecarbon_testkit::file_names;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::{json, Value};
 use std::fmt;
@@ -153,19 +154,9 @@ async fn one_line_per_flush_and_finish_with_the_38_keys_in_order_and_provenance(
     let provenance_keys: Keys = serde_json::from_value(v["provenance"].clone()).unwrap();
     assert_eq!(provenance_keys.0.len(), 3);
     assert_eq!(
-        names(dir.path()),
+        file_names(dir.path()),
         [".emissions.jsonl.lock", "emissions.jsonl"]
     );
-}
-
-/// The names of the files in `dir`, sorted.
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[tokio::test]
@@ -189,7 +180,7 @@ async fn a_run_that_never_finished_is_written_by_the_next_sink() {
     );
     assert_eq!(v["provenance"]["cpu"]["source"], "tdp");
     assert_eq!(
-        names(dir.path()),
+        file_names(dir.path()),
         [".emissions.jsonl.lock", "emissions.jsonl"]
     );
 }

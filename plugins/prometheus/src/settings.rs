@@ -122,7 +122,7 @@ impl PrometheusSettings {
         config: &Config,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, PrometheusError> {
-        let get = |key| setting(config, key);
+        let get = |key| config.extra.value(key);
         let listen = get(KEY_LISTEN).map(parse_listen).transpose()?;
         let pushgateway = pushgateway_url(config).map(str::to_string);
         let delete_on_finish = match get(KEY_DELETE_ON_FINISH) {
@@ -159,20 +159,11 @@ impl PrometheusSettings {
 /// neither it nor `prometheus_listen` is set; `None` for an exporter alone, which only
 /// listens (and so works offline).
 pub(crate) fn pushgateway_url(config: &Config) -> Option<&str> {
-    match (setting(config, KEY_URL), setting(config, KEY_LISTEN)) {
+    match (config.extra.value(KEY_URL), config.extra.value(KEY_LISTEN)) {
         (Some(url), _) => Some(url),
         (None, Some(_)) => None,
         (None, None) => Some(DEFAULT_PUSHGATEWAY_URL),
     }
-}
-
-/// A key's value, trimmed; `None` when unset or blank.
-fn setting<'a>(config: &'a Config, key: &str) -> Option<&'a str> {
-    config
-        .extra
-        .get(key)
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
 }
 
 /// CodeCarbon's Pushgateway job: `{project_name}_{experiment_name}`, each character outside

@@ -43,7 +43,7 @@ fn a_fifo_as_a_checkpoint_is_set_aside_at_once() {
     assert!(run.status.success(), "{}", run.stderr);
     assert!(run.stderr.contains("FIFO"), "{}", run.stderr);
     assert_eq!(read_csv(&out.join("emissions.csv")).len(), 2);
-    assert!(names(&out).contains(&".emissions.csv.planted.checkpoint.unreadable".into()));
+    assert!(file_names(&out).contains(&".emissions.csv.planted.checkpoint.unreadable".into()));
 }
 
 #[test]

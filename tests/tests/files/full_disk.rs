@@ -40,14 +40,14 @@ fn csv_on_a_full_disk(mode: &str) {
         failed.stderr
     );
     let kept = checkpoints(disk.path(), "emissions.csv");
-    assert_eq!(kept.len(), 1, "{:?}", names(disk.path()));
+    assert_eq!(kept.len(), 1, "{:?}", file_names(disk.path()));
     let run = run_key_of(&kept[0], "emissions.csv");
     let checkpoint = read_csv(&kept[0]);
     assert_eq!(field(&checkpoint[0], &checkpoint[1], "run_id"), run);
     assert!(
-        !names(disk.path()).iter().any(|n| n.ends_with(".tmp")),
+        !file_names(disk.path()).iter().any(|n| n.ends_with(".tmp")),
         "no temporary file left: {:?}",
-        names(disk.path())
+        file_names(disk.path())
     );
 
     disk.free();
@@ -62,7 +62,7 @@ fn csv_on_a_full_disk(mode: &str) {
     let duration: f64 = field(&rows[0], &rows[2], "duration").parse().unwrap();
     assert!(duration >= 1.0, "the recovered totals: {duration} s");
     assert_eq!(
-        names(disk.path()),
+        file_names(disk.path()),
         [".emissions.csv.lock", "emissions.csv"],
         "no backup, no torn file, no checkpoint left"
     );
@@ -101,7 +101,7 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
         failed.stderr
     );
     let kept = checkpoints(disk.path(), "emissions.jsonl");
-    assert_eq!(kept.len(), 1, "{:?}", names(disk.path()));
+    assert_eq!(kept.len(), 1, "{:?}", file_names(disk.path()));
     let run = run_key_of(&kept[0], "emissions.jsonl");
     let line: serde_json::Value = serde_json::from_slice(&fs::read(&kept[0]).unwrap()).unwrap();
     assert_eq!(line["run_id"], run.as_str());
@@ -122,7 +122,7 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
     assert!(lines[1]["duration"].as_f64().unwrap() >= 1.0);
     assert!(lines[1]["provenance"]["intensity"].is_object());
     assert_eq!(
-        names(disk.path()),
+        file_names(disk.path()),
         [".emissions.jsonl.lock", "emissions.jsonl"]
     );
 }
@@ -163,7 +163,7 @@ fn jsonl_a_line_that_fits_when_its_checkpoint_does_not_is_written_once_and_repor
     assert!(
         checkpoints(disk.path(), "emissions.jsonl").is_empty(),
         "no checkpoint left to add the line again: {:?}",
-        names(disk.path())
+        file_names(disk.path())
     );
 
     disk.free();
@@ -240,5 +240,5 @@ fn board_output_on_a_full_disk_keeps_the_previous_page_whole() {
         failed.stderr
     );
     assert_eq!(fs::read(&page).unwrap(), before, "the previous page, whole");
-    assert_eq!(names(disk.path()), ["filler", "report.html"]);
+    assert_eq!(file_names(disk.path()), ["filler", "report.html"]);
 }

@@ -55,7 +55,7 @@ fn jsonl_a_killed_run_gets_its_line_from_the_next_run() {
     let rows = read_csv(&out.join("emissions.csv"));
     assert_eq!(field(&rows[0], &rows[1], "run_id"), lines[0]["run_id"]);
     assert_eq!(
-        names(&out),
+        file_names(&out),
         [
             ".emissions.csv.lock",
             ".emissions.jsonl.lock",

@@ -6,6 +6,7 @@
 
 use crate::common::Sandbox;
 use crate::process::{Finished, Running};
+pub use codecarbon_testkit::file_names;
 use std::ffi::CString;
 use std::fs::{self, OpenOptions};
 use std::io::Write;
@@ -131,20 +132,10 @@ pub fn plant_link(dir: &Path, link: &Path) -> PathBuf {
     passwd
 }
 
-/// The names in `dir`, sorted.
-pub fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// The checkpoints of `output` (a file name) in `dir`.
 pub fn checkpoints(dir: &Path, output: &str) -> Vec<PathBuf> {
     let prefix = format!(".{output}.");
-    names(dir)
+    file_names(dir)
         .into_iter()
         .filter(|n| n.starts_with(&prefix) && n.ends_with(".checkpoint"))
         .map(|n| dir.join(n))

@@ -38,9 +38,9 @@ fn a_torn_last_row_of_emissions_csv_is_cut_off_not_a_reason_to_back_up_the_file(
     );
     assert!(run.stderr.contains("emissions.csv.torn"), "{}", run.stderr);
     assert!(
-        !names(&out).iter().any(|n| n.ends_with(".bak")),
+        !file_names(&out).iter().any(|n| n.ends_with(".bak")),
         "{:?}",
-        names(&out)
+        file_names(&out)
     );
 }
 

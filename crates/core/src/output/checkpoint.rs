@@ -399,6 +399,7 @@ fn set_aside(path: &Path) -> Option<PathBuf> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::panic)]
     use super::*;
+    use codecarbon_testkit::file_names;
 
     fn setup() -> (tempfile::TempDir, OutputPaths) {
         let dir = tempfile::tempdir().unwrap();
@@ -418,15 +419,6 @@ mod tests {
             super::super::append_to(paths.file(), format!("{run}={value}\n").as_bytes())?;
             Ok(run)
         })
-    }
-
-    fn names(dir: &Path) -> Vec<String> {
-        let mut names: Vec<_> = fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
     }
 
     #[test]
@@ -488,7 +480,7 @@ mod tests {
         assert_eq!(done.recovered, ["run-1"]);
         assert_eq!(fs::read_to_string(p.file()).unwrap(), "run-1=2\n");
         // The output's lock file (written under it), and no checkpoint or its lock.
-        assert_eq!(names(d.path()), [".out.log.lock", "out.log"]);
+        assert_eq!(file_names(d.path()), [".out.log.lock", "out.log"]);
         assert!(recover(&p).recovered.is_empty());
         // Killed, or its write failed: the message claims neither.
         assert_eq!(
@@ -515,7 +507,7 @@ mod tests {
         );
         run.done().unwrap();
         assert_eq!(run.kept(), None);
-        assert!(names(d.path()).is_empty());
+        assert!(file_names(d.path()).is_empty());
     }
 
     #[test]
@@ -576,7 +568,10 @@ mod tests {
             text.contains("no `=`") && text.contains(".unreadable"),
             "{text}"
         );
-        assert_eq!(names(d.path()), [".out.log.run-2.checkpoint.unreadable"]);
+        assert_eq!(
+            file_names(d.path()),
+            [".out.log.run-2.checkpoint.unreadable"]
+        );
     }
 
     #[test]
@@ -641,7 +636,7 @@ mod tests {
         }
         drop(dead);
         assert_eq!(recover(&p).recovered, ["run-1"]);
-        let names = names(d.path());
+        let names = file_names(d.path());
         for name in left {
             assert!(!names.contains(&name.to_string()), "{names:?}");
         }
@@ -686,7 +681,7 @@ mod tests {
         assert!(!p.file().exists(), "nothing read through the link");
         assert_eq!(fs::read_to_string(&passwd).unwrap(), "root=x");
         assert_eq!(
-            names(d.path()),
+            file_names(d.path()),
             [
                 ".out.log.fifo.checkpoint.unreadable",
                 ".out.log.link.checkpoint.unreadable",

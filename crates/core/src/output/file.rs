@@ -285,7 +285,7 @@ mod tests {
     #[test]
     fn a_new_file_is_0644_less_the_umask() {
         // Under umask 0, where a file created without an explicit mode would be 0666.
-        crate::output::umask_child::run(
+        crate::output::test_child::with_umask(
             module_path!(),
             "a_new_file_is_0644_less_the_umask",
             0,
@@ -395,17 +395,12 @@ mod tests {
         assert!(matches!(err, OutputError::NotRegular { .. }), "{err:?}");
     }
 
-    /// Set in the child of [`a_terminal_swapped_in_never_becomes_the_controlling_one`]: the
-    /// terminal it opens.
-    #[cfg(target_os = "linux")]
-    const TERMINAL_VAR: &str = "CODECARBON_TEST_OPEN_TERMINAL";
-
     #[cfg(target_os = "linux")]
     #[test]
     fn a_terminal_swapped_in_never_becomes_the_controlling_one() {
+        use crate::output::test_child;
         use std::os::fd::{FromRawFd, OwnedFd};
-        use std::os::unix::process::CommandExt;
-        if let Some(terminal) = std::env::var_os(TERMINAL_VAR) {
+        if let Some(terminal) = test_child::handed() {
             // The child: a session leader without a terminal, where opening one without
             // O_NOCTTY makes it the controlling terminal. Opened as every open of ours opens.
             let terminal = Path::new(&terminal);
@@ -434,29 +429,12 @@ mod tests {
             let name = std::ffi::CStr::from_ptr(name.as_ptr());
             (master, name.to_string_lossy().into_owned())
         };
-        let module = module_path!().split_once("::").unwrap().1;
-        let mut child = std::process::Command::new(std::env::current_exe().unwrap());
-        child
-            .args(["--exact", "--nocapture", "--test-threads=1"])
-            .arg(format!(
-                "{module}::a_terminal_swapped_in_never_becomes_the_controlling_one"
-            ))
-            .env(TERMINAL_VAR, &name);
-        // SAFETY: setsid is async-signal-safe.
-        unsafe {
-            child.pre_exec(|| match libc::setsid() {
-                -1 => Err(io::Error::last_os_error()),
-                _ => Ok(()),
-            });
-        }
-        let out = child.output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "{text}{}",
-            String::from_utf8_lossy(&out.stderr)
+        test_child::run_alone(
+            module_path!(),
+            "a_terminal_swapped_in_never_becomes_the_controlling_one",
+            &name,
+            true,
         );
-        assert!(text.contains("1 passed"), "the child ran no test: {text}");
         drop(master);
     }
 

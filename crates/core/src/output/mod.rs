@@ -48,7 +48,7 @@ mod lock;
 mod paths;
 mod replace;
 #[cfg(all(test, unix))]
-mod umask_child;
+mod test_child;
 
 pub use append::{append_to, append_whole, cut_torn_tail, unterminated_tail, Tail, MAX_TAIL_BYTES};
 pub use aside::move_aside;

@@ -177,7 +177,7 @@ mod tests {
         // Under umask 0: a temporary file made without an explicit mode would be 0666
         // (tempfile's would be 0600).
         let test = "a_new_file_is_0644_and_a_replaced_one_keeps_its_mode";
-        crate::output::umask_child::run(module_path!(), test, 0, || {
+        crate::output::test_child::with_umask(module_path!(), test, 0, || {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("e.csv");
             replace(&path, b"a", Durability::ProcessKill).unwrap();

@@ -71,7 +71,10 @@ fn four_threads_updating_their_rows_lose_no_update() {
     let (h, rows) = read_csv(&dir.path().join("emissions.csv"));
     assert_eq!(rows.len(), 4);
     assert!(rows.iter().all(|r| field(&h, r, "duration") == "26.0"));
-    assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
+    assert_eq!(
+        file_names(dir.path()),
+        [".emissions.csv.lock", "emissions.csv"]
+    );
 }
 
 #[test]

@@ -79,7 +79,10 @@ async fn a_row_that_cannot_be_written_waits_in_the_checkpoint() {
     let (h, rows) = read_csv(&path);
     assert_eq!(rows.len(), 1);
     assert_eq!(field(&h, &rows[0], "duration"), "2.0");
-    assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
+    assert_eq!(
+        file_names(dir.path()),
+        [".emissions.csv.lock", "emissions.csv"]
+    );
 }
 
 #[tokio::test]

@@ -24,7 +24,10 @@ async fn writes_the_exact_header_and_one_row() {
     );
     assert!(text.ends_with('\n') && !text.contains('\r'));
     // The checkpoint and its lock are gone; only the shared lock file stays.
-    assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
+    assert_eq!(
+        file_names(dir.path()),
+        [".emissions.csv.lock", "emissions.csv"]
+    );
 }
 
 #[tokio::test]

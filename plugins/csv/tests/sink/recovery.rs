@@ -42,7 +42,10 @@ fn a_killed_run_is_recovered_by_the_next_sink_and_a_live_one_is_not() {
     assert_eq!(rows.len(), 1);
     assert_eq!(field(&h, &rows[0], "run_id"), "victim");
     assert_eq!(field(&h, &rows[0], "duration"), "7.0");
-    assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
+    assert_eq!(
+        file_names(dir.path()),
+        [".emissions.csv.lock", "emissions.csv"]
+    );
 }
 
 #[tokio::test]
@@ -69,7 +72,10 @@ async fn an_orphan_checkpoint_replaces_its_row_in_update_mode() {
     let ids: Vec<_> = rows.iter().map(|r| field(&h, r, "run_id")).collect();
     assert_eq!(ids, ["run-x", "other"]);
     assert_eq!(field(&h, &rows[0], "duration"), "9.0");
-    assert_eq!(files(dir.path()), [".emissions.csv.lock", "emissions.csv"]);
+    assert_eq!(
+        file_names(dir.path()),
+        [".emissions.csv.lock", "emissions.csv"]
+    );
 }
 
 #[tokio::test]

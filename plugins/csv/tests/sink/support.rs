@@ -8,7 +8,7 @@ use codecarbon_core::{
     Intensity, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Method, Percent,
     Provenance, Report, TrackingMode, Watts, CSV_COLUMNS,
 };
-use std::fs;
+pub use codecarbon_testkit::file_names;
 use std::path::Path;
 use std::time::Duration;
 
@@ -102,16 +102,6 @@ pub fn field<'a>(header: &[String], row: &'a [String], column: &str) -> &'a str 
 /// Our header as a `Vec<String>`.
 pub fn our_header() -> Vec<String> {
     CSV_COLUMNS.iter().map(|c| c.to_string()).collect()
-}
-
-/// The names of the files in `dir`, sorted.
-pub fn files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// Set in a child process to the task it must run (see [`run_child`]).
