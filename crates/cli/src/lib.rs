@@ -76,15 +76,13 @@ enum Commands {
 /// place or output, an output directory that cannot be written) exit with 2, as usage errors;
 /// a failure of the machine (an unreadable `/proc`) with 1.
 pub(crate) fn fail(error: &TrackerError) -> ExitCode {
-    use codecarbon::core::{BuildError, IntensityError, LocateError};
+    use codecarbon::core::BuildError;
     stderr_line!("codecarbon: error: {error}");
     match error {
         TrackerError::Config(_)
         | TrackerError::OfflineNeedsLocation
         | TrackerError::UnknownOutputMethod { .. }
-        | TrackerError::Plugin(BuildError::Invalid { .. })
-        | TrackerError::Locate(LocateError::Invalid(_))
-        | TrackerError::Intensity(IntensityError::Invalid(_)) => ExitCode::from(2),
+        | TrackerError::Plugin(BuildError::Invalid { .. }) => ExitCode::from(2),
         _ => ExitCode::from(1),
     }
 }

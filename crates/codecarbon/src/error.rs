@@ -1,7 +1,7 @@
 //! What can go wrong when tracking, in words that say how to fix it.
 
 use crate::config::ConfigLoadError;
-use codecarbon_core::{BuildError, IntensityError, LocateError};
+use codecarbon_core::BuildError;
 use thiserror::Error;
 
 /// Why a tracker could not be built, started, flushed or stopped.
@@ -19,12 +19,6 @@ pub enum TrackerError {
     /// A plugin refused the configuration.
     #[error(transparent)]
     Plugin(#[from] BuildError),
-    /// The location could not be found.
-    #[error(transparent)]
-    Locate(#[from] LocateError),
-    /// The carbon intensity could not be found.
-    #[error(transparent)]
-    Intensity(#[from] IntensityError),
     /// `output_methods` names a sink this build does not have.
     #[error("unknown output method `{name}`; this build has: {available}")]
     UnknownOutputMethod {
