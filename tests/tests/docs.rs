@@ -7,10 +7,10 @@
 //!   `run`, `detect`), whose `[config default: ...]` agree too; its ranges table is exactly
 //!   `RANGES`, worded as the errors word them, and each numeric key's row gives its range.
 //! - `docs/outputs.md`: the column table is `CSV_COLUMNS`, in order.
-//! - Every page (and the README): each `codecarbon ...` command line uses real subcommands and
-//!   flags, each `CODECARBON_*` variable and each key of an `ini` block is a known key, and the
-//!   README's short settings table has real keys and true defaults; every link between the
-//!   pages leads to a file and a heading that exist.
+//! - Every page (and the README and ARCHITECTURE.md): each `codecarbon ...` command line uses
+//!   real subcommands and flags, each `CODECARBON_*` variable and each key of an `ini` block is
+//!   a known key, and the README's short settings table has real keys and true defaults; every
+//!   link between the pages leads to a file and a heading that exist.
 //! - `docs/faults.md`: every promise names at least one test, and every test it names
 //!   (`path/to/file.rs::function`) is a function of that file.
 //!
@@ -510,6 +510,7 @@ fn all_pages() -> Vec<(String, String)> {
         .map(|name| (format!("docs/{name}"), page(name)))
         .collect();
     pages.push(("README.md".into(), read("README.md")));
+    pages.push(("ARCHITECTURE.md".into(), read("ARCHITECTURE.md")));
     pages
 }
 
