@@ -346,7 +346,7 @@ impl Column {
 }
 
 /// CodeCarbon's `emissions.csv` header, in its order.
-pub const CSV_COLUMNS: [&str; COLUMN_COUNT] = column_names();
+pub const CSV_COLUMNS: [&str; COLUMN_COUNT] = names(&Column::ALL);
 
 /// The first column of task rows, before the record's.
 pub const TASK_NAME: &str = "task_name";
@@ -358,11 +358,18 @@ pub const TASK_COLUMN_COUNT: usize = 1 + task_record_columns().len();
 /// name, then the run columns without `experiment_id`, `pue` and `wue` (its `TaskEmissionsData`).
 pub const TASK_CSV_COLUMNS: [&str; TASK_COLUMN_COUNT] = task_column_names();
 
-const fn column_names() -> [&'static str; COLUMN_COUNT] {
-    let mut out = [""; COLUMN_COUNT];
+/// The names of `columns`, in their order: how an output that uses a subset of the record
+/// (Comet's metrics, Prometheus' labels) gets its list of names from its table of columns.
+///
+/// ```
+/// use codecarbon_core::record::{names, Column};
+/// assert_eq!(names(&[Column::Emissions, Column::Duration]), ["emissions", "duration"]);
+/// ```
+pub const fn names<const N: usize>(columns: &[Column; N]) -> [&'static str; N] {
+    let mut out = [""; N];
     let mut i = 0;
-    while i < COLUMN_COUNT {
-        out[i] = Column::ALL[i].name();
+    while i < N {
+        out[i] = columns[i].name();
         i += 1;
     }
     out
