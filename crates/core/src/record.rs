@@ -219,6 +219,12 @@ macro_rules! describe_record {
             /// Every column, in CSV order.
             pub const ALL: [Column; COLUMN_COUNT] = [$(Column::$variant),*];
 
+            /// The column's position in the CSV and in [`Column::ALL`]: a reader's index for
+            /// a table of columns.
+            pub const fn index(self) -> usize {
+                self as usize
+            }
+
             /// CodeCarbon's name of the column: its CSV header and JSON key.
             pub const fn name(self) -> &'static str {
                 match self { $(Column::$variant => $name,)* }

@@ -184,6 +184,7 @@ fn each_cell_has_its_columns_kind_and_reads_back() {
             assert_eq!(back.number(), Some(x), "{column:?}");
         }
         assert_eq!(Column::named(column.name()), Some(column));
+        assert_eq!(Column::ALL[column.index()], column);
     }
     assert_eq!(Column::named("task_name"), None);
 }
