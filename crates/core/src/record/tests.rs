@@ -168,14 +168,14 @@ fn each_cell_has_its_columns_kind_and_reads_back() {
     let data = full();
     for column in Column::ALL {
         let cell = column.cell(&data);
-        let fits = match (column.kind(), cell) {
-            (_, Cell::Empty) => true,
-            (Kind::Text | Kind::Timestamp, Cell::Text(_)) => true,
-            (Kind::Number, Cell::Number(_) | Cell::Seconds(_)) => true,
-            (Kind::Count, Cell::Count(_)) => true,
-            (Kind::Flag, Cell::Flag(_)) => true,
-            _ => false,
-        };
+        let fits = matches!(
+            (column.kind(), cell),
+            (_, Cell::Empty)
+                | (Kind::Text | Kind::Timestamp, Cell::Text(_))
+                | (Kind::Number, Cell::Number(_) | Cell::Seconds(_))
+                | (Kind::Count, Cell::Count(_))
+                | (Kind::Flag, Cell::Flag(_))
+        );
         assert!(fits, "{column:?} is {:?} but gives {cell:?}", column.kind());
         let csv = cell.to_csv();
         let back = column.kind().parse(&csv).unwrap();
