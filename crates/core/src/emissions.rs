@@ -15,8 +15,8 @@ use std::time::Duration;
 /// One run's cumulative totals: exactly the fields of CodeCarbon's `EmissionsData`, in its order.
 ///
 /// Its columns are described once in [`crate::record`], from which its CSV row and its
-/// serialized form (JSON, say: the same keys and units as the CSV) are derived. `Default` is all zeros
-/// and empty fields: a starting point for tests of sinks.
+/// serialized form (JSON, say: the same keys and units as the CSV) are derived. `Default` is
+/// all zeros and empty fields: a starting point for tests of sinks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmissionsData {
     /// Local time of the record, `%Y-%m-%dT%H:%M:%S`.
