@@ -2,50 +2,35 @@
 
 use crate::problem::Problem;
 use crate::read::{text_fields, Row};
-use codecarbon_core::{KgCo2eq, KilowattHours, CSV_COLUMNS};
+use codecarbon_core::record::{Cell, COLUMN_COUNT, TASK_NAME};
+use codecarbon_core::{Column, KgCo2eq, KilowattHours, CSV_COLUMNS};
 use std::collections::BTreeMap;
 
-/// Columns of task files (`emissions_<experiment>_<run_id>.csv`) that are known, not extra.
-const TASK_ONLY: &[&str] = &["task_name"];
-
 /// The columns the board uses, with what a missing one costs.
-const USED: &[(&str, &str)] = &[
-    ("timestamp", "no timeline"),
-    ("project_name", "every row in one project"),
-    ("run_id", "each row counts as its own run"),
-    ("duration", "durations unknown"),
-    ("energy_consumed", "energy unknown (counted as 0)"),
-    ("emissions", "emissions unknown (counted as 0)"),
-    ("cpu_energy", "no CPU share"),
-    ("gpu_energy", "no GPU share"),
-    ("ram_energy", "no RAM share"),
-    ("country_iso_code", "no country on the maps"),
-    ("region", "no region maps"),
-    ("cloud_provider", "no cloud comparison"),
-    ("cloud_region", "no cloud comparison"),
+const USED: &[(Column, &str)] = &[
+    (Column::Timestamp, "no timeline"),
+    (Column::ProjectName, "every row in one project"),
+    (Column::RunId, "each row counts as its own run"),
+    (Column::Duration, "durations unknown"),
+    (Column::EnergyConsumed, "energy unknown (counted as 0)"),
+    (Column::Emissions, "emissions unknown (counted as 0)"),
+    (Column::CpuEnergy, "no CPU share"),
+    (Column::GpuEnergy, "no GPU share"),
+    (Column::RamEnergy, "no RAM share"),
+    (Column::CountryIsoCode, "no country on the maps"),
+    (Column::Region, "no region maps"),
+    (Column::CloudProvider, "no cloud comparison"),
+    (Column::CloudRegion, "no cloud comparison"),
 ];
 
-/// Column indices, by name; `None` when the file lacks the column.
-#[derive(Debug, Clone, Default)]
+/// Where each of the record's columns is in a file, found by name in its header.
+#[derive(Debug, Clone)]
 pub(crate) struct Columns {
     width: usize,
-    missing: Vec<&'static str>,
+    missing: Vec<Column>,
     extra: Vec<String>,
-    pub timestamp: Option<usize>,
-    pub project_name: Option<usize>,
-    pub run_id: Option<usize>,
-    pub duration: Option<usize>,
-    pub emissions: Option<usize>,
-    pub energy_consumed: Option<usize>,
-    pub cpu_energy: Option<usize>,
-    pub gpu_energy: Option<usize>,
-    pub ram_energy: Option<usize>,
-    pub country_name: Option<usize>,
-    pub country_iso_code: Option<usize>,
-    pub region: Option<usize>,
-    pub cloud_provider: Option<usize>,
-    pub cloud_region: Option<usize>,
-    pub on_cloud: Option<usize>,
+    /// By [`Column::index`]: the column's index in the file; `None` when the file lacks it.
+    index: [Option<usize>; COLUMN_COUNT],
 }
 
 impl Columns {
@@ -58,38 +43,29 @@ impl Columns {
         let find = |name: &str| names.iter().position(|n| n == name);
         let extra = names
             .iter()
-            .filter(|n| !CSV_COLUMNS.contains(&n.as_str()) && !TASK_ONLY.contains(&n.as_str()))
+            .filter(|n| !CSV_COLUMNS.contains(&n.as_str()) && n.as_str() != TASK_NAME)
             .cloned()
             .collect();
         Self {
             width: names.len(),
             missing: USED
                 .iter()
-                .map(|(name, _)| *name)
-                .filter(|name| find(name).is_none())
+                .map(|(column, _)| *column)
+                .filter(|column| find(column.name()).is_none())
                 .collect(),
             extra,
-            timestamp: find("timestamp"),
-            project_name: find("project_name"),
-            run_id: find("run_id"),
-            duration: find("duration"),
-            emissions: find("emissions"),
-            energy_consumed: find("energy_consumed"),
-            cpu_energy: find("cpu_energy"),
-            gpu_energy: find("gpu_energy"),
-            ram_energy: find("ram_energy"),
-            country_name: find("country_name"),
-            country_iso_code: find("country_iso_code"),
-            region: find("region"),
-            cloud_provider: find("cloud_provider"),
-            cloud_region: find("cloud_region"),
-            on_cloud: find("on_cloud"),
+            index: Column::ALL.map(|column| find(column.name())),
         }
+    }
+
+    /// The index of `column` in the file, if it has it.
+    pub fn of(&self, column: Column) -> Option<usize> {
+        self.index.get(column.index()).copied().flatten()
     }
 
     /// Whether rows can mean anything: without emissions and energy there is nothing to show.
     pub fn usable(&self) -> bool {
-        self.emissions.is_some() || self.energy_consumed.is_some()
+        self.of(Column::Emissions).is_some() || self.of(Column::EnergyConsumed).is_some()
     }
 
     /// What the header means for the reader: unusable file, missing and unknown columns.
@@ -107,9 +83,12 @@ impl Columns {
             let list: Vec<String> = self
                 .missing
                 .iter()
-                .map(|name| {
-                    let cost = USED.iter().find(|(n, _)| n == name).map_or("", |(_, c)| *c);
-                    format!("`{name}` ({cost})")
+                .map(|column| {
+                    let cost = USED
+                        .iter()
+                        .find(|(c, _)| c == column)
+                        .map_or("", |(_, cost)| *cost);
+                    format!("`{}` ({cost})", column.name())
                 })
                 .collect();
             notes.push(Problem::file(
@@ -146,25 +125,29 @@ impl Columns {
                 self.width
             ));
         }
-        let emissions = required(record, self.emissions, "emissions")?;
-        let energy = required(record, self.energy_consumed, "energy_consumed")?;
-        let mut optional = |index: Option<usize>, name: &'static str| -> Option<f64> {
-            let raw = field(record, index?);
+        let emissions = required(record, self.of(Column::Emissions), Column::Emissions)?;
+        let energy = required(
+            record,
+            self.of(Column::EnergyConsumed),
+            Column::EnergyConsumed,
+        )?;
+        let mut optional = |column: Column| -> Option<f64> {
+            let raw = field(record, self.of(column)?);
             if raw.is_empty() {
                 return None;
             }
-            match number(&raw) {
+            match number(column, &raw) {
                 Ok(value) => Some(value),
                 Err(_) => {
-                    tally.add(name, line, &raw);
+                    tally.add(column.name(), line, &raw);
                     None
                 }
             }
         };
-        let duration_s = optional(self.duration, "duration").unwrap_or(0.0);
-        let cpu_energy = optional(self.cpu_energy, "cpu_energy").map(KilowattHours);
-        let gpu_energy = optional(self.gpu_energy, "gpu_energy").map(KilowattHours);
-        let ram_energy = optional(self.ram_energy, "ram_energy").map(KilowattHours);
+        let duration_s = optional(Column::Duration).unwrap_or(0.0);
+        let cpu_energy = optional(Column::CpuEnergy).map(KilowattHours);
+        let gpu_energy = optional(Column::GpuEnergy).map(KilowattHours);
+        let ram_energy = optional(Column::RamEnergy).map(KilowattHours);
         let mut row = Row {
             file,
             line,
@@ -200,25 +183,26 @@ fn field(record: &csv::ByteRecord, index: usize) -> String {
         .unwrap_or_default()
 }
 
-/// A non-negative finite number.
-fn number(raw: &str) -> Result<f64, String> {
-    match raw.parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(v) => Err(format!(
+/// A non-negative finite number, read as the record's description reads `column`.
+fn number(column: Column, raw: &str) -> Result<f64, String> {
+    match column.kind().parse(raw).map(|cell| (cell, cell.number())) {
+        Ok((Cell::Number(v), _)) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok((_, Some(v))) => Err(format!(
             "`{raw}` ({v} is not a finite, non-negative number)"
         )),
-        Err(_) => Err(format!("`{raw}`, not a number")),
+        Ok((_, None)) | Err(_) => Err(format!("`{raw}`, not a number")),
     }
 }
 
 /// A number the row cannot go without; a missing column counts as 0 (noted once per file).
-fn required(record: &csv::ByteRecord, index: Option<usize>, name: &str) -> Result<f64, String> {
+fn required(record: &csv::ByteRecord, index: Option<usize>, column: Column) -> Result<f64, String> {
     let Some(index) = index else { return Ok(0.0) };
+    let name = column.name();
     let raw = field(record, index);
     if raw.is_empty() {
         return Err(format!("`{name}` is empty"));
     }
-    number(&raw).map_err(|why| format!("`{name}` is {why}"))
+    number(column, &raw).map_err(|why| format!("`{name}` is {why}"))
 }
 
 /// Unreadable values of optional columns, counted per column so a file with a thousand bad

@@ -11,7 +11,7 @@ use crate::error::BoardError;
 use crate::problem::Problem;
 use crate::time::parse_timestamp;
 use codecarbon_core::output::read_regular;
-use codecarbon_core::{KgCo2eq, KilowattHours};
+use codecarbon_core::{Cell, Column, KgCo2eq, KilowattHours};
 use std::path::Path;
 
 /// One run's row, with what the board uses of it.
@@ -154,28 +154,30 @@ pub fn read_bytes(name: &str, bytes: &[u8], index: usize) -> FileRead {
 
 /// Fills the fields of a row that come from text columns.
 pub(crate) fn text_fields(row: &mut Row, columns: &Columns, record: &csv::ByteRecord) {
-    let text = |i: Option<usize>| -> String {
-        i.and_then(|i| record.get(i))
+    let text = |column: Column| -> String {
+        columns
+            .of(column)
+            .and_then(|i| record.get(i))
             .map(|b| String::from_utf8_lossy(b).trim().to_string())
             .unwrap_or_default()
     };
-    row.timestamp = text(columns.timestamp);
+    row.timestamp = text(Column::Timestamp);
     row.time_ms = parse_timestamp(&row.timestamp);
-    let project = text(columns.project_name);
+    let project = text(Column::ProjectName);
     row.project = if project.is_empty() {
         NO_PROJECT.to_string()
     } else {
         project
     };
-    row.run_id = text(columns.run_id);
-    row.country_name = text(columns.country_name);
-    row.country_iso_code = text(columns.country_iso_code).to_ascii_uppercase();
-    row.region = text(columns.region).to_lowercase();
-    row.cloud_provider = text(columns.cloud_provider).to_lowercase();
-    row.cloud_region = text(columns.cloud_region);
-    let on_cloud = text(columns.on_cloud).to_ascii_lowercase();
-    row.on_cloud = matches!(on_cloud.as_str(), "y" | "yes" | "true" | "1")
-        || (columns.on_cloud.is_none()
+    row.run_id = text(Column::RunId);
+    row.country_name = text(Column::CountryName);
+    row.country_iso_code = text(Column::CountryIsoCode).to_ascii_uppercase();
+    row.region = text(Column::Region).to_lowercase();
+    row.cloud_provider = text(Column::CloudProvider).to_lowercase();
+    row.cloud_region = text(Column::CloudRegion);
+    let on_cloud = text(Column::OnCloud);
+    row.on_cloud = Column::OnCloud.kind().parse(&on_cloud) == Ok(Cell::Flag(true))
+        || (columns.of(Column::OnCloud).is_none()
             && !row.cloud_provider.is_empty()
             && !row.cloud_region.is_empty());
 }

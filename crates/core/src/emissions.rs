@@ -1,4 +1,7 @@
-//! The emissions record: CodeCarbon's 38 CSV columns, and how each number was obtained.
+//! The emissions record: CodeCarbon's 38 CSV columns, and how each number was obtained. The
+//! columns' names, units and formats are in [`crate::record`].
+
+pub use crate::record::{CSV_COLUMNS, TASK_CSV_COLUMNS};
 
 use crate::config::TrackingMode;
 use crate::intensity::Intensity;
@@ -6,79 +9,15 @@ use crate::power::{Component, Method};
 use crate::units::{
     Gigabytes, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Percent, Watts,
 };
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use std::time::Duration;
-
-/// CodeCarbon's `emissions.csv` header, in its order.
-pub const CSV_COLUMNS: [&str; 38] = [
-    "timestamp",
-    "project_name",
-    "run_id",
-    "experiment_id",
-    "duration",
-    "emissions",
-    "emissions_rate",
-    "cpu_power",
-    "gpu_power",
-    "ram_power",
-    "cpu_energy",
-    "gpu_energy",
-    "ram_energy",
-    "energy_consumed",
-    "water_consumed",
-    "country_name",
-    "country_iso_code",
-    "region",
-    "cloud_provider",
-    "cloud_region",
-    "os",
-    "python_version",
-    "codecarbon_version",
-    "cpu_count",
-    "cpu_model",
-    "gpu_count",
-    "gpu_model",
-    "longitude",
-    "latitude",
-    "ram_total_size",
-    "tracking_mode",
-    "cpu_utilization_percent",
-    "gpu_utilization_percent",
-    "ram_utilization_percent",
-    "ram_used_gb",
-    "on_cloud",
-    "pue",
-    "wue",
-];
-
-/// The header of CodeCarbon's task file `emissions_<experiment_name>_<run_id>.csv`: the task's
-/// name, then the run columns without `experiment_id`, `pue` and `wue` (its `TaskEmissionsData`).
-pub const TASK_CSV_COLUMNS: [&str; 36] = task_columns();
-
-const fn task_columns() -> [&'static str; 36] {
-    let mut out = [""; 36];
-    out[0] = "task_name";
-    let (mut i, mut o) = (0, 1);
-    while i < CSV_COLUMNS.len() {
-        if !is_run_only(i) {
-            out[o] = CSV_COLUMNS[i];
-            o += 1;
-        }
-        i += 1;
-    }
-    out
-}
-
-/// Whether column `i` of [`CSV_COLUMNS`] is left out of task rows.
-const fn is_run_only(i: usize) -> bool {
-    i == 3 || i == 36 || i == 37 // experiment_id, pue, wue
-}
 
 /// One run's cumulative totals: exactly the fields of CodeCarbon's `EmissionsData`, in its order.
 ///
-/// Serializing it (JSON, say) gives the same keys and units as the CSV. `Default` is all zeros
-/// and empty fields: a starting point for tests of sinks.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+/// Its columns are described once in [`crate::record`], from which its CSV row and its
+/// serialized form (JSON, say: the same keys and units as the CSV) are derived. `Default` is
+/// all zeros and empty fields: a starting point for tests of sinks.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EmissionsData {
     /// Local time of the record, `%Y-%m-%dT%H:%M:%S`.
     pub timestamp: String,
@@ -89,7 +28,6 @@ pub struct EmissionsData {
     /// The experiment's id.
     pub experiment_id: String,
     /// Wall time of the run so far.
-    #[serde(serialize_with = "seconds")]
     pub duration: Duration,
     /// Total emissions.
     pub emissions: KgCo2eq,
@@ -152,94 +90,11 @@ pub struct EmissionsData {
     /// Mean memory in use.
     pub ram_used_gb: Gigabytes,
     /// Whether the run was in a cloud region (`Y`/`N`).
-    #[serde(serialize_with = "yes_no")]
     pub on_cloud: bool,
     /// Power usage effectiveness applied.
     pub pue: f64,
     /// Water usage effectiveness applied.
     pub wue: LitersPerKwh,
-}
-
-fn seconds<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_f64(d.as_secs_f64())
-}
-
-fn yes_no<S: Serializer>(b: &bool, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(if *b { "Y" } else { "N" })
-}
-
-/// A float as Python's CSV writer would parse back: shortest round-trip, always with a
-/// decimal point or exponent so readers keep the column a float.
-fn float(x: f64) -> String {
-    format!("{x:?}")
-}
-
-fn opt_float(x: Option<f64>) -> String {
-    x.map(float).unwrap_or_default()
-}
-
-impl EmissionsData {
-    /// The record as CSV fields, in [`CSV_COLUMNS`] order; `None` is an empty field.
-    pub fn csv_fields(&self) -> [String; 38] {
-        let text = |s: &Option<String>| s.clone().unwrap_or_default();
-        [
-            self.timestamp.clone(),
-            self.project_name.clone(),
-            self.run_id.clone(),
-            self.experiment_id.clone(),
-            float(self.duration.as_secs_f64()),
-            float(self.emissions.value()),
-            float(self.emissions_rate.value()),
-            float(self.cpu_power.value()),
-            float(self.gpu_power.value()),
-            float(self.ram_power.value()),
-            float(self.cpu_energy.value()),
-            float(self.gpu_energy.value()),
-            float(self.ram_energy.value()),
-            float(self.energy_consumed.value()),
-            float(self.water_consumed.value()),
-            text(&self.country_name),
-            text(&self.country_iso_code),
-            text(&self.region),
-            text(&self.cloud_provider),
-            text(&self.cloud_region),
-            self.os.clone(),
-            text(&self.python_version),
-            self.codecarbon_version.clone(),
-            self.cpu_count.to_string(),
-            text(&self.cpu_model),
-            self.gpu_count.to_string(),
-            text(&self.gpu_model),
-            opt_float(self.longitude),
-            opt_float(self.latitude),
-            float(self.ram_total_size.value()),
-            self.tracking_mode.to_string(),
-            float(self.cpu_utilization_percent.value()),
-            float(self.gpu_utilization_percent.value()),
-            float(self.ram_utilization_percent.value()),
-            float(self.ram_used_gb.value()),
-            if self.on_cloud { "Y" } else { "N" }.to_string(),
-            float(self.pue),
-            float(self.wue.value()),
-        ]
-    }
-}
-
-impl EmissionsData {
-    /// The record as a task row, in [`TASK_CSV_COLUMNS`] order.
-    pub fn task_csv_fields(&self, task_name: &str) -> [String; 36] {
-        let mut out: [String; 36] = std::array::from_fn(|_| String::new());
-        out[0] = task_name.to_string();
-        let kept = self
-            .csv_fields()
-            .into_iter()
-            .enumerate()
-            .filter(|(i, _)| !is_run_only(*i));
-        for (slot, (_, field)) in out.iter_mut().skip(1).zip(kept) {
-            *slot = field;
-        }
-        out
-    }
 }
 
 /// How one component's numbers were obtained.
@@ -285,20 +140,4 @@ pub struct Report {
     pub data: EmissionsData,
     /// How they were obtained.
     pub provenance: Provenance,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn task_columns_are_codecarbons_task_emissions_data() {
-        assert_eq!(TASK_CSV_COLUMNS[0], "task_name");
-        assert_eq!(TASK_CSV_COLUMNS[1], "timestamp");
-        assert_eq!(TASK_CSV_COLUMNS[4], "duration");
-        assert_eq!(TASK_CSV_COLUMNS[35], "on_cloud");
-        for run_only in ["experiment_id", "pue", "wue"] {
-            assert!(!TASK_CSV_COLUMNS.contains(&run_only));
-        }
-    }
 }

@@ -3,7 +3,8 @@
 //! - [`units`]: `Joules`, `Watts`, `KilowattHours`, `GramsPerKwh`, `KgCo2eq`, ...
 //! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
 //! - [`EnergyCounter`], which owns counter wrap-around;
-//! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
+//! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`]; its columns
+//!   described once, from which every output is derived, in [`record`];
 //! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
@@ -22,6 +23,7 @@ pub mod offline;
 pub mod output;
 pub mod power;
 pub mod quote;
+pub mod record;
 pub mod registry;
 pub mod secret;
 pub mod sink;
@@ -42,6 +44,7 @@ pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
 pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
+pub use record::{Cell, Column, Kind};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};

@@ -4,76 +4,61 @@
 //! units: kg CO2eq, kWh, W, kg/s, s, GB.
 
 use crate::error::CometError;
-use codecarbon_core::{EmissionsData, CSV_COLUMNS};
+use codecarbon_core::record::{names, Cell};
+use codecarbon_core::{Column, EmissionsData, CSV_COLUMNS};
 use serde_json::Value;
 
-/// The metrics logged at every record, flush and finish, in this order.
-pub const METRIC_NAMES: [&str; 7] = [
-    "emissions",
-    "energy_consumed",
-    "cpu_power",
-    "gpu_power",
-    "ram_power",
-    "emissions_rate",
-    "duration",
+/// The columns logged as metrics at every record, flush and finish, in this order.
+const METRICS: [Column; 7] = [
+    Column::Emissions,
+    Column::EnergyConsumed,
+    Column::CpuPower,
+    Column::GpuPower,
+    Column::RamPower,
+    Column::EmissionsRate,
+    Column::Duration,
 ];
 
-/// The "others" (Comet's key/value metadata) logged once, and again if a value changes
-/// (a location found after the first record).
-pub const OTHER_NAMES: [&str; 12] = [
-    "cpu_model",
-    "gpu_model",
-    "cpu_count",
-    "ram_total_size",
-    "country_name",
-    "country_iso_code",
-    "region",
-    "cloud_provider",
-    "cloud_region",
-    "codecarbon_version",
-    "tracking_mode",
-    "run_id",
+/// The columns logged as "others" (Comet's key/value metadata) once, and again if a value
+/// changes (a location found after the first record).
+const OTHERS: [Column; 12] = [
+    Column::CpuModel,
+    Column::GpuModel,
+    Column::CpuCount,
+    Column::RamTotalSize,
+    Column::CountryName,
+    Column::CountryIsoCode,
+    Column::Region,
+    Column::CloudProvider,
+    Column::CloudRegion,
+    Column::CodecarbonVersion,
+    Column::TrackingMode,
+    Column::RunId,
 ];
+
+/// The names of the metrics logged at every record, flush and finish, in this order.
+pub const METRIC_NAMES: [&str; 7] = names(&METRICS);
+
+/// The names of the "others" logged once, and again if a value changes.
+pub const OTHER_NAMES: [&str; 12] = names(&OTHERS);
 
 /// The record's metrics, named as in [`METRIC_NAMES`].
 pub(crate) fn metrics(data: &EmissionsData) -> [(&'static str, f64); 7] {
-    [
-        ("emissions", data.emissions.value()),
-        ("energy_consumed", data.energy_consumed.value()),
-        ("cpu_power", data.cpu_power.value()),
-        ("gpu_power", data.gpu_power.value()),
-        ("ram_power", data.ram_power.value()),
-        ("emissions_rate", data.emissions_rate.value()),
-        ("duration", data.duration.as_secs_f64()),
-    ]
+    METRICS.map(|c| (c.name(), c.cell(data).number().unwrap_or(0.0)))
 }
 
-/// The record's "others" that have a value, in [`OTHER_NAMES`] order.
+/// The record's "others" that have a value (an empty text has none), in [`OTHER_NAMES`] order.
 pub(crate) fn others(data: &EmissionsData) -> Vec<(&'static str, Value)> {
-    let text = |v: &Option<String>| {
-        v.as_ref()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str().into())
-    };
-    let all: [(&'static str, Option<Value>); 12] = [
-        ("cpu_model", text(&data.cpu_model)),
-        ("gpu_model", text(&data.gpu_model)),
-        ("cpu_count", Some(data.cpu_count.into())),
-        ("ram_total_size", Some(data.ram_total_size.value().into())),
-        ("country_name", text(&data.country_name)),
-        ("country_iso_code", text(&data.country_iso_code)),
-        ("region", text(&data.region)),
-        ("cloud_provider", text(&data.cloud_provider)),
-        ("cloud_region", text(&data.cloud_region)),
-        (
-            "codecarbon_version",
-            Some(data.codecarbon_version.as_str().into()),
-        ),
-        ("tracking_mode", Some(data.tracking_mode.to_string().into())),
-        ("run_id", Some(data.run_id.as_str().into())),
-    ];
-    all.into_iter()
-        .filter_map(|(name, value)| value.map(|v| (name, v)))
+    OTHERS
+        .into_iter()
+        .filter_map(|c| {
+            let value = match c.cell(data) {
+                Cell::Text(s) if !s.is_empty() => Value::from(s),
+                Cell::Count(n) => Value::from(n),
+                cell => Value::from(cell.number()?),
+            };
+            Some((c.name(), value))
+        })
         .collect()
 }
 
@@ -118,6 +103,13 @@ mod tests {
         assert_eq!(m[0].1, 0.25);
         assert_eq!(m[1].1, 1.5);
         assert_eq!(m[6].1, 2.5);
+    }
+
+    #[test]
+    fn every_metric_is_a_number_column() {
+        for column in METRICS {
+            assert_eq!(column.kind(), codecarbon_core::Kind::Number, "{column:?}");
+        }
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! One CSV row of CodeCarbon's 38 columns, and its text form.
 
-use codecarbon_core::{EmissionsData, CSV_COLUMNS};
+use codecarbon_core::{Column, EmissionsData, CSV_COLUMNS};
 use std::io;
 
 /// The run_id column, by which `update` mode finds a run's row.
-pub(crate) const RUN_ID: &str = "run_id";
+pub(crate) const RUN_ID: &str = Column::RunId.name();
 
 /// A record as CSV fields, in [`CSV_COLUMNS`] order.
 #[derive(Debug, Clone, PartialEq, Eq)]

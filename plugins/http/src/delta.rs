@@ -1,6 +1,7 @@
 //! The CodeCarbon API stores intervals, not totals: what happened since the last post.
 
-use codecarbon_core::{EmissionsData, KgCo2eq, KgCo2eqPerSecond, KilowattHours};
+use codecarbon_core::record::Cell;
+use codecarbon_core::{Column, EmissionsData, KgCo2eq, KgCo2eqPerSecond, KilowattHours};
 
 /// What the API has received so far: the totals at the last accepted post.
 ///
@@ -41,6 +42,21 @@ pub(crate) struct Interval {
 }
 
 impl Interval {
+    /// The interval's value of `column`, as the API's `EmissionCreate` sends it: `duration` in
+    /// whole seconds; `Empty` for a column the interval does not have.
+    pub(crate) fn cell(&self, column: Column) -> Cell<'static> {
+        match column {
+            Column::Duration => Cell::Count(self.whole_seconds),
+            Column::Emissions => Cell::Number(self.emissions.value()),
+            Column::EmissionsRate => Cell::Number(self.emissions_rate.value()),
+            Column::CpuEnergy => Cell::Number(self.cpu_energy.value()),
+            Column::GpuEnergy => Cell::Number(self.gpu_energy.value()),
+            Column::RamEnergy => Cell::Number(self.ram_energy.value()),
+            Column::EnergyConsumed => Cell::Number(self.energy_consumed.value()),
+            _ => Cell::Empty,
+        }
+    }
+
     /// Whether nothing happened in it: no time passed and no energy or emissions were added,
     /// so posting it would add a row of zeros.
     pub(crate) fn is_empty(&self) -> bool {

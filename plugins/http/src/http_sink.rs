@@ -153,6 +153,31 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    /// The body is every column of core's record description, in its order, then `user`: a
+    /// column added there is sent without an edit here.
+    #[test]
+    fn the_body_has_every_column_then_the_user() {
+        let data = EmissionsData::default();
+        let body = Body {
+            data: &data,
+            user: Some("u"),
+        };
+        let text = serde_json::to_string(&body).unwrap();
+        let mut at = 0;
+        for name in codecarbon_core::CSV_COLUMNS.iter().chain(&["user"]) {
+            let key = format!("\"{name}\":");
+            let found = text[at..]
+                .find(&key)
+                .unwrap_or_else(|| panic!("{name} in {text}"));
+            at += found + key.len();
+        }
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            value.as_object().unwrap().len(),
+            codecarbon_core::CSV_COLUMNS.len() + 1
+        );
+    }
+
     #[test]
     fn the_login_name_follows_getpass_order() {
         let env = |pairs: &'static [(&'static str, &'static str)]| {

@@ -1,31 +1,109 @@
-//! The CodeCarbon API's request bodies (`codecarbon/core/schemas.py`), field for field.
+//! The CodeCarbon API's request bodies (`codecarbon/core/schemas.py`), field for field: each
+//! is one table of the API's field names and the record's columns they come from.
 
 use crate::delta::Interval;
-use codecarbon_core::{
-    EmissionsData, Gigabytes, KgCo2eq, KgCo2eqPerSecond, KilowattHours, LitersPerKwh, Percent,
-    TrackingMode, Watts,
-};
-use serde::Serialize;
+use codecarbon_core::record::Cell;
+use codecarbon_core::{Column, EmissionsData};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
-/// `POST /runs`: the machine the run is on. Coordinates are rounded to one decimal, for
-/// privacy, as CodeCarbon does; `region` and `provider` are the cloud's (null off the cloud).
-#[derive(Debug, Serialize)]
+/// Where an API field's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// The column's value in the record.
+    Record,
+    /// The column's value, rounded to one decimal (coordinates, for privacy, as CodeCarbon).
+    OneDecimal,
+    /// The column's change over the interval being posted ([`Interval::cell`]).
+    Interval,
+}
+
+/// `POST /runs` after `timestamp` and `experiment_id`: the machine the run is on. `region` and
+/// `provider` are the cloud's (null off the cloud).
+const RUN_FIELDS: [(&str, Column, Take); 13] = [
+    ("os", Column::Os, Take::Record),
+    ("python_version", Column::PythonVersion, Take::Record),
+    (
+        "codecarbon_version",
+        Column::CodecarbonVersion,
+        Take::Record,
+    ),
+    ("cpu_count", Column::CpuCount, Take::Record),
+    ("cpu_model", Column::CpuModel, Take::Record),
+    ("gpu_count", Column::GpuCount, Take::Record),
+    ("gpu_model", Column::GpuModel, Take::Record),
+    ("longitude", Column::Longitude, Take::OneDecimal),
+    ("latitude", Column::Latitude, Take::OneDecimal),
+    ("region", Column::CloudRegion, Take::Record),
+    ("provider", Column::CloudProvider, Take::Record),
+    ("ram_total_size", Column::RamTotalSize, Take::Record),
+    ("tracking_mode", Column::TrackingMode, Take::Record),
+];
+
+/// `POST /emissions` after `timestamp` and `run_id`: one interval. `duration` (whole
+/// seconds), `emissions_sum`, `emissions_rate` and the energies are the interval's; powers,
+/// utilisations and `wue` are the run's means so far, as in CodeCarbon's delta record.
+const EMISSION_FIELDS: [(&str, Column, Take); 14] = [
+    ("duration", Column::Duration, Take::Interval),
+    ("emissions_sum", Column::Emissions, Take::Interval),
+    ("emissions_rate", Column::EmissionsRate, Take::Interval),
+    ("cpu_power", Column::CpuPower, Take::Record),
+    ("gpu_power", Column::GpuPower, Take::Record),
+    ("ram_power", Column::RamPower, Take::Record),
+    ("cpu_energy", Column::CpuEnergy, Take::Interval),
+    ("gpu_energy", Column::GpuEnergy, Take::Interval),
+    ("ram_energy", Column::RamEnergy, Take::Interval),
+    ("energy_consumed", Column::EnergyConsumed, Take::Interval),
+    (
+        "cpu_utilization_percent",
+        Column::CpuUtilizationPercent,
+        Take::Record,
+    ),
+    (
+        "gpu_utilization_percent",
+        Column::GpuUtilizationPercent,
+        Take::Record,
+    ),
+    (
+        "ram_utilization_percent",
+        Column::RamUtilizationPercent,
+        Take::Record,
+    ),
+    ("wue", Column::Wue, Take::Record),
+];
+
+/// Serializes `(first fields) + fields` of `table` as one JSON object.
+fn serialize_table<S: Serializer>(
+    s: S,
+    name: &'static str,
+    first: [(&'static str, &str); 2],
+    table: &[(&'static str, Column, Take)],
+    data: &EmissionsData,
+    interval: Option<&Interval>,
+) -> Result<S::Ok, S::Error> {
+    let mut out = s.serialize_struct(name, first.len() + table.len())?;
+    for (key, value) in first {
+        out.serialize_field(key, value)?;
+    }
+    for &(key, column, take) in table {
+        let cell = match take {
+            Take::Record => column.cell(data),
+            Take::OneDecimal => column
+                .cell(data)
+                .number()
+                .map_or(Cell::Empty, |x| Cell::Number(one_decimal(x))),
+            Take::Interval => interval.map_or(Cell::Empty, |i| i.cell(column)),
+        };
+        out.serialize_field(key, &cell)?;
+    }
+    out.end()
+}
+
+/// `POST /runs`: the machine the run is on ([`RUN_FIELDS`]).
+#[derive(Debug)]
 pub(crate) struct RunCreate<'a> {
-    pub timestamp: String,
-    pub experiment_id: &'a str,
-    pub os: &'a str,
-    pub python_version: Option<&'a str>,
-    pub codecarbon_version: &'a str,
-    pub cpu_count: usize,
-    pub cpu_model: Option<&'a str>,
-    pub gpu_count: usize,
-    pub gpu_model: Option<&'a str>,
-    pub longitude: Option<f64>,
-    pub latitude: Option<f64>,
-    pub region: Option<&'a str>,
-    pub provider: Option<&'a str>,
-    pub ram_total_size: Gigabytes,
-    pub tracking_mode: TrackingMode,
+    timestamp: String,
+    experiment_id: &'a str,
+    data: &'a EmissionsData,
 }
 
 impl<'a> RunCreate<'a> {
@@ -33,20 +111,18 @@ impl<'a> RunCreate<'a> {
         Self {
             timestamp,
             experiment_id,
-            os: &d.os,
-            python_version: d.python_version.as_deref(),
-            codecarbon_version: &d.codecarbon_version,
-            cpu_count: d.cpu_count,
-            cpu_model: d.cpu_model.as_deref(),
-            gpu_count: d.gpu_count,
-            gpu_model: d.gpu_model.as_deref(),
-            longitude: d.longitude.map(one_decimal),
-            latitude: d.latitude.map(one_decimal),
-            region: d.cloud_region.as_deref(),
-            provider: d.cloud_provider.as_deref(),
-            ram_total_size: d.ram_total_size,
-            tracking_mode: d.tracking_mode,
+            data: d,
         }
+    }
+}
+
+impl Serialize for RunCreate<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let first = [
+            ("timestamp", self.timestamp.as_str()),
+            ("experiment_id", self.experiment_id),
+        ];
+        serialize_table(s, "RunCreate", first, &RUN_FIELDS, self.data, None)
     }
 }
 
@@ -54,49 +130,46 @@ fn one_decimal(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// `POST /emissions`: one interval. `duration`, `emissions_sum`, `emissions_rate` and the
-/// energies are the interval's; powers, utilisations and `wue` are the run's means so far,
-/// as in CodeCarbon's delta record.
-#[derive(Debug, Serialize)]
+/// `POST /emissions`: one interval ([`EMISSION_FIELDS`]).
+#[derive(Debug)]
 pub(crate) struct EmissionCreate<'a> {
-    pub timestamp: String,
-    pub run_id: &'a str,
-    pub duration: u64,
-    pub emissions_sum: KgCo2eq,
-    pub emissions_rate: KgCo2eqPerSecond,
-    pub cpu_power: Watts,
-    pub gpu_power: Watts,
-    pub ram_power: Watts,
-    pub cpu_energy: KilowattHours,
-    pub gpu_energy: KilowattHours,
-    pub ram_energy: KilowattHours,
-    pub energy_consumed: KilowattHours,
-    pub cpu_utilization_percent: Percent,
-    pub gpu_utilization_percent: Percent,
-    pub ram_utilization_percent: Percent,
-    pub wue: LitersPerKwh,
+    timestamp: String,
+    run_id: &'a str,
+    data: &'a EmissionsData,
+    interval: &'a Interval,
 }
 
 impl<'a> EmissionCreate<'a> {
-    pub(crate) fn new(run_id: &'a str, d: &EmissionsData, i: &Interval, timestamp: String) -> Self {
+    pub(crate) fn new(
+        run_id: &'a str,
+        d: &'a EmissionsData,
+        i: &'a Interval,
+        timestamp: String,
+    ) -> Self {
         Self {
             timestamp,
             run_id,
-            duration: i.whole_seconds,
-            emissions_sum: i.emissions,
-            emissions_rate: i.emissions_rate,
-            cpu_power: d.cpu_power,
-            gpu_power: d.gpu_power,
-            ram_power: d.ram_power,
-            cpu_energy: i.cpu_energy,
-            gpu_energy: i.gpu_energy,
-            ram_energy: i.ram_energy,
-            energy_consumed: i.energy_consumed,
-            cpu_utilization_percent: d.cpu_utilization_percent,
-            gpu_utilization_percent: d.gpu_utilization_percent,
-            ram_utilization_percent: d.ram_utilization_percent,
-            wue: d.wue,
+            data: d,
+            interval: i,
         }
+    }
+}
+
+impl Serialize for EmissionCreate<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let first = [
+            ("timestamp", self.timestamp.as_str()),
+            ("run_id", self.run_id),
+        ];
+        let table = &EMISSION_FIELDS;
+        serialize_table(
+            s,
+            "EmissionCreate",
+            first,
+            table,
+            self.data,
+            Some(self.interval),
+        )
     }
 }
 
@@ -110,6 +183,11 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
 
+    use crate::delta::Sent;
+    use codecarbon_core::{KgCo2eq, KilowattHours, Watts};
+    use serde_json::Value;
+    use std::time::Duration;
+
     #[test]
     fn coordinates_lose_precision_and_timestamps_carry_an_offset() {
         let d = EmissionsData {
@@ -117,10 +195,47 @@ mod tests {
             latitude: Some(-48.86),
             ..EmissionsData::default()
         };
-        let run = RunCreate::new("e", &d, now());
-        assert_eq!(run.longitude, Some(2.4));
-        assert_eq!(run.latitude, Some(-48.9));
-        assert!(chrono::DateTime::parse_from_rfc3339(&run.timestamp).is_ok());
-        assert!(run.timestamp.contains('.'), "{}", run.timestamp);
+        let run = serde_json::to_value(RunCreate::new("e", &d, now())).unwrap();
+        assert_eq!(run["longitude"], 2.4);
+        assert_eq!(run["latitude"], -48.9);
+        let timestamp = run["timestamp"].as_str().unwrap();
+        assert!(chrono::DateTime::parse_from_rfc3339(timestamp).is_ok());
+        assert!(timestamp.contains('.'), "{timestamp}");
+        let none = serde_json::to_value(RunCreate::new("e", &EmissionsData::default(), now()));
+        assert_eq!(none.unwrap()["longitude"], Value::Null);
+    }
+
+    /// The body's text, pinned: names, order and types are the API's.
+    #[test]
+    fn an_emission_has_the_apis_fields_in_order() {
+        let d = EmissionsData {
+            duration: Duration::from_millis(4500),
+            emissions: KgCo2eq(2e-6),
+            cpu_energy: KilowattHours(1e-4),
+            energy_consumed: KilowattHours(1e-4),
+            cpu_power: Watts(80.0),
+            ..EmissionsData::default()
+        };
+        let i = Sent::default().interval(&d);
+        let body = serde_json::to_string(&EmissionCreate::new("r", &d, &i, "t".into())).unwrap();
+        assert_eq!(
+            body,
+            "{\"timestamp\":\"t\",\"run_id\":\"r\",\"duration\":4,\"emissions_sum\":2e-6,\
+             \"emissions_rate\":4.4444444444444444e-7,\"cpu_power\":80.0,\"gpu_power\":0.0,\
+             \"ram_power\":0.0,\"cpu_energy\":0.0001,\"gpu_energy\":0.0,\"ram_energy\":0.0,\
+             \"energy_consumed\":0.0001,\"cpu_utilization_percent\":0.0,\
+             \"gpu_utilization_percent\":0.0,\"ram_utilization_percent\":0.0,\"wue\":0.0}"
+        );
+    }
+
+    /// Every interval field has a value in an interval: none falls back to `null`.
+    #[test]
+    fn every_interval_field_is_one_the_interval_has() {
+        let i = Sent::default().interval(&EmissionsData::default());
+        for (key, column, take) in EMISSION_FIELDS {
+            if take == Take::Interval {
+                assert_ne!(i.cell(column), Cell::Empty, "{key}");
+            }
+        }
     }
 }

@@ -6,61 +6,145 @@
 //! carries its value from the record.
 
 use crate::exposition::{Exposition, MetricType};
-use codecarbon_core::EmissionsData;
+use codecarbon_core::record::{names, Cell};
+use codecarbon_core::{Column, EmissionsData};
+
+/// The columns CodeCarbon labels every sample with, in its order; each label is named after
+/// its column and holds the column's CSV text.
+const LABELS: [Column; 14] = [
+    Column::ProjectName,
+    Column::CountryName,
+    Column::CountryIsoCode,
+    Column::Region,
+    Column::CloudProvider,
+    Column::CloudRegion,
+    Column::Os,
+    Column::CodecarbonVersion,
+    Column::CpuModel,
+    Column::CpuCount,
+    Column::GpuModel,
+    Column::GpuCount,
+    Column::TrackingMode,
+    Column::RamTotalSize,
+];
 
 /// CodeCarbon's label names, in its order.
-pub const PUSH_LABELS: [&str; 14] = [
-    "project_name",
-    "country_name",
-    "country_iso_code",
-    "region",
-    "cloud_provider",
-    "cloud_region",
-    "os",
-    "codecarbon_version",
-    "cpu_model",
-    "cpu_count",
-    "gpu_model",
-    "gpu_count",
-    "tracking_mode",
-    "ram_total_size",
+pub const PUSH_LABELS: [&str; 14] = names(&LABELS);
+
+/// What a gauge holds, from the record and the one of the previous push.
+#[derive(Debug, Clone, Copy)]
+enum Reading {
+    /// The change of its column since the previous push.
+    Change,
+    /// Its column's value in the record.
+    Latest,
+    /// The change of another column since the previous push, per second of that interval
+    /// (0 for an empty interval).
+    ChangePerSecond(Column),
+}
+
+/// One of CodeCarbon's push gauges: its metric name (`codecarbon_` and the column's name), its
+/// HELP text, the column it shows and how.
+#[derive(Debug, Clone, Copy)]
+struct Gauge {
+    metric: &'static str,
+    help: &'static str,
+    column: Column,
+    reading: Reading,
+}
+
+const fn gauge(
+    metric: &'static str,
+    help: &'static str,
+    column: Column,
+    reading: Reading,
+) -> Gauge {
+    Gauge {
+        metric,
+        help,
+        column,
+        reading,
+    }
+}
+
+/// The gauges CodeCarbon pushes, in its order.
+///
+/// The texts are CodeCarbon 3.3.2's (`output_methods/metrics/metric_docs.py`) to the letter:
+/// a Pushgateway that receives groups from both refuses a family whose HELP differs.
+const GAUGES: [Gauge; 10] = [
+    gauge(
+        "codecarbon_duration",
+        "Duration from last measure (s)",
+        Column::Duration,
+        Reading::Change,
+    ),
+    gauge(
+        "codecarbon_emissions",
+        "Emissions as CO₂-equivalents [CO₂eq] (kg)",
+        Column::Emissions,
+        Reading::Change,
+    ),
+    gauge(
+        "codecarbon_emissions_rate",
+        "Emissions divided per duration (Kg/s)",
+        Column::EmissionsRate,
+        Reading::ChangePerSecond(Column::Emissions),
+    ),
+    gauge(
+        "codecarbon_cpu_power",
+        "CPU power (W)",
+        Column::CpuPower,
+        Reading::Latest,
+    ),
+    gauge(
+        "codecarbon_gpu_power",
+        "GPU power (W)",
+        Column::GpuPower,
+        Reading::Latest,
+    ),
+    gauge(
+        "codecarbon_ram_power",
+        "RAM power (W)",
+        Column::RamPower,
+        Reading::Latest,
+    ),
+    gauge(
+        "codecarbon_cpu_energy",
+        "Energy used per CPU since last reading (kWh)",
+        Column::CpuEnergy,
+        Reading::Change,
+    ),
+    gauge(
+        "codecarbon_gpu_energy",
+        "Energy used per GPU since last reading (kWh)",
+        Column::GpuEnergy,
+        Reading::Change,
+    ),
+    gauge(
+        "codecarbon_ram_energy",
+        "Energy used per RAM since last reading (kWh)",
+        Column::RamEnergy,
+        Reading::Change,
+    ),
+    gauge(
+        "codecarbon_energy_consumed",
+        "Sum of cpu_energy, gpu_energy and ram_energy (kWh)",
+        Column::EnergyConsumed,
+        Reading::Change,
+    ),
 ];
 
 /// The gauges CodeCarbon pushes, with their HELP texts; each holds the change since the
 /// previous push (powers excepted: they are the record's).
-///
-/// The texts are CodeCarbon 3.3.2's (`output_methods/metrics/metric_docs.py`) to the letter:
-/// a Pushgateway that receives groups from both refuses a family whose HELP differs.
-pub const PUSH_GAUGES: [(&str, &str); 10] = [
-    ("codecarbon_duration", "Duration from last measure (s)"),
-    (
-        "codecarbon_emissions",
-        "Emissions as CO₂-equivalents [CO₂eq] (kg)",
-    ),
-    (
-        "codecarbon_emissions_rate",
-        "Emissions divided per duration (Kg/s)",
-    ),
-    ("codecarbon_cpu_power", "CPU power (W)"),
-    ("codecarbon_gpu_power", "GPU power (W)"),
-    ("codecarbon_ram_power", "RAM power (W)"),
-    (
-        "codecarbon_cpu_energy",
-        "Energy used per CPU since last reading (kWh)",
-    ),
-    (
-        "codecarbon_gpu_energy",
-        "Energy used per GPU since last reading (kWh)",
-    ),
-    (
-        "codecarbon_ram_energy",
-        "Energy used per RAM since last reading (kWh)",
-    ),
-    (
-        "codecarbon_energy_consumed",
-        "Sum of cpu_energy, gpu_energy and ram_energy (kWh)",
-    ),
-];
+pub const PUSH_GAUGES: [(&str, &str); 10] = {
+    let mut out = [("", ""); 10];
+    let mut i = 0;
+    while i < GAUGES.len() {
+        out[i] = (GAUGES[i].metric, GAUGES[i].help);
+        i += 1;
+    }
+    out
+};
 
 /// CodeCarbon's counter of the run's energy (kWh).
 pub const PUSH_ENERGY_TOTAL: &str = "codecarbon_energy_total";
@@ -82,44 +166,35 @@ pub const PUSH_ENERGY_TOTAL_HELP: &str =
 pub fn render_push(current: &EmissionsData, previous: Option<&EmissionsData>) -> String {
     let zero = EmissionsData::default();
     let before = previous.unwrap_or(&zero);
-    let seconds = current
-        .duration
-        .saturating_sub(before.duration)
-        .as_secs_f64();
-    let emissions = current.emissions.value() - before.emissions.value();
-    let rate = if seconds > 0.0 {
-        emissions / seconds
-    } else {
-        0.0
+    let change = |column: Column| match (column.cell(current), column.cell(before)) {
+        // Durations subtract exactly, and never below zero.
+        (Cell::Seconds(now), Cell::Seconds(then)) => now.saturating_sub(then).as_secs_f64(),
+        (now, then) => now.number().unwrap_or(0.0) - then.number().unwrap_or(0.0),
     };
-    let kwh = |now: f64, then: f64| now - then;
-    let values: [f64; 10] = [
-        seconds,
-        emissions,
-        rate,
-        current.cpu_power.value(),
-        current.gpu_power.value(),
-        current.ram_power.value(),
-        kwh(current.cpu_energy.value(), before.cpu_energy.value()),
-        kwh(current.gpu_energy.value(), before.gpu_energy.value()),
-        kwh(current.ram_energy.value(), before.ram_energy.value()),
-        kwh(
-            current.energy_consumed.value(),
-            before.energy_consumed.value(),
-        ),
-    ];
+    let value = |g: &Gauge| match g.reading {
+        Reading::Change => change(g.column),
+        Reading::Latest => g.column.cell(current).number().unwrap_or(0.0),
+        Reading::ChangePerSecond(of) => {
+            let seconds = change(Column::Duration);
+            if seconds > 0.0 {
+                change(of) / seconds
+            } else {
+                0.0
+            }
+        }
+    };
 
-    let label_values = label_values(current);
+    let label_values = LABELS.map(|c| c.cell(current).to_csv());
     let labels: Vec<(&str, &str)> = PUSH_LABELS
         .iter()
         .zip(label_values.iter())
-        .map(|(name, value)| (*name, value.as_str()))
+        .map(|(name, value)| (*name, value.as_ref()))
         .collect();
 
     let mut out = Exposition::default();
-    for ((name, help), value) in PUSH_GAUGES.iter().zip(values) {
-        out.family(name, help, MetricType::Gauge)
-            .sample(&labels, value);
+    for g in &GAUGES {
+        out.family(g.metric, g.help, MetricType::Gauge)
+            .sample(&labels, value(g));
     }
     out.family(
         PUSH_ENERGY_TOTAL,
@@ -128,27 +203,6 @@ pub fn render_push(current: &EmissionsData, previous: Option<&EmissionsData>) ->
     )
     .sample(&labels, current.energy_consumed.value());
     out.finish()
-}
-
-/// The values of [`PUSH_LABELS`] for a record; a missing value is `""`, as in CodeCarbon.
-fn label_values(d: &EmissionsData) -> [String; 14] {
-    let text = |s: &Option<String>| s.clone().unwrap_or_default();
-    [
-        d.project_name.clone(),
-        text(&d.country_name),
-        text(&d.country_iso_code),
-        text(&d.region),
-        text(&d.cloud_provider),
-        text(&d.cloud_region),
-        d.os.clone(),
-        d.codecarbon_version.clone(),
-        text(&d.cpu_model),
-        d.cpu_count.to_string(),
-        text(&d.gpu_model),
-        d.gpu_count.to_string(),
-        d.tracking_mode.to_string(),
-        format!("{:?}", d.ram_total_size.value()),
-    ]
 }
 
 #[cfg(test)]
@@ -251,6 +305,20 @@ mod tests {
             assert!(
                 helps.contains(&format!("# HELP {name} {help}").as_str()),
                 "{name}: {helps:?}"
+            );
+        }
+    }
+
+    /// Each gauge is named after the column it shows, and shows a number.
+    #[test]
+    fn gauges_are_named_after_their_columns() {
+        for g in GAUGES {
+            assert_eq!(g.metric, format!("codecarbon_{}", g.column.name()));
+            assert_eq!(
+                g.column.kind(),
+                codecarbon_core::Kind::Number,
+                "{}",
+                g.metric
             );
         }
     }
