@@ -4,7 +4,8 @@
 //! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
-//! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
+//! - the [`registry`] of plugin descriptors and [`register_plugins!`], the plugin kit's
+//!   registration macro, and the resolved [`Config`];
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
@@ -42,7 +43,7 @@ pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
 };
 pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
-pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
+pub use registry::{BuildError, Builder, IntoBuildError, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
 pub use units::{
