@@ -273,10 +273,13 @@ impl<T> Clone for Candidate<T> {
 
 impl<T> Copy for Candidate<T> {}
 
-impl<T> Candidate<T> {
-    /// Its name.
-    pub fn name(&self) -> &'static str {
-        self.descriptor.name
+/// A candidate is its descriptor with a typed build function: its name, priority and probe
+/// are the descriptor's.
+impl<T> std::ops::Deref for Candidate<T> {
+    type Target = PluginDescriptor;
+
+    fn deref(&self) -> &PluginDescriptor {
+        self.descriptor
     }
 }
 

@@ -14,7 +14,7 @@ fn descriptor(name: &str) -> &'static PluginDescriptor {
 fn locator(name: &str) -> Candidate<Box<dyn Locator>> {
     registry::locators()
         .into_iter()
-        .find(|p| p.name() == name)
+        .find(|p| p.name == name)
         .unwrap()
 }
 
@@ -86,7 +86,7 @@ async fn built_from_config_they_locate_and_give_the_intensity() {
     assert_eq!(location.cloud_region.as_deref(), Some("eu-north-1"));
     assert_eq!(location.country_iso_code.as_deref(), Some("SWE"));
     let providers = registry::intensity_providers();
-    let region = providers.iter().find(|p| p.name() == "cloud_region").unwrap();
+    let region = providers.iter().find(|p| p.name == "cloud_region").unwrap();
     let Ok(provider) = (region.build)(&config) else {
         panic!("not built");
     };

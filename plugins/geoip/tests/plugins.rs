@@ -25,7 +25,7 @@ fn config(pairs: &[(&str, &str)]) -> Config {
 
 fn build(name: &str, config: &Config) -> Result<Box<dyn Locator>, BuildError> {
     let candidates = locators();
-    let candidate = candidates.iter().find(|p| p.name() == name).unwrap();
+    let candidate = candidates.iter().find(|p| p.name == name).unwrap();
     (candidate.build)(config)
 }
 

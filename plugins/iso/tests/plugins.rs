@@ -18,7 +18,7 @@ fn descriptor(name: &str) -> &'static PluginDescriptor {
 fn iso() -> Candidate<Box<dyn Locator>> {
     registry::locators()
         .into_iter()
-        .find(|p| p.name() == "iso")
+        .find(|p| p.name == "iso")
         .unwrap()
 }
 
@@ -39,7 +39,7 @@ async fn locate(config: &Config) -> Location {
 
 async fn intensity(at: &Location) -> Option<codecarbon_core::Intensity> {
     let providers = registry::intensity_providers();
-    let stat = providers.iter().find(|p| p.name() == "static").unwrap();
+    let stat = providers.iter().find(|p| p.name == "static").unwrap();
     let provider = (stat.build)(&Config::default()).unwrap();
     provider.intensity(at, SystemTime::now()).await.unwrap()
 }

@@ -47,6 +47,6 @@ fn without_the_library_the_probe_says_so_in_one_line() {
         other => panic!("{other:?}"),
     }
     let gpu = codecarbon_core::registry::power_sources(Component::Gpu);
-    let nvml = gpu.iter().find(|c| c.name() == "nvml").unwrap();
+    let nvml = gpu.iter().find(|c| c.name == "nvml").unwrap();
     assert!((nvml.build)(&config).is_err());
 }

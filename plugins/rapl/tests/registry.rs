@@ -45,7 +45,7 @@ fn both_build_from_a_fake_tree_given_as_rapl_root() {
     for (name, component) in [("rapl", Component::Cpu), ("rapl_dram", Component::Ram)] {
         let d = registry::power_sources(component)
             .into_iter()
-            .find(|p| p.name() == name)
+            .find(|p| p.name == name)
             .unwrap();
         assert_eq!(d.descriptor.probe(&config), Probe::Available, "{name}");
         let Ok(source) = (d.build)(&config) else {

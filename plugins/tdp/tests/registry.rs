@@ -55,7 +55,7 @@ fn both_plugins_build_and_sample_from_a_fake_proc_tree() {
     for (name, component) in [("tdp", Component::Cpu), ("ram_dimm", Component::Ram)] {
         let d = registry::power_sources(component)
             .into_iter()
-            .find(|p| p.name() == name)
+            .find(|p| p.name == name)
             .unwrap();
         let Ok(mut source) = (d.build)(&config) else {
             panic!("{name} did not build a power source");

@@ -50,7 +50,7 @@ fn available<T>(
             Probe::Available => {}
             Probe::Blocked(reason) => {
                 decisions.push(Decision {
-                    plugin: candidate.name(),
+                    plugin: candidate.name,
                     taken: false,
                     reason: Some(reason),
                     blocked: true,
@@ -66,7 +66,7 @@ fn available<T>(
         match (candidate.build)(config) {
             Ok(built) => {
                 decisions.push(Decision {
-                    plugin: candidate.name(),
+                    plugin: candidate.name,
                     taken: true,
                     reason: None,
                     blocked: false,
@@ -75,7 +75,7 @@ fn available<T>(
                 if !every {
                     for lower in &candidates[i + 1..] {
                         decisions
-                            .push(skipped(lower, format!("outranked by {}", candidate.name())));
+                            .push(skipped(lower, format!("outranked by {}", candidate.name)));
                     }
                     return Ok(built_all);
                 }
@@ -91,7 +91,7 @@ fn available<T>(
 
 fn skipped<T>(candidate: &Candidate<T>, reason: String) -> Decision {
     Decision {
-        plugin: candidate.name(),
+        plugin: candidate.name,
         taken: false,
         reason: Some(reason),
         blocked: false,
@@ -163,7 +163,7 @@ fn every_available<T>(
             continue;
         }
         match (candidate.build)(config) {
-            Ok(one) => built.push((candidate.name().to_string(), one)),
+            Ok(one) => built.push((candidate.name.to_string(), one)),
             Err(BuildError::Unavailable { .. }) => {}
             Err(invalid) => return Err(invalid.into()),
         }
@@ -179,8 +179,8 @@ pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
     let available = registry::sinks();
     let mut built = Vec::new();
     for name in &config.output_methods {
-        let Some(candidate) = available.iter().find(|p| p.name() == name) else {
-            let names: Vec<_> = available.iter().map(|p| p.name()).collect();
+        let Some(candidate) = available.iter().find(|p| p.name == name) else {
+            let names: Vec<_> = available.iter().map(|p| p.name).collect();
             return Err(TrackerError::UnknownOutputMethod {
                 name: name.clone(),
                 available: names.join(", "),
@@ -189,12 +189,12 @@ pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
         // The user asked for this output: one that cannot work here is an error, not a skip.
         if let Some(why) = candidate.descriptor.probe(config).reason() {
             return Err(BuildError::invalid(
-                candidate.name(),
+                candidate.name,
                 format_args!("the `{name}` output cannot work here: {why}"),
             )
             .into());
         }
-        built.push((candidate.name(), (candidate.build)(config)?));
+        built.push((candidate.name, (candidate.build)(config)?));
     }
     Ok(built)
 }

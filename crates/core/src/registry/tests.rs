@@ -94,7 +94,7 @@ fn the_macro_registers_typed_descriptors_and_lists_their_names() {
     let sink_names: Vec<_> = plugins_of(PluginKind::Sink).iter().map(|d| d.name).collect();
     assert_eq!(sink_names, ["test-nothing"]);
     assert_eq!(sinks().len(), 1);
-    assert_eq!(intensity_providers()[0].name(), "test-never");
+    assert_eq!(intensity_providers()[0].name, "test-never");
     assert!(locators().is_empty());
     assert!(power_sources(Component::Cpu).is_empty());
 }
