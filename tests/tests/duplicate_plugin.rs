@@ -2,9 +2,7 @@
 //! This binary registers a second `csv` beside the facade's, so it is a test file of its own.
 
 use codecarbon::config::ConfigSources;
-use codecarbon::core::{
-    async_trait, BuildError, Config, Probe, Report, Sink, SinkError,
-};
+use codecarbon::core::{async_trait, BuildError, Config, Probe, Report, Sink, SinkError};
 use codecarbon::TrackerError;
 use std::convert::Infallible;
 

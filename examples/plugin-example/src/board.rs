@@ -2,8 +2,8 @@
 
 use crate::{BOARD, POWER_FILE_KEY};
 use codecarbon_core::{
-    BuildError, Component, Config, Method, PowerSource, Probe, Reading, SampleContext,
-    SourceError, SourceInfo, TrackingMode, Watts,
+    BuildError, Component, Config, Method, PowerSource, Probe, Reading, SampleContext, SourceError,
+    SourceInfo, TrackingMode, Watts,
 };
 use std::io;
 use std::path::{Path, PathBuf};

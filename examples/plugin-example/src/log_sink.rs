@@ -3,8 +3,8 @@
 use crate::{DEFAULT_LOG_FILE, LOG, LOG_FILE_KEY};
 use codecarbon_core::output::{append_to, OutputError, OutputPaths};
 use codecarbon_core::{
-    async_trait, BuildError, Component, Config, EmissionsData, Probe, Provenance, Report,
-    Sink, SinkError, TaskReport,
+    async_trait, BuildError, Component, Config, EmissionsData, Probe, Provenance, Report, Sink,
+    SinkError, TaskReport,
 };
 use std::path::Path;
 

@@ -4,9 +4,7 @@
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
 use crate::MetadataError;
-use codecarbon_core::{
-    async_trait, BuildError, Config, LocateError, Location, Locator, Probe,
-};
+use codecarbon_core::{async_trait, BuildError, Config, LocateError, Location, Locator, Probe};
 use std::convert::Infallible;
 
 codecarbon_core::register_plugins! {

@@ -30,7 +30,10 @@ fn both_plugins_are_registered() {
     assert_eq!((cloud.kind(), cloud.priority), (PluginKind::Locator, 50));
     assert_eq!(cloud.keys, &[METADATA_URL_KEY]);
     let region = descriptor("cloud_region");
-    assert_eq!((region.kind(), region.priority), (PluginKind::Intensity, 100));
+    assert_eq!(
+        (region.kind(), region.priority),
+        (PluginKind::Intensity, 100)
+    );
     assert!(codecarbon_core::registry::is_plugin_key(
         "cloud_metadata_url"
     ));

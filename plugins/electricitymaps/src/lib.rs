@@ -40,4 +40,3 @@ pub use error::NewError;
 pub use plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE, PLUGINS, PRIORITY};
 pub use provider::{ElectricityMaps, CACHE_TTL, CONNECT_TIMEOUT, DEFAULT_URL, REQUEST_TIMEOUT};
 pub use zone::ZoneQuery;
-

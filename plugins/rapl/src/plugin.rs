@@ -13,9 +13,7 @@ use crate::perf::{self, PerfAccess, PerfPlan, PerfStatus, PMU_DIR};
 use crate::powercap::{read_energy, PowercapCounters};
 use crate::source::RaplSource;
 use crate::zone::{discover_zones, Zone};
-use codecarbon_core::{
-    BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode,
-};
+use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -8,9 +8,7 @@ use crate::loader::{candidates, load};
 use crate::select::{select, DeviceId, Selection};
 use crate::smi::{retrying, Smi};
 use crate::source::RocmSource;
-use codecarbon_core::{
-    BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode,
-};
+use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 
 /// The plugin's name.
 pub const NAME: &str = "rocm";

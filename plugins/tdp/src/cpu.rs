@@ -5,8 +5,8 @@ use crate::error::TdpError;
 use crate::matching::{find_tdp, MatchKind};
 use crate::units::{format_watts, plural};
 use codecarbon_core::{
-    BuildError, Component, Config, Method, PowerSource, Reading, SampleContext,
-    SourceError, SourceInfo, TrackingMode, Watts,
+    BuildError, Component, Config, Method, PowerSource, Reading, SampleContext, SourceError,
+    SourceInfo, TrackingMode, Watts,
 };
 use std::time::Duration;
 

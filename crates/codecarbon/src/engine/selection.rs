@@ -74,8 +74,7 @@ fn available<T>(
                 built_all.push(built);
                 if !every {
                     for lower in &candidates[i + 1..] {
-                        decisions
-                            .push(skipped(lower, format!("outranked by {}", candidate.name)));
+                        decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
                     }
                     return Ok(built_all);
                 }

@@ -153,9 +153,10 @@ macro_rules! __plugin_builder {
 macro_rules! __plugin_build {
     ($config:ident, $name:expr, $build:expr, $trait:path) => {
         match ($build)($config) {
-            ::std::result::Result::Ok(built) => {
-                ::std::result::Result::Ok(::std::boxed::Box::new(built) as ::std::boxed::Box<dyn $trait>)
-            }
+            ::std::result::Result::Ok(built) => ::std::result::Result::Ok(::std::boxed::Box::new(
+                built,
+            )
+                as ::std::boxed::Box<dyn $trait>),
             ::std::result::Result::Err(e) => ::std::result::Result::Err(
                 $crate::registry::IntoBuildError::into_build_error(e, $name),
             ),

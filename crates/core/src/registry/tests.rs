@@ -86,12 +86,12 @@ fn the_macro_registers_typed_descriptors_and_lists_their_names() {
     assert_eq!(sink.summary, "drops every record");
     assert_eq!(sink.keys, NOTHING_KEYS);
     let never = registered("test-never");
-    assert_eq!(
-        (never.kind(), never.priority),
-        (PluginKind::Intensity, -5)
-    );
+    assert_eq!((never.kind(), never.priority), (PluginKind::Intensity, -5));
     assert!(is_plugin_key("test_never_key"));
-    let sink_names: Vec<_> = plugins_of(PluginKind::Sink).iter().map(|d| d.name).collect();
+    let sink_names: Vec<_> = plugins_of(PluginKind::Sink)
+        .iter()
+        .map(|d| d.name)
+        .collect();
     assert_eq!(sink_names, ["test-nothing"]);
     assert_eq!(sinks().len(), 1);
     assert_eq!(intensity_providers()[0].name, "test-never");
@@ -111,17 +111,17 @@ fn the_probe_and_build_run_through_the_descriptor() {
         }
         other => panic!("{:?}", other.map(|_| ())),
     }
-    config
-        .extra
-        .0
-        .insert("nothing_file".into(), "here".into());
+    config.extra.0.insert("nothing_file".into(), "here".into());
     assert!((sink.build)(&config).is_ok());
     config.offline = true;
     assert_eq!(sink.descriptor.probe(&config).reason(), Some("offline"));
     let never = intensity_providers()[0];
     assert!(matches!(
         (never.build)(&config),
-        Err(BuildError::Unavailable { plugin: "test-never", .. })
+        Err(BuildError::Unavailable {
+            plugin: "test-never",
+            ..
+        })
     ));
 }
 
@@ -137,13 +137,17 @@ fn a_shared_name_is_found_and_explained() {
     }
     let a = PluginDescriptor::new("twin", Builder::Sink(build)).with_summary("the first");
     let b = PluginDescriptor::new("other", Builder::Sink(build));
-    let c = PluginDescriptor::new("twin", Builder::Locator(|_| {
-        Err(BuildError::unavailable("twin", "never"))
-    }))
+    let c = PluginDescriptor::new(
+        "twin",
+        Builder::Locator(|_| Err(BuildError::unavailable("twin", "never"))),
+    )
     .with_summary("the second");
     unique_names([&a, &b]).unwrap();
     let err = unique_names([&a, &b, &c]).unwrap_err();
-    assert!(matches!(err, BuildError::DuplicateName { name: "twin", .. }));
+    assert!(matches!(
+        err,
+        BuildError::DuplicateName { name: "twin", .. }
+    ));
     let shown = err.to_string();
     for part in ["`twin`", "the first", "the second", "rename one"] {
         assert!(shown.contains(part), "{shown}");
@@ -160,8 +164,5 @@ fn a_new_descriptor_has_defaults_that_the_with_methods_replace() {
     let d = d.with_priority(7).with_keys(&["k"]).with_probe(blocked);
     assert_eq!((d.priority, d.keys), (7, &["k"][..]));
     assert_eq!(d.probe(&Config::default()).reason(), Some("set the sysctl"));
-    assert_eq!(
-        format!("{:?}", d.builder),
-        "Builder(sink)"
-    );
+    assert_eq!(format!("{:?}", d.builder), "Builder(sink)");
 }
