@@ -395,14 +395,14 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
 
 /// Whether the output `method` is linked and can work with this configuration.
 fn sink_works(config: &Config, method: &str) -> Result<(), String> {
-    use codecarbon_core::{registry::plugins_of, PluginKind, Probe};
+    use codecarbon_core::{registry::plugins_of, PluginKind};
     let sinks = plugins_of(PluginKind::Sink);
     let Some(sink) = sinks.iter().find(|p| p.name == method) else {
         return Err("this build lacks".into());
     };
-    match (sink.probe)(config) {
-        Probe::Available => Ok(()),
-        Probe::Unavailable(why) | Probe::Blocked(why) => Err(format!("cannot work here ({why})")),
+    match sink.probe(config).reason() {
+        None => Ok(()),
+        Some(why) => Err(format!("cannot work here ({why})")),
     }
 }
 

@@ -5,7 +5,8 @@
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`]; its columns
 //!   described once, from which every output is derived, in [`record`];
-//! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
+//! - the [`registry`] of plugin descriptors and [`register_plugins!`], the plugin kit's
+//!   registration macro, and the resolved [`Config`];
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
@@ -45,7 +46,7 @@ pub use power::{
 };
 pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use record::{Cell, Column, Kind};
-pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
+pub use registry::{BuildError, Builder, IntoBuildError, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
 pub use units::{

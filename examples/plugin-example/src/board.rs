@@ -2,8 +2,8 @@
 
 use crate::{BOARD, POWER_FILE_KEY};
 use codecarbon_core::{
-    BuildError, Component, Config, Method, Plugin, PowerSource, Probe, Reading, SampleContext,
-    SourceError, SourceInfo, TrackingMode, Watts,
+    BuildError, Component, Config, Method, PowerSource, Probe, Reading, SampleContext, SourceError,
+    SourceInfo, TrackingMode, Watts,
 };
 use std::io;
 use std::path::{Path, PathBuf};
@@ -200,9 +200,8 @@ pub(crate) fn probe(config: &Config) -> Probe {
 }
 
 /// Builds the `example-board` plugin.
-pub(crate) fn build(config: &Config) -> Result<Plugin, BuildError> {
-    let board = ExampleBoard::from_config(config)?;
-    Ok(Plugin::PowerSource(Box::new(board)))
+pub(crate) fn build(config: &Config) -> Result<ExampleBoard, BuildError> {
+    ExampleBoard::from_config(config)
 }
 
 #[cfg(test)]

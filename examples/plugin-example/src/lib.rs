@@ -28,7 +28,7 @@ mod log_sink;
 pub use board::ExampleBoard;
 pub use log_sink::ExampleLog;
 
-use codecarbon_core::{inventory, Component, PluginDescriptor, PluginKind};
+use codecarbon_core::Component;
 
 /// The power source's registered name, shown by `codecarbon detect` and written in provenance.
 pub const BOARD: &str = "example-board";
@@ -51,31 +51,24 @@ pub const DEFAULT_LOG_FILE: &str = "example.log";
 /// available, and below what a vendor's own driver plugin would take.
 pub const BOARD_PRIORITY: i32 = 10;
 
-/// The names of the plugins this crate registers. Referring to it (or to anything else in the
-/// crate) keeps the crate, and so its registrations, linked.
-pub const PLUGINS: &[&str] = &[BOARD, LOG];
-
-inventory::submit! {
-    PluginDescriptor {
+// Writes the two descriptors, submits them, and declares `PLUGINS` (the names): referring to
+// it (or to anything else in the crate) keeps the crate, and so its registrations, linked.
+codecarbon_core::register_plugins! {
+    power_source(Component::Cpu) {
         name: BOARD,
-        kind: PluginKind::PowerSource(Component::Cpu),
         priority: BOARD_PRIORITY,
         summary: "CPU power in watts, read from the file that example_board_power_file names",
-        keys: &[POWER_FILE_KEY],
+        keys: [POWER_FILE_KEY],
         probe: board::probe,
         build: board::build,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    sink {
         name: LOG,
-        kind: PluginKind::Sink,
         // Sinks are chosen by name from `output_methods`, so their priority is not used.
         priority: 0,
         summary: "one line for people per flush, task and run end, in example.log",
-        keys: &[LOG_FILE_KEY],
+        keys: [LOG_FILE_KEY],
         probe: log_sink::probe,
         build: log_sink::build,
-    }
+    },
 }

@@ -3,8 +3,8 @@
 use crate::{DEFAULT_LOG_FILE, LOG, LOG_FILE_KEY};
 use codecarbon_core::output::{append_to, OutputError, OutputPaths};
 use codecarbon_core::{
-    async_trait, BuildError, Component, Config, EmissionsData, Plugin, Probe, Provenance, Report,
-    Sink, SinkError, TaskReport,
+    async_trait, BuildError, Component, Config, EmissionsData, Probe, Provenance, Report, Sink,
+    SinkError, TaskReport,
 };
 use std::path::Path;
 
@@ -140,12 +140,8 @@ pub(crate) fn probe(_config: &Config) -> Probe {
 
 /// Builds the `example-log` plugin. A log that cannot be written is the user's to fix, so it
 /// is [`BuildError::Invalid`]: the run does not start without the output they asked for.
-pub(crate) fn build(config: &Config) -> Result<Plugin, BuildError> {
-    let log = ExampleLog::from_config(config).map_err(|e| BuildError::Invalid {
-        plugin: LOG,
-        message: e.to_string(),
-    })?;
-    Ok(Plugin::Sink(Box::new(log)))
+pub(crate) fn build(config: &Config) -> Result<ExampleLog, BuildError> {
+    ExampleLog::from_config(config).map_err(|e| BuildError::invalid(LOG, e))
 }
 
 #[cfg(test)]

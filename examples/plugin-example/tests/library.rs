@@ -40,12 +40,12 @@ fn the_registry_holds_both_plugins_with_their_kinds_and_priorities() {
         .collect();
     assert_eq!(ours.len(), PLUGINS.len(), "{ours:?}");
     let board = ours.iter().find(|p| p.name == BOARD).unwrap();
-    assert_eq!(board.kind, PluginKind::PowerSource(Component::Cpu));
+    assert_eq!(board.kind(), PluginKind::PowerSource(Component::Cpu));
     assert_eq!(board.priority, BOARD_PRIORITY);
     let tdp = plugins().into_iter().find(|p| p.name == "tdp").unwrap();
     assert!(board.priority > tdp.priority);
     let log = ours.iter().find(|p| p.name == LOG).unwrap();
-    assert_eq!(log.kind, PluginKind::Sink);
+    assert_eq!(log.kind(), PluginKind::Sink);
     // Without its setting the board is unavailable, and says how to fix that.
     match (board.probe)(&Config::default()) {
         Probe::Unavailable(reason) => assert!(reason.contains(POWER_FILE_KEY), "{reason}"),

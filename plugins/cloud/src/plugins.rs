@@ -4,36 +4,34 @@
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
 use crate::MetadataError;
-use codecarbon_core::{
-    async_trait, BuildError, Config, LocateError, Location, Locator, Plugin, PluginDescriptor,
-    PluginKind, Probe,
-};
+use codecarbon_core::{async_trait, BuildError, Config, LocateError, Location, Locator, Probe};
+use std::convert::Infallible;
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["cloud", "cloud_config", "cloud_region"];
-
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    locator {
         name: "cloud",
-        kind: PluginKind::Locator,
         priority: 50,
         summary: "cloud provider and region (AWS, Azure, GCP) from instance metadata",
-        keys: &[METADATA_URL_KEY],
+        keys: [METADATA_URL_KEY],
         probe: probe_cloud,
         build: build_cloud,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    intensity {
         name: "cloud_region",
-        kind: PluginKind::Intensity,
         priority: 100,
         summary: "per-region intensity of AWS and Azure (Cloud Carbon Footprint) and GCP (Google)",
-        keys: &[],
+        keys: [],
         probe: probe_cloud_region,
         build: build_cloud_region,
-    }
+    },
+    locator {
+        name: "cloud_config",
+        priority: 110,
+        summary: "the AWS or Azure region named by cloud_provider and cloud_region, checked against the tables",
+        keys: [],
+        probe: probe_cloud_config,
+        build: build_cloud_config,
+    },
 }
 
 fn probe_cloud(config: &Config) -> Probe {
@@ -44,9 +42,9 @@ fn probe_cloud(config: &Config) -> Probe {
     }
 }
 
-fn build_cloud(config: &Config) -> Result<Plugin, BuildError> {
+fn build_cloud(config: &Config) -> Result<MetadataLocator, BuildError> {
     match MetadataLocator::from_config(config) {
-        Ok(locator) => Ok(Plugin::Locator(Box::new(locator))),
+        Ok(locator) => Ok(locator),
         Err(e @ MetadataError::InvalidUrl { .. }) => Err(BuildError::Invalid {
             plugin: "cloud",
             message: e.to_string(),
@@ -62,20 +60,8 @@ fn probe_cloud_region(_: &Config) -> Probe {
     Probe::Available
 }
 
-fn build_cloud_region(_: &Config) -> Result<Plugin, BuildError> {
-    Ok(Plugin::Intensity(Box::new(CloudRegionIntensity)))
-}
-
-inventory::submit! {
-    PluginDescriptor {
-        name: "cloud_config",
-        kind: PluginKind::Locator,
-        priority: 110,
-        summary: "the AWS or Azure region named by cloud_provider and cloud_region, checked against the tables",
-        keys: &[],
-        probe: probe_cloud_config,
-        build: build_cloud_config,
-    }
+fn build_cloud_region(_: &Config) -> Result<CloudRegionIntensity, Infallible> {
+    Ok(CloudRegionIntensity)
 }
 
 /// The providers whose regions only this crate knows (GCP's are the `iso` plugin's).
@@ -100,7 +86,7 @@ fn probe_cloud_config(config: &Config) -> Probe {
     }
 }
 
-fn build_cloud_config(config: &Config) -> Result<Plugin, BuildError> {
+fn build_cloud_config(config: &Config) -> Result<FixedLocation, BuildError> {
     let Some((provider, region)) = configured(config) else {
         return Err(BuildError::Unavailable {
             plugin: "cloud_config",
@@ -127,7 +113,7 @@ fn build_cloud_config(config: &Config) -> Result<Plugin, BuildError> {
         longitude: None,
         latitude: None,
     };
-    Ok(Plugin::Locator(Box::new(FixedLocation(location))))
+    Ok(FixedLocation(location))
 }
 
 /// A place known when the plugin is built.

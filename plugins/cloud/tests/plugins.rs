@@ -2,13 +2,20 @@
 //! The registered plugins, built from configuration as the engine builds them.
 
 use codecarbon_cloud::{METADATA_URL_KEY, PLUGINS};
-use codecarbon_core::registry::plugins;
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::registry::{self, plugins, Candidate};
+use codecarbon_core::{BuildError, Config, Locator, PluginDescriptor, PluginKind, Probe};
 use codecarbon_testkit::{HttpStub, Reply};
 use std::time::SystemTime;
 
 fn descriptor(name: &str) -> &'static PluginDescriptor {
     plugins().into_iter().find(|p| p.name == name).unwrap()
+}
+
+fn locator(name: &str) -> Candidate<Box<dyn Locator>> {
+    registry::locators()
+        .into_iter()
+        .find(|p| p.name == name)
+        .unwrap()
 }
 
 #[test]
@@ -20,10 +27,13 @@ fn both_plugins_are_registered() {
         .collect();
     assert_eq!(ours.len(), PLUGINS.len());
     let cloud = descriptor("cloud");
-    assert_eq!((cloud.kind, cloud.priority), (PluginKind::Locator, 50));
+    assert_eq!((cloud.kind(), cloud.priority), (PluginKind::Locator, 50));
     assert_eq!(cloud.keys, &[METADATA_URL_KEY]);
     let region = descriptor("cloud_region");
-    assert_eq!((region.kind, region.priority), (PluginKind::Intensity, 100));
+    assert_eq!(
+        (region.kind(), region.priority),
+        (PluginKind::Intensity, 100)
+    );
     assert!(codecarbon_core::registry::is_plugin_key(
         "cloud_metadata_url"
     ));
@@ -50,7 +60,7 @@ fn a_bad_metadata_url_is_the_users_to_fix() {
     config
         .set(METADATA_URL_KEY, "ftp://u:hunter2@x", "test")
         .unwrap();
-    match (descriptor("cloud").build)(&config) {
+    match (locator("cloud").build)(&config) {
         Err(BuildError::Invalid { plugin, message }) => {
             assert_eq!(plugin, "cloud");
             assert!(message.contains("cloud_metadata_url"), "{message}");
@@ -72,14 +82,16 @@ async fn built_from_config_they_locate_and_give_the_intensity() {
     config
         .set(METADATA_URL_KEY, &format!("{}/", stub.url()), "test")
         .unwrap();
-    let Ok(Plugin::Locator(locator)) = (descriptor("cloud").build)(&config) else {
-        panic!("not a locator");
+    let Ok(cloud) = (locator("cloud").build)(&config) else {
+        panic!("not built");
     };
-    let location = locator.locate().await.unwrap();
+    let location = cloud.locate().await.unwrap();
     assert_eq!(location.cloud_region.as_deref(), Some("eu-north-1"));
     assert_eq!(location.country_iso_code.as_deref(), Some("SWE"));
-    let Ok(Plugin::Intensity(provider)) = (descriptor("cloud_region").build)(&config) else {
-        panic!("not an intensity provider");
+    let providers = registry::intensity_providers();
+    let region = providers.iter().find(|p| p.name == "cloud_region").unwrap();
+    let Ok(provider) = (region.build)(&config) else {
+        panic!("not built");
     };
     let got = provider
         .intensity(&location, SystemTime::now())

@@ -55,15 +55,12 @@ pub use sink::{
     ENDPOINT_METRIC, ENDPOINT_OTHER, ENDPOINT_UPLOAD,
 };
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 /// A Comet API key (`COMET_API_KEY`): core's [`Secret`](codecarbon_core::Secret), under the
 /// name [`CometSettings::api_key`] has always had. `Debug` shows `Secret(<hidden>)`; the key
 /// travels only in the `Authorization` header.
 pub type ApiKey = codecarbon_core::Secret;
-
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["comet"];
 
 /// Comet is on the network: offline, the output is refused ([`codecarbon_core::offline`]).
 fn probe(config: &Config) -> Probe {
@@ -89,26 +86,27 @@ fn settings_for(
     Ok(settings)
 }
 
-fn build(config: &Config) -> Result<Plugin, BuildError> {
-    settings_for(config, CometSettings::from_env())
-        .and_then(CometSink::new)
-        .map(|sink| Plugin::Sink(Box::new(sink)))
-        .map_err(|e| BuildError::Invalid {
-            plugin: "comet",
-            message: e.to_string(),
-        })
+fn build(config: &Config) -> Result<CometSink, CometError> {
+    settings_for(config, CometSettings::from_env()).and_then(CometSink::new)
 }
 
-inventory::submit! {
-    PluginDescriptor {
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for CometError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
+    }
+}
+
+codecarbon_core::register_plugins! {
+    sink {
         name: "comet",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "a Comet experiment: metrics each interval, emissions.csv asset at stop \
                   (COMET_API_KEY, COMET_WORKSPACE, COMET_PROJECT_NAME)",
-        keys: &[],
-        probe,
-        build,
+        keys: [],
+        probe: probe,
+        build: build,
     }
 }
 
@@ -119,7 +117,7 @@ mod tests {
 
     #[test]
     fn the_plugin_is_registered_as_a_sink() {
-        let found = codecarbon_core::registry::plugins_of(PluginKind::Sink)
+        let found = codecarbon_core::registry::plugins_of(codecarbon_core::PluginKind::Sink)
             .into_iter()
             .find(|p| p.name == "comet")
             .unwrap();

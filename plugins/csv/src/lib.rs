@@ -20,34 +20,28 @@ mod tasks;
 pub use error::CsvSinkError;
 pub use sink::CsvSink;
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["csv"];
+use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 fn probe(_config: &Config) -> Probe {
     Probe::Available
 }
 
-fn build(config: &Config) -> Result<Plugin, BuildError> {
-    match CsvSink::new(config) {
-        Ok(sink) => Ok(Plugin::Sink(Box::new(sink))),
-        Err(e) => Err(BuildError::Invalid {
-            plugin: "csv",
-            message: e.to_string(),
-        }),
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for CsvSinkError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
     }
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "csv",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "CodeCarbon's emissions.csv: a row per flush and at stop (append or update)",
-        keys: &[],
-        probe,
-        build,
+        keys: [],
+        probe: probe,
+        build: CsvSink::new,
     }
 }
 
@@ -62,7 +56,7 @@ mod tests {
 
     #[test]
     fn registers_the_csv_sink() {
-        let found = codecarbon_core::registry::plugins_of(PluginKind::Sink);
+        let found = codecarbon_core::registry::plugins_of(codecarbon_core::PluginKind::Sink);
         let csv = found.iter().find(|p| p.name == "csv").expect("registered");
         assert_eq!((csv.probe)(&Config::default()), Probe::Available);
         assert_eq!(PLUGINS, ["csv"]);

@@ -37,9 +37,6 @@ mod zone;
 pub use backoff::{BACKOFF_FIRST, BACKOFF_MAX};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::NewError;
-pub use plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE, PRIORITY};
+pub use plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE, PLUGINS, PRIORITY};
 pub use provider::{ElectricityMaps, CACHE_TTL, CONNECT_TIMEOUT, DEFAULT_URL, REQUEST_TIMEOUT};
 pub use zone::ZoneQuery;
-
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["electricitymaps"];

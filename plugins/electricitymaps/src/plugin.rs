@@ -2,7 +2,7 @@
 
 use crate::error::NewError;
 use crate::provider::{configured_token, ElectricityMaps};
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::{BuildError, Config, Probe};
 
 /// The plugin's name.
 const NAME: &str = "electricitymaps";
@@ -24,15 +24,14 @@ pub const KEY_URL: &str = "electricitymaps_url";
 /// Configuration key of an explicit Electricity Maps zone (`FR`, `US-CAL-CISO`).
 pub const KEY_ZONE: &str = "electricitymaps_zone";
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    intensity {
         name: NAME,
-        kind: PluginKind::Intensity,
         priority: PRIORITY,
         summary: "live carbon intensity from the Electricity Maps API (needs electricitymaps_api_token)",
-        keys: &[KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE],
-        probe,
-        build,
+        keys: [KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE],
+        probe: probe,
+        build: build,
     }
 }
 
@@ -47,9 +46,9 @@ fn probe(config: &Config) -> Probe {
     }
 }
 
-fn build(config: &Config) -> Result<Plugin, BuildError> {
+fn build(config: &Config) -> Result<ElectricityMaps, BuildError> {
     match ElectricityMaps::from_config(config) {
-        Ok(provider) => Ok(Plugin::Intensity(Box::new(provider))),
+        Ok(provider) => Ok(provider),
         Err(e @ (NewError::Offline | NewError::MissingToken | NewError::Client(_))) => {
             Err(BuildError::Unavailable {
                 plugin: NAME,
@@ -81,7 +80,7 @@ mod tests {
 
     #[test]
     fn registered_with_its_keys_and_priority() {
-        let d = registry::plugins_of(PluginKind::Intensity)
+        let d = registry::plugins_of(codecarbon_core::PluginKind::Intensity)
             .into_iter()
             .find(|d| d.name == "electricitymaps")
             .unwrap();
@@ -130,7 +129,7 @@ mod tests {
         let shown = format!("{provider:?}");
         assert!(shown.contains("\"FR\""), "{shown}");
         assert!(!shown.contains(TOKEN), "{shown}");
-        assert!(matches!(build(&c), Ok(Plugin::Intensity(_))));
+        assert!(build(&c).is_ok());
     }
 
     #[test]

@@ -5,38 +5,30 @@ use crate::error::SetupError;
 use crate::http::Timeouts;
 use crate::online::{GeoIpLocator, GeoIpUrls};
 use crate::public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["geoip", "geoip_db"];
+use codecarbon_core::{BuildError, Config, Probe};
 
 /// Configuration keys of `geoip`.
 pub const GEOIP_KEYS: &[&str] = &["geolocation_url", "geolocation_backup_url"];
 /// Configuration keys of `geoip_db`.
 pub const GEOIP_DB_KEYS: &[&str] = &["geoip_db", "public_ip", "public_ip_url"];
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    locator {
         name: "geoip",
-        kind: PluginKind::Locator,
         priority: 20,
         summary: "online geolocation of the public IP (GeoJS, then ipinfo)",
         keys: GEOIP_KEYS,
         probe: probe_geoip,
         build: build_geoip,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    locator {
         name: "geoip_db",
-        kind: PluginKind::Locator,
         priority: 30,
         summary: "geolocation of the public IP in a local MaxMind DB (geoip_db), never sent to a service",
         keys: GEOIP_DB_KEYS,
         probe: probe_geoip_db,
         build: build_geoip_db,
-    }
+    },
 }
 
 impl GeoIpUrls {
@@ -89,10 +81,9 @@ fn probe_geoip(config: &Config) -> Probe {
     }
 }
 
-fn build_geoip(config: &Config) -> Result<Plugin, BuildError> {
-    let locator = GeoIpLocator::new(&GeoIpUrls::from_config(config), Timeouts::default())
-        .map_err(invalid("geoip"))?;
-    Ok(Plugin::Locator(Box::new(locator)))
+fn build_geoip(config: &Config) -> Result<GeoIpLocator, BuildError> {
+    GeoIpLocator::new(&GeoIpUrls::from_config(config), Timeouts::default())
+        .map_err(invalid("geoip"))
 }
 
 fn probe_geoip_db(config: &Config) -> Probe {
@@ -109,7 +100,7 @@ fn probe_geoip_db(config: &Config) -> Probe {
     Probe::Available
 }
 
-fn build_geoip_db(config: &Config) -> Result<Plugin, BuildError> {
+fn build_geoip_db(config: &Config) -> Result<DbLocator, BuildError> {
     let Some(path) = config.extra.value("geoip_db") else {
         return Err(BuildError::Unavailable {
             plugin: "geoip_db",
@@ -117,6 +108,5 @@ fn build_geoip_db(config: &Config) -> Result<Plugin, BuildError> {
         });
     };
     let ip = IpSource::from_config(config).map_err(invalid("geoip_db"))?;
-    let locator = DbLocator::open(path, ip).map_err(invalid("geoip_db"))?;
-    Ok(Plugin::Locator(Box::new(locator)))
+    DbLocator::open(path, ip).map_err(invalid("geoip_db"))
 }

@@ -3,8 +3,8 @@
 
 mod common;
 
-use codecarbon_core::registry::{is_plugin_key, plugins_of};
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::registry::{is_plugin_key, locators, plugins_of};
+use codecarbon_core::{BuildError, Config, Locator, PluginDescriptor, PluginKind, Probe};
 use codecarbon_geoip::{GEOIP_DB_KEYS, GEOIP_KEYS, PLUGINS};
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 
@@ -23,8 +23,10 @@ fn config(pairs: &[(&str, &str)]) -> Config {
     config
 }
 
-fn build(name: &str, config: &Config) -> Result<Plugin, BuildError> {
-    (descriptor(name).build)(config)
+fn build(name: &str, config: &Config) -> Result<Box<dyn Locator>, BuildError> {
+    let candidates = locators();
+    let candidate = candidates.iter().find(|p| p.name == name).unwrap();
+    (candidate.build)(config)
 }
 
 fn unavailable(probe: Probe) -> String {
@@ -133,9 +135,7 @@ async fn built_locators_answer() {
         ("geoip_db", path.to_str().unwrap()),
         ("public_ip", "198.51.100.3"),
     ]);
-    let Plugin::Locator(db) = build("geoip_db", &cfg).unwrap() else {
-        panic!("not a locator");
-    };
+    let db = build("geoip_db", &cfg).unwrap();
     let loc = db.locate().await.unwrap();
     assert_eq!(loc.country_iso_code.as_deref(), Some("CAN"));
     assert_eq!(loc.region.as_deref(), Some("quebec"));
@@ -146,9 +146,7 @@ async fn built_locators_answer() {
         ("geolocation_url", &dead_url()),
         ("geolocation_backup_url", &backup),
     ]);
-    let Plugin::Locator(geo) = build("geoip", &cfg).unwrap() else {
-        panic!("not a locator");
-    };
+    let geo = build("geoip", &cfg).unwrap();
     let loc = geo.locate().await.unwrap();
     assert_eq!(loc.country_iso_code.as_deref(), Some("DEU"));
     assert_eq!(loc.country_name.as_deref(), Some("Germany"));

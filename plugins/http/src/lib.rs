@@ -30,46 +30,31 @@ pub use client::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 pub use error::HttpSinkError;
 pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};
 
-use codecarbon_core::{offline, BuildError, Plugin, PluginDescriptor, PluginKind};
+use codecarbon_core::{offline, BuildError, IntoBuildError};
 
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["http", "api"];
-
-fn invalid(plugin: &'static str, e: HttpSinkError) -> BuildError {
-    BuildError::Invalid {
-        plugin,
-        message: e.to_string(),
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for HttpSinkError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
     }
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "http",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "JSON POST of the totals to `emissions_endpoint` at each flush and at stop (CodeCarbon's HTTPOutput)",
-        keys: &[EMISSIONS_ENDPOINT],
+        keys: [EMISSIONS_ENDPOINT],
         probe: |config| offline::output_probe(config, "http"),
-        build: |config| {
-            HttpSink::from_config(config)
-                .map(|s| Plugin::Sink(Box::new(s)))
-                .map_err(|e| invalid("http", e))
-        },
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+        build: HttpSink::from_config,
+    },
+    sink {
         name: "api",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "the CodeCarbon API and dashboard: a run, then each interval's emissions (`api_endpoint`, `api_key`)",
-        keys: &[API_ENDPOINT, API_KEY],
+        keys: [API_ENDPOINT, API_KEY],
         probe: |config| offline::output_probe(config, "api"),
-        build: |config| {
-            ApiSink::from_config(config)
-                .map(|s| Plugin::Sink(Box::new(s)))
-                .map_err(|e| invalid("api", e))
-        },
-    }
+        build: ApiSink::from_config,
+    },
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use codecarbon_core::{registry, BuildError, Config, PluginKind, Sink};
+use codecarbon_core::{registry, BuildError, Config, Sink};
 use codecarbon_http::ApiSink;
 use codecarbon_testkit::{HttpStub, Recorded, Reply};
 use common::{close, redirect_to, report, report_of};
@@ -232,7 +232,7 @@ async fn an_answer_without_a_run_id_is_an_error() {
 
 #[test]
 fn the_registry_builds_it_from_the_configuration_without_touching_the_network() {
-    let api = registry::plugins_of(PluginKind::Sink)
+    let api = registry::sinks()
         .into_iter()
         .find(|p| p.name == "api")
         .unwrap();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use codecarbon_core::{registry, BuildError, Config, PluginKind, Probe, Sink, CSV_COLUMNS};
+use codecarbon_core::{registry, BuildError, Config, Probe, Sink, CSV_COLUMNS};
 use codecarbon_http::HttpSink;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 use common::{close, redirect_to, report};
@@ -95,7 +95,7 @@ async fn a_dead_or_slow_server_is_an_error_within_the_timeouts() {
 #[test]
 fn without_emissions_endpoint_the_build_fails_and_says_what_to_set() {
     assert_eq!(codecarbon_http::PLUGINS, ["http", "api"]);
-    let http = registry::plugins_of(PluginKind::Sink)
+    let http = registry::sinks()
         .into_iter()
         .find(|p| p.name == "http")
         .unwrap();

@@ -4,35 +4,28 @@ use crate::error::LookupError;
 use crate::lookup::{lookup, Answer, Query};
 use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
-    Location, Locator, Plugin, PluginDescriptor, PluginKind, Probe,
+    Location, Locator, Probe,
 };
+use std::convert::Infallible;
 use std::time::SystemTime;
 
-/// The names of the plugins this crate registers.
-pub const PLUGINS: &[&str] = &["iso", "static"];
-
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    locator {
         name: "iso",
-        kind: PluginKind::Locator,
         priority: 100,
         summary: "offline location from country_iso_code and region, or cloud_provider and cloud_region",
-        keys: &[],
+        keys: [],
         probe: probe_iso,
         build: build_iso,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    intensity {
         name: "static",
-        kind: PluginKind::Intensity,
         priority: 0,
         summary: "CodeCarbon's static intensity data: GCP regions, US states, Canadian and Chinese provinces, Nordic zones, countries",
-        keys: &[],
+        keys: [],
         probe: probe_static,
         build: build_static,
-    }
+    },
 }
 
 fn probe_iso(config: &Config) -> Probe {
@@ -46,9 +39,9 @@ fn probe_iso(config: &Config) -> Probe {
     }
 }
 
-fn build_iso(config: &Config) -> Result<Plugin, BuildError> {
+fn build_iso(config: &Config) -> Result<IsoLocator, BuildError> {
     match IsoLocator::from_config(config) {
-        Ok(locator) => Ok(Plugin::Locator(Box::new(locator))),
+        Ok(locator) => Ok(locator),
         Err(LookupError::Data(message)) => Err(BuildError::Unavailable {
             plugin: "iso",
             message,
@@ -64,8 +57,8 @@ fn probe_static(_: &Config) -> Probe {
     Probe::Available
 }
 
-fn build_static(_: &Config) -> Result<Plugin, BuildError> {
-    Ok(Plugin::Intensity(Box::new(StaticIntensity)))
+fn build_static(_: &Config) -> Result<StaticIntensity, Infallible> {
+    Ok(StaticIntensity)
 }
 
 /// The offline locator: the place the configuration names, validated against the data.

@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers, outside #[test] functions
 
-use codecarbon_core::registry::plugins;
+use codecarbon_core::registry::{self, plugins, Candidate};
 use codecarbon_core::{
-    BuildError, Config, GramsPerKwh, Location, Plugin, PluginDescriptor, PluginKind, Probe,
+    BuildError, Config, GramsPerKwh, Location, Locator, PluginDescriptor, PluginKind, Probe,
     WORLD_AVERAGE,
 };
 use codecarbon_iso::{source, StaticIntensity, PLUGINS};
@@ -13,6 +13,13 @@ use std::time::SystemTime;
 
 fn descriptor(name: &str) -> &'static PluginDescriptor {
     plugins().into_iter().find(|p| p.name == name).unwrap()
+}
+
+fn iso() -> Candidate<Box<dyn Locator>> {
+    registry::locators()
+        .into_iter()
+        .find(|p| p.name == "iso")
+        .unwrap()
 }
 
 fn config(country: Option<&str>, region: Option<&str>, cloud: Option<(&str, &str)>) -> Config {
@@ -26,17 +33,15 @@ fn config(country: Option<&str>, region: Option<&str>, cloud: Option<(&str, &str
 }
 
 async fn locate(config: &Config) -> Location {
-    match (descriptor("iso").build)(config).unwrap() {
-        Plugin::Locator(locator) => locator.locate().await.unwrap(),
-        _ => panic!("iso is not a locator"),
-    }
+    let locator = (iso().build)(config).unwrap();
+    locator.locate().await.unwrap()
 }
 
 async fn intensity(at: &Location) -> Option<codecarbon_core::Intensity> {
-    match (descriptor("static").build)(&Config::default()).unwrap() {
-        Plugin::Intensity(provider) => provider.intensity(at, SystemTime::now()).await.unwrap(),
-        _ => panic!("static is not an intensity provider"),
-    }
+    let providers = registry::intensity_providers();
+    let stat = providers.iter().find(|p| p.name == "static").unwrap();
+    let provider = (stat.build)(&Config::default()).unwrap();
+    provider.intensity(at, SystemTime::now()).await.unwrap()
 }
 
 #[test]
@@ -46,9 +51,9 @@ fn both_plugins_are_registered_as_promised() {
     }
     let iso = descriptor("iso");
     // Above every network locator: a place the user names is never looked up.
-    assert_eq!((iso.kind, iso.priority), (PluginKind::Locator, 100));
+    assert_eq!((iso.kind(), iso.priority), (PluginKind::Locator, 100));
     let stat = descriptor("static");
-    assert_eq!((stat.kind, stat.priority), (PluginKind::Intensity, 0));
+    assert_eq!((stat.kind(), stat.priority), (PluginKind::Intensity, 0));
 }
 
 #[test]
@@ -86,7 +91,7 @@ fn iso_probe_needs_a_country_or_a_cloud_region() {
 
 #[test]
 fn iso_build_rejects_bad_input_with_the_lookup_message() {
-    let build = descriptor("iso").build;
+    let build = iso().build;
     for (bad, needle) in [
         (config(Some("XYZ"), None, None), "not an ISO 3166-1"),
         (config(Some("USA"), Some("atlantis"), None), "valid regions"),

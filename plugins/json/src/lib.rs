@@ -23,22 +23,17 @@ mod sink;
 pub use error::JsonSinkError;
 pub use sink::JsonSink;
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["json"];
+use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 fn probe(_config: &Config) -> Probe {
     Probe::Available
 }
 
-fn build(config: &Config) -> Result<Plugin, BuildError> {
-    match JsonSink::new(config) {
-        Ok(sink) => Ok(Plugin::Sink(Box::new(sink))),
-        Err(e) => Err(BuildError::Invalid {
-            plugin: "json",
-            message: e.to_string(),
-        }),
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for JsonSinkError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
     }
 }
 
@@ -47,14 +42,13 @@ pub(crate) fn warn(message: &str) {
     codecarbon_core::stderr_line!("codecarbon: warning: json: {message}");
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "json",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "JSON Lines beside the CSV: a line per flush and at stop, with provenance",
-        keys: &[],
-        probe,
-        build,
+        keys: [],
+        probe: probe,
+        build: JsonSink::new,
     }
 }

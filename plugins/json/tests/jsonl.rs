@@ -6,7 +6,7 @@ use codecarbon_core::output::OutputError;
 use codecarbon_core::{
     registry, BuildError, Component, ComponentProvenance, Config, EmissionsData, Gigabytes,
     GramsPerKwh, Intensity, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh, Method,
-    Percent, PluginKind, Provenance, Report, Sink, TrackingMode, Watts, CSV_COLUMNS,
+    Percent, Provenance, Report, Sink, TrackingMode, Watts, CSV_COLUMNS,
 };
 use codecarbon_json::{JsonSink, JsonSinkError};
 use codecarbon_testkit::file_names;
@@ -319,7 +319,7 @@ fn a_file_where_the_directory_should_be_is_a_clear_error() {
 
 #[test]
 fn the_registry_builds_it_and_reports_a_bad_directory_as_invalid() {
-    let json = registry::plugins_of(PluginKind::Sink)
+    let json = registry::sinks()
         .into_iter()
         .find(|p| p.name == "json")
         .unwrap();

@@ -13,27 +13,24 @@ mod stderr;
 pub use sink::{LoggerSink, TARGET};
 pub use stderr::{json_to_stderr, InstallError};
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["logger"];
+use codecarbon_core::{Config, Probe};
+use std::convert::Infallible;
 
 fn probe(_config: &Config) -> Probe {
     Probe::Available
 }
 
-fn build(_config: &Config) -> Result<Plugin, BuildError> {
-    Ok(Plugin::Sink(Box::new(LoggerSink)))
+fn build(_config: &Config) -> Result<LoggerSink, Infallible> {
+    Ok(LoggerSink)
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "logger",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "each record as CodeCarbon's JSON in a tracing event (target `codecarbon`, INFO)",
-        keys: &[],
-        probe,
-        build,
+        keys: [],
+        probe: probe,
+        build: build,
     }
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codecarbon_core::{
-    registry, Config, EmissionsData, KgCo2eq, KilowattHours, PluginKind, Report, Sink, CSV_COLUMNS,
+    registry, Config, EmissionsData, KgCo2eq, KilowattHours, Report, Sink, CSV_COLUMNS,
 };
 use codecarbon_logger::{LoggerSink, TARGET};
 use serde_json::Value;
@@ -97,14 +97,12 @@ async fn each_call_is_one_info_event_holding_codecarbons_json() {
 #[tokio::test]
 async fn the_registry_builds_it() {
     assert_eq!(codecarbon_logger::PLUGINS, ["logger"]);
-    let d = registry::plugins_of(PluginKind::Sink)
+    let d = registry::sinks()
         .into_iter()
         .find(|p| p.name == "logger")
         .unwrap();
     assert_eq!(d.priority, 0);
-    let codecarbon_core::Plugin::Sink(mut sink) = (d.build)(&Config::default()).unwrap() else {
-        panic!("not a sink");
-    };
+    let mut sink = (d.build)(&Config::default()).unwrap();
     let (buffer, _guard) = capture();
     sink.flush(&report(1, 0.5)).await.unwrap();
     assert_eq!(buffer.lines().len(), 1);

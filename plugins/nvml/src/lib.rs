@@ -74,26 +74,17 @@ pub use selection::{request, select, DeviceId, Request, Selection};
 pub use share::{memory_share, utilization_share, Basis, Share, ShareTracker, TreeView};
 pub use source::{Gpu, NvmlSource, Origin};
 
-use codecarbon_core::{BuildError, Component, Config, Plugin, PluginDescriptor, PluginKind};
+use codecarbon_core::Component;
 
-/// The names of the plugins this crate registers. The facade references this constant so that
-/// the linker keeps the crate (and its `inventory` submission).
-pub const PLUGINS: &[&str] = &["nvml"];
-
-fn build(config: &Config) -> Result<Plugin, BuildError> {
-    plugin::build_plugin(config)
-}
-
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    power_source(Component::Gpu) {
         name: "nvml",
-        kind: PluginKind::PowerSource(Component::Gpu),
         priority: 50,
         summary: "NVIDIA GPU energy measured by NVML (energy counter, else power sampling), \
                   libnvidia-ml loaded at run time",
         // `gpu_ids` is one of CodeCarbon's own keys, known to the core already.
-        keys: &[LIBRARY_KEY],
-        probe,
-        build,
+        keys: [LIBRARY_KEY],
+        probe: probe,
+        build: build_source,
     }
 }

@@ -8,7 +8,7 @@ use crate::meter::Measure;
 use crate::real::{load_boxed, DEFAULT_LIBRARY};
 use crate::selection::{request, select, DeviceId, Request};
 use crate::source::{Gpu, NvmlSource, Origin};
-use codecarbon_core::{BuildError, Config, Plugin, Probe};
+use codecarbon_core::{BuildError, Config, Probe};
 
 /// The configuration key naming the NVML library (a soname or a path).
 pub const LIBRARY_KEY: &str = "nvml_library";
@@ -194,8 +194,4 @@ pub fn build_with(
         config.proc_root.clone(),
         env.root_pid,
     ))
-}
-
-pub(crate) fn build_plugin(config: &Config) -> Result<Plugin, BuildError> {
-    Ok(Plugin::PowerSource(Box::new(build_source(config)?)))
 }

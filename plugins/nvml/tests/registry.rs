@@ -21,7 +21,7 @@ fn the_descriptor_has_the_promised_kind_priority_and_keys() {
         .into_iter()
         .find(|p| p.name == "nvml")
         .expect("registered");
-    assert_eq!(d.kind, PluginKind::PowerSource(Component::Gpu));
+    assert_eq!(d.kind(), PluginKind::PowerSource(Component::Gpu));
     assert_eq!(d.priority, 50);
     assert_eq!(d.keys, ["nvml_library"]);
     assert!(is_plugin_key("nvml_library"));
@@ -46,5 +46,7 @@ fn without_the_library_the_probe_says_so_in_one_line() {
         }
         other => panic!("{other:?}"),
     }
-    assert!((d.build)(&config).is_err());
+    let gpu = codecarbon_core::registry::power_sources(Component::Gpu);
+    let nvml = gpu.iter().find(|c| c.name == "nvml").unwrap();
+    assert!((nvml.build)(&config).is_err());
 }

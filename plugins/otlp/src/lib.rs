@@ -49,10 +49,7 @@ pub use settings::{
 };
 pub use sink::{OtlpSink, CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["otlp"];
+use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 /// An export goes over the network: offline, the output is refused
 /// ([`codecarbon_core::offline`]).
@@ -60,24 +57,25 @@ fn probe(config: &Config) -> Probe {
     codecarbon_core::offline::output_probe(config, "otlp")
 }
 
-fn build(_config: &Config) -> Result<Plugin, BuildError> {
-    match OtlpSink::new(OtlpSettings::from_env()) {
-        Ok(sink) => Ok(Plugin::Sink(Box::new(sink))),
-        Err(e) => Err(BuildError::Invalid {
-            plugin: "otlp",
-            message: e.to_string(),
-        }),
+fn build(_config: &Config) -> Result<OtlpSink, OtlpError> {
+    OtlpSink::new(OtlpSettings::from_env())
+}
+
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for OtlpError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
     }
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "otlp",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "OpenTelemetry metrics over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, at each record, flush and stop",
-        keys: &[],
-        probe,
-        build,
+        keys: [],
+        probe: probe,
+        build: build,
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use codecarbon_core::{registry, Config, EmissionsData, Plugin, Report};
+use codecarbon_core::{registry, Config, EmissionsData, Report};
 use codecarbon_testkit::{HttpStub, Reply};
 
 #[test]
@@ -19,11 +19,11 @@ fn the_registry_builds_it_from_otel_variables() {
         "OTEL_EXPORTER_OTLP_HEADERS",
         "x-collector-token=t0k3n%21,x-team=green",
     );
-    let d = registry::plugins()
+    let d = registry::sinks()
         .into_iter()
         .find(|p| p.name == "otlp")
         .unwrap();
-    let Ok(Plugin::Sink(mut sink)) = (d.build)(&Config::default()) else {
+    let Ok(mut sink) = (d.build)(&Config::default()) else {
         panic!("not built");
     };
     let rt = tokio::runtime::Builder::new_current_thread()

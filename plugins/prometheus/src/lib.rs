@@ -48,10 +48,7 @@ pub use settings::{
 };
 pub use sink::PrometheusSink;
 
-use codecarbon_core::{BuildError, Config, Plugin, PluginDescriptor, PluginKind, Probe};
-
-/// The plugins this crate registers.
-pub const PLUGINS: &[&str] = &["prometheus"];
+use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 /// Pushing goes over the network, so offline refuses an output that pushes
 /// ([`codecarbon_core::offline`]); serving `/metrics` only listens, and works offline.
@@ -68,14 +65,16 @@ fn probe(config: &Config) -> Probe {
     }
 }
 
-fn build(config: &Config) -> Result<Plugin, BuildError> {
-    let invalid = |e: PrometheusError| BuildError::Invalid {
-        plugin: "prometheus",
-        message: e.to_string(),
-    };
-    let settings = PrometheusSettings::from_config(config).map_err(invalid)?;
-    let sink = PrometheusSink::new(settings).map_err(invalid)?;
-    Ok(Plugin::Sink(Box::new(sink)))
+fn build(config: &Config) -> Result<PrometheusSink, PrometheusError> {
+    PrometheusSink::new(PrometheusSettings::from_config(config)?)
+}
+
+/// Every error of building the sink is the user's to fix: the run does not start without the
+/// output they asked for.
+impl IntoBuildError for PrometheusError {
+    fn into_build_error(self, plugin: &'static str) -> BuildError {
+        BuildError::invalid(plugin, self)
+    }
 }
 
 /// Tells the user about something they should know but that does not fail the output.
@@ -83,15 +82,14 @@ pub(crate) fn warn(message: &str) {
     codecarbon_core::stderr_line!("codecarbon: warning: prometheus: {message}");
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    sink {
         name: "prometheus",
-        kind: PluginKind::Sink,
         priority: 0,
         summary: "Prometheus: push CodeCarbon's metrics to a Pushgateway, and/or serve /metrics",
-        keys: &[KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
-        probe,
-        build,
+        keys: [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
+        probe: probe,
+        build: build,
     }
 }
 
@@ -107,7 +105,7 @@ mod tests {
             .into_iter()
             .find(|p| p.name == "prometheus")
             .unwrap();
-        assert_eq!(d.kind, PluginKind::Sink);
+        assert_eq!(d.kind(), codecarbon_core::PluginKind::Sink);
         assert!(d.keys.contains(&"prometheus_url"));
         assert!(d.keys.contains(&"prometheus_listen"));
         assert_eq!(PLUGINS, ["prometheus"]);
@@ -149,6 +147,7 @@ mod tests {
         let Err(err) = build(&config) else {
             panic!("built on a taken port")
         };
+        let err = err.into_build_error("prometheus");
         assert!(matches!(err, BuildError::Invalid { .. }), "{err:?}");
         let text = err.to_string();
         assert!(text.contains(&addr), "{text}");

@@ -83,11 +83,7 @@ pub use powercap::PowercapCounters;
 pub use source::RaplSource;
 pub use zone::{discover_zones, Interface, Zone, ZoneId};
 
-use codecarbon_core::{Component, Config, PluginDescriptor, PluginKind, Probe};
-
-/// The names of the plugins this crate registers. The facade references this constant so that
-/// the linker keeps the crate (and its `inventory` submissions).
-pub const PLUGINS: &[&str] = &["rapl", "rapl_dram"];
+use codecarbon_core::{BuildError, Component, Config, Probe};
 
 fn probe_cpu(config: &Config) -> Probe {
     probe(config, Component::Cpu)
@@ -97,34 +93,29 @@ fn probe_ram(config: &Config) -> Probe {
     probe(config, Component::Ram)
 }
 
-fn build_cpu(config: &Config) -> Result<codecarbon_core::Plugin, codecarbon_core::BuildError> {
-    plugin::build_plugin(config, Component::Cpu)
+fn build_cpu(config: &Config) -> Result<RaplSource, BuildError> {
+    build_source(config, Component::Cpu)
 }
 
-fn build_ram(config: &Config) -> Result<codecarbon_core::Plugin, codecarbon_core::BuildError> {
-    plugin::build_plugin(config, Component::Ram)
+fn build_ram(config: &Config) -> Result<RaplSource, BuildError> {
+    build_source(config, Component::Ram)
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    power_source(Component::Cpu) {
         name: "rapl",
-        kind: PluginKind::PowerSource(Component::Cpu),
         priority: 50,
         summary: "CPU energy measured by RAPL (package zones), through perf_event or powercap",
-        keys: &["rapl_root"],
+        keys: ["rapl_root"],
         probe: probe_cpu,
         build: build_cpu,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    power_source(Component::Ram) {
         name: "rapl_dram",
-        kind: PluginKind::PowerSource(Component::Ram),
         priority: 50,
         summary: "RAM energy measured by RAPL (dram zones), through perf_event or powercap",
-        keys: &["rapl_root"],
+        keys: ["rapl_root"],
         probe: probe_ram,
         build: build_ram,
-    }
+    },
 }

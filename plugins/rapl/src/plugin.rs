@@ -13,9 +13,7 @@ use crate::perf::{self, PerfAccess, PerfPlan, PerfStatus, PMU_DIR};
 use crate::powercap::{read_energy, PowercapCounters};
 use crate::source::RaplSource;
 use crate::zone::{discover_zones, Zone};
-use codecarbon_core::{
-    BuildError, Component, Config, Method, Plugin, Probe, SourceInfo, TrackingMode,
-};
+use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -262,10 +260,7 @@ pub(crate) fn build_with(env: &Env, component: Component) -> Result<RaplSource, 
 }
 
 fn probe_text(probe: Probe) -> String {
-    match probe {
-        Probe::Available => "available".into(),
-        Probe::Unavailable(m) | Probe::Blocked(m) => m,
-    }
+    probe.reason().unwrap_or("available").to_string()
 }
 
 fn powercap_source(env: &Env, component: Component, backend: Backend) -> RaplSource {
@@ -330,10 +325,4 @@ fn cpu_model(env: &Env) -> Option<String> {
             .then(|| value.trim().to_string())
             .filter(|v| !v.is_empty())
     })
-}
-
-pub(crate) fn build_plugin(config: &Config, component: Component) -> Result<Plugin, BuildError> {
-    Ok(Plugin::PowerSource(Box::new(build_source(
-        config, component,
-    )?)))
 }

@@ -1,7 +1,7 @@
 //! The registry holds this crate's two plugins, as promised, and they build on a fake tree.
 
-use codecarbon_core::registry::plugins;
-use codecarbon_core::{Component, Config, Method, Plugin, PluginKind, Probe};
+use codecarbon_core::registry::{self, plugins};
+use codecarbon_core::{Component, Config, Method, PluginKind, Probe};
 
 #[test]
 fn registry_holds_exactly_the_exported_names() {
@@ -21,7 +21,7 @@ fn descriptors_have_the_promised_kind_priority_and_keys() {
             .into_iter()
             .find(|p| p.name == name)
             .expect("registered");
-        assert_eq!(d.kind, PluginKind::PowerSource(component));
+        assert_eq!(d.kind(), PluginKind::PowerSource(component));
         assert_eq!(d.priority, 50);
         assert!(d.keys.contains(&"rapl_root"));
     }
@@ -42,16 +42,19 @@ fn both_build_from_a_fake_tree_given_as_rapl_root() {
     config
         .set("rapl_root", &root.path().display().to_string(), "test")
         .unwrap();
-    for name in codecarbon_rapl::PLUGINS {
-        let d = plugins().into_iter().find(|p| p.name == *name).unwrap();
-        assert_eq!((d.probe)(&config), Probe::Available, "{name}");
-        let Ok(Plugin::PowerSource(source)) = (d.build)(&config) else {
+    for (name, component) in [("rapl", Component::Cpu), ("rapl_dram", Component::Ram)] {
+        let d = registry::power_sources(component)
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap();
+        assert_eq!(d.descriptor.probe(&config), Probe::Available, "{name}");
+        let Ok(source) = (d.build)(&config) else {
             panic!("{name} did not build a power source");
         };
         let info = source.info();
         assert_eq!(
             (info.source, info.method, info.count),
-            (*name, Method::Measured, 1)
+            (name, Method::Measured, 1)
         );
         assert!(info.detail.starts_with("powercap at "), "{}", info.detail);
         assert!(!info.detail.contains('\n'));

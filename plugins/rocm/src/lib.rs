@@ -75,20 +75,15 @@ pub use select::{parse_list, select, DeviceId, DeviceRef, Selection};
 pub use smi::{retrying, EnergyCount, Smi, DEFAULT_RESOLUTION_UJ};
 pub use source::RocmSource;
 
-use codecarbon_core::{Component, PluginDescriptor, PluginKind};
+use codecarbon_core::Component;
 
-/// The names of the plugins this crate registers. The facade references this constant so that
-/// the linker keeps the crate (and its `inventory` submission).
-pub const PLUGINS: &[&str] = &["rocm"];
-
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    power_source(Component::Gpu) {
         name: NAME,
-        kind: PluginKind::PowerSource(Component::Gpu),
         priority: 40,
         summary: "AMD GPU energy measured through ROCm SMI (librocm_smi64, loaded at run time)",
-        keys: &[LIBRARY_KEY],
+        keys: [LIBRARY_KEY],
         probe: plugin::probe,
-        build: plugin::build_plugin,
+        build: plugin::build_source,
     }
 }

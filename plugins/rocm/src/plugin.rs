@@ -8,9 +8,7 @@ use crate::loader::{candidates, load};
 use crate::select::{select, DeviceId, Selection};
 use crate::smi::{retrying, Smi};
 use crate::source::RocmSource;
-use codecarbon_core::{
-    BuildError, Component, Config, Method, Plugin, Probe, SourceInfo, TrackingMode,
-};
+use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 
 /// The plugin's name.
 pub const NAME: &str = "rocm";
@@ -70,10 +68,6 @@ pub fn build_source(config: &Config) -> Result<RocmSource, BuildError> {
     };
     let smi = open(config, &process_env).map_err(unavailable)?;
     build_with(config, Box::new(smi), &process_env).map_err(unavailable)
-}
-
-pub(crate) fn build_plugin(config: &Config) -> Result<Plugin, BuildError> {
-    Ok(Plugin::PowerSource(Box::new(build_source(config)?)))
 }
 
 /// The GPUs that `gpu_ids` or the environment select.

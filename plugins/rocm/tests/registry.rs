@@ -19,7 +19,7 @@ fn the_descriptor_has_the_promised_kind_priority_and_keys() {
         .into_iter()
         .find(|p| p.name == "rocm")
         .expect("registered");
-    assert_eq!(d.kind, PluginKind::PowerSource(Component::Gpu));
+    assert_eq!(d.kind(), PluginKind::PowerSource(Component::Gpu));
     assert_eq!(d.priority, 40);
     assert_eq!(d.keys, ["rocm_smi_library"]);
     assert!(!d.keys.contains(&"gpu_ids"), "gpu_ids is a core key");

@@ -5,8 +5,8 @@ use crate::error::TdpError;
 use crate::matching::{find_tdp, MatchKind};
 use crate::units::{format_watts, plural};
 use codecarbon_core::{
-    BuildError, Component, Config, Method, Plugin, PowerSource, Reading, SampleContext,
-    SourceError, SourceInfo, TrackingMode, Watts,
+    BuildError, Component, Config, Method, PowerSource, Reading, SampleContext, SourceError,
+    SourceInfo, TrackingMode, Watts,
 };
 use std::time::Duration;
 
@@ -247,12 +247,9 @@ impl PowerSource for TdpSource {
 }
 
 /// Builds the `tdp` plugin.
-pub(crate) fn build(config: &Config) -> Result<Plugin, BuildError> {
+pub(crate) fn build(config: &Config) -> Result<TdpSource, BuildError> {
     let spec = cpu_spec(config).map_err(|e| e.into_build_error("tdp"))?;
-    Ok(Plugin::PowerSource(Box::new(TdpSource::new(
-        spec,
-        config.tracking_mode,
-    ))))
+    Ok(TdpSource::new(spec, config.tracking_mode))
 }
 
 #[cfg(test)]

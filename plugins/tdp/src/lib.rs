@@ -46,36 +46,27 @@ pub use meminfo::{parse_mem_total, read_mem_total};
 pub use ram::{codecarbon_dimm_count, dimm_count, dimm_power, ram_power, Arch};
 pub use ram_source::RamSource;
 
-use codecarbon_core::{Component, Config, PluginDescriptor, PluginKind, Probe};
-
-/// The names of the plugins this crate registers. The facade references this constant so that
-/// the linker keeps the crate (and its `inventory` submissions).
-pub const PLUGINS: &[&str] = &["tdp", "ram_dimm"];
+use codecarbon_core::{Component, Config, Probe};
 
 fn always_available(_: &Config) -> Probe {
     Probe::Available
 }
 
-inventory::submit! {
-    PluginDescriptor {
+codecarbon_core::register_plugins! {
+    power_source(Component::Cpu) {
         name: "tdp",
-        kind: PluginKind::PowerSource(Component::Cpu),
         priority: 0,
         summary: "CPU power estimated from its TDP (cpu_power.csv) and the CPU load",
-        keys: &[],
+        keys: [],
         probe: always_available,
         build: cpu::build,
-    }
-}
-
-inventory::submit! {
-    PluginDescriptor {
+    },
+    power_source(Component::Ram) {
         name: "ram_dimm",
-        kind: PluginKind::PowerSource(Component::Ram),
         priority: 0,
         summary: "RAM power estimated from the memory size (DIMM model)",
-        keys: &[],
+        keys: [],
         probe: always_available,
         build: ram_source::build,
-    }
+    },
 }

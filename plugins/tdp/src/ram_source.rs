@@ -5,7 +5,7 @@ use crate::meminfo::read_mem_total;
 use crate::ram::{dimm_count, ram_power, Arch};
 use crate::units::{format_watts, plural};
 use codecarbon_core::{
-    BuildError, Component, Config, Gigabytes, Method, Plugin, PowerSource, Reading, SampleContext,
+    BuildError, Component, Config, Gigabytes, Method, PowerSource, Reading, SampleContext,
     SourceError, SourceInfo, TrackingMode, Watts,
 };
 
@@ -122,9 +122,8 @@ impl PowerSource for RamSource {
 }
 
 /// Builds the `ram_dimm` plugin.
-pub(crate) fn build(config: &Config) -> Result<Plugin, BuildError> {
-    let source = RamSource::from_config(config).map_err(|e| e.into_build_error("ram_dimm"))?;
-    Ok(Plugin::PowerSource(Box::new(source)))
+pub(crate) fn build(config: &Config) -> Result<RamSource, BuildError> {
+    RamSource::from_config(config).map_err(|e| e.into_build_error("ram_dimm"))
 }
 
 #[cfg(test)]

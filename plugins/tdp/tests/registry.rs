@@ -1,9 +1,7 @@
 //! The registry holds this crate's plugins, and they build against a fake proc tree.
 
-use codecarbon_core::registry::plugins;
-use codecarbon_core::{
-    Component, Config, Method, Plugin, PluginKind, Probe, SampleContext, TrackingMode,
-};
+use codecarbon_core::registry::{self, plugins};
+use codecarbon_core::{Component, Config, Method, PluginKind, Probe, SampleContext, TrackingMode};
 use std::time::Duration;
 
 #[test]
@@ -28,7 +26,7 @@ fn descriptors_have_the_promised_kind_priority_and_probe() {
             .into_iter()
             .find(|p| p.name == name)
             .expect("registered");
-        assert_eq!(d.kind, PluginKind::PowerSource(component));
+        assert_eq!(d.kind(), PluginKind::PowerSource(component));
         assert_eq!(d.priority, 0);
         assert_eq!((d.probe)(&config), Probe::Available);
     }
@@ -54,9 +52,12 @@ fn both_plugins_build_and_sample_from_a_fake_proc_tree() {
         machine_cpu_load: Some(0.0),
         process: None,
     };
-    for name in codecarbon_tdp::PLUGINS {
-        let d = plugins().into_iter().find(|p| p.name == *name).unwrap();
-        let Ok(Plugin::PowerSource(mut source)) = (d.build)(&config) else {
+    for (name, component) in [("tdp", Component::Cpu), ("ram_dimm", Component::Ram)] {
+        let d = registry::power_sources(component)
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap();
+        let Ok(mut source) = (d.build)(&config) else {
             panic!("{name} did not build a power source");
         };
         let info = source.info();
@@ -64,7 +65,7 @@ fn both_plugins_build_and_sample_from_a_fake_proc_tree() {
         assert!(!info.detail.contains('\n'));
         let reading = source.sample(&ctx).unwrap();
         assert_eq!(reading.method, Method::Estimated);
-        if *name == "tdp" {
+        if name == "tdp" {
             // 8 W TDP at zero load: 0.8 W for 10 s.
             assert!((reading.energy.value() - 8.0).abs() < 1e-9);
             assert!(info.detail.starts_with("TDP 8 W: unknown CPU `AMD EPYC`"));

@@ -4,10 +4,9 @@
 //! recorded, so the log and `codecarbon detect` can say why each candidate was taken or skipped.
 
 use crate::error::TrackerError;
-use codecarbon_core::registry::plugins_of;
+use codecarbon_core::registry::{self, Candidate};
 use codecarbon_core::{
-    BuildError, Component, Config, IntensityProvider, Locator, Plugin, PluginDescriptor,
-    PluginKind, PowerSource, Probe, Sink,
+    BuildError, Component, Config, IntensityProvider, Locator, PowerSource, Probe, Sink,
 };
 use serde::Serialize;
 
@@ -37,31 +36,18 @@ pub struct ChosenSource {
     pub decisions: Vec<Decision>,
 }
 
-fn wrong_kind(plugin: &'static str) -> BuildError {
-    BuildError::Invalid {
-        plugin,
-        message: "built an object of another kind than it registered".into(),
-    }
-}
-
-/// Builds the candidates of `kind` that are available, in priority order: every one when
-/// `every`, else the first, the others then being recorded as outranked.
+/// Builds the `candidates` that are available, in priority order: every one when `every`, else
+/// the first, the others then being recorded as outranked.
 fn available<T>(
     config: &Config,
-    kind: PluginKind,
+    candidates: &[Candidate<T>],
     decisions: &mut Vec<Decision>,
-    take: fn(Plugin) -> Option<T>,
     every: bool,
 ) -> Result<Vec<T>, TrackerError> {
-    let candidates = plugins_of(kind);
     let mut built_all = Vec::new();
     for (i, candidate) in candidates.iter().enumerate() {
-        match (candidate.probe)(config) {
+        match candidate.descriptor.probe(config) {
             Probe::Available => {}
-            Probe::Unavailable(reason) => {
-                decisions.push(skipped(candidate, reason));
-                continue;
-            }
             Probe::Blocked(reason) => {
                 decisions.push(Decision {
                     plugin: candidate.name,
@@ -71,10 +57,14 @@ fn available<T>(
                 });
                 continue;
             }
+            unavailable => {
+                let reason = unavailable.reason().unwrap_or_default().to_string();
+                decisions.push(skipped(candidate, reason));
+                continue;
+            }
         }
         match (candidate.build)(config) {
-            Ok(plugin) => {
-                let built = take(plugin).ok_or_else(|| wrong_kind(candidate.name))?;
+            Ok(built) => {
                 decisions.push(Decision {
                     plugin: candidate.name,
                     taken: true,
@@ -98,7 +88,7 @@ fn available<T>(
     Ok(built_all)
 }
 
-fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
+fn skipped<T>(candidate: &Candidate<T>, reason: String) -> Decision {
     Decision {
         plugin: candidate.name,
         taken: false,
@@ -109,6 +99,7 @@ fn skipped(candidate: &PluginDescriptor, reason: String) -> Decision {
 
 /// The power source of each component.
 pub fn power_sources(config: &Config) -> Result<Vec<ChosenSource>, TrackerError> {
+    registry::check_unique_names()?;
     power_sources_for(config, &Component::ALL)
 }
 
@@ -124,12 +115,8 @@ pub(crate) fn power_sources_for(
             let mut decisions = Vec::new();
             let sources = available(
                 config,
-                PluginKind::PowerSource(component),
+                &registry::power_sources(component),
                 &mut decisions,
-                |p| match p {
-                    Plugin::PowerSource(s) => Some(s),
-                    _ => None,
-                },
                 component == Component::Gpu,
             )?;
             Ok(ChosenSource {
@@ -143,49 +130,39 @@ pub(crate) fn power_sources_for(
 
 /// Whether some registered locator can work with this configuration.
 pub(crate) fn any_locator(config: &Config) -> bool {
-    plugins_of(PluginKind::Locator)
+    registry::locators()
         .iter()
-        .any(|p| (p.probe)(config) == Probe::Available)
+        .any(|p| p.descriptor.probe(config) == Probe::Available)
 }
 
 /// Every available locator, highest priority first: the configuration's place, then cloud
 /// metadata, a local GeoIP database, online geolocation.
 pub(crate) fn locators(config: &Config) -> Result<Vec<Named<Box<dyn Locator>>>, TrackerError> {
-    every_available(config, PluginKind::Locator, |p| match p {
-        Plugin::Locator(l) => Some(l),
-        _ => None,
-    })
+    every_available(config, registry::locators())
 }
 
 /// Every available intensity provider, highest priority first: the chain.
 pub(crate) fn intensity_chain(
     config: &Config,
 ) -> Result<Vec<Named<Box<dyn IntensityProvider>>>, TrackerError> {
-    every_available(config, PluginKind::Intensity, |p| match p {
-        Plugin::Intensity(i) => Some(i),
-        _ => None,
-    })
+    every_available(config, registry::intensity_providers())
 }
 
 /// A built plugin and its name, for messages.
 pub(crate) type Named<T> = (String, T);
 
-/// Builds every available candidate of `kind`, with its name, highest priority first.
+/// Builds every available one of `candidates`, with its name, highest priority first.
 fn every_available<T>(
     config: &Config,
-    kind: PluginKind,
-    take: fn(Plugin) -> Option<T>,
+    candidates: Vec<Candidate<T>>,
 ) -> Result<Vec<Named<T>>, TrackerError> {
     let mut built = Vec::new();
-    for candidate in plugins_of(kind) {
-        if (candidate.probe)(config) != Probe::Available {
+    for candidate in candidates {
+        if candidate.descriptor.probe(config) != Probe::Available {
             continue;
         }
         match (candidate.build)(config) {
-            Ok(plugin) => {
-                let one = take(plugin).ok_or_else(|| wrong_kind(candidate.name))?;
-                built.push((candidate.name.to_string(), one));
-            }
+            Ok(one) => built.push((candidate.name.to_string(), one)),
             Err(BuildError::Unavailable { .. }) => {}
             Err(invalid) => return Err(invalid.into()),
         }
@@ -198,7 +175,7 @@ pub(crate) type NamedSink = (&'static str, Box<dyn Sink>);
 
 /// The sinks named in `output_methods`, in that order.
 pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
-    let available: Vec<_> = plugins_of(PluginKind::Sink);
+    let available = registry::sinks();
     let mut built = Vec::new();
     for name in &config.output_methods {
         let Some(candidate) = available.iter().find(|p| p.name == name) else {
@@ -209,17 +186,14 @@ pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
             });
         };
         // The user asked for this output: one that cannot work here is an error, not a skip.
-        if let Probe::Unavailable(why) | Probe::Blocked(why) = (candidate.probe)(config) {
-            return Err(BuildError::Invalid {
-                plugin: candidate.name,
-                message: format!("the `{name}` output cannot work here: {why}"),
-            }
+        if let Some(why) = candidate.descriptor.probe(config).reason() {
+            return Err(BuildError::invalid(
+                candidate.name,
+                format_args!("the `{name}` output cannot work here: {why}"),
+            )
             .into());
         }
-        match (candidate.build)(config)? {
-            Plugin::Sink(sink) => built.push((candidate.name, sink)),
-            _ => return Err(wrong_kind(candidate.name).into()),
-        }
+        built.push((candidate.name, (candidate.build)(config)?));
     }
     Ok(built)
 }

@@ -39,6 +39,7 @@ pub(crate) fn assemble(
     log: &Logger,
     explicit: &mut Explicit,
 ) -> Result<Parts, TrackerError> {
+    codecarbon_core::registry::check_unique_names()?;
     let covered = explicit.components();
     let registry_sources = registry_sources(config, log, &covered)?;
     let (user_locator, locators) = locators(config, log, explicit)?;

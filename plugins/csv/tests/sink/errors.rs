@@ -2,7 +2,7 @@
 
 use crate::support::*;
 use codecarbon_core::output::OutputError;
-use codecarbon_core::{registry, BuildError, CsvWriteMode, PluginKind, Sink};
+use codecarbon_core::{registry, BuildError, CsvWriteMode, Sink};
 use codecarbon_csv::{CsvSink, CsvSinkError};
 use std::fs;
 
@@ -26,7 +26,7 @@ fn a_file_where_the_directory_should_be_is_a_clear_error() {
 
 #[test]
 fn the_registry_builds_it_and_reports_a_bad_directory_as_invalid() {
-    let csv = registry::plugins_of(PluginKind::Sink)
+    let csv = registry::sinks()
         .into_iter()
         .find(|p| p.name == "csv")
         .unwrap();
