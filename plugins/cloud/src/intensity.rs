@@ -1,6 +1,6 @@
 //! The `cloud_region` intensity provider: the figure for the cloud region the machine runs in.
 
-use crate::table;
+use codecarbon_data::cloud as table;
 use codecarbon_core::{
     async_trait, Intensity, IntensityBasis, IntensityError, IntensityProvider, Location,
 };

@@ -1,7 +1,6 @@
 //! The two registered plugins: `iso` (a locator) and `static` (an intensity provider).
 
-use crate::error::LookupError;
-use crate::lookup::{lookup, Answer, Query};
+use codecarbon_data::{lookup, Answer, LookupError, Query};
 use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Plugin, PluginDescriptor, PluginKind, Probe,

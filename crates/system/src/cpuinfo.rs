@@ -1,7 +1,7 @@
 //! Reading `<proc_root>/cpuinfo`: the CPU model, logical CPUs and sockets, without a subprocess.
 
-use crate::error::{proc_hint, TdpError};
 use std::collections::BTreeSet;
+use std::io;
 use std::path::Path;
 
 /// What `/proc/cpuinfo` says about the processors.
@@ -71,7 +71,7 @@ fn arm_core(implementer: Option<&str>, part: Option<&str>) -> Option<String> {
 /// parallelism the OS reports (1 if unknown).
 ///
 /// ```
-/// let info = codecarbon_tdp::parse_cpuinfo("processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n");
+/// let info = codecarbon_system::parse_cpuinfo("processor\t: 0\nmodel name\t: AMD EPYC\n\nprocessor\t: 1\nmodel name\t: AMD EPYC\n");
 /// assert_eq!(info.model.as_deref(), Some("AMD EPYC"));
 /// assert_eq!((info.logical_cpus, info.sockets), (2, 1));
 /// ```
@@ -115,16 +115,11 @@ pub fn parse_cpuinfo(text: &str) -> CpuInfo {
     }
 }
 
-/// Reads and parses `<proc_root>/cpuinfo`.
-pub fn read_cpuinfo(proc_root: &Path) -> Result<CpuInfo, TdpError> {
-    let path = proc_root.join("cpuinfo");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(parse_cpuinfo(&text)),
-        Err(source) => Err(TdpError::Read {
-            path,
-            source,
-            hint: proc_hint("force_cpu_power"),
-        }),
+impl CpuInfo {
+    /// Reads and parses `<proc_root>/cpuinfo`; the error names the file.
+    pub fn read(proc_root: &Path) -> io::Result<CpuInfo> {
+        let mut file = crate::ProcFile::default();
+        file.read(&proc_root.join("cpuinfo")).map(parse_cpuinfo)
     }
 }
 
@@ -213,11 +208,9 @@ Model\t\t: Raspberry Pi 4 Model B Rev 1.4
     #[test]
     fn unreadable_file_names_its_path() {
         let dir = tempfile::tempdir().unwrap();
-        let err = read_cpuinfo(dir.path()).unwrap_err();
-        let text = err.to_string();
-        assert!(
-            text.contains("cpuinfo") && text.contains("proc_root"),
-            "{text}"
-        );
+        let err = CpuInfo::read(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("cpuinfo"), "{err}");
+        std::fs::write(dir.path().join("cpuinfo"), "processor : 0\nmodel name : X\n").unwrap();
+        assert_eq!(CpuInfo::read(dir.path()).unwrap().model.as_deref(), Some("X"));
     }
 }
