@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use codecarbon_core::{GramsPerKwh, IntensityBasis};
+use codecarbon_core::{GramsPerKwh, IntensityBasis, WORLD_AVERAGE};
 use codecarbon_data::{cloud, country, list, lookup, source, LookupError, Query, TableError};
 
 /// `electricitymaps` turns an alpha-3 code into the alpha-2 zone; `geoip` turns either into the
@@ -67,4 +67,14 @@ fn list_has_every_family() {
     assert!(all.iter().any(|a| a.cloud_provider.as_deref() == Some("gcp")));
     assert!(all.iter().any(|a| a.region.as_deref() == Some("se1")));
     assert!(all.iter().any(|a| a.country_iso_code == "FRA" && a.region.is_none()));
+}
+
+/// The `static` provider's world average (the engine's fallback) is the dataset's.
+#[test]
+fn the_data_world_average_is_the_core_constant() {
+    let per_source: serde_json::Value = serde_json::from_str(include_str!(
+        "../../../data/intensity/carbon_intensity_per_source.json"
+    ))
+    .unwrap();
+    assert_eq!(per_source["world_average"].as_f64(), Some(WORLD_AVERAGE.0));
 }
