@@ -31,12 +31,12 @@ pub mod private;
 mod tracker;
 
 pub use codecarbon_core as core;
-/// What the engine reads from the kernel once a tick, so no plugin reads it twice.
-pub use codecarbon_system as system;
 pub use codecarbon_core::{
     equivalents, Component, Config, CsvWriteMode, EmissionsData, Method, TrackingMode,
 };
 pub use codecarbon_macros::track_emissions;
+/// What the engine reads from the kernel once a tick, so no plugin reads it twice.
+pub use codecarbon_system as system;
 pub use engine::selection::{power_sources, ChosenSource, Decision};
 pub use engine::OutputFailure;
 pub use error::TrackerError;

@@ -1,7 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The embedded region tables: format, content and plausibility.
 
-use codecarbon_data::cloud::{cleanest, parse_table, regions, CloudRegion, PROVIDERS, TABLE_HEADER};
+use codecarbon_data::cloud::{
+    cleanest, parse_table, regions, CloudRegion, PROVIDERS, TABLE_HEADER,
+};
 
 const AWS: &str = include_str!("../../../data/cloud/aws.csv");
 const AZURE: &str = include_str!("../../../data/cloud/azure.csv");

@@ -35,7 +35,11 @@ fn countries_have_a_figure_or_the_flagged_world_average() {
     let fr = lookup(&Query::country("FRA")).unwrap();
     assert_eq!(fr.source, source::OUR_WORLD_IN_DATA);
     assert!(!fr.world_average_fallback);
-    assert!(lookup(&Query::country("ATA")).unwrap().world_average_fallback);
+    assert!(
+        lookup(&Query::country("ATA"))
+            .unwrap()
+            .world_average_fallback
+    );
 }
 
 /// `cloud` takes GCP's figures from CodeCarbon's table, and AWS's and Azure's from Cloud
@@ -48,7 +52,10 @@ fn cloud_regions_of_the_three_providers() {
     let same = cloud::region("gcp", "europe-west9").unwrap().unwrap();
     assert_eq!(same.intensity, gcp.carbon_intensity);
     let paris = cloud::region("aws", "eu-west-3").unwrap().unwrap();
-    assert_eq!((paris.country_iso_code.as_str(), paris.source.as_str()), ("FRA", cloud::AWS_SOURCE));
+    assert_eq!(
+        (paris.country_iso_code.as_str(), paris.source.as_str()),
+        ("FRA", cloud::AWS_SOURCE)
+    );
     assert!(!cloud::regions("azure").is_empty());
     assert!(matches!(
         cloud::known_region("aws", "mars-1"),
@@ -56,7 +63,9 @@ fn cloud_regions_of_the_three_providers() {
     ));
     assert_eq!(
         lookup(&Query::cloud("aws", "eu-west-3")).unwrap_err(),
-        LookupError::OtherCloudProvider { provider: "aws".into() }
+        LookupError::OtherCloudProvider {
+            provider: "aws".into()
+        }
     );
 }
 
@@ -64,9 +73,13 @@ fn cloud_regions_of_the_three_providers() {
 #[test]
 fn list_has_every_family() {
     let all = list().unwrap();
-    assert!(all.iter().any(|a| a.cloud_provider.as_deref() == Some("gcp")));
+    assert!(all
+        .iter()
+        .any(|a| a.cloud_provider.as_deref() == Some("gcp")));
     assert!(all.iter().any(|a| a.region.as_deref() == Some("se1")));
-    assert!(all.iter().any(|a| a.country_iso_code == "FRA" && a.region.is_none()));
+    assert!(all
+        .iter()
+        .any(|a| a.country_iso_code == "FRA" && a.region.is_none()));
 }
 
 /// The `static` provider's world average (the engine's fallback) is the dataset's.

@@ -210,7 +210,14 @@ Model\t\t: Raspberry Pi 4 Model B Rev 1.4
         let dir = tempfile::tempdir().unwrap();
         let err = CpuInfo::read(dir.path()).unwrap_err();
         assert!(err.to_string().contains("cpuinfo"), "{err}");
-        std::fs::write(dir.path().join("cpuinfo"), "processor : 0\nmodel name : X\n").unwrap();
-        assert_eq!(CpuInfo::read(dir.path()).unwrap().model.as_deref(), Some("X"));
+        std::fs::write(
+            dir.path().join("cpuinfo"),
+            "processor : 0\nmodel name : X\n",
+        )
+        .unwrap();
+        assert_eq!(
+            CpuInfo::read(dir.path()).unwrap().model.as_deref(),
+            Some("X")
+        );
     }
 }

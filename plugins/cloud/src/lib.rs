@@ -37,6 +37,10 @@ mod metadata;
 mod plugins;
 mod probes;
 
+pub use codecarbon_data::cloud::{
+    cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
+    AZURE_SOURCE, PROVIDERS, TABLE_HEADER,
+};
 pub use codecarbon_data::TableError;
 pub use error::MetadataError;
 pub use intensity::CloudRegionIntensity;
@@ -45,7 +49,3 @@ pub use metadata::{
     METADATA_URL_KEY,
 };
 pub use plugins::PLUGINS;
-pub use codecarbon_data::cloud::{
-    cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
-    AZURE_SOURCE, PROVIDERS, TABLE_HEADER,
-};

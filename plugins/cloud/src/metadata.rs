@@ -7,8 +7,8 @@
 
 use crate::error::MetadataError;
 use crate::probes;
-use codecarbon_data::cloud as table;
 use codecarbon_core::{async_trait, redact_url, Config, LocateError, Location, Locator};
+use codecarbon_data::cloud as table;
 use reqwest::{redirect, Client, Url};
 use std::fmt;
 use std::pin::pin;

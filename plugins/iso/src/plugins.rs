@@ -1,10 +1,10 @@
 //! The two registered plugins: `iso` (a locator) and `static` (an intensity provider).
 
-use codecarbon_data::{lookup, Answer, LookupError, Query};
 use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Plugin, PluginDescriptor, PluginKind, Probe,
 };
+use codecarbon_data::{lookup, Answer, LookupError, Query};
 use std::time::SystemTime;
 
 /// The names of the plugins this crate registers.

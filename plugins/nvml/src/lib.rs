@@ -61,13 +61,13 @@ mod source;
 mod tests;
 
 pub use api::{ComputeProcess, Nvml, NvmlDevice, NvmlError, ProcessSample};
+pub use codecarbon_system::descendants;
 pub use env::Environment;
 pub use error::{LoadError, SelectionError};
 pub use integrate::trapezoid;
 pub use meter::{DeviceMeter, DeviceSample, Event, Measure};
 pub use model::{gpu_model, model_and_count};
 pub use plugin::{build_source, build_with, probe, probe_with, Loader, LIBRARY_KEY};
-pub use codecarbon_system::descendants;
 pub use real::{load, load_boxed, RealNvml, DEFAULT_LIBRARY};
 pub use selection::{request, select, DeviceId, Request, Selection};
 pub use share::{memory_share, utilization_share, Basis, Share, ShareTracker, TreeView};

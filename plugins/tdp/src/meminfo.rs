@@ -59,7 +59,11 @@ mod tests {
         let missing = read_mem_total(dir.path()).unwrap_err();
         assert!(matches!(missing, TdpError::Read { .. }));
         assert!(missing.to_string().contains("meminfo"));
-        assert_eq!(missing.to_string().matches("meminfo").count(), 1, "{missing}");
+        assert_eq!(
+            missing.to_string().matches("meminfo").count(),
+            1,
+            "{missing}"
+        );
         std::fs::write(dir.path().join("meminfo"), "nothing\n").unwrap();
         let invalid = read_mem_total(dir.path()).unwrap_err();
         assert!(matches!(invalid, TdpError::Invalid { .. }));

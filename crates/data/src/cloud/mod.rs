@@ -8,8 +8,8 @@
 pub(crate) mod gcp;
 
 use crate::error::TableError;
-use codecarbon_core::GramsPerKwh;
 use crate::{list, lookup, LookupError, Query};
+use codecarbon_core::GramsPerKwh;
 use std::sync::OnceLock;
 
 /// The providers with per-region data, in the order [`regions`] knows them.
