@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Golden carbon intensities computed by Python CodeCarbon 3.3.2 itself.
 
-Writes plugins/iso/tests/golden/intensity_codecarbon_3.3.2.json, which the test
-plugins/iso/tests/golden.rs compares with `codecarbon_iso::lookup` (1e-6 relative).
+Writes crates/data/tests/golden/intensity_codecarbon_3.3.2.json, which the test
+crates/data/tests/golden.rs compares with `codecarbon_data::lookup` (1e-6 relative).
 
 Every value is the result of CodeCarbon's own code path for 1 kWh, in kg CO2eq,
 times 1000, i.e. g CO2eq/kWh:
@@ -47,7 +47,7 @@ from codecarbon.input import DataSource
 EXPECTED_VERSION = "3.3.2"
 ROOT = Path(__file__).resolve().parent.parent
 ISO_TABLE = ROOT / "data" / "iso" / "iso_3166-1.json"
-OUT = ROOT / "plugins" / "iso" / "tests" / "golden" / f"intensity_codecarbon_{EXPECTED_VERSION}.json"
+OUT = ROOT / "crates" / "data" / "tests" / "golden" / f"intensity_codecarbon_{EXPECTED_VERSION}.json"
 
 
 def g_per_kwh(kg_for_one_kwh):

@@ -21,7 +21,7 @@ pub struct CloudRegion {
 
 /// Every region of `provider` (case-insensitive) with its intensity; empty when none is known.
 pub fn regions(provider: &str) -> Vec<CloudRegion> {
-    codecarbon_cloud::regions(provider.trim())
+    codecarbon_data::cloud::regions(provider.trim())
         .into_iter()
         .map(|r| CloudRegion {
             provider: r.provider,

@@ -1,12 +1,12 @@
 //! Reference data for the maps: every country's carbon intensity and generation mix, every US
 //! state's and Canadian province's intensity, each with its source.
 
-use codecarbon_iso::{list, source, LookupError};
+use codecarbon_data::{list, source, LookupError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `global_energy_mix.json` (Our World in Data, from CodeCarbon 3.3.2), for the mix shares that
-/// `codecarbon_iso` does not expose.
+/// `codecarbon_data` does not expose.
 const GLOBAL_ENERGY_MIX: &str = include_str!("../../../data/intensity/global_energy_mix.json");
 
 /// Shares of a country's electricity generation, in percent.
@@ -96,7 +96,7 @@ fn mixes() -> BTreeMap<String, Mix> {
         .collect()
 }
 
-/// The reference data, from the datasets embedded in `codecarbon_iso` (CodeCarbon 3.3.2's).
+/// The reference data, from the datasets embedded in `codecarbon_data` (CodeCarbon 3.3.2's).
 pub fn places() -> Result<Places, LookupError> {
     let mixes = mixes();
     let mut out = Places {

@@ -70,7 +70,7 @@ fn to_text(a: &Answer) -> String {
 }
 
 /// A region of the `cloud` plugin's tables (AWS, Azure), as an answer.
-fn cloud_answer(r: codecarbon_cloud::CloudRegion) -> Answer {
+fn cloud_answer(r: codecarbon::cloud::CloudRegion) -> Answer {
     let country_name = codecarbon::iso::country(&r.country_iso_code)
         .map(|c| c.name)
         .unwrap_or_default();
@@ -102,7 +102,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
         list().map(|mut all| {
             for provider in ["aws", "azure"] {
                 all.extend(
-                    codecarbon_cloud::regions(provider)
+                    codecarbon::cloud::regions(provider)
                         .into_iter()
                         .map(cloud_answer),
                 );
@@ -111,11 +111,11 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
         })
     } else if let (Some(p), Some(r)) = (&args.cloud_provider, &args.cloud_region) {
         if table_provider(p) {
-            match codecarbon_cloud::known_region(p, r) {
+            match codecarbon::cloud::known_region(p, r) {
                 Ok(found) => Ok(vec![cloud_answer(found)]),
                 Err(e) => {
                     stderr_line!("codecarbon: error: {e}");
-                    let usage = matches!(e, codecarbon_cloud::TableError::UnknownRegion { .. });
+                    let usage = matches!(e, codecarbon::cloud::TableError::UnknownRegion { .. });
                     return ExitCode::from(if usage { 2 } else { 1 });
                 }
             }

@@ -111,7 +111,7 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
         .any(|m| m == "logger")
     {
         // The logger output speaks `tracing`: here its events become JSON lines on stderr.
-        if let Err(e) = codecarbon_logger::json_to_stderr() {
+        if let Err(e) = codecarbon::logger::json_to_stderr() {
             stderr_line!("codecarbon: warning: the logger output cannot write: {e}");
         }
     }

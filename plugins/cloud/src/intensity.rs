@@ -1,9 +1,9 @@
 //! The `cloud_region` intensity provider: the figure for the cloud region the machine runs in.
 
-use crate::table;
 use codecarbon_core::{
     async_trait, Intensity, IntensityBasis, IntensityError, IntensityProvider, Location,
 };
+use codecarbon_data::cloud as table;
 use std::time::SystemTime;
 
 /// The carbon intensity of a cloud region (AWS and Azure from Cloud Carbon Footprint, GCP from

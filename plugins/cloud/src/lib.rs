@@ -36,16 +36,16 @@ mod intensity;
 mod metadata;
 mod plugins;
 mod probes;
-mod table;
 
-pub use error::{MetadataError, TableError};
+pub use codecarbon_data::cloud::{
+    cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
+    AZURE_SOURCE, PROVIDERS, TABLE_HEADER,
+};
+pub use codecarbon_data::TableError;
+pub use error::MetadataError;
 pub use intensity::CloudRegionIntensity;
 pub use metadata::{
     location_of, CloudPlace, MetadataLocator, DEFAULT_METADATA_URL, DEFAULT_TIMEOUT,
     METADATA_URL_KEY,
 };
 pub use plugins::PLUGINS;
-pub use table::{
-    cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
-    AZURE_SOURCE, PROVIDERS, TABLE_HEADER,
-};

@@ -7,8 +7,8 @@
 
 use crate::error::MetadataError;
 use crate::probes;
-use crate::table;
 use codecarbon_core::{async_trait, redact_url, Config, LocateError, Location, Locator};
+use codecarbon_data::cloud as table;
 use reqwest::{redirect, Client, Url};
 use std::fmt;
 use std::pin::pin;
@@ -150,7 +150,7 @@ impl MetadataLocator {
 /// knows the region.
 pub fn location_of(place: &CloudPlace) -> Location {
     let mut location = match place.provider {
-        "gcp" => codecarbon_iso::lookup(&codecarbon_iso::Query::cloud("gcp", &place.region))
+        "gcp" => codecarbon_data::lookup(&codecarbon_data::Query::cloud("gcp", &place.region))
             .map(|answer| answer.location())
             .unwrap_or_default(),
         provider => table::region(provider, &place.region)
@@ -165,7 +165,7 @@ pub fn location_of(place: &CloudPlace) -> Location {
 }
 
 fn country_location(alpha_3: &str) -> Location {
-    let name = codecarbon_iso::country(alpha_3).ok().map(|c| c.name);
+    let name = codecarbon_data::country(alpha_3).ok().map(|c| c.name);
     Location {
         country_iso_code: Some(alpha_3.to_string()),
         country_name: name,

@@ -103,7 +103,7 @@ fn build_cloud_config(config: &Config) -> Result<FixedLocation, BuildError> {
         .country_iso_code
         .as_deref()
         .unwrap_or(&found.country_iso_code);
-    let country = codecarbon_iso::country(code).map_err(|e| invalid(e.to_string()))?;
+    let country = codecarbon_data::country(code).map_err(|e| invalid(e.to_string()))?;
     let location = Location {
         country_iso_code: Some(country.alpha_3),
         country_name: Some(country.name),

@@ -25,7 +25,7 @@ async fn gcp_europe_west9_is_34_g_per_kwh() {
     let got = intensity(&on("gcp", "europe-west9")).await.unwrap();
     assert_eq!(got.value, GramsPerKwh(34.0));
     assert_eq!(got.basis, IntensityBasis::CloudRegion);
-    assert_eq!(got.source, codecarbon_iso::source::GOOGLE_CLOUD);
+    assert_eq!(got.source, codecarbon_data::source::GOOGLE_CLOUD);
 }
 
 #[tokio::test]

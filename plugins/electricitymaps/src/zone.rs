@@ -36,7 +36,7 @@ impl ZoneQuery {
             }
         }
         let code = at.country_iso_code.as_deref()?;
-        let alpha_2 = codecarbon_iso::country(code).ok()?.alpha_2?;
+        let alpha_2 = codecarbon_data::country(code).ok()?.alpha_2?;
         Some(ZoneQuery::Zone(alpha_2))
     }
 

@@ -9,8 +9,8 @@
 //!   (default ipify, [`DEFAULT_PUBLIC_IP_URL`]). Reads GeoIP2/GeoLite2 records and the flat
 //!   records of DB-IP lite and `@ip-location-db`. See [`DbLocator`].
 //!
-//! Both give the ISO 3166-1 alpha-3 country and its English name (from `codecarbon_iso`),
-//! the region lower-cased as CodeCarbon writes it (resolved to `codecarbon_iso`'s spelling
+//! Both give the ISO 3166-1 alpha-3 country and its English name (from `codecarbon_data`),
+//! the region lower-cased as CodeCarbon writes it (resolved to `codecarbon_data`'s spelling
 //! for the countries with regional data: `Québec` → `quebec`), and coordinates when known. A
 //! country code the ISO table does not know is a failure, never a guess. URLs in messages
 //! and `Debug` output never show credentials or query strings.

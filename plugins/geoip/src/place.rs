@@ -3,16 +3,16 @@
 //!
 //! - The country must be a real ISO 3166-1 code (alpha-2 or alpha-3): an unknown one (`XX`,
 //!   which services answer for private addresses) is an error, never an invented country. The
-//!   alpha-3 code and the English name come from `codecarbon_iso::country`.
+//!   alpha-3 code and the English name come from `codecarbon_data::country`.
 //! - The region is lower-cased, as CodeCarbon writes a geolocated region. For the countries
 //!   where CodeCarbon has regional data (USA, CAN, CHN, SWE, NOR, FIN) it is resolved to the
-//!   name `codecarbon_iso` uses, so that the static intensity finds it: by name, by name
+//!   name `codecarbon_data` uses, so that the static intensity finds it: by name, by name
 //!   without accents (`Québec` → `quebec`), then by subdivision code (`QC`). A region the data
 //!   does not know is kept lower-cased (the country's figure then applies).
 //! - Coordinates outside the globe are dropped.
 
 use codecarbon_core::Location;
-use codecarbon_iso::{country, lookup, Query};
+use codecarbon_data::{country, lookup, Query};
 
 /// What a source says about an address, before validation.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -1,7 +1,7 @@
 //! Offline location and static carbon intensity, from CodeCarbon 3.3.2's datasets.
 //!
-//! Every dataset is embedded in the binary (see `data/SOURCES.md`) and parsed once, on first
-//! use; nothing is read from disk or the network.
+//! The data and its lookups live in [`codecarbon_data`]; this crate is the plugin glue on top,
+//! and re-exports the lookups so that `codecarbon::iso::lookup` keeps working.
 //!
 //! - [`lookup`] answers one [`Query`]: a country by ISO 3166-1 code (alpha-3, or alpha-2),
 //!   optionally with a region (US state, Canadian or Chinese province, Nordic bidding zone), or
@@ -23,16 +23,7 @@
 //! [`Locator`]: codecarbon_core::Locator
 //! [`IntensityProvider`]: codecarbon_core::IntensityProvider
 
-mod cloud;
-mod country;
-mod data;
-mod error;
-mod lookup;
 mod plugins;
-mod region;
-pub mod source;
 
-pub use country::{country, CountryInfo};
-pub use error::LookupError;
-pub use lookup::{list, lookup, Answer, Query};
+pub use codecarbon_data::{country, list, lookup, source, Answer, CountryInfo, LookupError, Query};
 pub use plugins::{IsoLocator, StaticIntensity, PLUGINS};

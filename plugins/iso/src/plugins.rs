@@ -1,12 +1,11 @@
 //! The two registered plugins: `iso` (a locator) and `static` (an intensity provider).
 
-use crate::error::LookupError;
-use crate::lookup::{lookup, Answer, Query};
 use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Probe,
 };
 use std::convert::Infallible;
+use codecarbon_data::{lookup, Answer, LookupError, Query};
 use std::time::SystemTime;
 
 codecarbon_core::register_plugins! {

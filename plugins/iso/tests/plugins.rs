@@ -6,7 +6,6 @@
 use codecarbon_core::registry::{self, plugins, Candidate};
 use codecarbon_core::{
     BuildError, Config, GramsPerKwh, Location, Locator, PluginDescriptor, PluginKind, Probe,
-    WORLD_AVERAGE,
 };
 use codecarbon_iso::{source, StaticIntensity, PLUGINS};
 use std::time::SystemTime;
@@ -54,15 +53,6 @@ fn both_plugins_are_registered_as_promised() {
     assert_eq!((iso.kind(), iso.priority), (PluginKind::Locator, 100));
     let stat = descriptor("static");
     assert_eq!((stat.kind(), stat.priority), (PluginKind::Intensity, 0));
-}
-
-#[test]
-fn the_data_world_average_is_the_core_constant() {
-    let per_source: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../data/intensity/carbon_intensity_per_source.json"
-    ))
-    .unwrap();
-    assert_eq!(per_source["world_average"].as_f64(), Some(WORLD_AVERAGE.0));
 }
 
 #[test]

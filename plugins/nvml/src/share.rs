@@ -123,7 +123,7 @@ impl TreeView {
     /// The tree's pids now (read on first use).
     pub fn pids(&mut self) -> &HashSet<u32> {
         self.pids
-            .get_or_insert_with(|| crate::proc_tree::descendants(&self.proc_root, self.root))
+            .get_or_insert_with(|| codecarbon_system::descendants(&self.proc_root, self.root))
     }
 }
 

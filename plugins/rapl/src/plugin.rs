@@ -313,16 +313,14 @@ fn assemble(
     RaplSource::new(info, reader, meter)
 }
 
-/// The first `model name` of `<proc_root>/cpuinfo`, for the CSV's `cpu_model`.
+/// The CPU model of `<proc_root>/cpuinfo` (its first `model name`), for the CSV's `cpu_model`.
+///
+/// Read through [`Files`], so tests give a fake file; parsed by
+/// `codecarbon-system`, the one parser of cpuinfo.
 fn cpu_model(env: &Env) -> Option<String> {
     let text = env
         .files
         .read_to_string(&env.proc_root.join("cpuinfo"))
         .ok()?;
-    text.lines().find_map(|line| {
-        let (key, value) = line.split_once(':')?;
-        (key.trim() == "model name")
-            .then(|| value.trim().to_string())
-            .filter(|v| !v.is_empty())
-    })
+    codecarbon_system::parse_cpuinfo(&text).model
 }

@@ -8,7 +8,10 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum TdpError {
     /// A file under `proc_root` could not be read.
-    #[error("cannot read {}: {source}. {hint}", path.display())]
+    ///
+    /// `source` already names the file (`cannot read <path>: <why>`, as `codecarbon-system`
+    /// reports it), so the message does not repeat it.
+    #[error("{source}. {hint}")]
     Read {
         /// The file.
         path: PathBuf,

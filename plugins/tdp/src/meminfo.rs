@@ -1,7 +1,9 @@
-//! Reading the machine's total memory from `<proc_root>/meminfo`.
+//! The machine's total memory, from `<proc_root>/meminfo` (read by `codecarbon-system`).
 
 use crate::error::{proc_hint, TdpError};
 use codecarbon_core::Gigabytes;
+use codecarbon_system::MemInfo;
+use std::io;
 use std::path::Path;
 
 /// `MemTotal` from the text of `/proc/meminfo` (given in kB of 1024 bytes), or `None` when the
@@ -12,31 +14,26 @@ use std::path::Path;
 /// assert!((total.unwrap().value() - 23.5425).abs() < 1e-4);
 /// ```
 pub fn parse_mem_total(text: &str) -> Option<Gigabytes> {
-    let line = text.lines().find_map(|l| l.strip_prefix("MemTotal:"))?;
-    let mut words = line.split_whitespace();
-    let kib: u64 = words.next()?.parse().ok()?;
-    let bytes = match words.next() {
-        None => kib,
-        Some(unit) if unit.eq_ignore_ascii_case("kb") => kib.checked_mul(1024)?,
-        Some(_) => return None,
-    };
-    Some(Gigabytes::from_bytes(bytes))
+    MemInfo::parse(text).map(|m| m.total)
 }
 
 /// Reads `MemTotal` from `<proc_root>/meminfo`.
 pub fn read_mem_total(proc_root: &Path) -> Result<Gigabytes, TdpError> {
     let path = proc_root.join("meminfo");
-    let text = std::fs::read_to_string(&path).map_err(|source| TdpError::Read {
-        path: path.clone(),
-        source,
-        hint: proc_hint("force_ram_power"),
-    })?;
-    parse_mem_total(&text).ok_or_else(|| TdpError::Invalid {
-        path,
-        message: "no `MemTotal: <n> kB` line. Point `proc_root` at a Linux /proc tree, or set \
-                  `force_ram_power`"
-            .into(),
-    })
+    match MemInfo::read(proc_root) {
+        Ok(m) => Ok(m.total),
+        Err(e) if e.kind() == io::ErrorKind::InvalidData => Err(TdpError::Invalid {
+            path,
+            message: "no `MemTotal: <n> kB` line. Point `proc_root` at a Linux /proc tree, or \
+                      set `force_ram_power`"
+                .into(),
+        }),
+        Err(source) => Err(TdpError::Read {
+            path,
+            source,
+            hint: proc_hint("force_ram_power"),
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -62,6 +59,11 @@ mod tests {
         let missing = read_mem_total(dir.path()).unwrap_err();
         assert!(matches!(missing, TdpError::Read { .. }));
         assert!(missing.to_string().contains("meminfo"));
+        assert_eq!(
+            missing.to_string().matches("meminfo").count(),
+            1,
+            "{missing}"
+        );
         std::fs::write(dir.path().join("meminfo"), "nothing\n").unwrap();
         let invalid = read_mem_total(dir.path()).unwrap_err();
         assert!(matches!(invalid, TdpError::Invalid { .. }));

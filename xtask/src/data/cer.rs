@@ -199,7 +199,7 @@ Appendices, doi:10.35002/zjr8-8x75.
 Intensity, as CodeCarbon computes it: (coal × 995.725971 + petroleum × 816.6885263 + \
 naturalGas × 743.8415916) / total g/kWh; every other source counts 0.
 - **Content**: {count} provinces and territories keyed by lower-case name.
-- **Use**: `codecarbon-iso` (Canadian province intensities), embedded with `include_str!`.
+- **Use**: `codecarbon-data` (Canadian province intensities), embedded with `include_str!`.
 - **Licence**: the Canada Energy Regulator publishes under the Open Government Licence – \
 Canada."
     )

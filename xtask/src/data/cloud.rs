@@ -143,7 +143,8 @@ source per value).
 provider's display name) and `country_iso_code` (ISO 3166-1 alpha-3) are not in the package: \
 they come from the table in `xtask/src/data/cloud_regions.rs`, and a region new upstream is \
 reported by the refresh until it is added there. Left out, as not regions: {}.
-- **Use**: `codecarbon-cloud` (`cloud_region` intensity provider), embedded with `include_str!`.
+- **Use**: `codecarbon-data` (read by `codecarbon-cloud`'s `cloud_region` intensity provider), \
+embedded with `include_str!`.
 - **Licence**: Apache-2.0 (Cloud Carbon Footprint, Thoughtworks).",
         pkg.name,
         pkg.version,

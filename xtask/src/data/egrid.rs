@@ -260,7 +260,7 @@ fn section(year: i64, states: usize, state_sheet: &str, us_sheet: &str) -> Strin
 - **Unit**: lbs CO2eq/MWh (× 0.45359237 = g/kWh).
 - **Content**: {states} states and DC keyed by lower-case name, each with `regionCode`, plus \
 the national figure `usa`, and the meta keys `_unit` and `_source`.
-- **Use**: `codecarbon-iso` (US state intensities), embedded with `include_str!`.
+- **Use**: `codecarbon-data` (US state intensities), embedded with `include_str!`.
 - **Licence**: eGRID is a US federal government publication (public domain)."
     )
 }

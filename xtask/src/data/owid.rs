@@ -180,7 +180,7 @@ adapted from Ember and the Energy Institute Statistical Review of World Energy.
 OWID's `per_capita_electricity` (kWh per person; CodeCarbon's field name says Wh).
 - **Content**: {count} ISO 3166-1 alpha-3 keys (OWID's aggregates such as `OWID_WRL` left \
 out), each with `country_name`, `carbon_intensity`, `year` and the generation mix.
-- **Use**: `codecarbon-iso` (country intensities) and `codecarbon-board` (place names), embedded \
+- **Use**: `codecarbon-data` (country intensities) and `codecarbon-board` (place names), embedded \
 with `include_str!`.
 - **Licence**: Our World in Data publishes its data under CC BY 4.0.",
         years.join(", ")

@@ -3,10 +3,10 @@
 use super::close;
 use crate::mock::{MockDevice, MockNvml};
 use crate::plugin::build_with;
-use crate::proc_tree::descendants;
 use crate::share::{memory_share, utilization_share, Basis};
 use crate::{ComputeProcess, Environment, NvmlError, ProcessSample};
 use codecarbon_core::{Config, PowerSource, SampleContext, TrackingMode};
+use codecarbon_system::descendants;
 use std::path::Path;
 use std::time::Duration;
 

@@ -6,7 +6,7 @@
 //! name CodeCarbon writes; for a Nordic zone it is the lower-case zone code (`se1`), which is
 //! what CodeCarbon's offline tracker writes after lower-casing the configured region.
 
-use crate::data::Datasets;
+use crate::datasets::Datasets;
 use crate::source;
 
 /// eGRID lbs/MWh to g/kWh: one pound is 453.59237 g, one MWh is 1000 kWh.
@@ -182,7 +182,7 @@ fn resolve_us(data: &Datasets, n: &str) -> Option<RegionValue> {
 
 /// CodeCarbon's `_region_energy_mix_to_emissions_rate`, in g/kWh: only coal, petroleum and
 /// natural gas count, as shares of the province's `total`.
-pub(crate) fn canada_intensity(mix: &crate::data::CanadaMix) -> f64 {
+pub(crate) fn canada_intensity(mix: &crate::datasets::CanadaMix) -> f64 {
     let kg_per_kwh = mix.coal / mix.total * COAL_KG_PER_KWH
         + mix.petroleum / mix.total * PETROLEUM_KG_PER_KWH
         + mix.natural_gas / mix.total * NATURAL_GAS_KG_PER_KWH;
@@ -239,7 +239,7 @@ fn resolve_china(data: &Datasets, n: &str) -> Option<RegionValue> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::datasets;
+    use crate::datasets::datasets;
 
     fn value(alpha_3: &str, region: &str) -> RegionValue {
         resolve(datasets().unwrap(), alpha_3, region).unwrap()

@@ -18,11 +18,19 @@ pub struct MemInfo {
 impl MemInfo {
     /// Parses the text of `/proc/meminfo` (values in kB).
     pub fn parse(text: &str) -> Option<MemInfo> {
+        // Values are in kB (of 1024 bytes); a field with any other unit is not understood.
         let field = |name: &str| -> Option<u64> {
-            text.lines()
-                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
-                .and_then(|rest| rest.split_whitespace().next()?.parse::<u64>().ok())
-                .map(|kb| kb * 1024)
+            let rest = text
+                .lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))?;
+            let mut words = rest.split_whitespace();
+            let kb: u64 = words.next()?.parse().ok()?;
+            match words.next() {
+                None => Some(kb),
+                Some(unit) if unit.eq_ignore_ascii_case("kb") => Some(kb),
+                Some(_) => None,
+            }
+            .and_then(|kb| kb.checked_mul(1024))
         };
         let total = field("MemTotal")?;
         let free = field("MemFree").unwrap_or(0);
@@ -46,11 +54,12 @@ impl MemInfo {
 
     /// Reads `<proc_root>/meminfo`.
     pub fn read(proc_root: &Path) -> io::Result<MemInfo> {
-        Self::read_with(&mut super::ProcFile::default(), &proc_root.join("meminfo"))
+        Self::read_with(&mut crate::ProcFile::default(), &proc_root.join("meminfo"))
     }
 
-    /// Reads a meminfo file through a reused buffer.
-    pub(crate) fn read_with(file: &mut super::ProcFile, path: &Path) -> io::Result<MemInfo> {
+    /// Reads a meminfo file through a reused buffer; an error of kind
+    /// [`io::ErrorKind::InvalidData`] when the file has no `MemTotal` line.
+    pub fn read_with(file: &mut crate::ProcFile, path: &Path) -> io::Result<MemInfo> {
         let text = file.read(path)?;
         Self::parse(text).ok_or_else(|| {
             io::Error::new(
@@ -73,5 +82,27 @@ mod tests {
         assert_eq!(m.total, Gigabytes(1.0));
         assert_eq!(m.used, Gigabytes(0.5));
         assert_eq!(m.percent, Percent(50.0));
+    }
+
+    #[test]
+    fn mem_total_is_in_kilobytes_or_not_understood() {
+        let total = |text: &str| MemInfo::parse(text).map(|m| m.total);
+        assert_eq!(total("MemTotal: 16777216 kB\n"), Some(Gigabytes(16.0)));
+        assert_eq!(total("MemTotal: 16777216\n"), Some(Gigabytes(16.0)));
+        assert_eq!(total("MemFree: 10 kB\n"), None);
+        assert_eq!(total("MemTotal: lots kB\n"), None);
+        assert_eq!(total("MemTotal: 10 MB\n"), None);
+    }
+
+    #[test]
+    fn read_names_the_file_and_tells_missing_from_invalid() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = MemInfo::read(dir.path()).unwrap_err();
+        assert_eq!(missing.kind(), io::ErrorKind::NotFound);
+        assert!(missing.to_string().contains("meminfo"), "{missing}");
+        std::fs::write(dir.path().join("meminfo"), "nothing\n").unwrap();
+        let invalid = MemInfo::read(dir.path()).unwrap_err();
+        assert_eq!(invalid.kind(), io::ErrorKind::InvalidData);
+        assert!(invalid.to_string().contains("meminfo"), "{invalid}");
     }
 }

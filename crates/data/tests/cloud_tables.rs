@@ -1,7 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! The embedded region tables: format, content and plausibility.
 
-use codecarbon_cloud::{cleanest, parse_table, regions, CloudRegion, PROVIDERS, TABLE_HEADER};
+use codecarbon_data::cloud::{
+    cleanest, parse_table, regions, CloudRegion, PROVIDERS, TABLE_HEADER,
+};
 
 const AWS: &str = include_str!("../../../data/cloud/aws.csv");
 const AZURE: &str = include_str!("../../../data/cloud/azure.csv");
@@ -23,7 +25,7 @@ fn check(provider: &str, text: &str, at_least: usize) -> Vec<CloudRegion> {
         );
     }
     for row in &rows {
-        let country = codecarbon_iso::country(&row.country_iso_code)
+        let country = codecarbon_data::country(&row.country_iso_code)
             .unwrap_or_else(|e| panic!("{provider} {}: {e}", row.region));
         assert_eq!(
             country.alpha_3, row.country_iso_code,

@@ -1,6 +1,6 @@
 //! Cloud regions: Google Cloud's published carbon intensity per region (`cloud/impact.csv`).
 
-use crate::data::{CloudRow, Datasets, CLOUD_REGION_TYPOS};
+use crate::datasets::{CloudRow, Datasets, CLOUD_REGION_TYPOS};
 use crate::error::LookupError;
 
 /// The row of a provider's region; provider and region are case-insensitive, and the typo
@@ -75,7 +75,7 @@ pub(crate) fn geo_region(row: &CloudRow) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::datasets;
+    use crate::datasets::datasets;
 
     #[test]
     fn finds_a_region_in_any_case() {

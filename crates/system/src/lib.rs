@@ -1,14 +1,25 @@
-//! What the engine reads from the kernel once a tick, so no plugin reads it twice.
+//! codecarbon's one reader of the kernel's files: `/proc/stat`, `/proc/meminfo`,
+//! `/proc/<pid>/stat` and `/proc/cpuinfo`, each parsed in one place.
+//!
+//! The engine (machine load, memory, the tracked process tree) and the plugins (`tdp`'s CPU
+//! and memory description, `nvml`'s process tree, `rapl`'s CPU model) all read these files;
+//! one crate keeps one parser of each, so a kernel quirk is fixed once. Every reader takes the
+//! proc root as a parameter (the `proc_root` setting, `/proc` by default), so tests point it at
+//! a fake tree.
 
 mod cpu_times;
+mod cpuinfo;
 mod meminfo;
 mod os;
 mod process_tree;
+mod stat;
 
 pub use cpu_times::{CpuTimes, MachineLoad};
+pub use cpuinfo::{parse_cpuinfo, CpuInfo};
 pub use meminfo::MemInfo;
 pub use os::os_description;
 pub use process_tree::ProcessTree;
+pub use stat::{descendants, pids, ProcStat};
 
 use std::io::{self, Read};
 use std::path::Path;
@@ -19,13 +30,13 @@ use std::path::Path;
 /// doubles: eight system calls for `/proc/stat`. A buffer kept between ticks reads each file in
 /// one call, and allocates nothing once warm.
 #[derive(Debug, Default)]
-pub(crate) struct ProcFile {
+pub struct ProcFile {
     buffer: String,
 }
 
 impl ProcFile {
-    /// The contents of `path`, naming it in the error.
-    pub(crate) fn read(&mut self, path: &Path) -> io::Result<&str> {
+    /// The contents of `path`; the error names the file (`cannot read <path>: <why>`).
+    pub fn read(&mut self, path: &Path) -> io::Result<&str> {
         self.buffer.clear();
         self.buffer.reserve(16 * 1024);
         std::fs::File::open(path)

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)] // test helpers, outside #[test] functions
 
-use codecarbon_iso::{lookup, Query};
+use codecarbon_data::{lookup, Query};
 use serde_json::Value;
 
 const GOLDEN: &str = include_str!("golden/intensity_codecarbon_3.3.2.json");

@@ -2,12 +2,14 @@
 //!
 //! AWS and Azure come from `data/cloud/aws.csv` and `data/cloud/azure.csv` (Cloud Carbon
 //! Footprint's coefficients, see `data/SOURCES.md`), embedded and parsed once. GCP comes from
-//! CodeCarbon's `cloud/impact.csv`, which `codecarbon-iso` already embeds, so both crates give
-//! the same GCP figure.
+//! CodeCarbon's `cloud/impact.csv` (the same rows [`lookup`](crate::lookup) answers from), so
+//! the `static` and `cloud_region` intensity providers give the same GCP figure.
+
+pub(crate) mod gcp;
 
 use crate::error::TableError;
+use crate::{list, lookup, LookupError, Query};
 use codecarbon_core::GramsPerKwh;
-use codecarbon_iso::{list, lookup, LookupError, Query};
 use std::sync::OnceLock;
 
 /// The providers with per-region data, in the order [`regions`] knows them.
@@ -21,8 +23,8 @@ pub const AZURE_SOURCE: &str = "Cloud Carbon Footprint (Azure)";
 /// The header every table has; `cargo xtask refresh-data` writes the same.
 pub const TABLE_HEADER: [&str; 4] = ["region", "location", "country_iso_code", "g_co2e_per_kwh"];
 
-const AWS_CSV: &str = include_str!("../../../data/cloud/aws.csv");
-const AZURE_CSV: &str = include_str!("../../../data/cloud/azure.csv");
+const AWS_CSV: &str = include_str!("../../../../data/cloud/aws.csv");
+const AZURE_CSV: &str = include_str!("../../../../data/cloud/azure.csv");
 
 /// One region of a cloud provider and the carbon intensity of its electricity, so a caller can
 /// compare where the same work would have been cleaner.
@@ -132,10 +134,10 @@ pub fn parse_table(
 /// one"): see also [`cleanest`].
 ///
 /// ```
-/// let aws = codecarbon_cloud::regions("aws");
+/// let aws = codecarbon_data::cloud::regions("aws");
 /// let paris = aws.iter().find(|r| r.region == "eu-west-3").unwrap();
 /// assert_eq!(paris.country_iso_code, "FRA");
-/// assert!(codecarbon_cloud::regions("gcp").iter().any(|r| r.region == "europe-west9"));
+/// assert!(codecarbon_data::cloud::regions("gcp").iter().any(|r| r.region == "europe-west9"));
 /// ```
 pub fn regions(provider: &str) -> Vec<CloudRegion> {
     try_regions(provider).unwrap_or_default()
@@ -205,7 +207,7 @@ fn gcp_regions() -> Result<Vec<CloudRegion>, TableError> {
         .collect())
 }
 
-fn gcp_row(answer: codecarbon_iso::Answer) -> Option<CloudRegion> {
+fn gcp_row(answer: crate::Answer) -> Option<CloudRegion> {
     let location = match &answer.region {
         Some(place) => format!("{}, {}", title_case(place), answer.country_name),
         None => answer.country_name.clone(),
@@ -275,7 +277,7 @@ mod tests {
         assert_eq!(paris.intensity, GramsPerKwh(34.0));
         assert_eq!(paris.country_iso_code, "FRA");
         assert_eq!(paris.location, "Paris, France");
-        assert_eq!(paris.source, codecarbon_iso::source::GOOGLE_CLOUD);
+        assert_eq!(paris.source, crate::source::GOOGLE_CLOUD);
         assert_eq!(regions("gcp").len(), 40);
         assert_eq!(region("gcp", "mars-north1").unwrap(), None);
         assert_eq!(region("oracle", "eu-west-3").unwrap(), None);

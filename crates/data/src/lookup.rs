@@ -1,6 +1,6 @@
 //! The public questions and answers: `lookup` one place, or `list` every place with data.
 
-use crate::data::{datasets, CloudRow, Datasets};
+use crate::datasets::{datasets, CloudRow, Datasets};
 use crate::error::LookupError;
 use crate::{cloud, country, region, source};
 use codecarbon_core::{Config, GramsPerKwh, Intensity, IntensityBasis, Location, WORLD_AVERAGE};
@@ -129,7 +129,7 @@ impl Answer {
 ///   with `world_average_fallback` set.
 ///
 /// ```
-/// use codecarbon_iso::{lookup, Query};
+/// use codecarbon_data::{lookup, Query};
 ///
 /// let bc = lookup(&Query::region("CAN", "BC")).unwrap();
 /// assert_eq!(bc.region.as_deref(), Some("british columbia"));
@@ -141,7 +141,7 @@ pub fn lookup(query: &Query) -> Result<Answer, LookupError> {
         Query::Cloud {
             cloud_provider,
             cloud_region,
-        } => cloud::resolve(data, cloud_provider, cloud_region).map(cloud_answer),
+        } => cloud::gcp::resolve(data, cloud_provider, cloud_region).map(cloud_answer),
         Query::Country {
             country_iso_code,
             region,
@@ -217,7 +217,7 @@ fn cloud_answer(row: &CloudRow) -> Answer {
         year: None,
         country_iso_code: row.country_iso_code.trim().to_ascii_uppercase(),
         country_name: row.country_name.clone(),
-        region: cloud::geo_region(row),
+        region: cloud::gcp::geo_region(row),
         cloud_provider: Some(row.provider.clone()),
         cloud_region: Some(row.region.clone()),
         world_average_fallback: false,

@@ -1,6 +1,6 @@
 //! Country codes: ISO 3166-1 alpha-3 (alpha-2 accepted), case-insensitive.
 
-use crate::data::{datasets, CountryRecord, Datasets};
+use crate::datasets::{datasets, CountryRecord, Datasets};
 use crate::error::LookupError;
 use serde::Serialize;
 
@@ -20,7 +20,7 @@ pub struct CountryInfo {
 /// The ISO 3166-1 country for an alpha-3 or alpha-2 code, case-insensitive.
 ///
 /// ```
-/// let fr = codecarbon_iso::country("fr").unwrap();
+/// let fr = codecarbon_data::country("fr").unwrap();
 /// assert_eq!(fr.alpha_3, "FRA");
 /// assert_eq!(fr.name, "France");
 /// ```

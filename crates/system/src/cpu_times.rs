@@ -44,7 +44,7 @@ impl CpuTimes {
 #[derive(Debug)]
 pub struct MachineLoad {
     path: PathBuf,
-    file: super::ProcFile,
+    file: crate::ProcFile,
     last: CpuTimes,
     logical_cpus: usize,
 }
@@ -52,7 +52,7 @@ pub struct MachineLoad {
 impl MachineLoad {
     /// Takes the first reading.
     pub fn new(proc_root: &Path) -> io::Result<Self> {
-        let mut file = super::ProcFile::default();
+        let mut file = crate::ProcFile::default();
         let path = proc_root.join("stat");
         let (last, logical_cpus) = Self::read(&mut file, &path)?;
         Ok(Self {
@@ -63,7 +63,7 @@ impl MachineLoad {
         })
     }
 
-    fn read(file: &mut super::ProcFile, path: &Path) -> io::Result<(CpuTimes, usize)> {
+    fn read(file: &mut crate::ProcFile, path: &Path) -> io::Result<(CpuTimes, usize)> {
         let text = file.read(path)?;
         CpuTimes::parse(text).ok_or_else(|| {
             io::Error::new(

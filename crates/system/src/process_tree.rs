@@ -10,34 +10,12 @@
 //! parent is fixed at its birth), so each tick reads the `stat` of the tree's processes and of
 //! newcomers only, not of every process on the machine.
 
+use crate::stat::{pids, ProcStat};
+use crate::ProcFile;
 use codecarbon_core::{Gigabytes, ProcessUsage};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-
-/// One process's line of `/proc/<pid>/stat`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stat {
-    ppid: u32,
-    /// utime + stime + cutime + cstime, in clock ticks.
-    ticks: u64,
-    rss_pages: u64,
-}
-
-impl Stat {
-    fn parse(text: &str) -> Option<Stat> {
-        // The command name is in parentheses and may itself hold spaces or parentheses.
-        let rest = &text[text.rfind(')')? + 1..];
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        let num = |i: usize| f.get(i).and_then(|s| s.parse::<i64>().ok());
-        let ticks = (11..=14).map(|i| num(i).unwrap_or(0).max(0) as u64).sum();
-        Some(Stat {
-            ppid: u32::try_from(num(1)?).ok()?,
-            ticks,
-            rss_pages: num(21).unwrap_or(0).max(0) as u64,
-        })
-    }
-}
 
 /// Follows the tree rooted at one process.
 #[derive(Debug)]
@@ -46,7 +24,7 @@ pub struct ProcessTree {
     root: u32,
     ticks_per_sec: f64,
     page_size: u64,
-    file: super::ProcFile,
+    file: ProcFile,
     /// Every process seen, and whether it belongs to the tree.
     members: HashMap<u32, bool>,
     /// Ticks carried over from descendants that vanished unreaped.
@@ -65,32 +43,16 @@ impl ProcessTree {
             root,
             ticks_per_sec: if ticks > 0 { ticks as f64 } else { 100.0 },
             page_size: if page > 0 { page as u64 } else { 4096 },
-            file: super::ProcFile::default(),
+            file: ProcFile::default(),
             members: HashMap::new(),
             carried: 0,
             last_total: 0,
         }
     }
 
-    /// The processes now in `/proc`.
-    fn pids(&self) -> Vec<u32> {
-        let Ok(entries) = std::fs::read_dir(&self.proc_root) else {
-            return Vec::new();
-        };
-        entries
-            .flatten()
-            .filter_map(|e| e.file_name().to_str()?.parse().ok())
-            .collect()
-    }
-
-    fn stat(&mut self, pid: u32) -> Option<Stat> {
-        let path = self.proc_root.join(pid.to_string()).join("stat");
-        Stat::parse(self.file.read(&path).ok()?)
-    }
-
     /// The stats of the tree's processes now, deciding the membership of newcomers.
-    fn tree_stats(&mut self) -> Vec<Stat> {
-        let pids = self.pids();
+    fn tree_stats(&mut self) -> Vec<ProcStat> {
+        let pids = pids(&self.proc_root);
         let present: HashSet<u32> = pids.iter().copied().collect();
         self.members.retain(|pid, _| present.contains(pid));
         let mut stats = HashMap::new();
@@ -99,7 +61,7 @@ impl ProcessTree {
             match self.members.get(&pid).copied() {
                 Some(false) => {}
                 known => {
-                    if let Some(stat) = self.stat(pid) {
+                    if let Some(stat) = ProcStat::read(&mut self.file, &self.proc_root, pid) {
                         stats.insert(pid, stat);
                         if known.is_none() {
                             newcomers.push(pid);
@@ -165,19 +127,6 @@ mod tests {
     fn write(root: &Path, pid: u32, text: &str) {
         std::fs::create_dir_all(root.join(pid.to_string())).unwrap();
         std::fs::write(root.join(pid.to_string()).join("stat"), text).unwrap();
-    }
-
-    #[test]
-    fn parses_names_with_parentheses() {
-        let s = Stat::parse(&stat(7, 1, 30, 5, 9)).unwrap();
-        assert_eq!(
-            s,
-            Stat {
-                ppid: 1,
-                ticks: 35,
-                rss_pages: 9
-            }
-        );
     }
 
     #[test]
