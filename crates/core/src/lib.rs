@@ -9,11 +9,14 @@
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
 //! - [`offline`], what `offline` means for outputs;
-//! - [`stderr_line!`], the messages to people on standard error, which never panic.
+//! - [`diagnostics`]: how the library and the plugins tell people things (`tracing` events
+//!   under `codecarbon::…` targets), and [`tracing`] itself, re-exported for plugin authors;
+//! - [`stderr_line!`], the binaries' messages to people on standard error, which never panic.
 
 pub mod body;
 pub mod config;
 pub mod counter;
+pub mod diagnostics;
 pub mod emissions;
 pub mod equivalents;
 pub mod intensity;
@@ -37,6 +40,7 @@ pub use emissions::{
 };
 pub use intensity::{Intensity, IntensityBasis, IntensityError, IntensityProvider, WORLD_AVERAGE};
 pub use inventory;
+pub use tracing;
 pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
