@@ -389,10 +389,7 @@ const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
 /// `save_to_file = false`, and warns about what this build cannot do (Logfire). A switch set in
 /// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
 /// here (the `api` output offline, say) is left out with a warning: the user did not name it.
-fn implied_outputs(
-    config: &mut Config,
-    layers: &BTreeMap<String, usize>,
-) -> Vec<ConfigWarning> {
+fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<ConfigWarning> {
     let methods_layer = layers.get("output_methods").copied();
     let counts = |key: &str| {
         layers
@@ -578,9 +575,13 @@ mod tests {
         }
         let r = resolve(&sources(dir.path(), "", &local, &[]), &[]).unwrap();
         assert_eq!(r.warnings.len(), UNKNOWN_NAMED + 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].message.contains("`k0` in "), "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].message.contains("`k0` in "),
+            "{:?}",
+            r.warnings
+        );
         assert_eq!(
-            r.warnings[UNKNOWN_NAMED],
+            r.warnings[UNKNOWN_NAMED].message,
             "990 more unknown settings are ignored"
         );
     }
@@ -653,10 +654,17 @@ mod tests {
         let r = resolve(&sources(dir.path(), "", local, &[]), &[]).unwrap();
         assert_eq!(r.config.pue, 1.0);
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].message.contains("[CodeCarbon]"), "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].message.contains("[CodeCarbon]"),
+            "{:?}",
+            r.warnings
+        );
         assert!(r.warnings[0].message.contains("line 1"), "{:?}", r.warnings);
         assert!(
-            r.warnings[0].origin.as_ref().is_some_and(|o| o.ends_with(", line 1")),
+            r.warnings[0]
+                .origin
+                .as_ref()
+                .is_some_and(|o| o.ends_with(", line 1")),
             "{:?}",
             r.warnings
         );
@@ -687,7 +695,11 @@ mod tests {
             ..s
         };
         let warnings = resolve(&s, &[]).unwrap().warnings;
-        let warnings = warnings.iter().map(|w| w.message.as_str()).collect::<Vec<_>>().join("\n");
+        let warnings = warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(
             warnings.contains(r"unknown setting `\x1b]0;pwned\x07`")
                 && warnings.contains(r"home\x1b[2J")

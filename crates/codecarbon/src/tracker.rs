@@ -1,11 +1,11 @@
 //! `EmissionsTracker` and its builder, with CodeCarbon's parameter names.
 
 use crate::config::{resolve, ConfigLoadError, ConfigSources, Resolved, Setting};
+use crate::diagnostics::{Route, CONFIG};
 use crate::engine::explicit::{Explicit, Lent};
 use crate::engine::sampler::Sampler;
 use crate::engine::OutputFailure;
 use crate::error::TrackerError;
-use crate::diagnostics::{Route, CONFIG};
 use codecarbon_core::{
     Config, CsvWriteMode, EmissionsData, IntensityProvider, Locator, PowerSource, Sink,
     TrackingMode,

@@ -40,7 +40,6 @@ pub use emissions::{
 };
 pub use intensity::{Intensity, IntensityBasis, IntensityError, IntensityProvider, WORLD_AVERAGE};
 pub use inventory;
-pub use tracing;
 pub use location::{LocateError, Location, Locator};
 pub use power::{
     Component, Method, PowerSource, ProcessUsage, Reading, SampleContext, SourceError, SourceInfo,
@@ -49,6 +48,7 @@ pub use quote::{percent_decode, Credentials, QUOTE_CHARS, SHORT_SECRET};
 pub use registry::{BuildError, Plugin, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
+pub use tracing;
 pub use units::{
     Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh,
     Percent, Watts,

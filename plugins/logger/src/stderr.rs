@@ -45,9 +45,11 @@ where
 /// subscriber is already set.
 pub fn json_to_stderr() -> Result<(), InstallError> {
     tracing_subscriber::registry()
-        .with(json_layer().with_filter(tracing_subscriber::filter::LevelFilter::from_level(
-            Level::INFO,
-        )))
+        .with(
+            json_layer().with_filter(tracing_subscriber::filter::LevelFilter::from_level(
+                Level::INFO,
+            )),
+        )
         .try_init()
         .map_err(|e| InstallError(e.to_string()))
 }

@@ -72,21 +72,21 @@ impl Place {
             let shared = shared.clone();
             let thread = std::thread::Builder::new().name("codecarbon-place".into());
             diagnostics::spawn(thread, move || {
-                    let resolved = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        resolve(inputs, &shared, &stopped);
-                    }));
-                    if resolved.is_err() {
-                        // A plugin panicked: what is known stays, the rest falls back.
-                        tracing::error!(
-                            target: ENGINE,
-                            "the location thread failed: the world average is used"
-                        );
-                        publish(&shared, |k| {
-                            k.location.get_or_insert_with(Location::default);
-                            k.intensity.get_or_insert_with(Intensity::world_average);
-                        });
-                    }
-                })?
+                let resolved = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    resolve(inputs, &shared, &stopped);
+                }));
+                if resolved.is_err() {
+                    // A plugin panicked: what is known stays, the rest falls back.
+                    tracing::error!(
+                        target: ENGINE,
+                        "the location thread failed: the world average is used"
+                    );
+                    publish(&shared, |k| {
+                        k.location.get_or_insert_with(Location::default);
+                        k.intensity.get_or_insert_with(Intensity::world_average);
+                    });
+                }
+            })?
         };
         Ok(Place {
             shared,
@@ -210,10 +210,7 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>) {
 }
 
 /// Asks the user's locator (`with_locator`), whose answer is taken as it is.
-fn locate_with_users(
-    runtime: &tokio::runtime::Runtime,
-    locator: &dyn Locator,
-) -> Location {
+fn locate_with_users(runtime: &tokio::runtime::Runtime, locator: &dyn Locator) -> Location {
     let failure =
         match runtime.block_on(async { tokio::time::timeout(ASK_LIMIT, locator.locate()).await }) {
             Ok(Ok(answer)) => {
@@ -234,11 +231,7 @@ fn locate_with_users(
 }
 
 /// Asks each locator in turn, merging their answers, until one gives a country.
-fn locate(
-    runtime: &tokio::runtime::Runtime,
-    locators: &[NamedLocator],
-    offline: bool,
-) -> Location {
+fn locate(runtime: &tokio::runtime::Runtime, locators: &[NamedLocator], offline: bool) -> Location {
     let mut found = Location::default();
     let mut misses = Vec::new();
     for (name, locator) in locators {

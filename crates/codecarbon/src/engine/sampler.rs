@@ -8,8 +8,8 @@
 use super::explicit::Lent;
 use super::outlet::{self, OutputFailure, Receipt};
 use super::run::{Run, Stage};
-use crate::error::TrackerError;
 use crate::diagnostics;
+use crate::error::TrackerError;
 use codecarbon_core::{Config, EmissionsData};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -49,14 +49,14 @@ impl Sampler {
         let (ready, started) = mpsc::channel();
         let thread = std::thread::Builder::new().name("codecarbon-sampler".into());
         let thread = diagnostics::spawn(thread, move || match Run::start(config, lent) {
-                Ok(run) => {
-                    let _ = ready.send(Ok(run.run_id().to_string()));
-                    run_loop(run, inbox);
-                }
-                Err(e) => {
-                    let _ = ready.send(Err(e));
-                }
-            })?;
+            Ok(run) => {
+                let _ = ready.send(Ok(run.run_id().to_string()));
+                run_loop(run, inbox);
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e));
+            }
+        })?;
         match started.recv() {
             Ok(Ok(run_id)) => Ok(Sampler {
                 commands,

@@ -4,8 +4,8 @@
 use super::explicit::Explicit;
 use super::place::{NamedLocator, PlaceInputs, UsersLocator};
 use super::selection;
-use crate::error::TrackerError;
 use crate::diagnostics::ENGINE;
+use crate::error::TrackerError;
 use codecarbon_core::{
     Component, Config, Intensity, IntensityBasis, PowerSource, Sink, SourceInfo,
 };
@@ -34,10 +34,7 @@ pub(crate) struct Parts {
 }
 
 /// Chooses every part. On error nothing of `explicit` is lost: what was not used stays in it.
-pub(crate) fn assemble(
-    config: &Config,
-    explicit: &mut Explicit,
-) -> Result<Parts, TrackerError> {
+pub(crate) fn assemble(config: &Config, explicit: &mut Explicit) -> Result<Parts, TrackerError> {
     let covered = explicit.components();
     let registry_sources = registry_sources(config, &covered)?;
     let (user_locator, locators) = locators(config, explicit)?;

@@ -185,10 +185,7 @@ impl Drop for Outlet {
 
 /// Waits until `deadline` for each receipt; the errors, and a line for each output that did not
 /// answer in time. The workers log the errors they get; the waits that ran out are logged here.
-pub(crate) fn collect(
-    receipts: Vec<Receipt>,
-    deadline: Instant,
-) -> Vec<OutputFailure> {
+pub(crate) fn collect(receipts: Vec<Receipt>, deadline: Instant) -> Vec<OutputFailure> {
     let mut errors = Vec::new();
     for (name, receipt) in receipts {
         let left = deadline.saturating_duration_since(Instant::now());

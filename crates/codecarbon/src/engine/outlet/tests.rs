@@ -96,7 +96,8 @@ fn a_record_in_progress_gives_way_to_a_row_the_user_asked_for() {
     let started = Instant::now();
     let errors = collect(
         vec![outlet.flush(&report(2.0))],
-        Instant::now() + Duration::from_secs(10));
+        Instant::now() + Duration::from_secs(10),
+    );
     assert!(errors.is_empty(), "{errors:?}");
     let waited = started.elapsed();
     assert!(
@@ -131,10 +132,12 @@ fn after_an_output_panics_its_rows_fail_at_once() {
     let started = Instant::now();
     let flushed = collect(
         vec![outlet.flush(&report(2.0))],
-        Instant::now() + Duration::from_secs(10));
+        Instant::now() + Duration::from_secs(10),
+    );
     let finished = collect(
         vec![outlet.finish(&report(3.0))],
-        Instant::now() + Duration::from_secs(10));
+        Instant::now() + Duration::from_secs(10),
+    );
     assert!(
         started.elapsed() < Duration::from_secs(1),
         "{:?}",
@@ -150,7 +153,8 @@ fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
     let started = Instant::now();
     let late = collect(
         vec![outlet.flush(&report(1.0))],
-        Instant::now() + Duration::from_millis(50));
+        Instant::now() + Duration::from_millis(50),
+    );
     assert!(started.elapsed() < Duration::from_millis(250));
     assert!(
         late[0].message.contains("not written the row in time"),
@@ -158,7 +162,8 @@ fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
     );
     let refused = collect(
         vec![outlet.flush(&report(2.0))],
-        Instant::now() + Duration::from_secs(5));
+        Instant::now() + Duration::from_secs(5),
+    );
     assert_eq!(refused, [OutputFailure::new("slow", "refused")]);
     assert_eq!(refused[0].to_string(), "output `slow`: refused");
 }

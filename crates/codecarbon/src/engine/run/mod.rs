@@ -13,8 +13,8 @@ use super::outlet::{Outlet, Receipt};
 use super::place::Place;
 use super::setup::SourcePart;
 use super::totals::{Snapshot, Utilisation};
-use crate::error::TrackerError;
 use crate::diagnostics::ENGINE;
+use crate::error::TrackerError;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
