@@ -13,6 +13,9 @@
 //!   resort, `codecarbon: warning: …` lines on standard error at and above `log_level`: the
 //!   tracker scopes a fallback subscriber around its public calls and on its threads.
 //!
+//! A run's threads keep the subscriber of the `start()` that began it: one installed while a
+//! run goes on is used from the next call and the next run.
+//!
 //! [`console_layer`] is the layer that writes those lines; the command line installs it too.
 
 use codecarbon_core::diagnostics::{level_name, TARGET};

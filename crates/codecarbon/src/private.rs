@@ -2,9 +2,9 @@
 
 use crate::{EmissionsTracker, TrackerBuilder};
 
-/// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported on
-/// standard error (or to the program's `tracing` subscriber) and the function runs untracked, as CodeCarbon's decorator does: measuring
-/// must never stop the work it measures.
+/// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported
+/// (to the program's `tracing` subscriber, else on standard error) and the function runs
+/// untracked, as CodeCarbon's decorator does: measuring must never stop the work it measures.
 pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker> {
     let started = builder.build().and_then(|mut tracker| {
         tracker.start()?;
