@@ -113,7 +113,7 @@ pub struct TrackerArgs {
     /// POST each row as JSON to this URL (output http).
     #[arg(long, value_name = "URL")]
     pub emissions_endpoint: Option<String>,
-    /// debug, info, warning, error or critical [default here: warning].
+    /// debug, info, warning, error or critical; wins over RUST_LOG [default here: warning].
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
 }
@@ -173,11 +173,25 @@ impl TrackerArgs {
             .collect()
     }
 
+    /// Installs the process's `tracing` subscriber for a tracker of `builder`, at its
+    /// `log_level` (see [`crate::diagnostics`]), so that the tracker's first message, a warning
+    /// about the settings at `build()`, is already shown as the settings ask.
+    pub(crate) fn console(&self, builder: &codecarbon::TrackerBuilder) {
+        // Settings that cannot be resolved are `build()`'s error to report: the default here.
+        let resolved = builder.resolve().ok();
+        let config = resolved.as_ref().map(|r| &r.config);
+        crate::diagnostics::install(crate::diagnostics::Console {
+            log_level: config.map_or(crate::diagnostics::DEFAULT_LEVEL, |c| &c.log_level),
+            flag: self.log_level.is_some(),
+            logger_records: config.is_some_and(|c| c.output_methods.iter().any(|m| m == "logger")),
+        });
+    }
+
     /// A tracker builder with the config layers and these flags, below which `defaults` sit.
     pub fn builder(&self, defaults: &[(&str, &str)]) -> codecarbon::TrackerBuilder {
         // A command-line tool talks only when something needs attention, unless asked.
-        let mut builder =
-            codecarbon::EmissionsTracker::builder().default_value("log_level", "warning");
+        let mut builder = codecarbon::EmissionsTracker::builder()
+            .default_value("log_level", crate::diagnostics::DEFAULT_LEVEL);
         for (key, value) in defaults {
             builder = builder.default_value(key, value);
         }

@@ -40,7 +40,9 @@ fn source_json(chosen: &ChosenSource) -> Value {
 }
 
 fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
-    let tracker = args.builder(&[]).build()?;
+    let builder = args.builder(&[]);
+    args.console(&builder);
+    let tracker = builder.build()?;
     let config = tracker.config();
     let cpu = codecarbon::tdp::cpu_spec(config)
         .map_err(|e| TrackerError::System(std::io::Error::other(e.to_string())))?;

@@ -16,6 +16,7 @@ mod board;
 mod child;
 mod console;
 mod detect;
+mod diagnostics;
 mod intensity;
 mod report;
 mod signals;
@@ -100,21 +101,12 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
     } else {
         &[("tracking_mode", "process")]
     };
-    let mut tracker = match tracker.builder(defaults).build() {
+    let builder = tracker.builder(defaults);
+    tracker.console(&builder);
+    let mut tracker = match builder.build() {
         Ok(t) => t,
         Err(e) => return fail(&e),
     };
-    if tracker
-        .config()
-        .output_methods
-        .iter()
-        .any(|m| m == "logger")
-    {
-        // The logger output speaks `tracing`: here its events become JSON lines on stderr.
-        if let Err(e) = codecarbon::logger::json_to_stderr() {
-            stderr_line!("codecarbon: warning: the logger output cannot write: {e}");
-        }
-    }
     if let Err(e) = tracker.start() {
         return fail(&e);
     }
@@ -172,6 +164,13 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
     };
+    if let Commands::Intensity(_) | Commands::Board(_) = cli.command {
+        diagnostics::install(diagnostics::Console {
+            log_level: diagnostics::DEFAULT_LEVEL,
+            flag: false,
+            logger_records: false,
+        });
+    }
     match cli.command {
         Commands::Monitor { tracker, command } => monitor(&tracker, &command),
         Commands::Run { tracker, command } => monitor(&tracker, &command),

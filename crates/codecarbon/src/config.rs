@@ -190,7 +190,47 @@ pub struct Resolved {
     /// The settings.
     pub config: Config,
     /// Things the user should know (unknown keys).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ConfigWarning>,
+}
+
+/// Something about the settings the user should know: the sentence, and, for a program that
+/// routes the tracker's `tracing` events, the key and the place it is about (the `key` and
+/// `origin` fields of the event). Names from a file or the environment are escaped, as in the
+/// sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// The whole sentence, as the console prints it.
+    pub message: String,
+    /// The setting it is about.
+    pub key: Option<String>,
+    /// Where that was written: `path, line N`, `environment variable X`, `--flag`.
+    pub origin: Option<String>,
+}
+
+impl ConfigWarning {
+    fn new(message: String) -> Self {
+        Self {
+            message,
+            key: None,
+            origin: None,
+        }
+    }
+
+    fn key(mut self, key: &str) -> Self {
+        self.key = Some(key.to_string());
+        self
+    }
+
+    fn origin(mut self, origin: &str) -> Self {
+        self.origin = Some(origin.to_string());
+        self
+    }
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
 }
 
 /// The most unknown settings named one by one; the others are counted. A file of a hundred
@@ -200,7 +240,7 @@ const UNKNOWN_NAMED: usize = 10;
 /// Sets `key`; a key nobody knows goes to `unknown`, as a warning that names it.
 fn apply(
     config: &mut Config,
-    unknown: &mut Vec<String>,
+    unknown: &mut Vec<ConfigWarning>,
     key: &str,
     value: &str,
     origin: &str,
@@ -210,17 +250,20 @@ fn apply(
     if status == KeyStatus::Unknown && !codecarbon_core::registry::is_plugin_key(&key) {
         // The key is the user's text: a control character in it must not reach the terminal.
         let key = printable(&key);
-        unknown.push(format!("unknown setting `{key}` in {origin} is ignored"));
+        let message = format!("unknown setting `{key}` in {origin} is ignored");
+        unknown.push(ConfigWarning::new(message).key(&key).origin(origin));
     }
     Ok(())
 }
 
 /// The first [`UNKNOWN_NAMED`] warnings about unknown settings, and a count of the others.
-fn name_a_few(mut unknown: Vec<String>) -> Vec<String> {
+fn name_a_few(mut unknown: Vec<ConfigWarning>) -> Vec<ConfigWarning> {
     if unknown.len() > UNKNOWN_NAMED {
         let more = unknown.len() - UNKNOWN_NAMED;
         unknown.truncate(UNKNOWN_NAMED);
-        unknown.push(format!("{more} more unknown settings are ignored"));
+        unknown.push(ConfigWarning::new(format!(
+            "{more} more unknown settings are ignored"
+        )));
     }
     unknown
 }
@@ -232,7 +275,7 @@ fn name_a_few(mut unknown: Vec<String>) -> Vec<String> {
 /// after the `]` of a header of a section read.
 fn read_file(
     path: &Path,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<ConfigWarning>,
 ) -> Result<Option<Vec<Setting>>, ConfigLoadError> {
     let bytes = match read_regular(path, MAX_BYTES) {
         Ok(bytes) => bytes,
@@ -251,21 +294,25 @@ fn read_file(
     let shown = shown(path);
     for section in &doc.sections {
         if section.name != SECTION && section.name.trim().eq_ignore_ascii_case(SECTION) {
-            warnings.push(format!(
+            let message = format!(
                 "section [{}] of {shown}, line {}, is ignored: the section read is \
                  [{SECTION}], in lower case without blanks",
                 printable(&section.name),
                 section.line
-            ));
+            );
+            let origin = format!("{shown}, line {}", section.line);
+            warnings.push(ConfigWarning::new(message).origin(&origin));
         }
         if [SECTION, ini::DEFAULT_SECTION].contains(&section.name.as_str()) {
             for line in &section.text_after_header {
-                warnings.push(format!(
+                let message = format!(
                     "{shown}, line {line}: the text after [{}] is ignored, as Python's \
                      configparser ignores it; put it on a line of its own (a comment starts \
                      with `#` or `;`)",
                     section.name
-                ));
+                );
+                let origin = format!("{shown}, line {line}");
+                warnings.push(ConfigWarning::new(message).origin(&origin));
             }
         }
     }
@@ -290,7 +337,7 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     // explicit 4), so that CodeCarbon's output switches yield to a higher `output_methods`.
     let mut layers: BTreeMap<String, usize> = BTreeMap::new();
     let mut set = |config: &mut Config,
-                   unknown: &mut Vec<String>,
+                   unknown: &mut Vec<ConfigWarning>,
                    layer: usize,
                    (key, value, origin): (&str, &str, &str)| {
         layers.insert(key.trim().to_ascii_lowercase(), layer);
@@ -342,7 +389,7 @@ const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
 /// `save_to_file = false`, and warns about what this build cannot do (Logfire). A switch set in
 /// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
 /// here (the `api` output offline, say) is left out with a warning: the user did not name it.
-fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<String> {
+fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<ConfigWarning> {
     let methods_layer = layers.get("output_methods").copied();
     let counts = |key: &str| {
         layers
@@ -368,9 +415,12 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
         }
         match sink_works(config, method) {
             Ok(()) => config.output_methods.push((*method).to_string()),
-            Err(why) => warnings.push(format!(
-                "`{key}` asks for the `{method}` output, which {why}: it is left out"
-            )),
+            Err(why) => warnings.push(
+                ConfigWarning::new(format!(
+                    "`{key}` asks for the `{method}` output, which {why}: it is left out"
+                ))
+                .key(key),
+            ),
         }
     }
     let file_off = counts("save_to_file")
@@ -385,9 +435,12 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
     }
     if asks(config, "save_to_logfire") {
         warnings.push(
-            "`save_to_logfire` is set, but this build has no Logfire output; it is ignored \
-             (the `otlp` output speaks OpenTelemetry, which Logfire accepts)"
-                .to_string(),
+            ConfigWarning::new(
+                "`save_to_logfire` is set, but this build has no Logfire output; it is ignored \
+                 (the `otlp` output speaks OpenTelemetry, which Logfire accepts)"
+                    .to_string(),
+            )
+            .key("save_to_logfire"),
         );
     }
     warnings
@@ -507,7 +560,8 @@ mod tests {
         let s = sources(dir.path(), "", local, &[]);
         let r = resolve(&s, &[]).unwrap();
         assert_eq!(r.warnings.len(), 1);
-        assert!(r.warnings[0].contains("favourite_colour"));
+        assert!(r.warnings[0].message.contains("favourite_colour"));
+        assert_eq!(r.warnings[0].key.as_deref(), Some("favourite_colour"));
         assert_eq!(r.config.extra.get("api_key"), Some("s3cret-value"));
         assert!(!format!("{r:?}").contains("s3cret"));
     }
@@ -521,9 +575,13 @@ mod tests {
         }
         let r = resolve(&sources(dir.path(), "", &local, &[]), &[]).unwrap();
         assert_eq!(r.warnings.len(), UNKNOWN_NAMED + 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("`k0` in "), "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].message.contains("`k0` in "),
+            "{:?}",
+            r.warnings
+        );
         assert_eq!(
-            r.warnings[UNKNOWN_NAMED],
+            r.warnings[UNKNOWN_NAMED].message,
             "990 more unknown settings are ignored"
         );
     }
@@ -546,7 +604,8 @@ mod tests {
         let r = resolve(&s, &[]).unwrap();
         assert_eq!(r.config.output_methods, ["api", "http"]);
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("save_to_logfire"));
+        assert!(r.warnings[0].message.contains("save_to_logfire"));
+        assert_eq!(r.warnings[0].key.as_deref(), Some("save_to_logfire"));
     }
 
     #[test]
@@ -595,8 +654,20 @@ mod tests {
         let r = resolve(&sources(dir.path(), "", local, &[]), &[]).unwrap();
         assert_eq!(r.config.pue, 1.0);
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("[CodeCarbon]"), "{:?}", r.warnings);
-        assert!(r.warnings[0].contains("line 1"), "{:?}", r.warnings);
+        assert!(
+            r.warnings[0].message.contains("[CodeCarbon]"),
+            "{:?}",
+            r.warnings
+        );
+        assert!(r.warnings[0].message.contains("line 1"), "{:?}", r.warnings);
+        assert!(
+            r.warnings[0]
+                .origin
+                .as_ref()
+                .is_some_and(|o| o.ends_with(", line 1")),
+            "{:?}",
+            r.warnings
+        );
     }
 
     /// Keys, section names, file and variable names are the user's text: no control
@@ -623,7 +694,12 @@ mod tests {
             env: s.env[..1].to_vec(),
             ..s
         };
-        let warnings = resolve(&s, &[]).unwrap().warnings.join("\n");
+        let warnings = resolve(&s, &[]).unwrap().warnings;
+        let warnings = warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(
             warnings.contains(r"unknown setting `\x1b]0;pwned\x07`")
                 && warnings.contains(r"home\x1b[2J")
@@ -662,7 +738,9 @@ mod tests {
         assert_eq!((r.config.pue, r.config.wue.value()), (1.0, 2.0));
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(
-            r.warnings[0].contains("local.config, line 1: the text after [codecarbon] is ignored"),
+            r.warnings[0]
+                .message
+                .contains("local.config, line 1: the text after [codecarbon] is ignored"),
             "{:?}",
             r.warnings
         );

@@ -22,9 +22,9 @@
 //! features and registered in [`codecarbon_core::registry`].
 
 pub mod config;
+pub mod diagnostics;
 mod engine;
 mod error;
-mod log;
 pub mod plugins;
 #[doc(hidden)]
 pub mod private;

@@ -2,9 +2,9 @@
 
 use crate::{EmissionsTracker, TrackerBuilder};
 
-/// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported on
-/// standard error and the function runs untracked, as CodeCarbon's decorator does: measuring
-/// must never stop the work it measures.
+/// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported
+/// (to the program's `tracing` subscriber, else on standard error) and the function runs
+/// untracked, as CodeCarbon's decorator does: measuring must never stop the work it measures.
 pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker> {
     let started = builder.build().and_then(|mut tracker| {
         tracker.start()?;
@@ -13,7 +13,13 @@ pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker
     match started {
         Ok(tracker) => Some(tracker),
         Err(e) => {
-            codecarbon_core::stderr_line!("codecarbon: error: cannot track `{function}`: {e}");
+            // No config was resolved: the fallback, if one is needed, writes errors only.
+            let _route = crate::diagnostics::Route::new("error").enter();
+            tracing::error!(
+                target: crate::diagnostics::TRACK,
+                function,
+                "cannot track `{function}`: {e}"
+            );
             None
         }
     }

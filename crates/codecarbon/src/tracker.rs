@@ -1,11 +1,11 @@
 //! `EmissionsTracker` and its builder, with CodeCarbon's parameter names.
 
-use crate::config::{resolve, ConfigSources, Setting};
+use crate::config::{resolve, ConfigLoadError, ConfigSources, Resolved, Setting};
+use crate::diagnostics::{Route, CONFIG};
 use crate::engine::explicit::{Explicit, Lent};
 use crate::engine::sampler::Sampler;
 use crate::engine::OutputFailure;
 use crate::error::TrackerError;
-use crate::log::Logger;
 use codecarbon_core::{
     Config, CsvWriteMode, EmissionsData, IntensityProvider, Locator, PowerSource, Sink,
     TrackingMode,
@@ -208,13 +208,26 @@ impl TrackerBuilder {
         Ok(tracker)
     }
 
+    /// The settings [`build`](Self::build) would resolve, and their warnings, read without
+    /// building anything or telling anyone: a command line reads `log_level` here to set up its
+    /// `tracing` subscriber before the tracker's first message.
+    pub fn resolve(&self) -> Result<Resolved, ConfigLoadError> {
+        resolve(&self.sources, &self.settings)
+    }
+
     /// Resolves and checks the configuration; the tracker is not started yet.
     pub fn build(self) -> Result<EmissionsTracker, TrackerError> {
         let resolved = resolve(&self.sources, &self.settings)?;
         let config = resolved.config;
-        let log = Logger::new(&config.log_level);
+        let route = Route::new(&config.log_level);
+        let _route = route.enter();
         for warning in &resolved.warnings {
-            log.warn(warning);
+            tracing::warn!(
+                target: CONFIG,
+                key = warning.key.as_deref(),
+                origin = warning.origin.as_deref(),
+                "{warning}"
+            );
         }
         let has_locator =
             self.explicit.locator.is_some() || crate::engine::selection::any_locator(&config);
@@ -223,7 +236,7 @@ impl TrackerBuilder {
         }
         Ok(EmissionsTracker {
             config,
-            log,
+            route,
             explicit: Arc::new(Mutex::new(self.explicit)),
             sampler: None,
             last: None,
@@ -242,7 +255,8 @@ impl TrackerBuilder {
 /// panics.
 pub struct EmissionsTracker {
     config: Config,
-    log: Logger,
+    /// Where its messages go: the caller's subscriber, else stderr at `log_level`.
+    route: Route,
     explicit: Lent,
     sampler: Option<Sampler>,
     last: Option<EmissionsData>,
@@ -273,18 +287,23 @@ impl EmissionsTracker {
     /// Starts a run: chooses the power sources, the place and its intensity, opens the outputs,
     /// and takes the first sample. Starting a running tracker does nothing.
     pub fn start(&mut self) -> Result<(), TrackerError> {
+        let _route = self.route.enter();
         if self.sampler.is_some() {
-            self.log.warn("start() on a running tracker is ignored");
+            tracing::warn!(
+                target: crate::diagnostics::ENGINE,
+                "start() on a running tracker is ignored"
+            );
             return Ok(());
         }
         let lent = Arc::clone(&self.explicit);
-        self.sampler = Some(Sampler::spawn(self.config.clone(), self.log, lent)?);
+        self.sampler = Some(Sampler::spawn(self.config.clone(), lent)?);
         Ok(())
     }
 
     /// Starts a task inside the run: its totals are what happens until `stop_task(name)`.
     /// Tasks of different names may overlap. Starting one takes a sample and nothing else.
     pub fn start_task(&mut self, name: &str) -> Result<(), TrackerError> {
+        let _route = self.route.enter();
         let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
         sampler.start_task(name)
     }
@@ -292,12 +311,14 @@ impl EmissionsTracker {
     /// Ends the task `name` and returns its totals (`duration` is the task's wall time). The
     /// CSV output adds its row to `emissions_<experiment_name>_<run_id>.csv`, as CodeCarbon.
     pub fn stop_task(&mut self, name: &str) -> Result<EmissionsData, TrackerError> {
+        let _route = self.route.enter();
         let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
         sampler.stop_task(Some(name))
     }
 
     /// Ends the task started last, as CodeCarbon's `stop_task()` without a name.
     pub fn stop_last_task(&mut self) -> Result<EmissionsData, TrackerError> {
+        let _route = self.route.enter();
         let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
         sampler.stop_task(None)
     }
@@ -306,6 +327,7 @@ impl EmissionsTracker {
     /// and returns them. An output that could not write is logged and listed by
     /// [`output_errors`](Self::output_errors); the totals are returned all the same.
     pub fn flush(&mut self) -> Result<EmissionsData, TrackerError> {
+        let _route = self.route.enter();
         let sampler = self.sampler.as_ref().ok_or(TrackerError::NotStarted)?;
         let (data, errors) = sampler.flush()?;
         self.output_errors = errors;
@@ -316,6 +338,7 @@ impl EmissionsTracker {
     /// same totals. Outputs that could not write are listed by
     /// [`output_errors`](Self::output_errors).
     pub fn stop(&mut self) -> Result<EmissionsData, TrackerError> {
+        let _route = self.route.enter();
         match self.sampler.take() {
             Some(sampler) => {
                 let (data, errors) = sampler.stop()?;
@@ -346,8 +369,9 @@ impl EmissionsTracker {
 impl Drop for EmissionsTracker {
     fn drop(&mut self) {
         if self.sampler.is_some() {
+            let _route = self.route.enter();
             if let Err(e) = self.stop() {
-                self.log.error(e);
+                tracing::error!(target: crate::diagnostics::ENGINE, "{e}");
             }
         }
     }

@@ -11,11 +11,14 @@
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
 //! - [`offline`], what `offline` means for outputs;
-//! - [`stderr_line!`], the messages to people on standard error, which never panic.
+//! - [`diagnostics`]: how the library and the plugins tell people things (`tracing` events
+//!   under `codecarbon::…` targets), and [`tracing`] itself, re-exported for plugin authors;
+//! - [`stderr_line!`], the binaries' messages to people on standard error, which never panic.
 
 pub mod body;
 pub mod config;
 pub mod counter;
+pub mod diagnostics;
 pub mod emissions;
 pub mod equivalents;
 pub mod intensity;
@@ -49,6 +52,7 @@ pub use record::{Cell, Column, Kind};
 pub use registry::{BuildError, Builder, IntoBuildError, PluginDescriptor, PluginKind, Probe};
 pub use secret::{redact_url, Secret};
 pub use sink::{Sink, SinkError};
+pub use tracing;
 pub use units::{
     Gigabytes, GramsPerKwh, Joules, KgCo2eq, KgCo2eqPerSecond, KilowattHours, Liters, LitersPerKwh,
     Percent, Watts,

@@ -46,8 +46,10 @@ codecarbon_core::register_plugins! {
 }
 
 /// Tells the user about something they should know but that does not stop the sink.
+/// A `tracing` event (target `codecarbon::csv`, field `plugin`): the program's subscriber, or
+/// the tracker's stand-in for one, decides where it goes.
 pub(crate) fn warn(message: &str) {
-    codecarbon_core::stderr_line!("codecarbon: warning: csv: {message}");
+    codecarbon_core::tracing::warn!(target: "codecarbon::csv", plugin = "csv", "csv: {message}");
 }
 
 #[cfg(test)]

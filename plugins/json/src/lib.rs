@@ -38,8 +38,10 @@ impl IntoBuildError for JsonSinkError {
 }
 
 /// Tells the user about something they should know but that does not stop the sink.
+/// A `tracing` event (target `codecarbon::json`, field `plugin`): the program's subscriber, or
+/// the tracker's stand-in for one, decides where it goes.
 pub(crate) fn warn(message: &str) {
-    codecarbon_core::stderr_line!("codecarbon: warning: json: {message}");
+    codecarbon_core::tracing::warn!(target: "codecarbon::json", plugin = "json", "json: {message}");
 }
 
 codecarbon_core::register_plugins! {

@@ -11,7 +11,7 @@ mod sink;
 mod stderr;
 
 pub use sink::{LoggerSink, TARGET};
-pub use stderr::{json_to_stderr, InstallError};
+pub use stderr::{json_layer, json_to_stderr, InstallError};
 
 use codecarbon_core::{Config, Probe};
 use std::convert::Infallible;

@@ -78,8 +78,10 @@ impl IntoBuildError for PrometheusError {
 }
 
 /// Tells the user about something they should know but that does not fail the output.
+/// A `tracing` event (target `codecarbon::prometheus`, field `plugin`): the program's subscriber, or
+/// the tracker's stand-in for one, decides where it goes.
 pub(crate) fn warn(message: &str) {
-    codecarbon_core::stderr_line!("codecarbon: warning: prometheus: {message}");
+    codecarbon_core::tracing::warn!(target: "codecarbon::prometheus", plugin = "prometheus", "prometheus: {message}");
 }
 
 codecarbon_core::register_plugins! {

@@ -10,7 +10,7 @@
 //! first, then the cloud region's, a live service, the static regional and country data), then
 //! the world average.
 
-use crate::log::Logger;
+use crate::diagnostics::{self, ENGINE};
 use codecarbon_core::{Intensity, IntensityBasis, IntensityProvider, Location, Locator};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -65,26 +65,28 @@ pub(crate) struct Place {
 
 impl Place {
     /// Starts resolving in the background.
-    pub(crate) fn start(inputs: PlaceInputs, log: Logger) -> std::io::Result<Place> {
+    pub(crate) fn start(inputs: PlaceInputs) -> std::io::Result<Place> {
         let shared: Shared = Arc::default();
         let (stop, stopped) = mpsc::channel();
         let thread = {
             let shared = shared.clone();
-            std::thread::Builder::new()
-                .name("codecarbon-place".into())
-                .spawn(move || {
-                    let resolved = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                        resolve(inputs, &shared, &stopped, log);
-                    }));
-                    if resolved.is_err() {
-                        // A plugin panicked: what is known stays, the rest falls back.
-                        log.error("the location thread failed: the world average is used");
-                        publish(&shared, |k| {
-                            k.location.get_or_insert_with(Location::default);
-                            k.intensity.get_or_insert_with(Intensity::world_average);
-                        });
-                    }
-                })?
+            let thread = std::thread::Builder::new().name("codecarbon-place".into());
+            diagnostics::spawn(thread, move || {
+                let resolved = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                    resolve(inputs, &shared, &stopped);
+                }));
+                if resolved.is_err() {
+                    // A plugin panicked: what is known stays, the rest falls back.
+                    tracing::error!(
+                        target: ENGINE,
+                        "the location thread failed: the world average is used"
+                    );
+                    publish(&shared, |k| {
+                        k.location.get_or_insert_with(Location::default);
+                        k.intensity.get_or_insert_with(Intensity::world_average);
+                    });
+                }
+            })?
         };
         Ok(Place {
             shared,
@@ -160,16 +162,17 @@ fn publish(shared: &Shared, update: impl FnOnce(&mut Known)) {
 }
 
 /// The thread's work: locate once, then ask the chain every refresh period until stopped.
-fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Logger) {
+fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            log.error(format_args!(
+            tracing::error!(
+                target: ENGINE,
                 "cannot start the location thread's runtime ({e}): the world average is used"
-            ));
+            );
             publish(shared, |k| {
                 k.location = Some(Location::default());
                 k.intensity = Some(
@@ -183,8 +186,8 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
         }
     };
     let location = match &inputs.user_locator {
-        Some(locator) => locate_with_users(&runtime, locator.as_ref(), &log),
-        None => locate(&runtime, &inputs.locators, inputs.offline, &log),
+        Some(locator) => locate_with_users(&runtime, locator.as_ref()),
+        None => locate(&runtime, &inputs.locators, inputs.offline),
     };
     publish(shared, |k| k.location = Some(location.clone()));
 
@@ -193,7 +196,7 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
     loop {
         let intensity = match &inputs.forced {
             Some(forced) => forced.clone(),
-            None => chain.ask(&runtime, &location, &explicit, &registry, &log),
+            None => chain.ask(&runtime, &location, &explicit, &registry),
         };
         publish(shared, |k| k.intensity = Some(intensity));
         if inputs.forced.is_some() {
@@ -207,44 +210,34 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>, log: Lo
 }
 
 /// Asks the user's locator (`with_locator`), whose answer is taken as it is.
-fn locate_with_users(
-    runtime: &tokio::runtime::Runtime,
-    locator: &dyn Locator,
-    log: &Logger,
-) -> Location {
+fn locate_with_users(runtime: &tokio::runtime::Runtime, locator: &dyn Locator) -> Location {
     let failure =
         match runtime.block_on(async { tokio::time::timeout(ASK_LIMIT, locator.locate()).await }) {
             Ok(Ok(answer)) => {
-                log.debug(format_args!(
-                    "location from the builder's locator: {answer:?}"
-                ));
+                tracing::debug!(target: ENGINE, "location from the builder's locator: {answer:?}");
                 return answer;
             }
             Ok(Err(e)) => e.to_string(),
             Err(_) => format!("no answer within {ASK_LIMIT:?}"),
         };
-    log.warn(format_args!(
+    tracing::warn!(
+        target: ENGINE,
         "the locator given to the builder failed ({failure}), so the place is unknown: your \
          intensity providers are asked for an empty place, else the world average, {} g \
          CO2eq/kWh, is used",
         codecarbon_core::WORLD_AVERAGE.value()
-    ));
+    );
     Location::default()
 }
 
 /// Asks each locator in turn, merging their answers, until one gives a country.
-fn locate(
-    runtime: &tokio::runtime::Runtime,
-    locators: &[NamedLocator],
-    offline: bool,
-    log: &Logger,
-) -> Location {
+fn locate(runtime: &tokio::runtime::Runtime, locators: &[NamedLocator], offline: bool) -> Location {
     let mut found = Location::default();
     let mut misses = Vec::new();
     for (name, locator) in locators {
         match runtime.block_on(async { tokio::time::timeout(ASK_LIMIT, locator.locate()).await }) {
             Ok(Ok(answer)) => {
-                log.debug(format_args!("location from {name}: {answer:?}"));
+                tracing::debug!(target: ENGINE, plugin = %name, "location from {name}: {answer:?}");
                 merge(&mut found, answer);
                 if found.country_iso_code.is_some() {
                     return found;
@@ -265,11 +258,12 @@ fn locate(
         } else {
             format!(" [{}]", misses.join("; "))
         };
-        log.warn(format_args!(
+        tracing::warn!(
+            target: ENGINE,
             "could not find where this machine runs, so the world average, {} g CO2eq/kWh, \
              is used; {fix}{why}",
             codecarbon_core::WORLD_AVERAGE.value()
-        ));
+        );
     }
     found
 }
@@ -324,7 +318,6 @@ impl Chain {
         at: &Location,
         explicit: &[Arc<dyn IntensityProvider>],
         registry: &[(String, Box<dyn IntensityProvider>)],
-        log: &Logger,
     ) -> Intensity {
         let providers = explicit
             .iter()
@@ -348,7 +341,7 @@ impl Chain {
                 Ok(None) => {}
                 Ok(Some(found)) => {
                     if *failing {
-                        log.info(format_args!("intensity: {name} answers again"));
+                        tracing::info!(target: ENGINE, plugin = %name, "intensity: {name} answers again");
                     }
                     *failing = false;
                     answer = Some(found);
@@ -356,9 +349,11 @@ impl Chain {
                 }
                 Err(e) => {
                     if !*failing {
-                        log.warn(format_args!(
+                        tracing::warn!(
+                            target: ENGINE,
+                            plugin = %name,
                             "intensity: {name} failed ({e}); the next source is used"
-                        ));
+                        );
                     }
                     *failing = true;
                 }
@@ -373,31 +368,35 @@ impl Chain {
                 )
             })
         {
-            log.warn(format_args!(
+            tracing::warn!(
+                target: ENGINE,
                 "no carbon intensity for cloud region {} of {}: the next source is used",
                 at.cloud_region.as_deref().unwrap_or_default(),
                 at.cloud_provider.as_deref().unwrap_or_default()
-            ));
+            );
             self.warned_cloud = true;
         }
         let intensity = answer.unwrap_or_else(|| {
             if at.country_iso_code.is_some() && !self.warned_world_average {
-                log.warn(format_args!(
+                tracing::warn!(
+                    target: ENGINE,
                     "no carbon intensity data for {}: using the world average, {} g CO2eq/kWh",
                     at.country_iso_code.as_deref().unwrap_or_default(),
                     codecarbon_core::WORLD_AVERAGE.value()
-                ));
+                );
                 self.warned_world_average = true;
             }
             Intensity::world_average()
         });
         if self.last.as_ref() != Some(&intensity) {
-            log.info(format_args!(
+            tracing::info!(
+                target: ENGINE,
+                plugin = %intensity.source,
                 "carbon intensity: {:.3} g CO2eq/kWh ({}: {})",
                 intensity.value.value(),
                 intensity.basis.as_str().replace('_', " "),
                 intensity.source
-            ));
+            );
             self.last = Some(intensity.clone());
         }
         intensity

@@ -8,8 +8,8 @@
 use super::explicit::Lent;
 use super::outlet::{self, OutputFailure, Receipt};
 use super::run::{Run, Stage};
+use crate::diagnostics;
 use crate::error::TrackerError;
-use crate::log::Logger;
 use codecarbon_core::{Config, EmissionsData};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
@@ -38,31 +38,28 @@ enum Command {
 /// Handle to a running sampler thread.
 pub(crate) struct Sampler {
     commands: Sender<Command>,
-    log: Logger,
     thread: JoinHandle<()>,
     run_id: String,
 }
 
 impl Sampler {
     /// Starts a run on a new thread; returns once it is measuring, or with why it could not.
-    pub(crate) fn spawn(config: Config, log: Logger, lent: Lent) -> Result<Sampler, TrackerError> {
+    pub(crate) fn spawn(config: Config, lent: Lent) -> Result<Sampler, TrackerError> {
         let (commands, inbox) = mpsc::channel();
         let (ready, started) = mpsc::channel();
-        let thread = std::thread::Builder::new()
-            .name("codecarbon-sampler".into())
-            .spawn(move || match Run::start(config, log, lent) {
-                Ok(run) => {
-                    let _ = ready.send(Ok(run.run_id().to_string()));
-                    run_loop(run, inbox);
-                }
-                Err(e) => {
-                    let _ = ready.send(Err(e));
-                }
-            })?;
+        let thread = std::thread::Builder::new().name("codecarbon-sampler".into());
+        let thread = diagnostics::spawn(thread, move || match Run::start(config, lent) {
+            Ok(run) => {
+                let _ = ready.send(Ok(run.run_id().to_string()));
+                run_loop(run, inbox);
+            }
+            Err(e) => {
+                let _ = ready.send(Err(e));
+            }
+        })?;
         match started.recv() {
             Ok(Ok(run_id)) => Ok(Sampler {
                 commands,
-                log,
                 thread,
                 run_id,
             }),
@@ -108,7 +105,7 @@ impl Sampler {
         // The wait is here, on the caller's thread, so sampling goes on meanwhile.
         Ok((
             data,
-            outlet::collect(receipts, Instant::now() + FLUSH_LIMIT, self.log),
+            outlet::collect(receipts, Instant::now() + FLUSH_LIMIT),
         ))
     }
 
@@ -196,7 +193,7 @@ fn finish(mut run: Run, at: Instant) -> Delivered {
     run.stop_all_tasks(&end);
     let (data, receipts) = run.deliver(Stage::Finish, Some(end));
     let deadline = Instant::now() + STOP_LIMIT;
-    let errors = outlet::collect(receipts, deadline, run.log());
+    let errors = outlet::collect(receipts, deadline);
     run.end(deadline);
     (data, errors)
 }

@@ -4,8 +4,8 @@
 use super::explicit::Explicit;
 use super::place::{NamedLocator, PlaceInputs, UsersLocator};
 use super::selection;
+use crate::diagnostics::ENGINE;
 use crate::error::TrackerError;
-use crate::log::Logger;
 use codecarbon_core::{
     Component, Config, Intensity, IntensityBasis, PowerSource, Sink, SourceInfo,
 };
@@ -34,15 +34,11 @@ pub(crate) struct Parts {
 }
 
 /// Chooses every part. On error nothing of `explicit` is lost: what was not used stays in it.
-pub(crate) fn assemble(
-    config: &Config,
-    log: &Logger,
-    explicit: &mut Explicit,
-) -> Result<Parts, TrackerError> {
+pub(crate) fn assemble(config: &Config, explicit: &mut Explicit) -> Result<Parts, TrackerError> {
     codecarbon_core::registry::check_unique_names()?;
     let covered = explicit.components();
-    let registry_sources = registry_sources(config, log, &covered)?;
-    let (user_locator, locators) = locators(config, log, explicit)?;
+    let registry_sources = registry_sources(config, &covered)?;
+    let (user_locator, locators) = locators(config, explicit)?;
     let registry_intensity = selection::intensity_chain(config)?;
     let registry_sinks = selection::sinks(config)?;
 
@@ -53,10 +49,16 @@ pub(crate) fn assemble(
             // It may have served an earlier run: that run's baselines must not leak in.
             source.reset();
             let info = source.info();
-            log.info(format_args!(
+            tracing::info!(
+                target: ENGINE,
+                component = %info.component,
+                source = info.source,
                 "{}: {} ({}, given to the builder): {}",
-                info.component, info.source, info.method, info.detail
-            ));
+                info.component,
+                info.source,
+                info.method,
+                info.detail
+            );
             SourcePart {
                 source,
                 info,
@@ -103,7 +105,6 @@ pub(crate) fn assemble(
 
 fn registry_sources(
     config: &Config,
-    log: &Logger,
     covered: &[Component],
 ) -> Result<Vec<SourcePart>, TrackerError> {
     let wanted: Vec<Component> = Component::ALL
@@ -113,34 +114,48 @@ fn registry_sources(
     let mut parts = Vec::new();
     for chosen in selection::power_sources_for(config, &wanted)? {
         for d in chosen.decisions.iter().filter(|d| !d.taken) {
-            let line = format_args!(
-                "{}: not using {}: {}",
-                chosen.component,
-                d.plugin,
-                d.reason.as_deref().unwrap_or("")
-            );
+            let (component, plugin) = (chosen.component, &d.plugin);
+            let reason = d.reason.as_deref().unwrap_or("");
             if d.blocked {
-                log.warn(line);
+                tracing::warn!(
+                    target: ENGINE,
+                    component = %component,
+                    plugin = %plugin,
+                    "{component}: not using {plugin}: {reason}"
+                );
             } else {
-                log.debug(line);
+                tracing::debug!(
+                    target: ENGINE,
+                    component = %component,
+                    plugin = %plugin,
+                    "{component}: not using {plugin}: {reason}"
+                );
             }
         }
         if chosen.sources.is_empty() {
             if chosen.component == Component::Gpu {
-                log.debug("no GPU found");
+                tracing::debug!(target: ENGINE, component = %chosen.component, "no GPU found");
             } else {
-                log.warn(format_args!(
+                tracing::warn!(
+                    target: ENGINE,
+                    component = %chosen.component,
                     "no power source for {}: its energy is not counted",
                     chosen.component
-                ));
+                );
             }
         }
         for source in chosen.sources {
             let info = source.info();
-            log.info(format_args!(
+            tracing::info!(
+                target: ENGINE,
+                component = %chosen.component,
+                source = info.source,
                 "{}: {} ({}): {}",
-                chosen.component, info.source, info.method, info.detail
-            ));
+                chosen.component,
+                info.source,
+                info.method,
+                info.detail
+            );
             parts.push(SourcePart {
                 source,
                 info,
@@ -155,13 +170,13 @@ fn registry_sources(
 /// thread to ask. Building them checks the configuration (an unknown country fails here).
 fn locators(
     config: &Config,
-    log: &Logger,
     explicit: &Explicit,
 ) -> Result<(Option<UsersLocator>, Vec<NamedLocator>), TrackerError> {
     if config.cloud_provider.is_some() != config.cloud_region.is_some() {
-        log.warn(
+        tracing::warn!(
+            target: ENGINE,
             "cloud_provider and cloud_region go together and one of them is missing: \
-             the cloud setting is ignored; set both (e.g. gcp and us-central1), or neither",
+             the cloud setting is ignored; set both (e.g. gcp and us-central1), or neither"
         );
     }
     if let Some(locator) = &explicit.locator {

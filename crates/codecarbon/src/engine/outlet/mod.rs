@@ -11,7 +11,7 @@ mod failure;
 pub use failure::OutputFailure;
 
 use super::setup::SinkPart;
-use crate::log::Logger;
+use crate::diagnostics::{self, ENGINE};
 use codecarbon_core::{Report, Sink, SinkError, TaskReport};
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
@@ -75,7 +75,7 @@ pub(crate) struct Outlet {
 
 impl Outlet {
     /// Starts the worker of one output.
-    pub(crate) fn start(part: SinkPart, log: Logger) -> std::io::Result<Outlet> {
+    pub(crate) fn start(part: SinkPart) -> std::io::Result<Outlet> {
         let mailbox: Mailbox = Arc::default();
         let SinkPart {
             name,
@@ -85,9 +85,8 @@ impl Outlet {
         let checkpoints = sink.checkpoints();
         let thread = {
             let (mailbox, name) = (mailbox.clone(), name.clone());
-            std::thread::Builder::new()
-                .name(format!("codecarbon-output-{name}"))
-                .spawn(move || work(sink, &name, &mailbox, log))?
+            let thread = std::thread::Builder::new().name(format!("codecarbon-output-{name}"));
+            diagnostics::spawn(thread, move || work(sink, &name, &mailbox))?
         };
         Ok(Outlet {
             name,
@@ -186,11 +185,7 @@ impl Drop for Outlet {
 
 /// Waits until `deadline` for each receipt; the errors, and a line for each output that did not
 /// answer in time. The workers log the errors they get; the waits that ran out are logged here.
-pub(crate) fn collect(
-    receipts: Vec<Receipt>,
-    deadline: Instant,
-    log: Logger,
-) -> Vec<OutputFailure> {
+pub(crate) fn collect(receipts: Vec<Receipt>, deadline: Instant) -> Vec<OutputFailure> {
     let mut errors = Vec::new();
     for (name, receipt) in receipts {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -203,20 +198,22 @@ pub(crate) fn collect(
             Err(mpsc::RecvTimeoutError::Timeout) => "has not written the row in time",
             Err(mpsc::RecvTimeoutError::Disconnected) => "stopped before writing the row",
         };
-        log.error(format_args!("output `{name}` {unanswered}"));
+        tracing::error!(target: ENGINE, output = %name, "output `{name}` {unanswered}");
         errors.push(OutputFailure::new(name, unanswered));
     }
     errors
 }
 
-fn next_job(mailbox: &Mailbox, name: &str, log: Logger) -> Option<Job> {
+fn next_job(mailbox: &Mailbox, name: &str) -> Option<Job> {
     let mut queue = mailbox.queue.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
         if queue.dropped_tasks > 0 {
-            log.error(format_args!(
+            tracing::error!(
+                target: ENGINE,
+                output = %name,
                 "output `{name}` is too slow: {} tasks were not handed to it",
                 queue.dropped_tasks
-            ));
+            );
             queue.dropped_tasks = 0;
         }
         if let Some(job) = queue.jobs.pop_front() {
@@ -241,15 +238,15 @@ fn next_job(mailbox: &Mailbox, name: &str, log: Logger) -> Option<Job> {
 
 /// The worker: calls the output for each job, each call bounded by [`CALL_LIMIT`]. A failure is
 /// reported when it starts and when the output recovers, not at every interval.
-fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> Box<dyn Sink> {
+fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox) -> Box<dyn Sink> {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
     {
         Ok(runtime) => runtime,
         Err(e) => {
-            log.error(format_args!("output `{name}` cannot start: {e}"));
-            while let Some(job) = next_job(mailbox, name, log) {
+            tracing::error!(target: ENGINE, output = %name, "output `{name}` cannot start: {e}");
+            while let Some(job) = next_job(mailbox, name) {
                 if let Job::Flush(_, reply) | Job::Finish(_, reply) = job {
                     let _ = reply.send(Err(format!("cannot start: {e}")));
                 }
@@ -258,7 +255,7 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
         }
     };
     let mut failing = false;
-    while let Some(job) = next_job(mailbox, name, log) {
+    while let Some(job) = next_job(mailbox, name) {
         // `None`: a record that gave way to a waiting row, which says nothing of the output.
         let called = std::panic::catch_unwind(AssertUnwindSafe(|| {
             runtime.block_on(async {
@@ -284,9 +281,11 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
         }));
         let Ok((result, reply)) = called else {
             // The reply sender of the job went with the panic: its row is reported missing.
-            log.error(format_args!(
+            tracing::error!(
+                target: ENGINE,
+                output = %name,
                 "output `{name}` panicked: it gets nothing more in this run"
-            ));
+            );
             bury(mailbox);
             break;
         };
@@ -295,11 +294,11 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox, log: Logger) -> 
         };
         match &result {
             Err(e) if !failing => {
-                log.error(format_args!("output `{name}` failed: {e}"));
+                tracing::error!(target: ENGINE, output = %name, "output `{name}` failed: {e}");
                 failing = true;
             }
             Ok(()) if failing => {
-                log.warn(format_args!("output `{name}` works again"));
+                tracing::warn!(target: ENGINE, output = %name, "output `{name}` works again");
                 failing = false;
             }
             _ => {}

@@ -36,7 +36,7 @@ fn outlet(delay: Duration) -> (Outlet, Arc<Mutex<Vec<f64>>>) {
         }),
         explicit: true,
     };
-    (Outlet::start(part, Logger::new("critical")).unwrap(), seen)
+    (Outlet::start(part).unwrap(), seen)
 }
 
 fn report(kg: f64) -> Arc<Report> {
@@ -90,14 +90,13 @@ fn a_record_in_progress_gives_way_to_a_row_the_user_asked_for() {
         sink: Box::new(Hanging),
         explicit: false,
     };
-    let outlet = Outlet::start(part, Logger::new("critical")).unwrap();
+    let outlet = Outlet::start(part).unwrap();
     outlet.record(&report(1.0));
     std::thread::sleep(Duration::from_millis(50));
     let started = Instant::now();
     let errors = collect(
         vec![outlet.flush(&report(2.0))],
         Instant::now() + Duration::from_secs(10),
-        Logger::new("critical"),
     );
     assert!(errors.is_empty(), "{errors:?}");
     let waited = started.elapsed();
@@ -127,19 +126,17 @@ fn after_an_output_panics_its_rows_fail_at_once() {
         sink: Box::new(Panicky),
         explicit: false,
     };
-    let outlet = Outlet::start(part, Logger::new("critical")).unwrap();
+    let outlet = Outlet::start(part).unwrap();
     outlet.record(&report(1.0));
     std::thread::sleep(Duration::from_millis(100));
     let started = Instant::now();
     let flushed = collect(
         vec![outlet.flush(&report(2.0))],
         Instant::now() + Duration::from_secs(10),
-        Logger::new("critical"),
     );
     let finished = collect(
         vec![outlet.finish(&report(3.0))],
         Instant::now() + Duration::from_secs(10),
-        Logger::new("critical"),
     );
     assert!(
         started.elapsed() < Duration::from_secs(1),
@@ -157,7 +154,6 @@ fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
     let late = collect(
         vec![outlet.flush(&report(1.0))],
         Instant::now() + Duration::from_millis(50),
-        Logger::new("critical"),
     );
     assert!(started.elapsed() < Duration::from_millis(250));
     assert!(
@@ -167,7 +163,6 @@ fn a_wait_for_a_slow_output_is_bounded_and_errors_are_returned() {
     let refused = collect(
         vec![outlet.flush(&report(2.0))],
         Instant::now() + Duration::from_secs(5),
-        Logger::new("critical"),
     );
     assert_eq!(refused, [OutputFailure::new("slow", "refused")]);
     assert_eq!(refused[0].to_string(), "output `slow`: refused");

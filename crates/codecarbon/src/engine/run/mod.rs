@@ -13,8 +13,8 @@ use super::outlet::{Outlet, Receipt};
 use super::place::Place;
 use super::setup::SourcePart;
 use super::totals::{Snapshot, Utilisation};
+use crate::diagnostics::ENGINE;
 use crate::error::TrackerError;
-use crate::log::Logger;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
@@ -36,7 +36,6 @@ struct Active {
 /// The state of a running tracker, owned by the sampler thread.
 pub(crate) struct Run {
     config: Config,
-    log: Logger,
     run_id: String,
     origin: Snapshot,
     last_sample: Instant,
@@ -87,11 +86,6 @@ impl Run {
         explicit::give_back(&self.lent, back);
     }
 
-    /// Where the run's messages go.
-    pub(crate) fn log(&self) -> Logger {
-        self.log
-    }
-
     /// The run's id.
     pub(crate) fn run_id(&self) -> &str {
         &self.run_id
@@ -126,7 +120,7 @@ impl Run {
         let load = match self.machine.refresh() {
             Ok(load) => load,
             Err(e) => {
-                self.log.debug(e);
+                tracing::debug!(target: ENGINE, "{e}");
                 None
             }
         };
@@ -150,8 +144,14 @@ impl Run {
                 }
                 Err(e) => {
                     if !active.failing {
-                        self.log
-                            .warn(format_args!("{}: {e}", active.part.info.source));
+                        let info = &active.part.info;
+                        tracing::warn!(
+                            target: ENGINE,
+                            component = %info.component,
+                            source = info.source,
+                            "{}: {e}",
+                            info.source
+                        );
                     }
                     active.failing = true;
                 }
@@ -217,11 +217,12 @@ impl Run {
     /// flush or the stop has them; a short run would otherwise end before a lookup answers.
     pub(crate) fn settle(&mut self) {
         if !self.place.settle(SETTLE_LIMIT) && !self.unsettled_warned {
-            self.log.warn(format_args!(
+            tracing::warn!(
+                target: ENGINE,
                 "the location or carbon intensity is still unknown after {SETTLE_LIMIT:?}: \
                  this row uses the world average, {} g CO2eq/kWh",
                 WORLD_AVERAGE.value()
-            ));
+            );
             self.unsettled_warned = true;
         }
     }

@@ -8,7 +8,6 @@ use crate::engine::place::{Place, PlaceInputs};
 use crate::engine::setup::{self, SinkPart, SourcePart};
 use crate::engine::totals::{Snapshot, Utilisation};
 use crate::error::TrackerError;
-use crate::log::Logger;
 use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{Config, Joules, KgCo2eq, KilowattHours, TrackingMode};
 use std::time::{Duration, Instant};
@@ -16,7 +15,7 @@ use std::time::{Duration, Instant};
 impl Run {
     /// Chooses and builds everything, then takes the baseline sample. The user's explicit
     /// components are borrowed from `lent` and given back by [`Run::end`] (or on error).
-    pub(crate) fn start(config: Config, log: Logger, lent: Lent) -> Result<Run, TrackerError> {
+    pub(crate) fn start(config: Config, lent: Lent) -> Result<Run, TrackerError> {
         let machine = MachineLoad::new(&config.proc_root)?;
         let mut meminfo = (ProcFile::default(), config.proc_root.join("meminfo"));
         let ram_total = MemInfo::read_with(&mut meminfo.0, &meminfo.1)?.total;
@@ -24,12 +23,12 @@ impl Run {
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
         let mut borrowed = explicit::borrow(&lent);
-        let assembled = setup::assemble(&config, &log, &mut borrowed);
+        let assembled = setup::assemble(&config, &mut borrowed);
         // What the run did not take in (all of it on error) goes straight back.
         explicit::give_back(&lent, borrowed);
         let parts = assembled?;
         let providers = parts.place.explicit.clone();
-        let (place, outputs) = match start_threads(parts.place, parts.sinks, log) {
+        let (place, outputs) = match start_threads(parts.place, parts.sinks) {
             Ok(started) => started,
             Err((e, back)) => {
                 explicit::give_back(
@@ -50,7 +49,6 @@ impl Run {
             last_sample: now,
             os: os_description(),
             config,
-            log,
             machine,
             meminfo,
             tree,
@@ -85,10 +83,9 @@ impl Run {
 fn start_threads(
     place: PlaceInputs,
     sinks: Vec<SinkPart>,
-    log: Logger,
 ) -> Result<(Place, Vec<Outlet>), (std::io::Error, Explicit)> {
     let providers = place.explicit.clone();
-    let place = match Place::start(place, log) {
+    let place = match Place::start(place) {
         Ok(place) => place,
         Err(e) => {
             let back = Explicit {
@@ -106,7 +103,7 @@ fn start_threads(
     let mut outputs = Vec::new();
     let mut parts = sinks.into_iter();
     while let Some(part) = parts.next() {
-        match Outlet::start(part, log) {
+        match Outlet::start(part) {
             Ok(outlet) => outputs.push(outlet),
             Err(e) => {
                 place.end(PLACE_END_LIMIT);
