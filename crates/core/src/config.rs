@@ -25,6 +25,7 @@ pub use range::{
 /// What is tracked: the whole machine or one process tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TrackingMode {
     /// The whole machine (CodeCarbon's default).
     #[default]
@@ -56,6 +57,7 @@ impl FromStr for TrackingMode {
 /// How the CSV sink treats an existing file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum CsvWriteMode {
     /// Add a row per flush or stop.
     #[default]
