@@ -144,11 +144,7 @@ impl TrackerBuilder {
 
     /// `on_csv_write`: append a row per run, or update this run's row.
     pub fn on_csv_write(self, mode: CsvWriteMode) -> Self {
-        let mode = match mode {
-            CsvWriteMode::Append => "append",
-            CsvWriteMode::Update => "update",
-        };
-        self.set("on_csv_write", mode)
+        self.set("on_csv_write", mode.to_string())
     }
 
     /// `proc_root`: where the kernel's process files are mounted (default `/proc`).

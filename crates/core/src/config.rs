@@ -66,6 +66,16 @@ pub enum CsvWriteMode {
     Update,
 }
 
+/// The value as written in a configuration (`append`), which [`FromStr`] reads back.
+impl fmt::Display for CsvWriteMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CsvWriteMode::Append => "append",
+            CsvWriteMode::Update => "update",
+        })
+    }
+}
+
 impl FromStr for CsvWriteMode {
     type Err = &'static str;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

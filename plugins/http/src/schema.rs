@@ -112,11 +112,9 @@ mod tests {
 
     #[test]
     fn coordinates_lose_precision_and_timestamps_carry_an_offset() {
-        let d = EmissionsData {
-            longitude: Some(2.3522),
-            latitude: Some(-48.86),
-            ..EmissionsData::default()
-        };
+        let mut d = EmissionsData::default();
+        d.longitude = Some(2.3522);
+        d.latitude = Some(-48.86);
         let run = RunCreate::new("e", &d, now());
         assert_eq!(run.longitude, Some(2.4));
         assert_eq!(run.latitude, Some(-48.9));

@@ -208,14 +208,9 @@ impl PowerSource for NvmlSource {
     fn info(&self) -> SourceInfo {
         let names: Vec<String> = self.gpus.iter().map(|g| g.name.clone()).collect();
         let (model, count) = model_and_count(&names);
-        SourceInfo {
-            component: Component::Gpu,
-            source: "nvml",
-            model,
-            count,
-            method: Method::Measured,
-            detail: self.detail(),
-        }
+        SourceInfo::new(Component::Gpu, "nvml", Method::Measured, self.detail())
+            .with_model_opt(model)
+            .with_count(count)
     }
 
     /// The GPUs' energy since the previous call (in process mode, the tree's share). A GPU
@@ -255,11 +250,11 @@ impl PowerSource for NvmlSource {
             return Err(SourceError::Other(warnings.join("; ")));
         }
         self.carried = (Joules::ZERO, Duration::ZERO);
-        Ok(Reading {
+        Ok(Reading::new(
             energy,
-            power: Watts::mean(energy, elapsed),
-            method: Method::Measured,
-        })
+            Watts::mean(energy, elapsed),
+            Method::Measured,
+        ))
     }
 
     fn utilization(&self) -> Option<Percent> {

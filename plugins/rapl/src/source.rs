@@ -65,11 +65,11 @@ impl PowerSource for RaplSource {
             }
         };
         let energy = self.attribution.attribute(ctx, measured);
-        Ok(Reading {
+        Ok(Reading::new(
             energy,
-            power: Watts::mean(energy, ctx.elapsed),
-            method: Method::Measured,
-        })
+            Watts::mean(energy, ctx.elapsed),
+            Method::Measured,
+        ))
     }
 
     fn max_interval(&self) -> Duration {

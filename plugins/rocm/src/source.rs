@@ -107,14 +107,15 @@ impl PowerSource for RocmSource {
         }
         let energy = energy + std::mem::take(&mut self.carried);
         self.machine = match ctx.tracking_mode {
-            TrackingMode::Machine => None,
             TrackingMode::Process => Some(self.machine.unwrap_or(Joules::ZERO) + energy),
+            // The whole machine (and any mode a later core adds): readings are not shares.
+            _ => None,
         };
-        Ok(Reading {
+        Ok(Reading::new(
             energy,
-            power: Watts::mean(energy, ctx.elapsed),
-            method: Method::Measured,
-        })
+            Watts::mean(energy, ctx.elapsed),
+            Method::Measured,
+        ))
     }
 
     fn utilization(&self) -> Option<Percent> {
