@@ -163,8 +163,7 @@ impl TrackerBuilder {
     /// struct Board;
     /// impl PowerSource for Board {
     ///     fn info(&self) -> SourceInfo {
-    ///         SourceInfo { component: Component::Cpu, source: "board", model: None, count: 1,
-    ///             method: Method::Estimated, detail: "3 W".into() }
+    ///         SourceInfo::new(Component::Cpu, "board", Method::Estimated, "3 W").with_count(1)
     ///     }
     ///     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
     ///         Ok(Reading::estimated(Watts(3.0), ctx.elapsed))

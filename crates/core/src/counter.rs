@@ -9,11 +9,11 @@ use thiserror::Error;
 
 /// A counter that moved backwards in a way a single wrap cannot explain.
 #[derive(Debug, Clone, PartialEq, Error)]
-#[non_exhaustive]
 #[error(
     "energy counter went backwards from {previous} to {current} (range {range:?}); \
      the sample is skipped and the counter re-baselined"
 )]
+#[non_exhaustive]
 pub struct CounterRegression {
     /// The previous raw value.
     pub previous: u64,

@@ -26,8 +26,7 @@ use std::time::Duration;
 /// let file = dir.path().join("cpu_power");
 /// std::fs::write(&file, "12.5\n")?;
 /// let mut board = ExampleBoard::new(&file);
-/// let ctx = SampleContext { elapsed: Duration::from_secs(2), tracking_mode: TrackingMode::Machine,
-///     logical_cpus: 4, machine_cpu_load: None, process: None };
+/// let ctx = SampleContext::new(Duration::from_secs(2), TrackingMode::Machine, 4);
 /// assert_eq!(board.sample(&ctx)?.energy.value(), 25.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -56,11 +56,7 @@ impl PowerSource for CounterSource {
         // `None` on the first read, which only sets the baseline; a decrease that one wrap
         // cannot explain is an error (`SourceError::Counter`), and the counter re-baselines.
         let energy = self.counter.update(raw)?.unwrap_or(Joules::ZERO);
-        Ok(Reading::new(
-            energy,
-            Watts::mean(energy, ctx.elapsed),
-            Method::Measured,
-        ))
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn max_interval(&self) -> Duration {

@@ -250,11 +250,7 @@ impl PowerSource for NvmlSource {
             return Err(SourceError::Other(warnings.join("; ")));
         }
         self.carried = (Joules::ZERO, Duration::ZERO);
-        Ok(Reading::new(
-            energy,
-            Watts::mean(energy, elapsed),
-            Method::Measured,
-        ))
+        Ok(Reading::measured(energy, elapsed))
     }
 
     fn utilization(&self) -> Option<Percent> {

@@ -30,7 +30,9 @@ pub const RUN_EMISSIONS_KG: &str = "codecarbon_run_emissions_kg_total";
 /// use codecarbon_prometheus::{render_exporter, Ledger};
 ///
 /// let mut ledger = Ledger::default();
-/// ledger.update(&EmissionsData { cpu_energy: KilowattHours(0.001), ..EmissionsData::default() });
+/// let mut data = EmissionsData::default();
+/// data.cpu_energy = KilowattHours(0.001);
+/// ledger.update(&data);
 /// assert!(render_exporter(&ledger).contains(r#"component="cpu"} 3600.0"#));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -74,7 +74,8 @@ pub const PUSH_ENERGY_TOTAL_HELP: &str =
 ///
 /// ```
 /// use codecarbon_core::{EmissionsData, KilowattHours};
-/// let data = EmissionsData { energy_consumed: KilowattHours(0.5), ..EmissionsData::default() };
+/// let mut data = EmissionsData::default();
+/// data.energy_consumed = KilowattHours(0.5);
 /// let text = codecarbon_prometheus::render_push(&data, None);
 /// assert!(text.contains("# TYPE codecarbon_energy_total counter\n"));
 /// assert!(text.contains("codecarbon_energy_consumed{project_name=\"\""));

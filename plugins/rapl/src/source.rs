@@ -65,11 +65,7 @@ impl PowerSource for RaplSource {
             }
         };
         let energy = self.attribution.attribute(ctx, measured);
-        Ok(Reading::new(
-            energy,
-            Watts::mean(energy, ctx.elapsed),
-            Method::Measured,
-        ))
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn max_interval(&self) -> Duration {

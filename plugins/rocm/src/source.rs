@@ -111,11 +111,7 @@ impl PowerSource for RocmSource {
             // The whole machine (and any mode a later core adds): readings are not shares.
             _ => None,
         };
-        Ok(Reading::new(
-            energy,
-            Watts::mean(energy, ctx.elapsed),
-            Method::Measured,
-        ))
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn utilization(&self) -> Option<Percent> {
