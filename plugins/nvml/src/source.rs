@@ -7,7 +7,7 @@ use crate::model::model_and_count;
 use crate::share::{ShareTracker, TreeView};
 use codecarbon_core::{
     Component, Joules, Method, Percent, PowerSource, Reading, SampleContext, SourceError,
-    SourceInfo, TrackingMode, Watts,
+    SourceInfo, TrackingMode,
 };
 use std::fmt;
 use std::path::PathBuf;

@@ -2,9 +2,7 @@
 
 use crate::attribution::Attribution;
 use crate::counters::{Meter, RawCounters};
-use codecarbon_core::{
-    Joules, Method, PowerSource, Reading, SampleContext, SourceError, SourceInfo, Watts,
-};
+use codecarbon_core::{Joules, PowerSource, Reading, SampleContext, SourceError, SourceInfo};
 use std::fmt;
 use std::time::Duration;
 

@@ -3,8 +3,7 @@
 use crate::device::Device;
 use crate::smi::Smi;
 use codecarbon_core::{
-    Joules, Method, Percent, PowerSource, Reading, SampleContext, SourceError, SourceInfo,
-    TrackingMode, Watts,
+    Joules, Percent, PowerSource, Reading, SampleContext, SourceError, SourceInfo, TrackingMode,
 };
 use std::fmt;
 
