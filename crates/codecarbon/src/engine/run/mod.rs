@@ -18,7 +18,7 @@ use crate::log::Logger;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
-    KilowattHours, Report, SampleContext, TaskReport, WORLD_AVERAGE,
+    KilowattHours, SampleContext, TaskReport, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -291,10 +291,8 @@ impl Run {
 
     fn end_task(&mut self, index: usize, end: &Snapshot) -> TaskReport {
         let (task_name, start) = self.tasks.remove(index);
-        let Report {
-            data, provenance, ..
-        } = self.report_between(&start, end);
-        TaskReport::new(task_name, data, provenance)
+        let report = self.report_between(&start, end);
+        TaskReport::new(task_name, report.data, report.provenance)
     }
 
     /// Hands a finished task to every output.
