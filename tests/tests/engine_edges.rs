@@ -19,14 +19,13 @@ struct Constant(Component, f64);
 
 impl PowerSource for Constant {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: self.0,
-            source: "constant",
-            model: None,
-            count: 1,
-            method: Method::Measured,
-            detail: format!("{} W", self.1),
-        }
+        SourceInfo::new(
+            self.0,
+            "constant",
+            Method::Measured,
+            format!("{} W", self.1),
+        )
+        .with_count(1)
     }
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
         Ok(Reading::estimated(Watts(self.1), ctx.elapsed))
@@ -39,10 +38,7 @@ struct Nowhere;
 #[async_trait]
 impl Locator for Nowhere {
     async fn locate(&self) -> Result<Location, LocateError> {
-        Ok(Location {
-            country_name: Some("Nowhere".into()),
-            ..Location::default()
-        })
+        Ok(Location::default().with_country_name("Nowhere"))
     }
 }
 
@@ -77,12 +73,11 @@ impl IntensityProvider for Provider {
         if self.slow.load(Ordering::SeqCst) {
             tokio::time::sleep(self.delay).await;
         }
-        Ok(Some(Intensity {
-            value: GramsPerKwh(self.value),
-            source: "test".into(),
-            year: None,
-            basis: IntensityBasis::Custom,
-        }))
+        Ok(Some(Intensity::new(
+            GramsPerKwh(self.value),
+            "test",
+            IntensityBasis::Custom,
+        )))
     }
 }
 
@@ -299,10 +294,7 @@ impl Locator for UsersLocator {
     async fn locate(&self) -> Result<Location, LocateError> {
         tokio::time::sleep(self.delay).await;
         match self.country {
-            Some(code) => Ok(Location {
-                country_iso_code: Some(code.into()),
-                ..Location::default()
-            }),
+            Some(code) => Ok(Location::default().with_country_iso_code(code)),
             None => Err(LocateError::Unavailable("the site database is down".into())),
         }
     }

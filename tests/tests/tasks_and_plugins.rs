@@ -135,14 +135,14 @@ fn track_and_the_guard_write_their_rows() {
 struct FiveWatts;
 impl PowerSource for FiveWatts {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Cpu,
-            source: "five-watts",
-            model: Some("test board".into()),
-            count: 1,
-            method: Method::Measured,
-            detail: "a constant 5 W".into(),
-        }
+        SourceInfo::new(
+            Component::Cpu,
+            "five-watts",
+            Method::Measured,
+            "a constant 5 W",
+        )
+        .with_model("test board")
+        .with_count(1)
     }
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
         let mut reading = Reading::estimated(Watts(5.0), ctx.elapsed);
@@ -155,11 +155,9 @@ struct Atlantis;
 #[async_trait]
 impl Locator for Atlantis {
     async fn locate(&self) -> Result<Location, LocateError> {
-        Ok(Location {
-            country_name: Some("Atlantis".into()),
-            region: Some("deep".into()),
-            ..Location::default()
-        })
+        Ok(Location::default()
+            .with_country_name("Atlantis")
+            .with_region("deep"))
     }
 }
 
@@ -171,14 +169,13 @@ impl IntensityProvider for Hundred {
         at: &Location,
         _when: SystemTime,
     ) -> Result<Option<Intensity>, IntensityError> {
-        Ok(
-            (at.country_name.as_deref() == Some("Atlantis")).then(|| Intensity {
-                value: GramsPerKwh(100.0),
-                source: "test".into(),
-                year: None,
-                basis: codecarbon::core::IntensityBasis::Custom,
-            }),
-        )
+        Ok((at.country_name.as_deref() == Some("Atlantis")).then(|| {
+            Intensity::new(
+                GramsPerKwh(100.0),
+                "test",
+                codecarbon::core::IntensityBasis::Custom,
+            )
+        }))
     }
 }
 
@@ -259,14 +256,9 @@ fn components_given_to_the_builder_are_used_in_every_run() {
 struct HalfBusyGpu;
 impl PowerSource for HalfBusyGpu {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Gpu,
-            source: "test-gpu",
-            model: Some("Test GPU".into()),
-            count: 2,
-            method: Method::Measured,
-            detail: "50 W".into(),
-        }
+        SourceInfo::new(Component::Gpu, "test-gpu", Method::Measured, "50 W")
+            .with_model("Test GPU")
+            .with_count(2)
     }
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
         Ok(Reading::estimated(Watts(50.0), ctx.elapsed))
@@ -294,14 +286,7 @@ fn a_gpu_source_fills_the_gpu_columns() {
 struct Resettable(Arc<std::sync::atomic::AtomicUsize>);
 impl PowerSource for Resettable {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Ram,
-            source: "resettable",
-            model: None,
-            count: 0,
-            method: Method::Estimated,
-            detail: "1 W".into(),
-        }
+        SourceInfo::new(Component::Ram, "resettable", Method::Estimated, "1 W")
     }
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
         Ok(Reading::estimated(Watts(1.0), ctx.elapsed))
@@ -384,12 +369,11 @@ impl IntensityProvider for Rising {
         } else {
             300.0
         };
-        Ok(Some(Intensity {
-            value: GramsPerKwh(value),
-            source: "rising".into(),
-            year: None,
-            basis: codecarbon::core::IntensityBasis::Custom,
-        }))
+        Ok(Some(Intensity::new(
+            GramsPerKwh(value),
+            "rising",
+            codecarbon::core::IntensityBasis::Custom,
+        )))
     }
 }
 

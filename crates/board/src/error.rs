@@ -53,8 +53,8 @@ impl From<OutputError> for BoardError {
     /// refusals keep core's.
     fn from(e: OutputError) -> Self {
         match e {
-            OutputError::Read { path, source } => BoardError::Read { path, source },
-            OutputError::Write { path, source } => BoardError::Write { path, source },
+            OutputError::Read { path, source, .. } => BoardError::Read { path, source },
+            OutputError::Write { path, source, .. } => BoardError::Write { path, source },
             other => BoardError::File(other),
         }
     }

@@ -144,11 +144,7 @@ impl TrackerBuilder {
 
     /// `on_csv_write`: append a row per run, or update this run's row.
     pub fn on_csv_write(self, mode: CsvWriteMode) -> Self {
-        let mode = match mode {
-            CsvWriteMode::Append => "append",
-            CsvWriteMode::Update => "update",
-        };
-        self.set("on_csv_write", mode)
+        self.set("on_csv_write", mode.to_string())
     }
 
     /// `proc_root`: where the kernel's process files are mounted (default `/proc`).
@@ -167,8 +163,7 @@ impl TrackerBuilder {
     /// struct Board;
     /// impl PowerSource for Board {
     ///     fn info(&self) -> SourceInfo {
-    ///         SourceInfo { component: Component::Cpu, source: "board", model: None, count: 1,
-    ///             method: Method::Estimated, detail: "3 W".into() }
+    ///         SourceInfo::new(Component::Cpu, "board", Method::Estimated, "3 W").with_count(1)
     ///     }
     ///     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
     ///         Ok(Reading::estimated(Watts(3.0), ctx.elapsed))

@@ -55,6 +55,7 @@ pub struct BoundedBody {
 /// A successful answer larger than such an answer ever is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("the answer is larger than {limit} bytes, far more than such an answer ever is")]
+#[non_exhaustive]
 pub struct TooLarge {
     /// The limit, in bytes.
     pub limit: usize,

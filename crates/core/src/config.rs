@@ -25,6 +25,7 @@ pub use range::{
 /// What is tracked: the whole machine or one process tree.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum TrackingMode {
     /// The whole machine (CodeCarbon's default).
     #[default]
@@ -56,12 +57,23 @@ impl FromStr for TrackingMode {
 /// How the CSV sink treats an existing file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum CsvWriteMode {
     /// Add a row per flush or stop.
     #[default]
     Append,
     /// Replace the row with the same `run_id`.
     Update,
+}
+
+/// The value as written in a configuration (`append`), which [`FromStr`] reads back.
+impl fmt::Display for CsvWriteMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CsvWriteMode::Append => "append",
+            CsvWriteMode::Update => "update",
+        })
+    }
 }
 
 impl FromStr for CsvWriteMode {

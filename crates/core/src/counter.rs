@@ -13,6 +13,7 @@ use thiserror::Error;
     "energy counter went backwards from {previous} to {current} (range {range:?}); \
      the sample is skipped and the counter re-baselined"
 )]
+#[non_exhaustive]
 pub struct CounterRegression {
     /// The previous raw value.
     pub previous: u64,

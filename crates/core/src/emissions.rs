@@ -16,8 +16,19 @@ use std::time::Duration;
 ///
 /// Its columns are described once in [`crate::record`], from which its CSV row and its
 /// serialized form (JSON, say: the same keys and units as the CSV) are derived. `Default` is
-/// all zeros and empty fields: a starting point for tests of sinks.
+/// all zeros and empty fields: the way to build one outside this crate is to start from it and
+/// set the public fields, so that a column added later breaks no sink:
+///
+/// ```
+/// use codecarbon_core::{EmissionsData, KilowattHours};
+///
+/// let mut data = EmissionsData::default();
+/// data.run_id = "run-1".into();
+/// data.energy_consumed = KilowattHours(0.5);
+/// assert_eq!(data.csv_fields()[2], "run-1");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct EmissionsData {
     /// Local time of the record, `%Y-%m-%dT%H:%M:%S`.
     pub timestamp: String,
@@ -97,8 +108,9 @@ pub struct EmissionsData {
     pub wue: LitersPerKwh,
 }
 
-/// How one component's numbers were obtained.
+/// How one component's numbers were obtained; built with [`ComponentProvenance::new`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ComponentProvenance {
     /// The component.
     pub component: Component,
@@ -112,9 +124,42 @@ pub struct ComponentProvenance {
     pub machine_energy: Option<KilowattHours>,
 }
 
+impl ComponentProvenance {
+    /// `component`'s numbers, obtained by `method` from the power source plugin `source`; not
+    /// a share of a machine measurement.
+    pub fn new(component: Component, method: Method, source: impl Into<String>) -> Self {
+        ComponentProvenance {
+            component,
+            method,
+            source: source.into(),
+            machine_energy: None,
+        }
+    }
+
+    /// With the machine's energy over the same time (PUE included), when the component's
+    /// energy is the tracked tree's share of it.
+    pub fn with_machine_energy(mut self, energy: impl Into<Option<KilowattHours>>) -> Self {
+        self.machine_energy = energy.into();
+        self
+    }
+}
+
 /// How a record's numbers were obtained; later sources (machine totals, unattributed energy)
 /// extend it without touching the 38 CSV fields.
+///
+/// ```
+/// use codecarbon_core::{Component, ComponentProvenance, Intensity, Method, Provenance};
+///
+/// let provenance = Provenance::new(vec![ComponentProvenance::new(
+///     Component::Cpu,
+///     Method::Measured,
+///     "rapl",
+/// )])
+/// .with_intensity(Intensity::world_average());
+/// assert_eq!(provenance.components[0].source, "rapl");
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Provenance {
     /// One entry per power source.
     pub components: Vec<ComponentProvenance>,
@@ -122,8 +167,25 @@ pub struct Provenance {
     pub intensity: Option<Intensity>,
 }
 
+impl Provenance {
+    /// One entry per power source; the intensity's origin unknown.
+    pub fn new(components: Vec<ComponentProvenance>) -> Provenance {
+        Provenance {
+            components,
+            intensity: None,
+        }
+    }
+
+    /// With where the carbon intensity came from.
+    pub fn with_intensity(mut self, intensity: impl Into<Option<Intensity>>) -> Provenance {
+        self.intensity = intensity.into();
+        self
+    }
+}
+
 /// A task's totals: what happened between `start_task` and `stop_task`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TaskReport {
     /// The task's name.
     pub task_name: String,
@@ -134,10 +196,38 @@ pub struct TaskReport {
 }
 
 /// What sinks receive: the record and its provenance.
+///
+/// ```
+/// use codecarbon_core::{EmissionsData, Provenance, Report, TaskReport};
+///
+/// let report = Report::new(EmissionsData::default(), Provenance::default());
+/// let task = TaskReport::new("load", report.data.clone(), report.provenance.clone());
+/// assert_eq!(task.task_name, "load");
+/// ```
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Report {
     /// The 38 CodeCarbon fields.
     pub data: EmissionsData,
     /// How they were obtained.
     pub provenance: Provenance,
 }
+
+impl Report {
+    /// The record and how its numbers were obtained.
+    pub fn new(data: EmissionsData, provenance: Provenance) -> Report {
+        Report { data, provenance }
+    }
+}
+
+impl TaskReport {
+    /// Task `task_name`'s totals and how they were obtained.
+    pub fn new(task_name: impl Into<String>, data: EmissionsData, provenance: Provenance) -> Self {
+        TaskReport {
+            task_name: task_name.into(),
+            data,
+            provenance,
+        }
+    }
+}
+

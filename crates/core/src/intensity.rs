@@ -17,6 +17,7 @@ pub const WORLD_AVERAGE: GramsPerKwh = GramsPerKwh(475.0);
 /// the country, and the world average when nothing else answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum IntensityBasis {
     /// `force_carbon_intensity_g_co2e_kwh`.
     Forced,
@@ -50,7 +51,19 @@ impl IntensityBasis {
 }
 
 /// A carbon intensity and where it came from.
+///
+/// Built with [`Intensity::new`] (and [`Intensity::with_year`]), so that a field added later
+/// breaks no provider:
+///
+/// ```
+/// use codecarbon_core::{GramsPerKwh, Intensity, IntensityBasis};
+///
+/// let grid = Intensity::new(GramsPerKwh(32.0), "Hydro-Québec", IntensityBasis::Region)
+///     .with_year(2023);
+/// assert_eq!((grid.value, grid.year), (GramsPerKwh(32.0), Some(2023)));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Intensity {
     /// The intensity.
     pub value: GramsPerKwh,
@@ -63,6 +76,23 @@ pub struct Intensity {
 }
 
 impl Intensity {
+    /// `value`, given by `source` (a dataset or a service), found at step `basis` of the chain;
+    /// the year it describes unknown.
+    pub fn new(value: GramsPerKwh, source: impl Into<String>, basis: IntensityBasis) -> Intensity {
+        Intensity {
+            value,
+            source: source.into(),
+            year: None,
+            basis,
+        }
+    }
+
+    /// With the year the figure describes.
+    pub fn with_year(mut self, year: impl Into<Option<i32>>) -> Intensity {
+        self.year = year.into();
+        self
+    }
+
     /// The world average ([`WORLD_AVERAGE`]), the chain's last step.
     pub fn world_average() -> Intensity {
         Intensity {
@@ -76,6 +106,7 @@ impl Intensity {
 
 /// Why a provider could not answer.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum IntensityError {
     /// The place is wrong for this provider in a way the user must fix (an unknown region).
     #[error("{0}")]
@@ -97,12 +128,7 @@ pub enum IntensityError {
 /// impl IntensityProvider for Flat {
 ///     async fn intensity(&self, _at: &Location, _when: SystemTime)
 ///         -> Result<Option<Intensity>, IntensityError> {
-///         Ok(Some(Intensity {
-///             value: GramsPerKwh(100.0),
-///             source: "flat".into(),
-///             year: None,
-///             basis: IntensityBasis::Custom,
-///         }))
+///         Ok(Some(Intensity::new(GramsPerKwh(100.0), "flat", IntensityBasis::Custom)))
 ///     }
 /// }
 /// ```

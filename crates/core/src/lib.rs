@@ -14,6 +14,12 @@
 //! - [`diagnostics`]: how the library and the plugins tell people things (`tracing` events
 //!   under `codecarbon::…` targets), and [`tracing`] itself, re-exported for plugin authors;
 //! - [`stderr_line!`], the binaries' messages to people on standard error, which never panic.
+//!
+//! The structs and enums a plugin builds or matches are `#[non_exhaustive]`, so this crate can
+//! grow a field or a variant without breaking a plugin: build them with their constructors and
+//! `with_*` methods ([`SourceInfo::new`], [`Reading::measured`], [`Intensity::new`],
+//! [`Location::default`] and its `with_*`, [`SampleContext::new`], [`Report::new`], ...), and
+//! end a `match` on one of its enums with a `_` arm. `docs/plugins.md` lists how to build each.
 
 pub mod body;
 pub mod config;

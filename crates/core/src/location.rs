@@ -5,7 +5,23 @@ use serde::Serialize;
 use thiserror::Error;
 
 /// Where the machine runs, as far as it is known.
+///
+/// Start from [`Location::default`] (nothing known) and add what is, so that a field added
+/// later breaks no locator:
+///
+/// ```
+/// use codecarbon_core::Location;
+///
+/// let here = Location::default()
+///     .with_country("CAN", "Canada")
+///     .with_region("quebec")
+///     .with_coordinates(-73.6, 45.5);
+/// assert_eq!(here.country_iso_code.as_deref(), Some("CAN"));
+/// assert!(!here.on_cloud());
+/// assert!(Location::default().with_cloud("gcp", "us-central1").on_cloud());
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Location {
     /// ISO 3166-1 alpha-3 code (`CAN`).
     pub country_iso_code: Option<String>,
@@ -24,6 +40,49 @@ pub struct Location {
 }
 
 impl Location {
+    /// With the country's ISO 3166-1 alpha-3 code (`CAN`), its name unknown.
+    pub fn with_country_iso_code(mut self, code: impl Into<String>) -> Location {
+        self.country_iso_code = Some(code.into());
+        self
+    }
+
+    /// With the country's ISO 3166-1 alpha-3 code (`CAN`) and English name (`Canada`).
+    pub fn with_country(mut self, code: impl Into<String>, name: impl Into<String>) -> Location {
+        self.country_iso_code = Some(code.into());
+        self.country_name = Some(name.into());
+        self
+    }
+
+    /// With the country's English name (`Canada`).
+    pub fn with_country_name(mut self, name: impl Into<String>) -> Location {
+        self.country_name = Some(name.into());
+        self
+    }
+
+    /// With a region inside the country, lower-case as CodeCarbon writes it (`quebec`).
+    pub fn with_region(mut self, region: impl Into<String>) -> Location {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// With a cloud provider (`gcp`) and its region (`us-central1`).
+    pub fn with_cloud(
+        mut self,
+        provider: impl Into<String>,
+        region: impl Into<String>,
+    ) -> Location {
+        self.cloud_provider = Some(provider.into());
+        self.cloud_region = Some(region.into());
+        self
+    }
+
+    /// With a geolocated position, in degrees.
+    pub fn with_coordinates(mut self, longitude: f64, latitude: f64) -> Location {
+        self.longitude = Some(longitude);
+        self.latitude = Some(latitude);
+        self
+    }
+
     /// Whether the machine runs in a cloud region.
     pub fn on_cloud(&self) -> bool {
         self.cloud_provider.is_some() && self.cloud_region.is_some()
@@ -32,6 +91,7 @@ impl Location {
 
 /// Why a location could not be found.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum LocateError {
     /// The configuration names a place that does not exist; the message says what does.
     #[error("{0}")]
@@ -50,7 +110,7 @@ pub enum LocateError {
 /// #[async_trait]
 /// impl Locator for Fixed {
 ///     async fn locate(&self) -> Result<Location, LocateError> {
-///         Ok(Location { country_iso_code: Some("FRA".into()), ..Location::default() })
+///         Ok(Location::default().with_country_iso_code("FRA"))
 ///     }
 /// }
 /// ```

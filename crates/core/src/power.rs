@@ -12,6 +12,7 @@ use thiserror::Error;
 /// Which part of the machine a source covers; the CSV has one energy column per component.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Component {
     /// Processors.
     Cpu,
@@ -44,6 +45,7 @@ impl fmt::Display for Component {
 /// Whether a number came from a hardware counter or from a model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Method {
     /// Read from an energy or power counter.
     Measured,
@@ -61,7 +63,20 @@ impl fmt::Display for Method {
 }
 
 /// What a source is, for the record and for `codecarbon detect`.
+///
+/// Built with [`SourceInfo::new`] and the `with_*` methods, so that a field added later (with
+/// its default) breaks no plugin:
+///
+/// ```
+/// use codecarbon_core::{Component, Method, SourceInfo};
+///
+/// let info = SourceInfo::new(Component::Gpu, "my-gpu", Method::Measured, "NVML energy counter")
+///     .with_model("2 x Test GPU")
+///     .with_count(2);
+/// assert_eq!((info.count, info.model.as_deref()), (2, Some("2 x Test GPU")));
+/// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct SourceInfo {
     /// The component this source covers.
     pub component: Component,
@@ -77,8 +92,56 @@ pub struct SourceInfo {
     pub detail: String,
 }
 
+impl SourceInfo {
+    /// A source of `component`, registered as `source`, whose numbers are `method`, with one
+    /// line for people on how they are obtained (`detail`). No model, a count of zero.
+    pub fn new(
+        component: Component,
+        source: &'static str,
+        method: Method,
+        detail: impl Into<String>,
+    ) -> SourceInfo {
+        SourceInfo {
+            component,
+            source,
+            model: None,
+            count: 0,
+            method,
+            detail: detail.into(),
+        }
+    }
+
+    /// With the hardware model (`AMD EPYC 7763 64-Core Processor`, `2 x Tesla T4`).
+    pub fn with_model(mut self, model: impl Into<String>) -> SourceInfo {
+        self.model = Some(model.into());
+        self
+    }
+
+    /// With the model when one is known, none otherwise.
+    pub fn with_model_opt(mut self, model: Option<String>) -> SourceInfo {
+        self.model = model;
+        self
+    }
+
+    /// With how many devices the source covers (GPUs, sockets).
+    pub fn with_count(mut self, count: usize) -> SourceInfo {
+        self.count = count;
+        self
+    }
+}
+
 /// Energy used since the previous sample.
+///
+/// ```
+/// use codecarbon_core::{Joules, Method, Reading, Watts};
+/// use std::time::Duration;
+///
+/// let read = Reading::new(Joules(20.0), Watts(10.0), Method::Measured);
+/// assert_eq!(read, Reading::measured(Joules(20.0), Duration::from_secs(2)));
+/// assert_eq!(Reading::estimated(Watts(10.0), Duration::from_secs(2)).energy, Joules(20.0));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Reading {
     /// Energy since the previous call to `sample`.
     pub energy: Joules,
@@ -89,6 +152,25 @@ pub struct Reading {
 }
 
 impl Reading {
+    /// `energy` over an interval at mean `power`, obtained by `method`.
+    pub fn new(energy: Joules, power: Watts, method: Method) -> Reading {
+        Reading {
+            energy,
+            power,
+            method,
+        }
+    }
+
+    /// A counter's reading: `energy` used over `elapsed`; the power is their quotient (zero
+    /// over an empty interval, the first sample's).
+    pub fn measured(energy: Joules, elapsed: Duration) -> Reading {
+        Reading {
+            energy,
+            power: Watts::mean(energy, elapsed),
+            method: Method::Measured,
+        }
+    }
+
     /// A model's reading: `power` held for `elapsed`.
     pub fn estimated(power: Watts, elapsed: Duration) -> Reading {
         Reading {
@@ -101,6 +183,7 @@ impl Reading {
 
 /// CPU time and memory of the tracked process tree, read once a tick by the engine.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ProcessUsage {
     /// CPU time (user + system) of the tree since its processes started; never decreases.
     pub cpu_time: Duration,
@@ -108,8 +191,29 @@ pub struct ProcessUsage {
     pub resident: Gigabytes,
 }
 
+impl ProcessUsage {
+    /// The tree's CPU time since its processes started, and its resident memory now.
+    pub fn new(cpu_time: Duration, resident: Gigabytes) -> ProcessUsage {
+        ProcessUsage { cpu_time, resident }
+    }
+}
+
 /// What the engine knows at a tick, shared by every source so nothing is read twice.
+///
+/// The engine builds it; a source's tests build one with [`SampleContext::new`] and the
+/// `with_*` methods:
+///
+/// ```
+/// use codecarbon_core::{Gigabytes, ProcessUsage, SampleContext, TrackingMode};
+/// use std::time::Duration;
+///
+/// let ctx = SampleContext::new(Duration::from_secs(1), TrackingMode::Process, 4)
+///     .with_machine_cpu_load(0.5)
+///     .with_process(ProcessUsage::new(Duration::from_millis(300), Gigabytes(0.1)));
+/// assert_eq!(ctx.machine_cpu_load, Some(0.5));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct SampleContext {
     /// Wall time since the previous sample (zero on the first).
     pub elapsed: Duration,
@@ -123,11 +227,39 @@ pub struct SampleContext {
     pub process: Option<ProcessUsage>,
 }
 
+impl SampleContext {
+    /// A tick `elapsed` after the previous one (zero for the first), in `tracking_mode`, on a
+    /// machine of `logical_cpus`; no CPU load and no process usage known.
+    pub fn new(elapsed: Duration, tracking_mode: TrackingMode, logical_cpus: usize) -> Self {
+        SampleContext {
+            elapsed,
+            tracking_mode,
+            logical_cpus,
+            machine_cpu_load: None,
+            process: None,
+        }
+    }
+
+    /// With the machine-wide CPU busy fraction (0 to 1) over `elapsed`.
+    pub fn with_machine_cpu_load(mut self, load: impl Into<Option<f64>>) -> Self {
+        self.machine_cpu_load = load.into();
+        self
+    }
+
+    /// With the tracked process tree's usage.
+    pub fn with_process(mut self, process: impl Into<Option<ProcessUsage>>) -> Self {
+        self.process = process.into();
+        self
+    }
+}
+
 /// Why a source could not produce a sample.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum SourceError {
-    /// A file could not be read.
+    /// A file could not be read; built with [`SourceError::read`].
     #[error("cannot read {path}: {source}. {hint}")]
+    #[non_exhaustive]
     Read {
         /// The file.
         path: PathBuf,
@@ -144,6 +276,17 @@ pub enum SourceError {
     Other(String),
 }
 
+impl SourceError {
+    /// `path` could not be read because of `source`; `hint` says how to fix it.
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error, hint: impl Into<String>) -> Self {
+        SourceError::Read {
+            path: path.into(),
+            source,
+            hint: hint.into(),
+        }
+    }
+}
+
 /// One piece of hardware whose energy we can read or estimate.
 ///
 /// ```
@@ -155,15 +298,13 @@ pub enum SourceError {
 /// struct Constant;
 /// impl PowerSource for Constant {
 ///     fn info(&self) -> SourceInfo {
-///         SourceInfo { component: Component::Ram, source: "constant", model: None, count: 0,
-///             method: Method::Estimated, detail: "10 W".into() }
+///         SourceInfo::new(Component::Ram, "constant", Method::Estimated, "10 W")
 ///     }
 ///     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
 ///         Ok(Reading::estimated(Watts(10.0), ctx.elapsed))
 ///     }
 /// }
-/// let ctx = SampleContext { elapsed: Duration::from_secs(2), tracking_mode: TrackingMode::Machine,
-///     logical_cpus: 1, machine_cpu_load: None, process: None };
+/// let ctx = SampleContext::new(Duration::from_secs(2), TrackingMode::Machine, 1);
 /// assert_eq!(Constant.sample(&ctx).unwrap().energy.value(), 20.0);
 /// ```
 pub trait PowerSource: Send {

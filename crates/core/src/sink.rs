@@ -7,9 +7,11 @@ use thiserror::Error;
 
 /// Why a sink could not write.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum SinkError {
-    /// A file could not be written or read.
+    /// A file could not be written or read; built with [`SinkError::io`].
     #[error("{action} {path}: {source}")]
+    #[non_exhaustive]
     Io {
         /// What was being done (`cannot write`).
         action: &'static str,
@@ -21,6 +23,17 @@ pub enum SinkError {
     /// Anything else, in words that tell the fix.
     #[error("{0}")]
     Other(String),
+}
+
+impl SinkError {
+    /// Doing `action` (`cannot write`) on `path` failed with `source`.
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        SinkError::Io {
+            action,
+            path: path.into(),
+            source,
+        }
+    }
 }
 
 /// Receives the run's cumulative totals.

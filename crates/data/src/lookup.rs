@@ -97,25 +97,17 @@ pub struct Answer {
 impl Answer {
     /// The place, as the engine's [`Location`] (no coordinates).
     pub fn location(&self) -> Location {
-        Location {
-            country_iso_code: Some(self.country_iso_code.clone()),
-            country_name: Some(self.country_name.clone()),
-            region: self.region.clone(),
-            cloud_provider: self.cloud_provider.clone(),
-            cloud_region: self.cloud_region.clone(),
-            longitude: None,
-            latitude: None,
-        }
+        let mut at = Location::default()
+            .with_country(self.country_iso_code.clone(), self.country_name.clone());
+        at.region = self.region.clone();
+        at.cloud_provider = self.cloud_provider.clone();
+        at.cloud_region = self.cloud_region.clone();
+        at
     }
 
     /// The value, as the engine's [`Intensity`].
     pub fn intensity(&self) -> Intensity {
-        Intensity {
-            value: self.carbon_intensity,
-            source: self.source.clone(),
-            year: self.year,
-            basis: self.basis,
-        }
+        Intensity::new(self.carbon_intensity, self.source.clone(), self.basis).with_year(self.year)
     }
 }
 

@@ -107,10 +107,10 @@ impl ProcessTree {
             self.carried += self.last_total - live;
         }
         self.last_total = ticks + self.carried;
-        ProcessUsage {
-            cpu_time: Duration::from_secs_f64(self.last_total as f64 / self.ticks_per_sec),
-            resident: Gigabytes::from_bytes(pages * self.page_size),
-        }
+        ProcessUsage::new(
+            Duration::from_secs_f64(self.last_total as f64 / self.ticks_per_sec),
+            Gigabytes::from_bytes(pages * self.page_size),
+        )
     }
 }
 

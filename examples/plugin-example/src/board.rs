@@ -26,8 +26,7 @@ use std::time::Duration;
 /// let file = dir.path().join("cpu_power");
 /// std::fs::write(&file, "12.5\n")?;
 /// let mut board = ExampleBoard::new(&file);
-/// let ctx = SampleContext { elapsed: Duration::from_secs(2), tracking_mode: TrackingMode::Machine,
-///     logical_cpus: 4, machine_cpu_load: None, process: None };
+/// let ctx = SampleContext::new(Duration::from_secs(2), TrackingMode::Machine, 4);
 /// assert_eq!(board.sample(&ctx)?.energy.value(), 25.0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -86,10 +85,9 @@ impl ExampleBoard {
     /// A file that cannot be read is a [`SourceError::Read`] whose hint says how to fix it; a
     /// file that does not hold a finite, non-negative number is a [`SourceError::Other`].
     pub fn read_power(&self) -> Result<Watts, SourceError> {
-        let text = std::fs::read_to_string(&self.path).map_err(|source| SourceError::Read {
-            path: self.path.clone(),
-            hint: read_hint(&self.path, &source),
-            source,
+        let text = std::fs::read_to_string(&self.path).map_err(|source| {
+            let hint = read_hint(&self.path, &source);
+            SourceError::read(&self.path, source, hint)
         })?;
         parse_watts(&text).ok_or_else(|| {
             SourceError::Other(format!(
@@ -124,17 +122,16 @@ impl ExampleBoard {
 
 impl PowerSource for ExampleBoard {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Cpu,
-            source: BOARD,
-            model: None,
-            count: 1,
-            method: Method::Measured,
-            detail: format!(
+        SourceInfo::new(
+            Component::Cpu,
+            BOARD,
+            Method::Measured,
+            format!(
                 "CPU power in watts read from {} (in process mode, shared out by CPU time)",
                 self.path.display()
             ),
-        }
+        )
+        .with_count(1)
     }
 
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
@@ -142,11 +139,11 @@ impl PowerSource for ExampleBoard {
         // so the next sample does not count this interval's CPU time over a shorter span.
         let share = self.share(ctx);
         let power = self.read_power()? * share;
-        Ok(Reading {
-            energy: power.over(ctx.elapsed),
+        Ok(Reading::new(
+            power.over(ctx.elapsed),
             power,
-            method: Method::Measured,
-        })
+            Method::Measured,
+        ))
     }
 }
 
@@ -212,16 +209,12 @@ mod tests {
     /// What the engine would pass after `elapsed`, in `mode`, with the tracked processes having
     /// used `cpu_time` since they started.
     fn ctx(elapsed: f64, mode: TrackingMode, cpu_time: Option<f64>) -> SampleContext {
-        SampleContext {
-            elapsed: Duration::from_secs_f64(elapsed),
-            tracking_mode: mode,
-            logical_cpus: 4,
-            machine_cpu_load: Some(0.5),
-            process: cpu_time.map(|secs| ProcessUsage {
-                cpu_time: Duration::from_secs_f64(secs),
-                resident: Gigabytes(0.1),
-            }),
-        }
+        SampleContext::new(Duration::from_secs_f64(elapsed), mode, 4)
+            .with_machine_cpu_load(0.5)
+            .with_process(
+                cpu_time
+                    .map(|secs| ProcessUsage::new(Duration::from_secs_f64(secs), Gigabytes(0.1))),
+            )
     }
 
     fn board_file(watts: &str) -> (tempfile::TempDir, PathBuf) {

@@ -41,14 +41,13 @@ impl CounterSource {
 
 impl PowerSource for CounterSource {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Cpu,
-            source: "example-counter",
-            model: None,
-            count: 1,
-            method: Method::Measured,
-            detail: format!("energy counter {}", self.energy_file.display()),
-        }
+        SourceInfo::new(
+            Component::Cpu,
+            "example-counter",
+            Method::Measured,
+            format!("energy counter {}", self.energy_file.display()),
+        )
+        .with_count(1)
     }
 
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
@@ -57,11 +56,7 @@ impl PowerSource for CounterSource {
         // `None` on the first read, which only sets the baseline; a decrease that one wrap
         // cannot explain is an error (`SourceError::Counter`), and the counter re-baselines.
         let energy = self.counter.update(raw)?.unwrap_or(Joules::ZERO);
-        Ok(Reading {
-            energy,
-            power: Watts::mean(energy, ctx.elapsed),
-            method: Method::Measured,
-        })
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn max_interval(&self) -> Duration {
@@ -71,10 +66,12 @@ impl PowerSource for CounterSource {
 
 /// A whole number from a sysfs file.
 fn read_u64(path: &Path) -> Result<u64, SourceError> {
-    let text = std::fs::read_to_string(path).map_err(|source| SourceError::Read {
-        path: path.to_path_buf(),
-        source,
-        hint: "Let this user read it (`sudo chmod a+r` on the file)".into(),
+    let text = std::fs::read_to_string(path).map_err(|source| {
+        SourceError::read(
+            path,
+            source,
+            "Let this user read it (`sudo chmod a+r` on the file)",
+        )
     })?;
     text.trim()
         .parse()
@@ -98,13 +95,7 @@ fn set_energy(root: &Path, energy: u64) {
 }
 
 fn after(secs: u64) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs(secs),
-        tracking_mode: TrackingMode::Machine,
-        logical_cpus: 4,
-        machine_cpu_load: None,
-        process: None,
-    }
+    SampleContext::new(Duration::from_secs(secs), TrackingMode::Machine, 4)
 }
 
 /// A usual RAPL range: 2^32 counts of 2^-14 J (61.04 µJ), about 262 kJ.

@@ -18,12 +18,9 @@ struct Quebec;
 #[async_trait]
 impl Locator for Quebec {
     async fn locate(&self) -> Result<Location, LocateError> {
-        Ok(Location {
-            country_iso_code: Some("CAN".into()),
-            country_name: Some("Canada".into()),
-            region: Some("quebec".into()),
-            ..Location::default()
-        })
+        Ok(Location::default()
+            .with_country("CAN", "Canada")
+            .with_region("quebec"))
     }
 }
 
@@ -41,12 +38,14 @@ impl IntensityProvider for Contract {
             // Not ours to answer: the next provider in the chain is asked.
             return Ok(None);
         }
-        Ok(Some(Intensity {
-            value: GramsPerKwh(100.0),
-            source: "our utility contract".into(),
-            year: Some(2025),
-            basis: codecarbon_core::IntensityBasis::Custom,
-        }))
+        Ok(Some(
+            Intensity::new(
+                GramsPerKwh(100.0),
+                "our utility contract",
+                codecarbon_core::IntensityBasis::Custom,
+            )
+            .with_year(2025),
+        ))
     }
 }
 

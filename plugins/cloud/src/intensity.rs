@@ -20,12 +20,7 @@ impl CloudRegionIntensity {
         };
         let row = table::region(provider, region)
             .map_err(|e| IntensityError::Unavailable(e.to_string()))?;
-        Ok(row.map(|row| Intensity {
-            value: row.intensity,
-            source: row.source,
-            year: None,
-            basis: IntensityBasis::CloudRegion,
-        }))
+        Ok(row.map(|row| Intensity::new(row.intensity, row.source, IntensityBasis::CloudRegion)))
     }
 }
 

@@ -18,11 +18,7 @@
 //!
 //! let paris = region("aws", "eu-west-3").unwrap().unwrap();
 //! assert_eq!(paris.location, "Europe (Paris)");
-//! let at = Location {
-//!     cloud_provider: Some("gcp".into()),
-//!     cloud_region: Some("europe-west9".into()),
-//!     ..Location::default()
-//! };
+//! let at = Location::default().with_cloud("gcp", "europe-west9");
 //! let intensity = CloudRegionIntensity.intensity_for(&at).unwrap().unwrap();
 //! assert_eq!(intensity.value.0, 34.0);
 //! assert_eq!(intensity.basis, IntensityBasis::CloudRegion);

@@ -166,11 +166,9 @@ pub fn location_of(place: &CloudPlace) -> Location {
 
 fn country_location(alpha_3: &str) -> Location {
     let name = codecarbon_data::country(alpha_3).ok().map(|c| c.name);
-    Location {
-        country_iso_code: Some(alpha_3.to_string()),
-        country_name: name,
-        ..Location::default()
-    }
+    let mut location = Location::default().with_country_iso_code(alpha_3);
+    location.country_name = name;
+    location
 }
 
 #[async_trait]

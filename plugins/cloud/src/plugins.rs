@@ -104,15 +104,10 @@ fn build_cloud_config(config: &Config) -> Result<FixedLocation, BuildError> {
         .as_deref()
         .unwrap_or(&found.country_iso_code);
     let country = codecarbon_data::country(code).map_err(|e| invalid(e.to_string()))?;
-    let location = Location {
-        country_iso_code: Some(country.alpha_3),
-        country_name: Some(country.name),
-        region: config.region.clone(),
-        cloud_provider: Some(provider),
-        cloud_region: Some(found.region),
-        longitude: None,
-        latitude: None,
-    };
+    let mut location = Location::default()
+        .with_country(country.alpha_3, country.name)
+        .with_cloud(provider, found.region);
+    location.region = config.region.clone();
     Ok(FixedLocation(location))
 }
 

@@ -6,11 +6,7 @@ use codecarbon_core::{GramsPerKwh, IntensityBasis, IntensityProvider, Location};
 use std::time::SystemTime;
 
 fn on(provider: &str, region: &str) -> Location {
-    Location {
-        cloud_provider: Some(provider.into()),
-        cloud_region: Some(region.into()),
-        ..Location::default()
-    }
+    Location::default().with_cloud(provider, region)
 }
 
 async fn intensity(at: &Location) -> Option<codecarbon_core::Intensity> {
@@ -49,11 +45,8 @@ async fn unknown_provider_region_or_no_cloud_gives_none() {
     assert_eq!(intensity(&on("azure", "marsnorth")).await, None);
     assert_eq!(intensity(&on("gcp", "mars-north1")).await, None);
     assert_eq!(intensity(&on("oracle", "eu-paris-1")).await, None);
-    let only_provider = Location {
-        cloud_provider: Some("aws".into()),
-        country_iso_code: Some("FRA".into()),
-        ..Location::default()
-    };
+    let mut only_provider = Location::default().with_country_iso_code("FRA");
+    only_provider.cloud_provider = Some("aws".into());
     assert_eq!(intensity(&only_provider).await, None);
     assert_eq!(intensity(&Location::default()).await, None);
 }

@@ -81,19 +81,18 @@ mod tests {
     use std::time::Duration;
 
     fn data() -> EmissionsData {
-        EmissionsData {
-            run_id: "run-1".into(),
-            project_name: "demo, \"quoted\"".into(),
-            duration: Duration::from_millis(2500),
-            emissions: KgCo2eq(0.25),
-            energy_consumed: KilowattHours(1.5),
-            country_iso_code: Some("FRA".into()),
-            country_name: Some(String::new()),
-            cpu_count: 8,
-            ram_total_size: Gigabytes(16.0),
-            codecarbon_version: "0.1.0".into(),
-            ..EmissionsData::default()
-        }
+        let mut data = EmissionsData::default();
+        data.run_id = "run-1".into();
+        data.project_name = "demo, \"quoted\"".into();
+        data.duration = Duration::from_millis(2500);
+        data.emissions = KgCo2eq(0.25);
+        data.energy_consumed = KilowattHours(1.5);
+        data.country_iso_code = Some("FRA".into());
+        data.country_name = Some(String::new());
+        data.cpu_count = 8;
+        data.ram_total_size = Gigabytes(16.0);
+        data.codecarbon_version = "0.1.0".into();
+        data
     }
 
     #[test]

@@ -81,10 +81,10 @@ pub(crate) fn write_row(
             let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::encode(paths.file()))?;
             append(paths.file(), header, row, &identity(), true)?
         }
-        (Some(t), CsvWriteMode::Append) => {
-            append(paths.file(), Vec::new(), row, &t.order, t.ends_with_newline)?
-        }
         (Some(t), CsvWriteMode::Update) => update(paths, t, row)?,
+        // `append`, CodeCarbon's default, and any mode a later core adds until this sink
+        // learns it.
+        (Some(t), _) => append(paths.file(), Vec::new(), row, &t.order, t.ends_with_newline)?,
     }
     Ok(backup)
 }

@@ -78,10 +78,7 @@ enum End {
 /// name may hold a line break) and whether it has every field.
 fn end_of(path: &Path, file: &mut File) -> Result<End, CsvSinkError> {
     if unterminated_tail(path, file)?.is_none() {
-        let empty = file.metadata().map_err(|source| OutputError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let empty = file.metadata().map_err(OutputError::read(path))?;
         return Ok(End::Whole {
             empty: empty.len() == 0,
         });
@@ -121,14 +118,15 @@ mod tests {
     use std::fs;
 
     fn task(name: &str) -> TaskReport {
-        TaskReport {
-            task_name: name.into(),
-            data: EmissionsData {
-                run_id: "run-1".into(),
-                ..EmissionsData::default()
+        TaskReport::new(
+            name,
+            {
+                let mut data = EmissionsData::default();
+                data.run_id = "run-1".into();
+                data
             },
-            provenance: Provenance::default(),
-        }
+            Provenance::default(),
+        )
     }
 
     /// The task file after `names`' rows, its path and its directory.

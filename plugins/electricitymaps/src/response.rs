@@ -45,12 +45,14 @@ pub(crate) fn parse(
         .as_deref()
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.year());
-    Ok(Some(Intensity {
-        value: GramsPerKwh(value),
-        source: format!("Electricity Maps ({zone})"),
-        year,
-        basis: IntensityBasis::Live,
-    }))
+    Ok(Some(
+        Intensity::new(
+            GramsPerKwh(value),
+            format!("Electricity Maps ({zone})"),
+            IntensityBasis::Live,
+        )
+        .with_year(year),
+    ))
 }
 
 #[cfg(test)]
@@ -70,12 +72,12 @@ mod tests {
         let got = parse(body, &fr(), &Credentials::none()).unwrap().unwrap();
         assert_eq!(
             got,
-            Intensity {
-                value: GramsPerKwh(123.0),
-                source: "Electricity Maps (zone FR)".into(),
-                year: Some(2026),
-                basis: IntensityBasis::Live,
-            }
+            Intensity::new(
+                GramsPerKwh(123.0),
+                "Electricity Maps (zone FR)",
+                IntensityBasis::Live
+            )
+            .with_year(2026)
         );
     }
 
@@ -145,6 +147,7 @@ mod tests {
                     prop_assert!(m.contains("zone FR"), "{m}");
                     prop_assert!(!m.chars().any(char::is_control), "{m:?}");
                 }
+                Err(other) => prop_assert!(false, "unexpected error {other:?}"),
             }
         }
     }

@@ -95,12 +95,11 @@ mod tests {
     use super::*;
 
     fn place(country: Option<&str>, lat: Option<f64>, lon: Option<f64>) -> Location {
-        Location {
-            country_iso_code: country.map(String::from),
-            latitude: lat,
-            longitude: lon,
-            ..Location::default()
-        }
+        let mut at = Location::default();
+        at.country_iso_code = country.map(String::from);
+        at.latitude = lat;
+        at.longitude = lon;
+        at
     }
 
     #[test]

@@ -23,10 +23,7 @@ fn provider(base: &str, zone: Option<&str>) -> (ElectricityMaps, ManualClock) {
 }
 
 fn france() -> Location {
-    Location {
-        country_iso_code: Some("FRA".into()),
-        ..Location::default()
-    }
+    Location::default().with_country_iso_code("FRA")
 }
 
 async fn ask(p: &ElectricityMaps, at: &Location) -> Result<Option<Intensity>, IntensityError> {
@@ -60,12 +57,12 @@ async fn live_value_for_an_explicit_zone() {
     let got = ask(&p, &Location::default()).await.unwrap().unwrap();
     assert_eq!(
         got,
-        Intensity {
-            value: GramsPerKwh(123.0),
-            source: "Electricity Maps (zone FR)".into(),
-            year: Some(2026),
-            basis: IntensityBasis::Live,
-        }
+        Intensity::new(
+            GramsPerKwh(123.0),
+            "Electricity Maps (zone FR)",
+            IntensityBasis::Live
+        )
+        .with_year(2026)
     );
     let reqs = stub.requests();
     assert_eq!(reqs.len(), 1);
@@ -76,11 +73,7 @@ async fn live_value_for_an_explicit_zone() {
 #[tokio::test]
 async fn explicit_zone_beats_coordinates_which_beat_the_country() {
     let stub = HttpStub::start(|_| Reply::json(r#"{"zone":"X","carbonIntensity":10}"#));
-    let paris = Location {
-        latitude: Some(48.85),
-        longitude: Some(2.35),
-        ..france()
-    };
+    let paris = france().with_coordinates(2.35, 48.85);
     let (zoned, _) = provider(stub.url(), Some("US-CAL-CISO"));
     ask(&zoned, &paris).await.unwrap().unwrap();
     let (plain, _) = provider(stub.url(), None);
@@ -105,10 +98,7 @@ async fn nothing_to_ask_about_makes_no_request() {
     let stub = HttpStub::start(|_| Reply::json(FR_ANSWER));
     let (p, _) = provider(stub.url(), None);
     assert_eq!(ask(&p, &Location::default()).await.unwrap(), None);
-    let unknown = Location {
-        country_iso_code: Some("ZZZ".into()),
-        ..Location::default()
-    };
+    let unknown = Location::default().with_country_iso_code("ZZZ");
     assert_eq!(ask(&p, &unknown).await.unwrap(), None);
     assert!(stub.requests().is_empty());
 }
@@ -134,10 +124,7 @@ async fn answers_are_cached_for_sixty_seconds() {
         "after 60 s a new value is fetched"
     );
     // Another place is another query, not served from France's entry.
-    let germany = Location {
-        country_iso_code: Some("DEU".into()),
-        ..Location::default()
-    };
+    let germany = Location::default().with_country_iso_code("DEU");
     ask(&p, &germany).await.unwrap();
     assert_eq!(stub.requests().len(), 3);
     assert_eq!(stub.requests().last().unwrap().query, "zone=DE");

@@ -43,14 +43,12 @@ pub(crate) fn to_location(raw: &Raw) -> Result<Location, String> {
         (Some(lat), Some(lon)) => (Some(lat), Some(lon)),
         _ => (None, None),
     };
-    Ok(Location {
-        region: region(&info.alpha_3, raw),
-        country_iso_code: Some(info.alpha_3),
-        country_name: Some(info.name),
-        latitude,
-        longitude,
-        ..Location::default()
-    })
+    let mut location = Location::default();
+    location.region = region(&info.alpha_3, raw);
+    location = location.with_country(info.alpha_3, info.name);
+    location.latitude = latitude;
+    location.longitude = longitude;
+    Ok(location)
 }
 
 /// The region as CodeCarbon writes it (see the module's documentation).

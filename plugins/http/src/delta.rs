@@ -111,13 +111,12 @@ mod tests {
     use std::time::Duration;
 
     fn total(secs: f64, kg: f64, cpu_kwh: f64) -> EmissionsData {
-        EmissionsData {
-            duration: Duration::from_secs_f64(secs),
-            emissions: KgCo2eq(kg),
-            cpu_energy: KilowattHours(cpu_kwh),
-            energy_consumed: KilowattHours(cpu_kwh),
-            ..EmissionsData::default()
-        }
+        let mut data = EmissionsData::default();
+        data.duration = Duration::from_secs_f64(secs);
+        data.emissions = KgCo2eq(kg);
+        data.cpu_energy = KilowattHours(cpu_kwh);
+        data.energy_consumed = KilowattHours(cpu_kwh);
+        data
     }
 
     #[test]

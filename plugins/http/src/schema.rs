@@ -190,11 +190,9 @@ mod tests {
 
     #[test]
     fn coordinates_lose_precision_and_timestamps_carry_an_offset() {
-        let d = EmissionsData {
-            longitude: Some(2.3522),
-            latitude: Some(-48.86),
-            ..EmissionsData::default()
-        };
+        let mut d = EmissionsData::default();
+        d.longitude = Some(2.3522);
+        d.latitude = Some(-48.86);
         let run = serde_json::to_value(RunCreate::new("e", &d, now())).unwrap();
         assert_eq!(run["longitude"], 2.4);
         assert_eq!(run["latitude"], -48.9);
@@ -208,14 +206,12 @@ mod tests {
     /// The body's text, pinned: names, order and types are the API's.
     #[test]
     fn an_emission_has_the_apis_fields_in_order() {
-        let d = EmissionsData {
-            duration: Duration::from_millis(4500),
-            emissions: KgCo2eq(2e-6),
-            cpu_energy: KilowattHours(1e-4),
-            energy_consumed: KilowattHours(1e-4),
-            cpu_power: Watts(80.0),
-            ..EmissionsData::default()
-        };
+        let mut d = EmissionsData::default();
+        d.duration = Duration::from_millis(4500);
+        d.emissions = KgCo2eq(2e-6);
+        d.cpu_energy = KilowattHours(1e-4);
+        d.energy_consumed = KilowattHours(1e-4);
+        d.cpu_power = Watts(80.0);
         let i = Sent::default().interval(&d);
         let body = serde_json::to_string(&EmissionCreate::new("r", &d, &i, "t".into())).unwrap();
         assert_eq!(

@@ -148,25 +148,16 @@ async fn static_prefers_cloud_then_region_then_country() {
 #[tokio::test]
 async fn static_falls_back_like_codecarbon() {
     // An unknown cloud region and an unknown region fall back to the country value.
-    let at = Location {
-        country_iso_code: Some("USA".into()),
-        region: Some("northern virginia".into()),
-        cloud_provider: Some("aws".into()),
-        cloud_region: Some("us-east-1".into()),
-        ..Location::default()
-    };
+    let at = Location::default()
+        .with_country_iso_code("USA")
+        .with_region("northern virginia")
+        .with_cloud("aws", "us-east-1");
     assert_eq!(intensity(&at).await.unwrap().value, GramsPerKwh(369.473));
     // No country, a country without data, a code that is not ISO: nothing, so the engine
     // uses the world average and warns.
     assert_eq!(intensity(&Location::default()).await, None);
-    let no_data = Location {
-        country_iso_code: Some("ATA".into()),
-        ..Location::default()
-    };
+    let no_data = Location::default().with_country_iso_code("ATA");
     assert_eq!(intensity(&no_data).await, None);
-    let not_iso = Location {
-        country_iso_code: Some("XX".into()),
-        ..Location::default()
-    };
+    let not_iso = Location::default().with_country_iso_code("XX");
     assert_eq!(StaticIntensity.intensity_for(&not_iso).unwrap(), None);
 }

@@ -45,6 +45,8 @@ impl Serialize for ProvenanceJson<'_> {
                 Component::Cpu => self.1.cpu_energy,
                 Component::Gpu => self.1.gpu_energy,
                 Component::Ram => self.1.ram_energy,
+                // A component the record has no column for yet.
+                _ => codecarbon_core::KilowattHours::ZERO,
             };
             if let Some(entry) = component_entry(self.0, component, tracked.value()) {
                 map.serialize_entry(component.name(), &entry)?;
@@ -115,23 +117,10 @@ mod tests {
 
     #[test]
     fn merges_several_sources_of_one_component() {
-        let p = Provenance {
-            components: vec![
-                ComponentProvenance {
-                    component: Component::Gpu,
-                    method: Method::Measured,
-                    source: "nvml".into(),
-                    machine_energy: None,
-                },
-                ComponentProvenance {
-                    component: Component::Gpu,
-                    method: Method::Estimated,
-                    source: "tdp".into(),
-                    machine_energy: None,
-                },
-            ],
-            intensity: None,
-        };
+        let p = Provenance::new(vec![
+            ComponentProvenance::new(Component::Gpu, Method::Measured, "nvml"),
+            ComponentProvenance::new(Component::Gpu, Method::Estimated, "tdp"),
+        ]);
         let json = serde_json::to_string(&ProvenanceJson(&p, &EmissionsData::default())).unwrap();
         assert_eq!(
             json,
@@ -141,19 +130,14 @@ mod tests {
 
     #[test]
     fn an_attributed_share_shows_the_machine_total_and_the_rest() {
-        let p = Provenance {
-            components: vec![ComponentProvenance {
-                component: Component::Cpu,
-                method: Method::Measured,
-                source: "rapl".into(),
-                machine_energy: Some(codecarbon_core::KilowattHours(0.75)),
-            }],
-            intensity: None,
-        };
-        let data = EmissionsData {
-            cpu_energy: codecarbon_core::KilowattHours(0.25),
-            ..EmissionsData::default()
-        };
+        let p = Provenance::new(vec![ComponentProvenance::new(
+            Component::Cpu,
+            Method::Measured,
+            "rapl",
+        )
+        .with_machine_energy(codecarbon_core::KilowattHours(0.75))]);
+        let mut data = EmissionsData::default();
+        data.cpu_energy = codecarbon_core::KilowattHours(0.25);
         let json = serde_json::to_string(&ProvenanceJson(&p, &data)).unwrap();
         assert_eq!(
             json,

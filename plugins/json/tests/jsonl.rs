@@ -18,69 +18,58 @@ use std::path::Path;
 use std::time::Duration;
 
 fn report(run_id: &str, secs: f64) -> Report {
-    let data = EmissionsData {
-        timestamp: "2025-01-02T03:04:05".into(),
-        project_name: "proj".into(),
-        run_id: run_id.into(),
-        experiment_id: "exp".into(),
-        duration: Duration::from_secs_f64(secs),
-        emissions: KgCo2eq(1e-6),
-        emissions_rate: KgCo2eqPerSecond(1e-6 / secs),
-        cpu_power: Watts(30.0),
-        gpu_power: Watts(0.0),
-        ram_power: Watts(5.0),
-        cpu_energy: KilowattHours(2e-5),
-        gpu_energy: KilowattHours(0.0),
-        ram_energy: KilowattHours(3e-6),
-        energy_consumed: KilowattHours(2.3e-5),
-        water_consumed: Liters(0.0),
-        country_name: Some("France".into()),
-        country_iso_code: Some("FRA".into()),
-        region: None,
-        cloud_provider: None,
-        cloud_region: None,
-        os: "Linux".into(),
-        python_version: None,
-        codecarbon_version: "0.1.0".into(),
-        cpu_count: 8,
-        cpu_model: Some("Xeon \"8\", fast\nline".into()),
-        gpu_count: 0,
-        gpu_model: None,
-        longitude: Some(2.35),
-        latitude: None,
-        ram_total_size: Gigabytes(16.0),
-        tracking_mode: TrackingMode::Process,
-        cpu_utilization_percent: Percent(12.5),
-        gpu_utilization_percent: Percent(0.0),
-        ram_utilization_percent: Percent(40.0),
-        ram_used_gb: Gigabytes(6.4),
-        on_cloud: false,
-        pue: 1.0,
-        wue: LitersPerKwh(0.0),
-    };
-    let provenance = Provenance {
-        components: vec![
-            ComponentProvenance {
-                component: Component::Cpu,
-                method: Method::Estimated,
-                source: "tdp".into(),
-                machine_energy: None,
-            },
-            ComponentProvenance {
-                component: Component::Ram,
-                method: Method::Estimated,
-                source: "ram-model".into(),
-                machine_energy: None,
-            },
-        ],
-        intensity: Some(Intensity {
-            value: GramsPerKwh(56.0),
-            source: "Our World in Data".into(),
-            year: Some(2023),
-            basis: codecarbon_core::IntensityBasis::Country,
-        }),
-    };
-    Report { data, provenance }
+    let mut data = EmissionsData::default();
+    data.timestamp = "2025-01-02T03:04:05".into();
+    data.project_name = "proj".into();
+    data.run_id = run_id.into();
+    data.experiment_id = "exp".into();
+    data.duration = Duration::from_secs_f64(secs);
+    data.emissions = KgCo2eq(1e-6);
+    data.emissions_rate = KgCo2eqPerSecond(1e-6 / secs);
+    data.cpu_power = Watts(30.0);
+    data.gpu_power = Watts(0.0);
+    data.ram_power = Watts(5.0);
+    data.cpu_energy = KilowattHours(2e-5);
+    data.gpu_energy = KilowattHours(0.0);
+    data.ram_energy = KilowattHours(3e-6);
+    data.energy_consumed = KilowattHours(2.3e-5);
+    data.water_consumed = Liters(0.0);
+    data.country_name = Some("France".into());
+    data.country_iso_code = Some("FRA".into());
+    data.region = None;
+    data.cloud_provider = None;
+    data.cloud_region = None;
+    data.os = "Linux".into();
+    data.python_version = None;
+    data.codecarbon_version = "0.1.0".into();
+    data.cpu_count = 8;
+    data.cpu_model = Some("Xeon \"8\", fast\nline".into());
+    data.gpu_count = 0;
+    data.gpu_model = None;
+    data.longitude = Some(2.35);
+    data.latitude = None;
+    data.ram_total_size = Gigabytes(16.0);
+    data.tracking_mode = TrackingMode::Process;
+    data.cpu_utilization_percent = Percent(12.5);
+    data.gpu_utilization_percent = Percent(0.0);
+    data.ram_utilization_percent = Percent(40.0);
+    data.ram_used_gb = Gigabytes(6.4);
+    data.on_cloud = false;
+    data.pue = 1.0;
+    data.wue = LitersPerKwh(0.0);
+    let provenance = Provenance::new(vec![
+        ComponentProvenance::new(Component::Cpu, Method::Estimated, "tdp"),
+        ComponentProvenance::new(Component::Ram, Method::Estimated, "ram-model"),
+    ])
+    .with_intensity(
+        Intensity::new(
+            GramsPerKwh(56.0),
+            "Our World in Data",
+            codecarbon_core::IntensityBasis::Country,
+        )
+        .with_year(2023),
+    );
+    Report::new(data, provenance)
 }
 
 fn config(dir: &Path) -> Config {

@@ -18,7 +18,7 @@ pub const TARGET: &str = "codecarbon";
 /// use codecarbon_logger::LoggerSink;
 ///
 /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
-/// let report = Report { data: EmissionsData::default(), provenance: Default::default() };
+/// let report = Report::new(EmissionsData::default(), Default::default());
 /// LoggerSink.flush(&report).await.unwrap();
 /// # });
 /// ```

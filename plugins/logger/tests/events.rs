@@ -46,18 +46,19 @@ fn capture() -> (Buffer, tracing::subscriber::DefaultGuard) {
 }
 
 fn report(secs: u64, kg: f64) -> Report {
-    Report {
-        data: EmissionsData {
-            run_id: "run-7".into(),
-            project_name: "proj".into(),
-            duration: Duration::from_secs(secs),
-            emissions: KgCo2eq(kg),
-            cpu_energy: KilowattHours(1e-5),
-            country_name: Some("France".into()),
-            ..EmissionsData::default()
+    Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.run_id = "run-7".into();
+            data.project_name = "proj".into();
+            data.duration = Duration::from_secs(secs);
+            data.emissions = KgCo2eq(kg);
+            data.cpu_energy = KilowattHours(1e-5);
+            data.country_name = Some("France".into());
+            data
         },
-        provenance: Default::default(),
-    }
+        Default::default(),
+    )
 }
 
 #[tokio::test]

@@ -36,8 +36,7 @@
 //! let config = Config::default();
 //! assert_eq!(probe_with(&config, &env, &nvml.loader()), Probe::Available);
 //! let mut source = build_with(&config, &env, &nvml.loader()).unwrap();
-//! let ctx = SampleContext { elapsed: Duration::from_secs(1), tracking_mode: TrackingMode::Machine,
-//!     logical_cpus: 2, machine_cpu_load: None, process: None };
+//! let ctx = SampleContext::new(Duration::from_secs(1), TrackingMode::Machine, 2);
 //! source.sample(&ctx).unwrap(); // the baseline
 //! a100.set_energy_mj(250_000);
 //! assert_eq!(source.sample(&ctx).unwrap().energy.value(), 250.0);

@@ -7,7 +7,7 @@ use crate::model::model_and_count;
 use crate::share::{ShareTracker, TreeView};
 use codecarbon_core::{
     Component, Joules, Method, Percent, PowerSource, Reading, SampleContext, SourceError,
-    SourceInfo, TrackingMode, Watts,
+    SourceInfo, TrackingMode,
 };
 use std::fmt;
 use std::path::PathBuf;
@@ -208,14 +208,9 @@ impl PowerSource for NvmlSource {
     fn info(&self) -> SourceInfo {
         let names: Vec<String> = self.gpus.iter().map(|g| g.name.clone()).collect();
         let (model, count) = model_and_count(&names);
-        SourceInfo {
-            component: Component::Gpu,
-            source: "nvml",
-            model,
-            count,
-            method: Method::Measured,
-            detail: self.detail(),
-        }
+        SourceInfo::new(Component::Gpu, "nvml", Method::Measured, self.detail())
+            .with_model_opt(model)
+            .with_count(count)
     }
 
     /// The GPUs' energy since the previous call (in process mode, the tree's share). A GPU
@@ -255,11 +250,7 @@ impl PowerSource for NvmlSource {
             return Err(SourceError::Other(warnings.join("; ")));
         }
         self.carried = (Joules::ZERO, Duration::ZERO);
-        Ok(Reading {
-            energy,
-            power: Watts::mean(energy, elapsed),
-            method: Method::Measured,
-        })
+        Ok(Reading::measured(energy, elapsed))
     }
 
     fn utilization(&self) -> Option<Percent> {

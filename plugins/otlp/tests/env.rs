@@ -30,13 +30,14 @@ fn the_registry_builds_it_from_otel_variables() {
         .enable_all()
         .build()
         .unwrap();
-    let report = Report {
-        data: EmissionsData {
-            run_id: "r".into(),
-            ..EmissionsData::default()
+    let report = Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.run_id = "r".into();
+            data
         },
-        provenance: Default::default(),
-    };
+        Default::default(),
+    );
     rt.block_on(sink.flush(&report)).unwrap();
     let reqs = stub.requests_to("/base/v1/metrics");
     assert_eq!(reqs.len(), 1, "{:?}", stub.requests());

@@ -16,24 +16,25 @@ use std::time::{Duration, Instant};
 const TOKEN: &str = "Bearer sup3r-s3cret";
 
 fn report(scale: f64) -> Report {
-    Report {
-        data: EmissionsData {
-            project_name: "proj".into(),
-            run_id: "run-1".into(),
-            experiment_id: "exp-1".into(),
-            duration: Duration::from_secs_f64(10.0 * scale),
-            emissions: KgCo2eq(2e-6 * scale),
-            cpu_power: Watts(30.0 + scale),
-            gpu_power: Watts(0.0),
-            ram_power: Watts(5.0),
-            cpu_energy: KilowattHours(1e-4 * scale),
-            gpu_energy: KilowattHours(0.0),
-            ram_energy: KilowattHours(2e-5 * scale),
-            energy_consumed: KilowattHours(1.2e-4 * scale),
-            ..EmissionsData::default()
+    Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.project_name = "proj".into();
+            data.run_id = "run-1".into();
+            data.experiment_id = "exp-1".into();
+            data.duration = Duration::from_secs_f64(10.0 * scale);
+            data.emissions = KgCo2eq(2e-6 * scale);
+            data.cpu_power = Watts(30.0 + scale);
+            data.gpu_power = Watts(0.0);
+            data.ram_power = Watts(5.0);
+            data.cpu_energy = KilowattHours(1e-4 * scale);
+            data.gpu_energy = KilowattHours(0.0);
+            data.ram_energy = KilowattHours(2e-5 * scale);
+            data.energy_consumed = KilowattHours(1.2e-4 * scale);
+            data
         },
-        provenance: Default::default(),
-    }
+        Default::default(),
+    )
 }
 
 fn receiver() -> HttpStub {

@@ -30,7 +30,9 @@ pub const RUN_EMISSIONS_KG: &str = "codecarbon_run_emissions_kg_total";
 /// use codecarbon_prometheus::{render_exporter, Ledger};
 ///
 /// let mut ledger = Ledger::default();
-/// ledger.update(&EmissionsData { cpu_energy: KilowattHours(0.001), ..EmissionsData::default() });
+/// let mut data = EmissionsData::default();
+/// data.cpu_energy = KilowattHours(0.001);
+/// ledger.update(&data);
 /// assert!(render_exporter(&ledger).contains(r#"component="cpu"} 3600.0"#));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -87,22 +89,23 @@ impl Ledger {
 
     /// A component's share of the run's emissions.
     pub fn emissions(&self, component: Component) -> KgCo2eq {
-        self.emissions[index(component)]
+        index(component)
+            .and_then(|i| self.emissions.get(i).copied())
+            .unwrap_or(KgCo2eq::ZERO)
     }
 
     /// A component's mean power over the latest interval (before the second record: the
     /// record's mean power).
     pub fn power(&self, component: Component) -> Watts {
-        self.power[index(component)]
+        index(component)
+            .and_then(|i| self.power.get(i).copied())
+            .unwrap_or(Watts::ZERO)
     }
 }
 
-fn index(c: Component) -> usize {
-    match c {
-        Component::Cpu => 0,
-        Component::Gpu => 1,
-        Component::Ram => 2,
-    }
+/// Where a component's figures are kept: its place in [`Component::ALL`], the record's order.
+fn index(c: Component) -> Option<usize> {
+    Component::ALL.iter().position(|&x| x == c)
 }
 
 fn energy(d: &EmissionsData, c: Component) -> codecarbon_core::KilowattHours {
@@ -110,6 +113,8 @@ fn energy(d: &EmissionsData, c: Component) -> codecarbon_core::KilowattHours {
         Component::Cpu => d.cpu_energy,
         Component::Gpu => d.gpu_energy,
         Component::Ram => d.ram_energy,
+        // A component the record has no column for yet.
+        _ => codecarbon_core::KilowattHours::ZERO,
     }
 }
 
@@ -172,17 +177,16 @@ mod tests {
     use std::time::Duration;
 
     fn record(secs: u64, cpu_kwh: f64, ram_kwh: f64, kg: f64) -> EmissionsData {
-        EmissionsData {
-            project_name: "p\"q".into(),
-            experiment_id: "e1".into(),
-            duration: Duration::from_secs(secs),
-            cpu_energy: KilowattHours(cpu_kwh),
-            ram_energy: KilowattHours(ram_kwh),
-            energy_consumed: KilowattHours(cpu_kwh + ram_kwh),
-            emissions: KgCo2eq(kg),
-            cpu_power: Watts(99.0),
-            ..EmissionsData::default()
-        }
+        let mut data = EmissionsData::default();
+        data.project_name = "p\"q".into();
+        data.experiment_id = "e1".into();
+        data.duration = Duration::from_secs(secs);
+        data.cpu_energy = KilowattHours(cpu_kwh);
+        data.ram_energy = KilowattHours(ram_kwh);
+        data.energy_consumed = KilowattHours(cpu_kwh + ram_kwh);
+        data.emissions = KgCo2eq(kg);
+        data.cpu_power = Watts(99.0);
+        data
     }
 
     fn value(text: &str, prefix: &str) -> f64 {

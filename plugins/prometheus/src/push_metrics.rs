@@ -158,7 +158,8 @@ pub const PUSH_ENERGY_TOTAL_HELP: &str =
 ///
 /// ```
 /// use codecarbon_core::{EmissionsData, KilowattHours};
-/// let data = EmissionsData { energy_consumed: KilowattHours(0.5), ..EmissionsData::default() };
+/// let mut data = EmissionsData::default();
+/// data.energy_consumed = KilowattHours(0.5);
 /// let text = codecarbon_prometheus::render_push(&data, None);
 /// assert!(text.contains("# TYPE codecarbon_energy_total counter\n"));
 /// assert!(text.contains("codecarbon_energy_consumed{project_name=\"\""));
@@ -213,19 +214,18 @@ mod tests {
     use std::time::Duration;
 
     fn record(secs: u64, kwh: f64, kg: f64) -> EmissionsData {
-        EmissionsData {
-            project_name: "demo".into(),
-            duration: Duration::from_secs(secs),
-            cpu_energy: KilowattHours(kwh * 0.75),
-            ram_energy: KilowattHours(kwh * 0.25),
-            energy_consumed: KilowattHours(kwh),
-            emissions: KgCo2eq(kg),
-            cpu_power: Watts(42.0),
-            country_iso_code: Some("FRA".into()),
-            cpu_count: 8,
-            ram_total_size: Gigabytes(15.5),
-            ..EmissionsData::default()
-        }
+        let mut data = EmissionsData::default();
+        data.project_name = "demo".into();
+        data.duration = Duration::from_secs(secs);
+        data.cpu_energy = KilowattHours(kwh * 0.75);
+        data.ram_energy = KilowattHours(kwh * 0.25);
+        data.energy_consumed = KilowattHours(kwh);
+        data.emissions = KgCo2eq(kg);
+        data.cpu_power = Watts(42.0);
+        data.country_iso_code = Some("FRA".into());
+        data.cpu_count = 8;
+        data.ram_total_size = Gigabytes(15.5);
+        data
     }
 
     fn value_of(text: &str, metric: &str) -> f64 {

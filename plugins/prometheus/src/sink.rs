@@ -139,13 +139,14 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     fn report() -> Report {
-        Report {
-            data: EmissionsData {
-                run_id: "run-1".into(),
-                ..EmissionsData::default()
+        Report::new(
+            {
+                let mut data = EmissionsData::default();
+                data.run_id = "run-1".into();
+                data
             },
-            provenance: Provenance::default(),
-        }
+            Provenance::default(),
+        )
     }
 
     /// A sink pushing to `gateway` (if any) and serving an endpoint that breaks on `/boom`;

@@ -71,7 +71,7 @@ impl RaplError {
 impl From<RaplError> for SourceError {
     fn from(e: RaplError) -> Self {
         match e {
-            RaplError::Read { path, source, hint } => SourceError::Read { path, source, hint },
+            RaplError::Read { path, source, hint } => SourceError::read(path, source, hint),
             other => SourceError::Other(other.to_string()),
         }
     }

@@ -42,8 +42,7 @@
 //! config.set("rapl_root", &root.path().display().to_string(), "example").unwrap();
 //! assert_eq!(codecarbon_rapl::probe(&config, Component::Cpu), Probe::Available);
 //! let mut source = codecarbon_rapl::build_source(&config, Component::Cpu).unwrap();
-//! let ctx = SampleContext { elapsed: Duration::from_secs(1), tracking_mode: TrackingMode::Machine,
-//!     logical_cpus: 2, machine_cpu_load: None, process: None };
+//! let ctx = SampleContext::new(Duration::from_secs(1), TrackingMode::Machine, 2);
 //! source.sample(&ctx).unwrap(); // the baseline
 //! std::fs::write(zone.join("energy_uj"), "12000000\n").unwrap();
 //! let reading = source.sample(&ctx).unwrap();

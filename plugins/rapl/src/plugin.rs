@@ -302,14 +302,9 @@ fn assemble(
         Component::Ram => None,
         _ => cpu_model(env),
     };
-    let info = SourceInfo {
-        component,
-        source: plugin_name(component),
-        model,
-        count: meter.specs().len(),
-        method: Method::Measured,
-        detail,
-    };
+    let info = SourceInfo::new(component, plugin_name(component), Method::Measured, detail)
+        .with_model_opt(model)
+        .with_count(meter.specs().len());
     RaplSource::new(info, reader, meter)
 }
 

@@ -2,9 +2,7 @@
 
 use crate::attribution::Attribution;
 use crate::counters::{Meter, RawCounters};
-use codecarbon_core::{
-    Joules, Method, PowerSource, Reading, SampleContext, SourceError, SourceInfo, Watts,
-};
+use codecarbon_core::{Joules, PowerSource, Reading, SampleContext, SourceError, SourceInfo};
 use std::fmt;
 use std::time::Duration;
 
@@ -65,11 +63,7 @@ impl PowerSource for RaplSource {
             }
         };
         let energy = self.attribution.attribute(ctx, measured);
-        Ok(Reading {
-            energy,
-            power: Watts::mean(energy, ctx.elapsed),
-            method: Method::Measured,
-        })
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn max_interval(&self) -> Duration {

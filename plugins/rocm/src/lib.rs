@@ -39,8 +39,7 @@
 //! let config = Config::default();
 //! assert_eq!(probe_with(&config, Ok(Box::new(smi.clone())), &no_env), Probe::Available);
 //! let mut source = build_with(&config, Box::new(smi.clone()), &no_env).unwrap();
-//! let ctx = SampleContext { elapsed: Duration::from_secs(1), tracking_mode: TrackingMode::Machine,
-//!     logical_cpus: 2, machine_cpu_load: None, process: None };
+//! let ctx = SampleContext::new(Duration::from_secs(1), TrackingMode::Machine, 2);
 //! source.sample(&ctx).unwrap(); // the baseline
 //! smi.set_energy(0, 1_000 + 10_000_000); // 10 M units of 15.3 µJ: 153 J
 //! let reading = source.sample(&ctx).unwrap();

@@ -128,14 +128,14 @@ pub fn build_with(
         });
     }
     let names: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
-    let info = SourceInfo {
-        component: Component::Gpu,
-        source: NAME,
-        model: source_model(&names),
-        count: devices.len(),
-        method: Method::Measured,
-        detail: detail(&smi.library(), &devices, &selection, &skipped, config),
-    };
+    let info = SourceInfo::new(
+        Component::Gpu,
+        NAME,
+        Method::Measured,
+        detail(&smi.library(), &devices, &selection, &skipped, config),
+    )
+    .with_model_opt(source_model(&names))
+    .with_count(devices.len());
     Ok(RocmSource::new(info, smi, devices))
 }
 

@@ -3,8 +3,7 @@
 use crate::device::Device;
 use crate::smi::Smi;
 use codecarbon_core::{
-    Joules, Method, Percent, PowerSource, Reading, SampleContext, SourceError, SourceInfo,
-    TrackingMode, Watts,
+    Joules, Percent, PowerSource, Reading, SampleContext, SourceError, SourceInfo, TrackingMode,
 };
 use std::fmt;
 
@@ -107,14 +106,11 @@ impl PowerSource for RocmSource {
         }
         let energy = energy + std::mem::take(&mut self.carried);
         self.machine = match ctx.tracking_mode {
-            TrackingMode::Machine => None,
             TrackingMode::Process => Some(self.machine.unwrap_or(Joules::ZERO) + energy),
+            // The whole machine (and any mode a later core adds): readings are not shares.
+            _ => None,
         };
-        Ok(Reading {
-            energy,
-            power: Watts::mean(energy, ctx.elapsed),
-            method: Method::Measured,
-        })
+        Ok(Reading::measured(energy, ctx.elapsed))
     }
 
     fn utilization(&self) -> Option<Percent> {

@@ -186,8 +186,9 @@ impl TdpSource {
     /// follows its context's mode).
     pub fn new(spec: CpuSpec, mode: TrackingMode) -> TdpSource {
         let model = match mode {
-            TrackingMode::Machine => "load model TDP × (0.1 + 0.9 × load³)",
             TrackingMode::Process => "process model TDP × CPU-time share of the tracked processes",
+            // The whole machine, and any mode a later core adds.
+            _ => "load model TDP × (0.1 + 0.9 × load³)",
         };
         let detail = format!("{}; {model}", spec.describe());
         TdpSource {
@@ -205,10 +206,6 @@ impl TdpSource {
     fn power(&mut self, ctx: &SampleContext) -> Watts {
         let tdp = self.spec.tdp;
         match (ctx.tracking_mode, ctx.process) {
-            (TrackingMode::Machine, _) => {
-                self.baseline = None;
-                load_power(tdp, ctx.machine_cpu_load)
-            }
             (TrackingMode::Process, None) => {
                 self.baseline = None;
                 tdp * CONSTANT_FRACTION
@@ -222,20 +219,25 @@ impl TdpSource {
                     ctx.logical_cpus,
                 ),
             },
+            // The whole machine, and any mode a later core adds.
+            _ => {
+                self.baseline = None;
+                load_power(tdp, ctx.machine_cpu_load)
+            }
         }
     }
 }
 
 impl PowerSource for TdpSource {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Cpu,
-            source: "tdp",
-            model: self.spec.model.clone(),
-            count: self.spec.sockets,
-            method: Method::Estimated,
-            detail: self.detail.clone(),
-        }
+        SourceInfo::new(
+            Component::Cpu,
+            "tdp",
+            Method::Estimated,
+            self.detail.clone(),
+        )
+        .with_model_opt(self.spec.model.clone())
+        .with_count(self.spec.sockets)
     }
 
     /// Machine mode: the load model. Process mode: the tree's share of the machine's CPU time

@@ -20,16 +20,9 @@ fn ctx(
     load: Option<f64>,
     cpu_ms: Option<u64>,
 ) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_millis(elapsed_ms),
-        tracking_mode: mode,
-        logical_cpus: 2,
-        machine_cpu_load: load,
-        process: cpu_ms.map(|ms| ProcessUsage {
-            cpu_time: Duration::from_millis(ms),
-            resident: Gigabytes(1.0),
-        }),
-    }
+    SampleContext::new(Duration::from_millis(elapsed_ms), mode, 2)
+        .with_machine_cpu_load(load)
+        .with_process(cpu_ms.map(|ms| ProcessUsage::new(Duration::from_millis(ms), Gigabytes(1.0))))
 }
 
 #[test]

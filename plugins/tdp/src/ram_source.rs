@@ -56,11 +56,12 @@ impl RamSource {
             plural(dimm_count(total.value()) as usize, "DIMM")
         );
         let detail = match mode {
-            TrackingMode::Machine => format!("RAM {machine}; DIMM model ({rule})"),
             TrackingMode::Process => format!(
                 "RAM from the tracked processes' resident memory; DIMM model ({rule}); \
                  {machine} when unknown"
             ),
+            // The whole machine, and any mode a later core adds.
+            _ => format!("RAM {machine}; DIMM model ({rule})"),
         };
         RamSource {
             basis: Basis::Model { total, arch },
@@ -106,14 +107,13 @@ impl RamSource {
 
 impl PowerSource for RamSource {
     fn info(&self) -> SourceInfo {
-        SourceInfo {
-            component: Component::Ram,
-            source: "ram_dimm",
-            model: None,
-            count: self.total().map_or(0, |t| dimm_count(t.value()) as usize),
-            method: Method::Estimated,
-            detail: self.detail.clone(),
-        }
+        SourceInfo::new(
+            Component::Ram,
+            "ram_dimm",
+            Method::Estimated,
+            self.detail.clone(),
+        )
+        .with_count(self.total().map_or(0, |t| dimm_count(t.value()) as usize))
     }
 
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
@@ -133,16 +133,9 @@ mod tests {
     use std::time::Duration;
 
     fn ctx(mode: TrackingMode, resident_gb: Option<f64>) -> SampleContext {
-        SampleContext {
-            elapsed: Duration::from_secs(3),
-            tracking_mode: mode,
-            logical_cpus: 2,
-            machine_cpu_load: Some(0.5),
-            process: resident_gb.map(|gb| ProcessUsage {
-                cpu_time: Duration::ZERO,
-                resident: Gigabytes(gb),
-            }),
-        }
+        SampleContext::new(Duration::from_secs(3), mode, 2)
+            .with_machine_cpu_load(0.5)
+            .with_process(resident_gb.map(|gb| ProcessUsage::new(Duration::ZERO, Gigabytes(gb))))
     }
 
     fn fake_proc(meminfo: &str, mode: TrackingMode) -> (tempfile::TempDir, Config) {

@@ -45,13 +45,8 @@ fn both_plugins_build_and_sample_from_a_fake_proc_tree() {
         proc_root: dir.path().to_path_buf(),
         ..Config::default()
     };
-    let ctx = SampleContext {
-        elapsed: Duration::from_secs(10),
-        tracking_mode: TrackingMode::Machine,
-        logical_cpus: 2,
-        machine_cpu_load: Some(0.0),
-        process: None,
-    };
+    let ctx = SampleContext::new(Duration::from_secs(10), TrackingMode::Machine, 2)
+        .with_machine_cpu_load(0.0);
     for (name, component) in [("tdp", Component::Cpu), ("ram_dimm", Component::Ram)] {
         let d = registry::power_sources(component)
             .into_iter()

@@ -409,20 +409,15 @@ mod tests {
     use super::*;
 
     fn at(country: Option<&str>, region: Option<&str>) -> Location {
-        Location {
-            country_iso_code: country.map(Into::into),
-            region: region.map(Into::into),
-            ..Location::default()
-        }
+        let mut at = Location::default();
+        at.country_iso_code = country.map(Into::into);
+        at.region = region.map(Into::into);
+        at
     }
 
     #[test]
     fn merging_keeps_the_first_answer_and_regions_with_their_country() {
-        let mut cloud = Location {
-            cloud_provider: Some("aws".into()),
-            cloud_region: Some("eu-west-3".into()),
-            ..Location::default()
-        };
+        let mut cloud = Location::default().with_cloud("aws", "eu-west-3");
         merge(&mut cloud, at(Some("FRA"), Some("idf")));
         assert_eq!(cloud.country_iso_code.as_deref(), Some("FRA"));
         assert_eq!(cloud.region.as_deref(), Some("idf"));

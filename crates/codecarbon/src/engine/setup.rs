@@ -191,12 +191,11 @@ fn locators(
 
 /// `force_carbon_intensity_g_co2e_kwh`, which overrides every provider.
 fn forced_intensity(config: &Config) -> Option<Intensity> {
-    config
-        .force_carbon_intensity_g_co2e_kwh
-        .map(|value| Intensity {
+    config.force_carbon_intensity_g_co2e_kwh.map(|value| {
+        Intensity::new(
             value,
-            source: "force_carbon_intensity_g_co2e_kwh".into(),
-            year: None,
-            basis: IntensityBasis::Forced,
-        })
+            "force_carbon_intensity_g_co2e_kwh",
+            IntensityBasis::Forced,
+        )
+    })
 }

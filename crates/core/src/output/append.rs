@@ -76,6 +76,7 @@ fn append_or_cut(file: &mut impl Appendable, bytes: &[u8]) -> io::Result<()> {
 
 /// The last line of a file when it lacks its line break: where it starts, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Tail {
     /// The byte offset where the line starts (just after the last `\n`, or 0).
     pub offset: u64,

@@ -155,6 +155,7 @@ enum Saved {
 
 /// Where a run's record waits when it could not be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Kept {
     /// The checkpoint.
     pub path: PathBuf,
@@ -254,6 +255,7 @@ impl Checkpoint {
 
 /// What [`recover_all`] did.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Recovery<E> {
     /// The runs whose records were written, by run id.
     pub recovered: Vec<String>,

@@ -16,12 +16,14 @@ pub enum OutputError {
     /// `output_file` has no file name (`..`, `/`, or not UTF-8): there is nothing to name the
     /// output and its side files after.
     #[error("`output_file` resolves to {path}, which is not a file name; set `output_file` to a file name such as `emissions.csv`")]
+    #[non_exhaustive]
     BadFileName {
         /// The resolved path.
         path: PathBuf,
     },
     /// The output directory could not be created (or a file is where it should be).
     #[error("cannot create the output directory {path}: {source}; set `output_dir` to a directory you can write (or move away the file that is in its way)")]
+    #[non_exhaustive]
     CreateDir {
         /// The directory.
         path: PathBuf,
@@ -31,6 +33,7 @@ pub enum OutputError {
     /// A file in the output directory could not be opened for writing, or no new file can be
     /// made there.
     #[error("cannot write {path}: {source}; set `output_dir` to a directory you can write, or fix the permissions of that file")]
+    #[non_exhaustive]
     Unwritable {
         /// The file (or the directory, when no new file can be made in it).
         path: PathBuf,
@@ -39,12 +42,14 @@ pub enum OutputError {
     },
     /// The output file is a directory, so nothing can ever be appended to it.
     #[error("the output file {path} is a directory; set `output_file` to another name, or move the directory away")]
+    #[non_exhaustive]
     FileIsDir {
         /// The path.
         path: PathBuf,
     },
     /// An advisory lock could not be taken.
     #[error("cannot lock {path}: {source}; the file system may not support locks (some network mounts do not): use a local `output_dir`")]
+    #[non_exhaustive]
     Lock {
         /// The lock file.
         path: PathBuf,
@@ -54,6 +59,7 @@ pub enum OutputError {
     /// A symbolic link is where a file we write (or read back) should be. Followed, a link
     /// planted there would make us write into whatever it points at.
     #[error("{path} is a symbolic link; codecarbon does not write or read back its files through a link at the file itself (one planted there could make it write into another file): remove the link, or name the real file (for an output, set `output_dir` to the directory the link points into)")]
+    #[non_exhaustive]
     Symlink {
         /// The link.
         path: PathBuf,
@@ -61,6 +67,7 @@ pub enum OutputError {
     /// A FIFO, socket, device or directory is where a regular file should be: writing would
     /// hang or go nowhere, reading would hang or never end.
     #[error("{path} is {kind}, not a regular file; codecarbon reads and writes only regular files (a FIFO would make it wait forever, a device swallow or flood it): remove it, or name another file")]
+    #[non_exhaustive]
     NotRegular {
         /// The file.
         path: PathBuf,
@@ -69,6 +76,7 @@ pub enum OutputError {
     },
     /// A file is larger than what is read of such a file.
     #[error("{path} is {size} bytes, more than the {limit} bytes codecarbon reads of such a file; move it away, or name another file")]
+    #[non_exhaustive]
     TooLarge {
         /// The file.
         path: PathBuf,
@@ -79,6 +87,7 @@ pub enum OutputError {
     },
     /// A file could not be read.
     #[error("cannot read {path}: {source}; check that it exists and that you may read it")]
+    #[non_exhaustive]
     Read {
         /// The file.
         path: PathBuf,
@@ -90,6 +99,7 @@ pub enum OutputError {
     /// program's data). It is neither appended to, which would merge our record into it, nor
     /// moved aside, which would copy all of it.
     #[error("{path} ends with more than {limit} bytes without a line break, far more than any line codecarbon writes: not a line cut short but something else (zeros left by a crash, or another program's data), so nothing is added to the file until it is repaired: {}", cut_back(path, *offset))]
+    #[non_exhaustive]
     OverlongLastLine {
         /// The file.
         path: PathBuf,
@@ -101,6 +111,7 @@ pub enum OutputError {
     },
     /// Another process held an output's lock for longer than a writer waits for it.
     #[error("another process has held the lock {path} for over {} s, so nothing was written: a tracker rewriting a very large file, or a stuck process (`fuser -v {path}` names it); if it stays, end that process, or set `output_dir` to a directory that only you write", waited.as_secs())]
+    #[non_exhaustive]
     LockBusy {
         /// The lock file.
         path: PathBuf,
@@ -110,6 +121,7 @@ pub enum OutputError {
     /// The records of earlier runs could not be written now (the output's lock stayed busy):
     /// they stay in their checkpoints for the next run.
     #[error("{source}; the records of earlier runs stay in their checkpoints for the next run")]
+    #[non_exhaustive]
     RecoveryPostponed {
         /// Why.
         source: Box<OutputError>,
@@ -120,6 +132,7 @@ pub enum OutputError {
     #[error(
         "cannot write {path}: {source}; check the free space and the permissions of its directory"
     )]
+    #[non_exhaustive]
     Write {
         /// The file.
         path: PathBuf,
@@ -128,6 +141,7 @@ pub enum OutputError {
     },
     /// Another live sink holds this run's checkpoint.
     #[error("another tracker holds the checkpoint lock {path} of run {run_id}; two trackers must not share a run id")]
+    #[non_exhaustive]
     RunBusy {
         /// The run.
         run_id: String,
@@ -136,6 +150,7 @@ pub enum OutputError {
     },
     /// A checkpoint left by an earlier run could not be read; its record is not written.
     #[error("the checkpoint {path} of an earlier run cannot be read ({reason}), so its run gets no record from it; {}", kept(kept_as.as_deref()))]
+    #[non_exhaustive]
     BadCheckpoint {
         /// The checkpoint.
         path: PathBuf,
@@ -174,12 +189,15 @@ impl OutputError {
         }
     }
 
-    pub(crate) fn read(path: &Path) -> impl FnOnce(io::Error) -> Self {
+    /// What `map_err` needs when `path` cannot be read: `.map_err(OutputError::read(&path))`.
+    /// Variants are built through such functions, so a field added to one breaks no sink.
+    pub fn read(path: &Path) -> impl FnOnce(io::Error) -> Self {
         let path = path.to_path_buf();
         move |source| Self::Read { path, source }
     }
 
-    pub(crate) fn write(path: &Path) -> impl FnOnce(io::Error) -> Self {
+    /// What `map_err` needs when `path` cannot be written: `.map_err(OutputError::write(&path))`.
+    pub fn write(path: &Path) -> impl FnOnce(io::Error) -> Self {
         let path = path.to_path_buf();
         move |source| Self::Write { path, source }
     }

@@ -15,6 +15,7 @@ use std::path::Path;
 
 /// How long a replaced file must last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Durability {
     /// Across power loss: flushed to disk before and after the rename (a user's file).
     PowerLoss,

@@ -57,29 +57,30 @@ pub fn settings(url: &str) -> CometSettings {
 /// The n-th cumulative report of a run.
 pub fn report(n: u32) -> Report {
     let n = f64::from(n);
-    Report {
-        data: EmissionsData {
-            timestamp: "2025-01-02T03:04:05".into(),
-            project_name: "proj".into(),
-            run_id: "run-0001".into(),
-            experiment_id: "e-1".into(),
-            duration: Duration::from_secs_f64(15.0 * n),
-            emissions: KgCo2eq(0.001 * n),
-            emissions_rate: KgCo2eqPerSecond(0.001 / 15.0),
-            cpu_power: Watts(42.5),
-            gpu_power: Watts(0.0),
-            ram_power: Watts(10.0),
-            energy_consumed: KilowattHours(0.002 * n),
-            country_name: Some("France".into()),
-            country_iso_code: Some("FRA".into()),
-            cpu_count: 8,
-            cpu_model: Some("AMD EPYC 7B13".into()),
-            codecarbon_version: "0.1.0".into(),
-            os: "Linux".into(),
-            ..EmissionsData::default()
+    Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.timestamp = "2025-01-02T03:04:05".into();
+            data.project_name = "proj".into();
+            data.run_id = "run-0001".into();
+            data.experiment_id = "e-1".into();
+            data.duration = Duration::from_secs_f64(15.0 * n);
+            data.emissions = KgCo2eq(0.001 * n);
+            data.emissions_rate = KgCo2eqPerSecond(0.001 / 15.0);
+            data.cpu_power = Watts(42.5);
+            data.gpu_power = Watts(0.0);
+            data.ram_power = Watts(10.0);
+            data.energy_consumed = KilowattHours(0.002 * n);
+            data.country_name = Some("France".into());
+            data.country_iso_code = Some("FRA".into());
+            data.cpu_count = 8;
+            data.cpu_model = Some("AMD EPYC 7B13".into());
+            data.codecarbon_version = "0.1.0".into();
+            data.os = "Linux".into();
+            data
         },
-        provenance: Provenance::default(),
-    }
+        Provenance::default(),
+    )
 }
 
 /// The request's JSON body.

@@ -10,45 +10,46 @@ use std::time::Duration;
 
 /// A record `scale` intervals into a run: every cumulative number grows with it.
 pub fn report(secs: f64, scale: f64) -> Report {
-    Report {
-        data: EmissionsData {
-            timestamp: "2025-01-02T03:04:05".into(),
-            project_name: "proj".into(),
-            run_id: "local-run".into(),
-            experiment_id: "exp-42".into(),
-            duration: Duration::from_secs_f64(secs),
-            emissions: KgCo2eq(1e-6 * scale),
-            emissions_rate: KgCo2eqPerSecond(1e-6 * scale / secs),
-            cpu_power: Watts(30.0),
-            gpu_power: Watts(0.0),
-            ram_power: Watts(5.0),
-            cpu_energy: KilowattHours(2e-5 * scale),
-            gpu_energy: KilowattHours(0.0),
-            ram_energy: KilowattHours(3e-6 * scale),
-            energy_consumed: KilowattHours(2.3e-5 * scale),
-            country_name: Some("France".into()),
-            country_iso_code: Some("FRA".into()),
-            os: "Linux-6.1-x86_64".into(),
-            codecarbon_version: "0.1.0".into(),
-            cpu_count: 8,
-            cpu_model: Some("Xeon".into()),
-            gpu_count: 1,
-            gpu_model: Some("1 x H100".into()),
-            longitude: Some(2.3522),
-            latitude: Some(48.8566),
-            ram_total_size: Gigabytes(16.0),
-            tracking_mode: TrackingMode::Process,
-            cpu_utilization_percent: Percent(12.5),
-            gpu_utilization_percent: Percent(50.0),
-            ram_utilization_percent: Percent(40.0),
-            cloud_provider: Some("gcp".into()),
-            cloud_region: Some("europe-west9".into()),
-            on_cloud: true,
-            wue: LitersPerKwh(1.5),
-            ..EmissionsData::default()
+    Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.timestamp = "2025-01-02T03:04:05".into();
+            data.project_name = "proj".into();
+            data.run_id = "local-run".into();
+            data.experiment_id = "exp-42".into();
+            data.duration = Duration::from_secs_f64(secs);
+            data.emissions = KgCo2eq(1e-6 * scale);
+            data.emissions_rate = KgCo2eqPerSecond(1e-6 * scale / secs);
+            data.cpu_power = Watts(30.0);
+            data.gpu_power = Watts(0.0);
+            data.ram_power = Watts(5.0);
+            data.cpu_energy = KilowattHours(2e-5 * scale);
+            data.gpu_energy = KilowattHours(0.0);
+            data.ram_energy = KilowattHours(3e-6 * scale);
+            data.energy_consumed = KilowattHours(2.3e-5 * scale);
+            data.country_name = Some("France".into());
+            data.country_iso_code = Some("FRA".into());
+            data.os = "Linux-6.1-x86_64".into();
+            data.codecarbon_version = "0.1.0".into();
+            data.cpu_count = 8;
+            data.cpu_model = Some("Xeon".into());
+            data.gpu_count = 1;
+            data.gpu_model = Some("1 x H100".into());
+            data.longitude = Some(2.3522);
+            data.latitude = Some(48.8566);
+            data.ram_total_size = Gigabytes(16.0);
+            data.tracking_mode = TrackingMode::Process;
+            data.cpu_utilization_percent = Percent(12.5);
+            data.gpu_utilization_percent = Percent(50.0);
+            data.ram_utilization_percent = Percent(40.0);
+            data.cloud_provider = Some("gcp".into());
+            data.cloud_region = Some("europe-west9".into());
+            data.on_cloud = true;
+            data.wue = LitersPerKwh(1.5);
+            data
         },
-        provenance: Default::default(),
-    }
+        Default::default(),
+    )
 }
 
 /// Whether two floats agree to 1e-9 relative.

@@ -16,13 +16,7 @@ use codecarbon_core::{Config, SampleContext, TrackingMode};
 use std::time::Duration;
 
 pub(crate) fn machine(secs: f64) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs_f64(secs),
-        tracking_mode: TrackingMode::Machine,
-        logical_cpus: 2,
-        machine_cpu_load: None,
-        process: None,
-    }
+    SampleContext::new(Duration::from_secs_f64(secs), TrackingMode::Machine, 2)
 }
 
 /// No CUDA_VISIBLE_DEVICES, tree rooted at pid 1.

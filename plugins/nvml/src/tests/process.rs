@@ -28,13 +28,7 @@ fn fake_proc() -> tempfile::TempDir {
 }
 
 fn process(secs: f64) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs_f64(secs),
-        tracking_mode: TrackingMode::Process,
-        logical_cpus: 2,
-        machine_cpu_load: None,
-        process: None,
-    }
+    SampleContext::new(Duration::from_secs_f64(secs), TrackingMode::Process, 2)
 }
 
 fn sample(pid: u32, timestamp_us: u64, sm_util: u32) -> ProcessSample {

@@ -7,21 +7,22 @@ use std::time::Duration;
 
 /// A record of cumulative totals: `cpu_kwh` + `ram_kwh`, `kg` emitted, after `secs`.
 pub fn report(secs: u64, cpu_kwh: f64, ram_kwh: f64, kg: f64) -> Report {
-    Report {
-        data: EmissionsData {
-            project_name: "demo".into(),
-            experiment_id: "exp-1".into(),
-            duration: Duration::from_secs(secs),
-            cpu_energy: KilowattHours(cpu_kwh),
-            ram_energy: KilowattHours(ram_kwh),
-            energy_consumed: KilowattHours(cpu_kwh + ram_kwh),
-            emissions: KgCo2eq(kg),
-            cpu_power: Watts(40.0),
-            ram_power: Watts(5.0),
-            ..EmissionsData::default()
+    Report::new(
+        {
+            let mut data = EmissionsData::default();
+            data.project_name = "demo".into();
+            data.experiment_id = "exp-1".into();
+            data.duration = Duration::from_secs(secs);
+            data.cpu_energy = KilowattHours(cpu_kwh);
+            data.ram_energy = KilowattHours(ram_kwh);
+            data.energy_consumed = KilowattHours(cpu_kwh + ram_kwh);
+            data.emissions = KgCo2eq(kg);
+            data.cpu_power = Watts(40.0);
+            data.ram_power = Watts(5.0);
+            data
         },
-        provenance: Provenance::default(),
-    }
+        Provenance::default(),
+    )
 }
 
 /// [`report`] for the tracker run `run_id`.

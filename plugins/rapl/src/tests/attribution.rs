@@ -9,16 +9,12 @@ use codecarbon_core::{
 use std::time::Duration;
 
 fn process(cpu_secs: f64, load: Option<f64>, elapsed: f64) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs_f64(elapsed),
-        tracking_mode: TrackingMode::Process,
-        logical_cpus: 4,
-        machine_cpu_load: load,
-        process: Some(ProcessUsage {
-            cpu_time: Duration::from_secs_f64(cpu_secs),
-            resident: Gigabytes(0.1),
-        }),
-    }
+    SampleContext::new(Duration::from_secs_f64(elapsed), TrackingMode::Process, 4)
+        .with_machine_cpu_load(load)
+        .with_process(ProcessUsage::new(
+            Duration::from_secs_f64(cpu_secs),
+            Gigabytes(0.1),
+        ))
 }
 
 #[test]

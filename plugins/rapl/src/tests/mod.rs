@@ -110,13 +110,7 @@ impl Files for Denied {
 }
 
 pub(crate) fn machine(secs: f64) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs_f64(secs),
-        tracking_mode: TrackingMode::Machine,
-        logical_cpus: 2,
-        machine_cpu_load: None,
-        process: None,
-    }
+    SampleContext::new(Duration::from_secs_f64(secs), TrackingMode::Machine, 2)
 }
 
 pub(crate) fn close(a: f64, b: f64) -> bool {

@@ -13,13 +13,7 @@ use std::time::Duration;
 
 /// A tick of `secs` seconds in `mode`.
 pub(crate) fn tick_in(secs: f64, mode: TrackingMode) -> SampleContext {
-    SampleContext {
-        elapsed: Duration::from_secs_f64(secs),
-        tracking_mode: mode,
-        logical_cpus: 2,
-        machine_cpu_load: None,
-        process: None,
-    }
+    SampleContext::new(Duration::from_secs_f64(secs), mode, 2)
 }
 
 /// A tick of `secs` seconds in machine mode.

@@ -40,14 +40,9 @@ fn outlet(delay: Duration) -> (Outlet, Arc<Mutex<Vec<f64>>>) {
 }
 
 fn report(kg: f64) -> Arc<Report> {
-    let data = EmissionsData {
-        emissions: KgCo2eq(kg),
-        ..EmissionsData::default()
-    };
-    Arc::new(Report {
-        data,
-        provenance: Default::default(),
-    })
+    let mut data = EmissionsData::default();
+    data.emissions = KgCo2eq(kg);
+    Arc::new(Report::new(data, Default::default()))
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::error::TrackerError;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
-    KilowattHours, Report, SampleContext, TaskReport, WORLD_AVERAGE,
+    KilowattHours, SampleContext, TaskReport, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -126,13 +126,13 @@ impl Run {
         };
         let mem = MemInfo::read_with(&mut self.meminfo.0, &self.meminfo.1).ok();
         let process = self.tree.as_mut().map(ProcessTree::usage);
-        let ctx = SampleContext {
+        let ctx = SampleContext::new(
             elapsed,
-            tracking_mode: self.config.tracking_mode,
-            logical_cpus: self.machine.logical_cpus(),
-            machine_cpu_load: load,
-            process,
-        };
+            self.config.tracking_mode,
+            self.machine.logical_cpus(),
+        )
+        .with_machine_cpu_load(load)
+        .with_process(process);
         let pue = self.config.pue;
         for active in &mut self.sources {
             match active.part.source.sample(&ctx) {
@@ -292,12 +292,8 @@ impl Run {
 
     fn end_task(&mut self, index: usize, end: &Snapshot) -> TaskReport {
         let (task_name, start) = self.tasks.remove(index);
-        let Report { data, provenance } = self.report_between(&start, end);
-        TaskReport {
-            task_name,
-            data,
-            provenance,
-        }
+        let report = self.report_between(&start, end);
+        TaskReport::new(task_name, report.data, report.provenance)
     }
 
     /// Hands a finished task to every output.

@@ -36,64 +36,64 @@ impl Run {
             .intensity()
             .unwrap_or_else(Intensity::world_average);
         let energy = delta.total_energy().to_kwh();
-        let data = EmissionsData {
-            timestamp: chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
-            project_name: self.config.project_name.clone(),
-            run_id: self.run_id.clone(),
-            experiment_id: self.config.experiment_id.clone(),
-            duration,
-            emissions: delta.emissions,
-            emissions_rate: KgCo2eqPerSecond(if secs > 0.0 {
-                delta.emissions.value() / secs
-            } else {
-                0.0
-            }),
-            cpu_power: Watts::mean(cpu, duration),
-            gpu_power: Watts::mean(gpu, duration),
-            ram_power: Watts::mean(ram, duration),
-            cpu_energy: cpu.to_kwh(),
-            gpu_energy: gpu.to_kwh(),
-            ram_energy: ram.to_kwh(),
-            energy_consumed: energy,
-            water_consumed: energy * self.config.wue,
-            on_cloud: location.on_cloud(),
-            country_name: location.country_name,
-            country_iso_code: location.country_iso_code,
-            region: location.region,
-            cloud_provider: location.cloud_provider,
-            cloud_region: location.cloud_region,
-            os: self.os.clone(),
-            python_version: None,
-            codecarbon_version: VERSION.to_string(),
-            cpu_count: self.machine.logical_cpus(),
-            cpu_model: of(Component::Cpu).find_map(|s| s.part.info.model.clone()),
-            gpu_count: of(Component::Gpu).map(|s| s.part.info.count).sum(),
-            gpu_model: (!gpus.is_empty()).then(|| gpus.join(", ")),
-            longitude: location.longitude,
-            latitude: location.latitude,
-            ram_total_size: self.ram_total,
-            tracking_mode: self.config.tracking_mode,
-            cpu_utilization_percent: Percent(u.mean(u.cpu_percent)),
-            gpu_utilization_percent: Percent(u.gpu_mean()),
-            ram_utilization_percent: Percent(u.mean(u.ram_percent)),
-            ram_used_gb: Gigabytes(u.mean(u.ram_used_gb)),
-            pue: self.config.pue,
-            wue: self.config.wue,
-        };
-        let provenance = Provenance {
-            components: self
-                .sources
+        let mut data = EmissionsData::default();
+        data.timestamp = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        data.project_name = self.config.project_name.clone();
+        data.run_id = self.run_id.clone();
+        data.experiment_id = self.config.experiment_id.clone();
+        data.duration = duration;
+        data.emissions = delta.emissions;
+        data.emissions_rate = KgCo2eqPerSecond(if secs > 0.0 {
+            delta.emissions.value() / secs
+        } else {
+            0.0
+        });
+        data.cpu_power = Watts::mean(cpu, duration);
+        data.gpu_power = Watts::mean(gpu, duration);
+        data.ram_power = Watts::mean(ram, duration);
+        data.cpu_energy = cpu.to_kwh();
+        data.gpu_energy = gpu.to_kwh();
+        data.ram_energy = ram.to_kwh();
+        data.energy_consumed = energy;
+        data.water_consumed = energy * self.config.wue;
+        data.on_cloud = location.on_cloud();
+        data.country_name = location.country_name;
+        data.country_iso_code = location.country_iso_code;
+        data.region = location.region;
+        data.cloud_provider = location.cloud_provider;
+        data.cloud_region = location.cloud_region;
+        data.os = self.os.clone();
+        data.python_version = None;
+        data.codecarbon_version = VERSION.to_string();
+        data.cpu_count = self.machine.logical_cpus();
+        data.cpu_model = of(Component::Cpu).find_map(|s| s.part.info.model.clone());
+        data.gpu_count = of(Component::Gpu).map(|s| s.part.info.count).sum();
+        data.gpu_model = (!gpus.is_empty()).then(|| gpus.join(", "));
+        data.longitude = location.longitude;
+        data.latitude = location.latitude;
+        data.ram_total_size = self.ram_total;
+        data.tracking_mode = self.config.tracking_mode;
+        data.cpu_utilization_percent = Percent(u.mean(u.cpu_percent));
+        data.gpu_utilization_percent = Percent(u.gpu_mean());
+        data.ram_utilization_percent = Percent(u.mean(u.ram_percent));
+        data.ram_used_gb = Gigabytes(u.mean(u.ram_used_gb));
+        data.pue = self.config.pue;
+        data.wue = self.config.wue;
+        let provenance = Provenance::new(
+            self.sources
                 .iter()
-                .map(|s| ComponentProvenance {
-                    component: s.part.info.component,
-                    method: s.part.info.method,
-                    source: s.part.info.source.to_string(),
-                    machine_energy: s.machine_energy.map(|e| e.to_kwh()),
+                .map(|s| {
+                    ComponentProvenance::new(
+                        s.part.info.component,
+                        s.part.info.method,
+                        s.part.info.source.to_string(),
+                    )
+                    .with_machine_energy(s.machine_energy.map(|e| e.to_kwh()))
                 })
                 .collect(),
-            intensity: Some(intensity),
-        };
-        Report { data, provenance }
+        )
+        .with_intensity(intensity);
+        Report::new(data, provenance)
     }
 }
 
