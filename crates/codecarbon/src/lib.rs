@@ -28,6 +28,7 @@ mod log;
 pub mod plugins;
 #[doc(hidden)]
 pub mod private;
+mod setters;
 pub mod system;
 mod tracker;
 
@@ -39,6 +40,7 @@ pub use codecarbon_macros::track_emissions;
 pub use engine::selection::{power_sources, ChosenSource, Decision};
 pub use engine::OutputFailure;
 pub use error::TrackerError;
+pub use setters::SettingInput;
 pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
 
 #[cfg(feature = "iso")]

@@ -4,7 +4,8 @@
 //! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
 //! - [`EnergyCounter`], which owns counter wrap-around;
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`];
-//! - the [`registry`] of plugin descriptors, and the resolved [`Config`];
+//! - the [`registry`] of plugin descriptors, the resolved [`Config`], and the [`settings`]
+//!   declared once, each with its kind, default, documentation and owner;
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
@@ -24,6 +25,7 @@ pub mod power;
 pub mod quote;
 pub mod registry;
 pub mod secret;
+pub mod settings;
 pub mod sink;
 pub mod stderr;
 pub mod units;
