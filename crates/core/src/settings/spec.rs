@@ -35,7 +35,7 @@ impl ValueKind {
             ValueKind::Bool => "true or false".into(),
             ValueKind::Text => "text".into(),
             ValueKind::NonEmpty => "text that is not empty".into(),
-            ValueKind::Path => "a path".into(),
+            ValueKind::Path => "a path, not empty".into(),
             ValueKind::Number(range) => format!("a number {range}"),
             ValueKind::Count(range, meaning) => format!("a whole number {range} ({meaning})"),
             ValueKind::OneOf(words) => {
