@@ -2,11 +2,11 @@
 //! `name = literal, ...` into settings for the tracker's builder.
 
 use codecarbon_core::config::{range_of, Range};
+use codecarbon_core::quote::printable;
 use codecarbon_core::settings::ValueKind;
 use codecarbon_core::Config;
-use std::sync::OnceLock;
-use codecarbon_core::quote::printable;
 use proc_macro2::Span;
+use std::sync::OnceLock;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
