@@ -4,8 +4,8 @@
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
 use crate::settings::CloudSettings;
-use codecarbon_core::settings::Settings;
 use crate::MetadataError;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, BuildError, Config, LocateError, Location, Locator, Plugin, PluginDescriptor,
     PluginKind, Probe,

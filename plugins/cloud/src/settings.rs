@@ -32,7 +32,11 @@ mod tests {
     #[test]
     fn a_value_with_a_control_character_is_refused_with_its_origin() {
         let err = Config::default()
-            .set("cloud_metadata_url", "http://x/\u{1b}[2J", "CODECARBON_CLOUD_METADATA_URL")
+            .set(
+                "cloud_metadata_url",
+                "http://x/\u{1b}[2J",
+                "CODECARBON_CLOUD_METADATA_URL",
+            )
             .unwrap_err()
             .to_string();
         assert!(
@@ -44,7 +48,10 @@ mod tests {
     #[test]
     fn defaults_are_the_locators() {
         let s = CloudSettings::from_config(&Config::default()).unwrap();
-        assert_eq!(s.cloud_metadata_url.as_deref(), Some("http://169.254.169.254"));
+        assert_eq!(
+            s.cloud_metadata_url.as_deref(),
+            Some("http://169.254.169.254")
+        );
         let mut config = Config::default();
         config.set("cloud_metadata_url", " ", "t").unwrap();
         let s = CloudSettings::from_config(&config).unwrap();

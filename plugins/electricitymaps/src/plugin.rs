@@ -61,10 +61,12 @@ fn build(config: &Config) -> Result<Plugin, BuildError> {
                 message: e.to_string(),
             })
         }
-        Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_) | NewError::Setting(_))) => Err(BuildError::Invalid {
-            plugin: NAME,
-            message: e.to_string(),
-        }),
+        Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_) | NewError::Setting(_))) => {
+            Err(BuildError::Invalid {
+                plugin: NAME,
+                message: e.to_string(),
+            })
+        }
     }
 }
 

@@ -6,9 +6,9 @@ use crate::error::NewError;
 use crate::http::{chain, endpoint, redirect_target};
 use crate::response::parse;
 use crate::settings::ElectricityMapsSettings;
-use codecarbon_core::settings::Settings;
 use crate::zone::ZoneQuery;
 use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, Intensity, IntensityError, IntensityProvider,
     Location, Secret,
@@ -136,7 +136,10 @@ impl ElectricityMaps {
             .electricitymaps_api_token
             .as_ref()
             .ok_or(NewError::MissingToken)?;
-        let base = settings.electricitymaps_url.as_deref().unwrap_or(DEFAULT_URL);
+        let base = settings
+            .electricitymaps_url
+            .as_deref()
+            .unwrap_or(DEFAULT_URL);
         ElectricityMaps::new(base, token.expose(), settings.electricitymaps_zone.clone())
     }
 

@@ -17,7 +17,7 @@ codecarbon_core::settings! {
         /// Electricity Maps API base URL. Blank is the default, the public API v3. Checked
         /// (http or https) when the provider is built.
         electricitymaps_url: Option<String> = Spec::of(ValueKind::Text).value_name("URL").default(DEFAULT_URL);
-        /// Electricity Maps zone, e.g. FR or US-CAL-CISO. Unset (or blank), the zone is found
+        /// Electricity Maps zone, such as FR or US-CAL-CISO. Unset (or blank), the zone is found
         /// from the location: its coordinates, else its country.
         electricitymaps_zone: Option<String> = Spec::of(ValueKind::Text).value_name("ZONE").example("FR");
     }

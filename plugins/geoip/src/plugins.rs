@@ -7,7 +7,9 @@ use crate::online::{GeoIpLocator, GeoIpUrls};
 use crate::public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
 use crate::settings::{GeoIpDbSettings, GeoIpSettings};
 use codecarbon_core::settings::Settings;
-use codecarbon_core::{BuildError, Config, ConfigError, Plugin, PluginDescriptor, PluginKind, Probe};
+use codecarbon_core::{
+    BuildError, Config, ConfigError, Plugin, PluginDescriptor, PluginKind, Probe,
+};
 
 /// The names of the plugins this crate registers.
 pub const PLUGINS: &[&str] = &["geoip", "geoip_db"];

@@ -36,7 +36,11 @@ mod tests {
     fn a_value_with_a_control_character_is_refused_with_its_origin() {
         // Any text names a library; a terminal escape in one is a mistake or an attack.
         let err = Config::default()
-            .set("nvml_library", "lib\u{1b}[2Jnvml.so", "CODECARBON_NVML_LIBRARY")
+            .set(
+                "nvml_library",
+                "lib\u{1b}[2Jnvml.so",
+                "CODECARBON_NVML_LIBRARY",
+            )
             .unwrap_err()
             .to_string();
         assert!(
@@ -53,7 +57,9 @@ mod tests {
         config.set("nvml_library", " ", "t").unwrap();
         let s = NvmlSettings::from_config(&config).unwrap();
         assert_eq!(s.nvml_library, None, "blank: the plugin loads its default");
-        config.set("nvml_library", " /opt/nv/libnvidia-ml.so.1 ", "t").unwrap();
+        config
+            .set("nvml_library", " /opt/nv/libnvidia-ml.so.1 ", "t")
+            .unwrap();
         let s = NvmlSettings::from_config(&config).unwrap();
         assert_eq!(s.nvml_library.as_deref(), Some("/opt/nv/libnvidia-ml.so.1"));
     }

@@ -28,7 +28,11 @@ mod tests {
         let spec = settings::find("rocm_smi_library").expect("declared");
         assert_eq!(spec.owner_name(), "rocm");
         assert_eq!(crate::LIBRARY_KEY, "rocm_smi_library");
-        assert_eq!(spec.default_text(), None, "the default is a search, in prose");
+        assert_eq!(
+            spec.default_text(),
+            None,
+            "the default is a search, in prose"
+        );
     }
 
     #[test]
@@ -49,7 +53,10 @@ mod tests {
         assert_eq!(s.rocm_smi_library, None);
         let mut config = Config::default();
         config.set("rocm_smi_library", " ", "t").unwrap();
-        assert_eq!(RocmSettings::from_config(&config).unwrap().rocm_smi_library, None);
+        assert_eq!(
+            RocmSettings::from_config(&config).unwrap().rocm_smi_library,
+            None
+        );
         config.set("rocm_smi_library", " /opt/x.so ", "t").unwrap();
         let s = RocmSettings::from_config(&config).unwrap();
         assert_eq!(s.rocm_smi_library.as_deref(), Some("/opt/x.so"));
