@@ -36,6 +36,7 @@ mod intensity;
 mod metadata;
 mod plugins;
 mod probes;
+mod settings;
 mod table;
 
 pub use error::{MetadataError, TableError};
@@ -45,6 +46,7 @@ pub use metadata::{
     METADATA_URL_KEY,
 };
 pub use plugins::PLUGINS;
+pub use settings::CloudSettings;
 pub use table::{
     cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
     AZURE_SOURCE, PROVIDERS, TABLE_HEADER,

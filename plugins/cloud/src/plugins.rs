@@ -3,7 +3,9 @@
 
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
+use crate::settings::CloudSettings;
 use crate::MetadataError;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, BuildError, Config, LocateError, Location, Locator, Plugin, PluginDescriptor,
     PluginKind, Probe,
@@ -45,7 +47,11 @@ fn probe_cloud(config: &Config) -> Probe {
 }
 
 fn build_cloud(config: &Config) -> Result<Plugin, BuildError> {
-    match MetadataLocator::from_config(config) {
+    let settings = CloudSettings::from_config(config).map_err(|e| BuildError::Invalid {
+        plugin: "cloud",
+        message: e.to_string(),
+    })?;
+    match MetadataLocator::from_settings(&settings) {
         Ok(locator) => Ok(Plugin::Locator(Box::new(locator))),
         Err(e @ MetadataError::InvalidUrl { .. }) => Err(BuildError::Invalid {
             plugin: "cloud",

@@ -55,6 +55,7 @@ mod plugin;
 mod proc_tree;
 mod real;
 mod selection;
+mod settings;
 mod share;
 mod source;
 
@@ -71,6 +72,7 @@ pub use plugin::{build_source, build_with, probe, probe_with, Loader, LIBRARY_KE
 pub use proc_tree::descendants;
 pub use real::{load, load_boxed, RealNvml, DEFAULT_LIBRARY};
 pub use selection::{request, select, DeviceId, Request, Selection};
+pub use settings::NvmlSettings;
 pub use share::{memory_share, utilization_share, Basis, Share, ShareTracker, TreeView};
 pub use source::{Gpu, NvmlSource, Origin};
 
