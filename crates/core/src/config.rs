@@ -83,7 +83,6 @@ pub const PASSTHROUGH_KEYS: &[&str] = &[
     "electricitymaps_api_token",
     "emissions_endpoint",
     "force_mode_cpu_load",
-    "gpu_ids",
     "logger_preamble",
     "metadata",
     "organization_id",
@@ -292,7 +291,7 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::{LitersPerKwh, Watts};
+    use crate::units::Watts;
     use std::num::NonZeroU32;
     use std::time::Duration;
 

@@ -85,7 +85,7 @@ fn measure_of(device: &dyn NvmlDevice) -> Result<Measure, String> {
 
 fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Found, NoGpu> {
     let request = request(
-        config.extra.get("gpu_ids"),
+        config.gpu_ids.as_deref(),
         env.cuda_visible_devices.as_deref(),
     );
     if let Request::CudaVisibleDevices(value) = request {

@@ -103,7 +103,7 @@ fn selected(config: &Config, smi: &dyn Smi, env: Env<'_>) -> Result<Selection, R
             unique_id: smi.unique_id(index).ok(),
         })
         .collect();
-    let selection = select(config.extra.get("gpu_ids"), env, &ids);
+    let selection = select(config.gpu_ids.as_deref(), env, &ids);
     if selection.indices.is_empty() {
         let mut reason = selection.notes.join("; ");
         if reason.is_empty() {

@@ -64,6 +64,10 @@ macro_rules! core_settings {
             cloud_provider: ::std::option::Option<::std::string::String> = $crate::settings::Spec::of($crate::settings::ValueKind::Text).value_name("PROVIDER").example("gcp");
             /// The provider's region, e.g. `us-central1`, `eu-west-3`, `westeurope`.
             cloud_region: ::std::option::Option<::std::string::String> = $crate::settings::Spec::of($crate::settings::ValueKind::Text).value_name("REGION").example("europe-west1");
+            /// Which GPUs to measure, comma-separated: NVML indices or UUID prefixes (NVIDIA), or
+            /// ROCm indices or UUIDs (AMD). Unset: those the visible-devices variables leave
+            /// (`CUDA_VISIBLE_DEVICES`, `ROCR_VISIBLE_DEVICES`), else all.
+            gpu_ids: ::std::option::Option<::std::string::String> = $crate::settings::Spec::of($crate::settings::ValueKind::Text).value_name("IDS").example("0,1");
             /// The CPU's power in W, from 0 to 1000000, used as its TDP instead of the table's,
             /// and instead of any measurement.
             force_cpu_power: ::std::option::Option<$crate::Watts> = $crate::settings::Spec::of($crate::settings::ValueKind::Number($crate::config::POWER)).value_name("WATTS").example("45");

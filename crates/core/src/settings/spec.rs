@@ -304,11 +304,13 @@ impl Spec {
         }
     }
 
-    /// `value` as messages may show it: quoted with its control characters escaped, or
-    /// `<hidden>` for a secret.
+    /// `value` as messages may show it: quoted with its control characters escaped and a
+    /// URL's credentials cut off, or `<hidden>` for a secret.
     pub fn shown(&self, value: &str) -> String {
         if self.secret {
             crate::secret::HIDDEN.into()
+        } else if value.contains("://") {
+            format!("{:?}", printable(&crate::secret::redact_url(value)))
         } else {
             format!("{:?}", printable(value))
         }
