@@ -11,10 +11,9 @@ pub const DEFAULT_API_ENDPOINT: &str = "https://api.codecarbon.io";
 codecarbon_core::settings! {
     /// The `http` output's settings.
     pub struct HttpSettings for "http" {
-        /// POST each row as JSON to this URL (output http). CodeCarbon's key: set in a config
-        /// file or the environment, it turns the `http` output on, as in CodeCarbon. The run's
-        /// totals go at each flush and at stop; a `user:password@` in the URL is never shown in
-        /// a message.
+        /// POST each row as JSON to this URL (output http). CodeCarbon's key: setting it turns
+        /// the `http` output on, as in CodeCarbon. The run's totals go at each flush and at
+        /// stop; a `user:password@` in the URL is never shown in a message.
         emissions_endpoint: Option<String> = Spec::of(ValueKind::Text)
             .value_name("URL")
             .example("https://collector.example/emissions");
