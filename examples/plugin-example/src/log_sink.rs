@@ -172,7 +172,9 @@ mod tests {
             output_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
-        config.set(crate::LOG_FILE_KEY, "sub/runs.log", "test").unwrap();
+        config
+            .set(crate::LOG_FILE_KEY, "sub/runs.log", "test")
+            .unwrap();
         let log = ExampleLog::from_config(&config).unwrap();
         assert_eq!(log.path(), dir.path().join("sub/runs.log"));
         let absolute = dir.path().join("elsewhere.log");

@@ -85,11 +85,17 @@ mod tests {
         config.set(LOG_FILE_KEY, "", "t").unwrap();
         let board = BoardSettings::from_config(&config).unwrap();
         assert_eq!(board.example_board_power_file, None);
-        assert_eq!(LogSettings::from_config(&config).unwrap().file(), "example.log");
+        assert_eq!(
+            LogSettings::from_config(&config).unwrap().file(),
+            "example.log"
+        );
         let err = config
             .set(LOG_FILE_KEY, "runs\u{1b}[2J.log", "--example-log-file")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("`example_log_file` (from --example-log-file)"), "{err}");
+        assert!(
+            err.contains("`example_log_file` (from --example-log-file)"),
+            "{err}"
+        );
     }
 }

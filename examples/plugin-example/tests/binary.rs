@@ -168,7 +168,10 @@ fn monitor_help_lists_the_plugins_settings_as_flags() {
         "CODECARBON_EXAMPLE_BOARD_POWER_FILE",
         "The file in which the board publishes the CPU's power in watts",
     ] {
-        assert!(help.contains(flag), "{flag} is not in monitor --help:\n{help}");
+        assert!(
+            help.contains(flag),
+            "{flag} is not in monitor --help:\n{help}"
+        );
     }
 }
 

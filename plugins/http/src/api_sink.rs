@@ -6,8 +6,8 @@ use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
 use crate::settings::ApiSettings;
-use codecarbon_core::settings::Settings;
 use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, EmissionsData, Report, Secret, Sink, SinkError,
 };
@@ -252,7 +252,9 @@ pub(crate) fn run_id(answer: &str) -> Result<String, String> {
 fn hint(status: StatusCode, registering: bool) -> String {
     match status.as_u16() {
         401 | 403 => {
-            format!("; check `{API_KEY}` (a project token from `codecarbon config` or the dashboard)")
+            format!(
+                "; check `{API_KEY}` (a project token from `codecarbon config` or the dashboard)"
+            )
         }
         404 | 422 if registering => format!("; check `experiment_id` and `{API_ENDPOINT}`"),
         _ => format!("; check `{API_ENDPOINT}`"),

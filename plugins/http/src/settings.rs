@@ -85,7 +85,10 @@ mod tests {
             }
         );
         let api = ApiSettings::from_config(&config).unwrap();
-        assert_eq!(api.api_endpoint.as_deref(), Some("https://api.codecarbon.io"));
+        assert_eq!(
+            api.api_endpoint.as_deref(),
+            Some("https://api.codecarbon.io")
+        );
         assert_eq!(api.endpoint(), "https://api.codecarbon.io");
         assert_eq!(api.api_key, None);
     }
@@ -113,7 +116,11 @@ mod tests {
         assert!(err.contains("`api_key` (from CODECARBON_API_KEY)"), "{err}");
         assert!(!err.contains("s3cret"), "{err}");
         let err = config
-            .set(EMISSIONS_ENDPOINT, "http://h/\u{7}x", "--emissions-endpoint")
+            .set(
+                EMISSIONS_ENDPOINT,
+                "http://h/\u{7}x",
+                "--emissions-endpoint",
+            )
             .unwrap_err()
             .to_string();
         assert!(err.contains("(from --emissions-endpoint)"), "{err}");

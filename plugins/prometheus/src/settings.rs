@@ -155,7 +155,11 @@ impl PrometheusSettings {
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, PrometheusError> {
         let options = PrometheusOptions::from_config(config)?;
-        let listen = options.prometheus_listen.as_deref().map(parse_listen).transpose()?;
+        let listen = options
+            .prometheus_listen
+            .as_deref()
+            .map(parse_listen)
+            .transpose()?;
         let pushgateway = options.pushgateway_url().map(str::to_string);
         let var = |key| env(key).filter(|v| !v.is_empty());
         let auth = match (var(ENV_USERNAME), var(ENV_PASSWORD)) {
@@ -243,7 +247,11 @@ mod tests {
     fn the_keys_are_declared_by_the_plugin_with_their_defaults() {
         assert_eq!(
             [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
-            ["prometheus_url", "prometheus_listen", "prometheus_delete_on_finish"]
+            [
+                "prometheus_url",
+                "prometheus_listen",
+                "prometheus_delete_on_finish"
+            ]
         );
         for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH] {
             let spec = codecarbon_core::settings::find(key).unwrap();
@@ -267,13 +275,22 @@ mod tests {
     fn a_bad_value_is_refused_where_it_is_set_with_its_origin() {
         let mut c = Config::default();
         let err = c
-            .set(KEY_DELETE_ON_FINISH, "maybe", "CODECARBON_PROMETHEUS_DELETE_ON_FINISH")
+            .set(
+                KEY_DELETE_ON_FINISH,
+                "maybe",
+                "CODECARBON_PROMETHEUS_DELETE_ON_FINISH",
+            )
             .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("prometheus_delete_on_finish"), "{text}");
-        assert!(text.contains("CODECARBON_PROMETHEUS_DELETE_ON_FINISH"), "{text}");
+        assert!(
+            text.contains("CODECARBON_PROMETHEUS_DELETE_ON_FINISH"),
+            "{text}"
+        );
         assert!(text.contains("true or false"), "{text}");
-        let err = c.set(KEY_URL, "http://gw\u{1b}[2J", "--prometheus-url").unwrap_err();
+        let err = c
+            .set(KEY_URL, "http://gw\u{1b}[2J", "--prometheus-url")
+            .unwrap_err();
         assert!(err.to_string().contains("--prometheus-url"), "{err}");
         assert!(c.extra.get(KEY_URL).is_none());
         c.set(KEY_DELETE_ON_FINISH, "off", "t").unwrap();
