@@ -1,11 +1,13 @@
 //! The user guide cannot drift from the code.
 //!
-//! - `docs/configuration.md`: its settings table has exactly `KEYS`, its table of accepted keys
+//! - `docs/configuration.md`: its settings table has exactly the declared keys (`Config::SPECS`),
+//!   with each one's meaning and default as declared (`CODECARBON_BLESS_DOCS=1` rewrites them),
+//!   and so has its plugin settings table for the linked plugins; its table of accepted keys
 //!   exactly `PASSTHROUGH_KEYS`; every environment variable, flag and builder method is named
 //!   after its key; every documented default is `Config::default()`'s; the builder methods
 //!   exist and set their key; the flags are exactly those of `codecarbon monitor --help` (and
 //!   `run`, `detect`), whose `[config default: ...]` agree too; its ranges table is exactly
-//!   `RANGES`, worded as the errors word them, and each numeric key's row gives its range.
+//!   the declared ranges, worded as the errors word them, and each numeric key's row gives its range.
 //! - `docs/outputs.md`: the column table is `CSV_COLUMNS`, in order.
 //! - Every page (and the README and ARCHITECTURE.md): each `codecarbon ...` command line uses
 //!   real subcommands and flags, each `CODECARBON_*` variable and each key of an `ini` block is
@@ -21,7 +23,8 @@
 mod common;
 
 use codecarbon::config::ConfigSources;
-use codecarbon::core::config::{KeyStatus, KEYS, PASSTHROUGH_KEYS, RANGES};
+use codecarbon::core::config::{KeyStatus, PASSTHROUGH_KEYS};
+use codecarbon::core::settings::{self, Spec};
 use codecarbon::core::CSV_COLUMNS;
 use codecarbon::{Config, CsvWriteMode, EmissionsTracker, TrackerBuilder, TrackingMode};
 use common::{stdout, Sandbox};
@@ -157,10 +160,78 @@ fn plugin_settings() -> Vec<(String, String, Option<String>)> {
 
 /// The keys the linked plugins declare.
 fn plugin_keys() -> BTreeSet<&'static str> {
-    codecarbon::core::registry::plugins()
-        .iter()
-        .flat_map(|p| p.keys.iter().copied())
+    settings::all()
+        .into_iter()
+        .filter(|s| s.owner_name() != "core")
+        .map(|s| s.key())
         .collect()
+}
+
+/// The tracker's own keys, as declared.
+fn declared_keys() -> Vec<&'static str> {
+    Config::SPECS.iter().map(|s| s.key()).collect()
+}
+
+/// The numeric keys and their ranges, as declared.
+fn ranges() -> Vec<(&'static str, codecarbon::core::config::Range)> {
+    Config::SPECS
+        .iter()
+        .filter_map(|s| Some((s.key(), s.range()?)))
+        .collect()
+}
+
+/// The reference's text of a declared setting: its meaning and its default cell.
+fn declared_cells(spec: &Spec) -> (String, String) {
+    let default = spec
+        .default_text()
+        .map_or_else(|| NONE.to_string(), |d| format!("`{d}`"));
+    (spec.doc_text(), default)
+}
+
+/// Checks (or, with `CODECARBON_BLESS_DOCS=1`, rewrites) the meaning and default cells of a
+/// settings table of configuration.md against the declarations, so that the reference says
+/// what `--help` and the builder's documentation say.
+fn check_declared_table(header: &str, default_column: usize, meaning_column: usize) {
+    let path = format!("{}/../docs/configuration.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let bless = std::env::var_os("CODECARBON_BLESS_DOCS").is_some();
+    let mut out = Vec::new();
+    let mut in_table = false;
+    let mut wrong = Vec::new();
+    for line in text.lines() {
+        in_table = (in_table && line.starts_with('|')) || line == header;
+        let mut cells = if in_table { cells(line) } else { Vec::new() };
+        let spec =
+            (in_table && line != header && !line.starts_with("|-") && cells.len() > meaning_column)
+                .then(|| code(&cells[0]).and_then(settings::find))
+                .flatten();
+        let Some(spec) = spec else {
+            out.push(line.to_string());
+            continue;
+        };
+        let (meaning, default) = declared_cells(spec);
+        if cells[meaning_column] != meaning || cells[default_column] != default {
+            wrong.push(spec.key());
+            cells[meaning_column] = meaning;
+            cells[default_column] = default;
+        }
+        out.push(format!("| {} |", cells.join(" | ")));
+    }
+    if bless && !wrong.is_empty() {
+        std::fs::write(&path, out.join("\n") + "\n").unwrap();
+    } else {
+        assert!(
+            wrong.is_empty(),
+            "configuration.md differs from the declarations of {wrong:?}: run this test with \
+             CODECARBON_BLESS_DOCS=1 to rewrite those cells from them"
+        );
+    }
+}
+
+#[test]
+fn the_reference_says_what_the_declarations_say() {
+    check_declared_table(SETTINGS_HEADER, 4, 5);
+    check_declared_table(PLUGIN_HEADER, 4, 5);
 }
 
 #[test]
@@ -201,6 +272,7 @@ fn is_default(key: &str, text: &str) -> Result<bool, String> {
     match config.set(key, text, "the docs") {
         Ok(KeyStatus::Known) => Ok(config == Config::default()),
         Ok(KeyStatus::Unknown) => Err(format!("`{key}` is not a key")),
+        Ok(_) => Err(format!("`{key}` is a deprecated name")),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -211,7 +283,11 @@ fn the_settings_table_has_every_key_once_and_the_accepted_table_every_passthroug
     let keys = sorted(rows.iter().map(|r| r.key.as_str()));
     let unique: BTreeSet<&str> = keys.iter().copied().collect();
     assert_eq!(unique.len(), keys.len(), "a key has two rows: {keys:?}");
-    assert_eq!(keys, sorted(KEYS.iter().copied()), "settings table vs KEYS");
+    assert_eq!(
+        keys,
+        sorted(declared_keys()),
+        "settings table vs the declared keys"
+    );
 
     let accepted = accepted();
     let names = sorted(accepted.iter().map(|(k, _)| k.as_str()));
@@ -233,13 +309,13 @@ fn documented_ranges_are_the_ranges() {
         .iter()
         .map(|r| (code(&r[0]).expect("a key").to_string(), r[1].clone()))
         .collect();
-    let actual: Vec<(String, String)> = RANGES
+    let actual: Vec<(String, String)> = ranges()
         .iter()
         .map(|(key, range)| (key.to_string(), range.to_string()))
         .collect();
     assert_eq!(
         documented, actual,
-        "ranges table of configuration.md vs RANGES"
+        "ranges table of configuration.md vs the declared ranges"
     );
     let meanings: BTreeMap<String, String> = table(&text, SETTINGS_HEADER)
         .into_iter()
@@ -570,7 +646,10 @@ fn command_lines_in_the_guide_use_real_subcommands_and_flags() {
 
 #[test]
 fn variables_and_config_file_keys_in_the_guide_are_known() {
-    let mut known: BTreeSet<&str> = KEYS.iter().chain(PASSTHROUGH_KEYS).copied().collect();
+    let mut known: BTreeSet<&str> = declared_keys()
+        .into_iter()
+        .chain(PASSTHROUGH_KEYS.iter().copied())
+        .collect();
     known.extend(plugin_keys());
     for (name, text) in all_pages() {
         for (at, _) in text.match_indices("CODECARBON_") {
@@ -611,7 +690,7 @@ fn the_readme_settings_table_has_real_keys_and_true_defaults() {
             .collect();
         for key in &keys {
             assert!(
-                KEYS.contains(key),
+                declared_keys().contains(key),
                 "README.md names `{key}`, which is not a key"
             );
         }

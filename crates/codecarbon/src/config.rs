@@ -18,6 +18,7 @@ pub const MAX_BYTES: u64 = 1 << 20;
 
 use codecarbon_core::output::{read_regular, OutputError};
 use codecarbon_core::quote::printable;
+use codecarbon_core::settings::parse_bool;
 use codecarbon_core::{Config, ConfigError, KeyStatus};
 use ini::Document;
 use std::collections::BTreeMap;
@@ -247,11 +248,19 @@ fn apply(
 ) -> Result<(), ConfigError> {
     let status = config.set(key, value, origin)?;
     let key = key.trim().to_ascii_lowercase();
-    if status == KeyStatus::Unknown && !codecarbon_core::registry::is_plugin_key(&key) {
-        // The key is the user's text: a control character in it must not reach the terminal.
-        let key = printable(&key);
-        let message = format!("unknown setting `{key}` in {origin} is ignored");
-        unknown.push(ConfigWarning::new(message).key(&key).origin(origin));
+    match status {
+        KeyStatus::Unknown if !codecarbon_core::registry::is_plugin_key(&key) => {
+            // The key is the user's text: a control character in it must not reach the terminal.
+            let key = printable(&key);
+            let message = format!("unknown setting `{key}` in {origin} is ignored");
+            unknown.push(ConfigWarning::new(message).key(&key).origin(origin));
+        }
+        KeyStatus::Renamed { key: now } => {
+            let message =
+                format!("`{key}` in {origin} is deprecated: it sets `{now}`, the name to use instead");
+            unknown.push(ConfigWarning::new(message).key(now).origin(origin));
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -401,7 +410,7 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
             let v = v.trim().to_ascii_lowercase();
             // A switch asks only when on; any other key asks when it has a value.
             if key.starts_with("save_to_") {
-                matches!(v.as_str(), "true" | "yes" | "1" | "on")
+                parse_bool(&v) == Some(true)
             } else {
                 !v.is_empty()
             }
@@ -424,12 +433,10 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
         }
     }
     let file_off = counts("save_to_file")
-        && config.extra.get("save_to_file").is_some_and(|v| {
-            matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "false" | "no" | "0" | "off"
-            )
-        });
+        && config
+            .extra
+            .get("save_to_file")
+            .is_some_and(|v| parse_bool(v) == Some(false));
     if file_off {
         config.output_methods.retain(|m| m != "csv");
     }

@@ -28,6 +28,7 @@ mod error;
 pub mod plugins;
 #[doc(hidden)]
 pub mod private;
+mod setters;
 mod tracker;
 
 pub use codecarbon_core as core;
@@ -40,6 +41,7 @@ pub use codecarbon_system as system;
 pub use engine::selection::{power_sources, ChosenSource, Decision};
 pub use engine::OutputFailure;
 pub use error::TrackerError;
+pub use setters::SettingInput;
 pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
 
 // Each plugin crate, behind its feature, so that a program (the CLI, the board, a user's) reaches

@@ -6,11 +6,8 @@ use crate::engine::explicit::{Explicit, Lent};
 use crate::engine::sampler::Sampler;
 use crate::engine::OutputFailure;
 use crate::error::TrackerError;
-use codecarbon_core::{
-    Config, CsvWriteMode, EmissionsData, IntensityProvider, Locator, PowerSource, Sink,
-    TrackingMode,
-};
-use std::path::Path;
+use crate::setters::SettingInput;
+use codecarbon_core::{Config, EmissionsData, IntensityProvider, Locator, PowerSource, Sink};
 use std::sync::{Arc, Mutex};
 
 /// Builds an [`EmissionsTracker`]. Settings given here override config files and environment.
@@ -35,16 +32,23 @@ pub struct TrackerBuilder {
     explicit: Explicit,
 }
 
-macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident($ty:ty);)*) => {
-        $(
-            $(#[$doc])*
-            pub fn $name(self, value: $ty) -> Self {
-                self.set(stringify!($name), value.to_string())
-            }
-        )*
+/// One setter per setting of the tracker, from its declaration: the setter's name is the key,
+/// its documentation the setting's.
+macro_rules! builder_setters {
+    ($( $(#[doc = $doc:literal])* $field:ident : $ty:ty = $spec:expr; )*) => {
+        impl TrackerBuilder {
+            $(
+                #[doc = concat!("`", stringify!($field), "`: ")]
+                $(#[doc = $doc])*
+                pub fn $field(self, value: impl SettingInput<$ty>) -> Self {
+                    self.set(stringify!($field), value.into_text())
+                }
+            )*
+        }
     };
 }
+
+codecarbon_core::core_settings!(builder_setters);
 
 impl TrackerBuilder {
     fn new() -> Self {
@@ -85,72 +89,6 @@ impl TrackerBuilder {
     pub fn config_sources(mut self, sources: ConfigSources) -> Self {
         self.sources = sources;
         self
-    }
-
-    setters! {
-        /// `project_name`: the name written in every row.
-        project_name(&str);
-        /// `measure_power_secs`: seconds between measurements, each priced at the intensity
-        /// of its time (default 15).
-        measure_power_secs(f64);
-        /// `api_call_interval`: the outputs get the running totals every this many
-        /// measurements; -1 only at flush and stop (default 1).
-        api_call_interval(i32);
-        /// `output_file`: the CSV's file name (default `emissions.csv`).
-        output_file(&str);
-        /// `pue`: power usage effectiveness of the data centre; multiplies energy and power.
-        pue(f64);
-        /// `wue`: litres of water per kWh.
-        wue(f64);
-        /// `country_iso_code`: ISO 3166 alpha-3 (or alpha-2) code of where the machine runs.
-        country_iso_code(&str);
-        /// `region`: a state, province or zone of that country.
-        region(&str);
-        /// `cloud_provider`: e.g. `gcp`.
-        cloud_provider(&str);
-        /// `cloud_region`: e.g. `us-central1`.
-        cloud_region(&str);
-        /// `force_cpu_power`: the CPU's power in W, replacing its TDP (and any measurement).
-        force_cpu_power(f64);
-        /// `force_ram_power`: a constant RAM power in W.
-        force_ram_power(f64);
-        /// `force_carbon_intensity_g_co2e_kwh`: overrides every intensity source.
-        force_carbon_intensity_g_co2e_kwh(f64);
-        /// `experiment_id`.
-        experiment_id(&str);
-        /// `experiment_name`.
-        experiment_name(&str);
-        /// `log_level`: debug, info, warning, error or critical.
-        log_level(&str);
-        /// `offline`: never use the network; needs a country or a cloud region.
-        offline(bool);
-    }
-
-    /// `output_dir`: where the files go (created if missing).
-    pub fn output_dir(self, dir: impl AsRef<Path>) -> Self {
-        let dir = dir.as_ref().display().to_string();
-        self.set("output_dir", dir)
-    }
-
-    /// `output_methods`: `csv`, `json`, ...
-    pub fn output_methods(self, methods: &[&str]) -> Self {
-        self.set("output_methods", methods.join(","))
-    }
-
-    /// `tracking_mode`: the whole machine or this process tree.
-    pub fn tracking_mode(self, mode: TrackingMode) -> Self {
-        self.set("tracking_mode", mode.to_string())
-    }
-
-    /// `on_csv_write`: append a row per run, or update this run's row.
-    pub fn on_csv_write(self, mode: CsvWriteMode) -> Self {
-        self.set("on_csv_write", mode.to_string())
-    }
-
-    /// `proc_root`: where the kernel's process files are mounted (default `/proc`).
-    pub fn proc_root(self, dir: impl AsRef<Path>) -> Self {
-        let dir = dir.as_ref().display().to_string();
-        self.set("proc_root", dir)
     }
 
     /// Uses `source` for its component instead of the registry's choice.

@@ -6,7 +6,8 @@
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`]; its columns
 //!   described once, from which every output is derived, in [`record`];
 //! - the [`registry`] of plugin descriptors and [`register_plugins!`], the plugin kit's
-//!   registration macro, and the resolved [`Config`];
+//!   registration macro, the resolved [`Config`], and the [`settings`] declared once, each
+//!   with its kind, default, documentation and owner;
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
 //! - [`body`]: what a server answers, read only up to a bound;
@@ -36,6 +37,7 @@ pub mod quote;
 pub mod record;
 pub mod registry;
 pub mod secret;
+pub mod settings;
 pub mod sink;
 pub mod stderr;
 pub mod units;

@@ -1,6 +1,8 @@
 //! `example-board`: the CPU's power, read from a file in which a board publishes it in watts.
 
-use crate::{BOARD, POWER_FILE_KEY};
+use crate::settings::{BoardSettings, POWER_FILE_KEY};
+use crate::BOARD;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     BuildError, Component, Config, Method, PowerSource, Probe, Reading, SampleContext, SourceError,
     SourceInfo, TrackingMode, Watts,
@@ -59,7 +61,11 @@ impl ExampleBoard {
             plugin: BOARD,
             message,
         };
-        let Some(path) = power_file(config) else {
+        let settings = BoardSettings::from_config(config).map_err(|e| BuildError::Invalid {
+            plugin: BOARD,
+            message: e.to_string(),
+        })?;
+        let Some(path) = settings.example_board_power_file else {
             return Err(unavailable(format!("{POWER_FILE_KEY} is not set")));
         };
         let board = Self::new(path);
@@ -168,12 +174,6 @@ fn read_hint(path: &Path, error: &io::Error) -> String {
     }
 }
 
-/// The file the setting names, if it is set and not blank.
-fn power_file(config: &Config) -> Option<PathBuf> {
-    let value = config.extra.get(POWER_FILE_KEY)?.trim();
-    (!value.is_empty()).then(|| PathBuf::from(value))
-}
-
 /// Available when `example_board_power_file` names an existing file and `force_cpu_power` is
 /// not set. Cheap and without side effects: it looks at the file's metadata, never its content.
 pub(crate) fn probe(config: &Config) -> Probe {
@@ -182,7 +182,11 @@ pub(crate) fn probe(config: &Config) -> Probe {
             "force_cpu_power is set, and it replaces any measured CPU power".into(),
         );
     }
-    match power_file(config) {
+    let settings = match BoardSettings::from_config(config) {
+        Ok(settings) => settings,
+        Err(e) => return Probe::Unavailable(e.to_string()),
+    };
+    match settings.example_board_power_file {
         None => Probe::Unavailable(format!(
             "{POWER_FILE_KEY} is not set; set it (or CODECARBON_{}) to the file holding the \
              board's CPU power in watts",
@@ -227,8 +231,8 @@ mod tests {
     fn config_with(file: &Path) -> Config {
         let mut config = Config::default();
         let status = config.set(POWER_FILE_KEY, &file.display().to_string(), "test");
-        // Unknown to codecarbon, so kept in `extra` for the plugin.
-        assert_eq!(status, Ok(KeyStatus::Unknown));
+        // Declared by this crate, so checked, known, and kept in `extra` for the plugin.
+        assert_eq!(status, Ok(KeyStatus::Known));
         config
     }
 

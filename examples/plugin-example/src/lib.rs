@@ -10,10 +10,12 @@
 //!   that appends one line for people per flush, per task and at the end of the run to the file
 //!   that `example_log_file` names (default `example.log` in `output_dir`).
 //!
-//! Settings reach the plugins through [`Config::extra`](codecarbon_core::Config::extra), so each
-//! has every form a codecarbon setting has: `example_board_power_file = ...` in
-//! `.codecarbon.config`, the environment variable `CODECARBON_EXAMPLE_BOARD_POWER_FILE`, or
-//! `.set("example_board_power_file", ...)` on the tracker builder.
+//! The settings are declared once, in [`BoardSettings`] and [`LogSettings`], so each has every
+//! form a codecarbon setting has: `example_board_power_file = ...` in `.codecarbon.config`, the
+//! environment variable `CODECARBON_EXAMPLE_BOARD_POWER_FILE`, `.set("example_board_power_file",
+//! ...)` on the tracker builder, and the flag `--example-board-power-file` of a binary that links
+//! this crate (`codecarbon-with-example monitor --help` lists them). The plugins receive them
+//! parsed, through [`Settings::from_config`](codecarbon_core::settings::Settings::from_config).
 //!
 //! `inventory` only sees this crate if the final binary links it, and the linker drops a crate
 //! that nothing refers to. A program that wants the plugins refers to the crate once:
@@ -24,9 +26,11 @@
 
 mod board;
 mod log_sink;
+mod settings;
 
 pub use board::ExampleBoard;
 pub use log_sink::ExampleLog;
+pub use settings::{BoardSettings, LogSettings, DEFAULT_LOG_FILE, LOG_FILE_KEY, POWER_FILE_KEY};
 
 use codecarbon_core::Component;
 
@@ -35,17 +39,6 @@ pub const BOARD: &str = "example-board";
 
 /// The sink's registered name: the word to put in `output_methods`.
 pub const LOG: &str = "example-log";
-
-/// The setting naming the file that holds the CPU power in watts
-/// (`CODECARBON_EXAMPLE_BOARD_POWER_FILE` in the environment).
-pub const POWER_FILE_KEY: &str = "example_board_power_file";
-
-/// The setting naming the log file, relative to `output_dir` unless absolute
-/// (`CODECARBON_EXAMPLE_LOG_FILE` in the environment).
-pub const LOG_FILE_KEY: &str = "example_log_file";
-
-/// The log file's name in `output_dir` when [`LOG_FILE_KEY`] is not set.
-pub const DEFAULT_LOG_FILE: &str = "example.log";
 
 /// The power source's priority: above the `tdp` model (0), so a measured board wins when it is
 /// available, and below what a vendor's own driver plugin would take.

@@ -1,7 +1,9 @@
 //! `example-log`: one line for people per flush, per task and at the end of the run.
 
-use crate::{DEFAULT_LOG_FILE, LOG, LOG_FILE_KEY};
+use crate::settings::LogSettings;
+use crate::LOG;
 use codecarbon_core::output::{append_to, OutputError, OutputPaths};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, BuildError, Component, Config, EmissionsData, Probe, Provenance, Report, Sink,
     SinkError, TaskReport,
@@ -45,14 +47,17 @@ impl ExampleLog {
     }
 
     /// The log that `example_log_file` names, relative to `output_dir` (default `example.log`).
-    pub fn from_config(config: &Config) -> Result<Self, OutputError> {
-        let file = config
-            .extra
-            .get(LOG_FILE_KEY)
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
-            .unwrap_or(DEFAULT_LOG_FILE);
-        Self::new(&config.output_dir, file)
+    ///
+    /// [`BuildError::Invalid`] when the setting does not fit its declaration (a value put in
+    /// `Config::extra` by hand: one set through `Config::set` was checked there) or the log
+    /// cannot be written: the user asked for this output, so the run does not start without it.
+    pub fn from_config(config: &Config) -> Result<Self, BuildError> {
+        let invalid = |message: String| BuildError::Invalid {
+            plugin: LOG,
+            message,
+        };
+        let settings = LogSettings::from_config(config).map_err(|e| invalid(e.to_string()))?;
+        Self::new(&config.output_dir, settings.file()).map_err(|e| invalid(e.to_string()))
     }
 
     /// The file this log appends to.
@@ -141,7 +146,7 @@ pub(crate) fn probe(_config: &Config) -> Probe {
 /// Builds the `example-log` plugin. A log that cannot be written is the user's to fix, so it
 /// is [`BuildError::Invalid`]: the run does not start without the output they asked for.
 pub(crate) fn build(config: &Config) -> Result<ExampleLog, BuildError> {
-    ExampleLog::from_config(config).map_err(|e| BuildError::invalid(LOG, e))
+    ExampleLog::from_config(config)
 }
 
 #[cfg(test)]
@@ -166,12 +171,14 @@ mod tests {
             output_dir: dir.path().to_path_buf(),
             ..Config::default()
         };
-        config.set(LOG_FILE_KEY, "sub/runs.log", "test").unwrap();
+        config
+            .set(crate::LOG_FILE_KEY, "sub/runs.log", "test")
+            .unwrap();
         let log = ExampleLog::from_config(&config).unwrap();
         assert_eq!(log.path(), dir.path().join("sub/runs.log"));
         let absolute = dir.path().join("elsewhere.log");
         config
-            .set(LOG_FILE_KEY, &absolute.display().to_string(), "test")
+            .set(crate::LOG_FILE_KEY, &absolute.display().to_string(), "test")
             .unwrap();
         assert_eq!(ExampleLog::from_config(&config).unwrap().path(), absolute);
     }

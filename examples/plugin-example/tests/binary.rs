@@ -156,3 +156,38 @@ fn monitor_writes_the_csv_and_the_example_log() {
     assert!(log.contains(": final: "), "{log}");
     assert!(log.contains("(tdp, estimated)"), "{log}");
 }
+
+#[test]
+fn monitor_help_lists_the_plugins_settings_as_flags() {
+    let sandbox = Sandbox::new();
+    let output = sandbox.run(&["monitor", "--help"], &[]);
+    let help = String::from_utf8_lossy(&output.stdout);
+    for flag in [
+        "--example-board-power-file <FILE>",
+        "--example-log-file <FILE>",
+        "CODECARBON_EXAMPLE_BOARD_POWER_FILE",
+        "The file in which the board publishes the CPU's power in watts",
+    ] {
+        assert!(
+            help.contains(flag),
+            "{flag} is not in monitor --help:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn the_setting_works_as_a_flag_too() {
+    let sandbox = Sandbox::new();
+    let power_file = sandbox.dir.path().join("cpu_power");
+    std::fs::write(&power_file, "12.5").unwrap();
+    let flag = power_file.display().to_string();
+    let output = sandbox.run(
+        &["detect", "--json", "--example-board-power-file", &flag],
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["power_sources"]["cpu"]["plugin"], "example-board",
+        "{report:#}"
+    );
+}

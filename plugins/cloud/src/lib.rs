@@ -32,6 +32,7 @@ mod intensity;
 mod metadata;
 mod plugins;
 mod probes;
+mod settings;
 
 pub use codecarbon_data::cloud::{
     cleanest, known_region, parse_table, region, regions, try_regions, CloudRegion, AWS_SOURCE,
@@ -45,3 +46,4 @@ pub use metadata::{
     METADATA_URL_KEY,
 };
 pub use plugins::PLUGINS;
+pub use settings::CloudSettings;

@@ -7,7 +7,9 @@
 
 use crate::error::MetadataError;
 use crate::probes;
-use codecarbon_core::{async_trait, redact_url, Config, LocateError, Location, Locator};
+use crate::settings::CloudSettings;
+use codecarbon_core::settings::Settings;
+use codecarbon_core::{async_trait, redact_url, LocateError, Location, Locator};
 use codecarbon_data::cloud as table;
 use reqwest::{redirect, Client, Url};
 use std::fmt;
@@ -20,8 +22,9 @@ pub const DEFAULT_METADATA_URL: &str = "http://169.254.169.254";
 /// How long the three questions may take together.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(300);
 
-/// The configuration key of the base URL (env `CODECARBON_CLOUD_METADATA_URL`).
-pub const METADATA_URL_KEY: &str = "cloud_metadata_url";
+/// The configuration key of the base URL (env `CODECARBON_CLOUD_METADATA_URL`), as declared
+/// in [`CloudSettings`].
+pub const METADATA_URL_KEY: &str = CloudSettings::SPECS[0].key();
 
 /// A provider and region, as a metadata service told them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,14 +98,12 @@ impl MetadataLocator {
         })
     }
 
-    /// The prober the configuration asks for: `cloud_metadata_url`, or
-    /// [`DEFAULT_METADATA_URL`], with [`DEFAULT_TIMEOUT`].
-    pub fn from_config(config: &Config) -> Result<MetadataLocator, MetadataError> {
-        let url = config
-            .extra
-            .get(METADATA_URL_KEY)
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
+    /// The prober the settings ask for: `cloud_metadata_url`, or [`DEFAULT_METADATA_URL`],
+    /// with [`DEFAULT_TIMEOUT`].
+    pub fn from_settings(settings: &CloudSettings) -> Result<MetadataLocator, MetadataError> {
+        let url = settings
+            .cloud_metadata_url
+            .as_deref()
             .unwrap_or(DEFAULT_METADATA_URL);
         MetadataLocator::new(url, DEFAULT_TIMEOUT)
     }
@@ -217,16 +218,20 @@ mod tests {
     }
 
     #[test]
-    fn from_config_defaults_to_the_link_local_address() {
+    fn from_settings_defaults_to_the_link_local_address() {
+        use codecarbon_core::Config;
+        let settings = |config: &Config| CloudSettings::from_config(config).unwrap();
         let mut config = Config::default();
-        let p = MetadataLocator::from_config(&config).unwrap();
+        let p = MetadataLocator::from_settings(&settings(&config)).unwrap();
         assert_eq!(p.url(), DEFAULT_METADATA_URL);
         config
-            .extra
-            .0
-            .insert(METADATA_URL_KEY.into(), "http://127.0.0.1:8/".into());
-        let p = MetadataLocator::from_config(&config).unwrap();
+            .set(METADATA_URL_KEY, "http://127.0.0.1:8/", "test")
+            .unwrap();
+        let p = MetadataLocator::from_settings(&settings(&config)).unwrap();
         assert_eq!(p.url(), "http://127.0.0.1:8");
+        config.set(METADATA_URL_KEY, " ", "test").unwrap();
+        let p = MetadataLocator::from_settings(&settings(&config)).unwrap();
+        assert_eq!(p.url(), DEFAULT_METADATA_URL, "blank is the default");
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use crate::intensity::CloudRegionIntensity;
 use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
+use crate::settings::CloudSettings;
 use crate::MetadataError;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{async_trait, BuildError, Config, LocateError, Location, Locator, Probe};
 use std::convert::Infallible;
 
@@ -43,7 +45,11 @@ fn probe_cloud(config: &Config) -> Probe {
 }
 
 fn build_cloud(config: &Config) -> Result<MetadataLocator, BuildError> {
-    match MetadataLocator::from_config(config) {
+    let settings = CloudSettings::from_config(config).map_err(|e| BuildError::Invalid {
+        plugin: "cloud",
+        message: e.to_string(),
+    })?;
+    match MetadataLocator::from_settings(&settings) {
         Ok(locator) => Ok(locator),
         Err(e @ MetadataError::InvalidUrl { .. }) => Err(BuildError::Invalid {
             plugin: "cloud",

@@ -19,6 +19,10 @@ pub enum NewError {
     /// The base URL is not an http(s) URL.
     #[error("`electricitymaps_url` is not a usable http(s) URL ({0}): set it to the API's base, such as https://api.electricitymaps.com/v3")]
     InvalidUrl(String),
+    /// A setting's value does not fit it (one written into `Config::extra` without
+    /// `Config::set`'s check); the message names the setting and never shows the token.
+    #[error("{0}")]
+    Setting(String),
     /// The HTTP client could not be set up (TLS initialisation).
     #[error("could not set up the HTTP client for Electricity Maps: {0}")]
     Client(String),

@@ -32,6 +32,7 @@ mod http;
 mod plugin;
 mod provider;
 mod response;
+mod settings;
 mod zone;
 
 pub use backoff::{BACKOFF_FIRST, BACKOFF_MAX};
@@ -39,4 +40,5 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::NewError;
 pub use plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE, PLUGINS, PRIORITY};
 pub use provider::{ElectricityMaps, CACHE_TTL, CONNECT_TIMEOUT, DEFAULT_URL, REQUEST_TIMEOUT};
+pub use settings::ElectricityMapsSettings;
 pub use zone::ZoneQuery;

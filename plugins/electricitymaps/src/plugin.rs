@@ -1,7 +1,9 @@
 //! The registered plugin `electricitymaps`: its descriptor, probe and build.
 
 use crate::error::NewError;
-use crate::provider::{configured_token, ElectricityMaps};
+use crate::provider::ElectricityMaps;
+use crate::settings::ElectricityMapsSettings;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Config, Probe};
 
 /// The plugin's name.
@@ -12,17 +14,17 @@ const NAME: &str = "electricitymaps";
 /// figure for its data centre beats the grid's.
 pub const PRIORITY: i32 = 50;
 
-/// Configuration key of the API token (a secret).
-pub const KEY_TOKEN: &str = "electricitymaps_api_token";
+/// Configuration key of the API token (a secret), as declared in [`ElectricityMapsSettings`].
+pub const KEY_TOKEN: &str = ElectricityMapsSettings::SPECS[0].key();
 
-/// CodeCarbon's deprecated name of [`KEY_TOKEN`], still accepted.
-pub const KEY_TOKEN_DEPRECATED: &str = "co2_signal_api_token";
+/// CodeCarbon's deprecated name of [`KEY_TOKEN`], still accepted: it sets [`KEY_TOKEN`].
+pub const KEY_TOKEN_DEPRECATED: &str = ElectricityMapsSettings::SPECS[0].alias_names()[0];
 
 /// Configuration key of the API's base URL (default [`DEFAULT_URL`](crate::DEFAULT_URL)).
-pub const KEY_URL: &str = "electricitymaps_url";
+pub const KEY_URL: &str = ElectricityMapsSettings::SPECS[1].key();
 
 /// Configuration key of an explicit Electricity Maps zone (`FR`, `US-CAL-CISO`).
-pub const KEY_ZONE: &str = "electricitymaps_zone";
+pub const KEY_ZONE: &str = ElectricityMapsSettings::SPECS[2].key();
 
 codecarbon_core::register_plugins! {
     intensity {
@@ -38,11 +40,14 @@ codecarbon_core::register_plugins! {
 /// Cheap: looks only at the configuration, never at the network.
 fn probe(config: &Config) -> Probe {
     if config.offline {
-        Probe::Unavailable(NewError::Offline.to_string())
-    } else if configured_token(config).is_none() {
-        Probe::Unavailable(NewError::MissingToken.to_string())
-    } else {
-        Probe::Available
+        return Probe::Unavailable(NewError::Offline.to_string());
+    }
+    match ElectricityMapsSettings::from_config(config) {
+        Err(e) => Probe::Unavailable(e.to_string()),
+        Ok(settings) if settings.electricitymaps_api_token.is_none() => {
+            Probe::Unavailable(NewError::MissingToken.to_string())
+        }
+        Ok(_) => Probe::Available,
     }
 }
 
@@ -55,10 +60,12 @@ fn build(config: &Config) -> Result<ElectricityMaps, BuildError> {
                 message: e.to_string(),
             })
         }
-        Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_))) => Err(BuildError::Invalid {
-            plugin: NAME,
-            message: e.to_string(),
-        }),
+        Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_) | NewError::Setting(_))) => {
+            Err(BuildError::Invalid {
+                plugin: NAME,
+                message: e.to_string(),
+            })
+        }
     }
 }
 
@@ -70,10 +77,12 @@ mod tests {
 
     const TOKEN: &str = "tok-SECRET-42";
 
+    /// A configuration with these settings, set as a file or a variable sets them (the old
+    /// name of the token is resolved there).
     fn config(pairs: &[(&str, &str)]) -> Config {
         let mut c = Config::default();
         for (k, v) in pairs {
-            c.extra.0.insert((*k).into(), (*v).into());
+            c.set(k, v, "test").unwrap();
         }
         c
     }
@@ -156,7 +165,13 @@ mod tests {
             Err(other) => panic!("{other:?}"),
             Ok(_) => panic!("built with an ftp URL"),
         }
-        let bad_token = config(&[(KEY_TOKEN, "a\u{7f}b")]);
+        // A control character is refused where it is set; one that got into `extra`
+        // otherwise cannot be a header.
+        let mut bad_token = Config::default();
+        bad_token
+            .extra
+            .0
+            .insert(KEY_TOKEN.into(), "a\u{7f}b".into());
         assert!(matches!(build(&bad_token), Err(BuildError::Invalid { .. })));
         match build(&Config::default()) {
             Err(BuildError::Unavailable { message, .. }) => {

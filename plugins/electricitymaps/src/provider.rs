@@ -4,10 +4,11 @@ use crate::backoff::Backoff;
 use crate::clock::{Clock, SystemClock};
 use crate::error::NewError;
 use crate::http::{chain, endpoint, redirect_target};
-use crate::plugin::{KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE};
 use crate::response::parse;
+use crate::settings::ElectricityMapsSettings;
 use crate::zone::ZoneQuery;
 use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, Intensity, IntensityError, IntensityProvider,
     Location, Secret,
@@ -120,15 +121,26 @@ impl ElectricityMaps {
         if config.offline {
             return Err(NewError::Offline);
         }
-        let token = configured_token(config).ok_or(NewError::MissingToken)?;
-        let base = config
-            .extra
-            .get(KEY_URL)
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
+        let settings = ElectricityMapsSettings::from_config(config)
+            .map_err(|e| NewError::Setting(e.to_string()))?;
+        ElectricityMaps::from_settings(&settings)
+    }
+
+    /// The provider `settings` describe: the token, the base URL (blank: [`DEFAULT_URL`]) and
+    /// the zone.
+    ///
+    /// # Errors
+    /// As [`ElectricityMaps::new`].
+    pub fn from_settings(settings: &ElectricityMapsSettings) -> Result<ElectricityMaps, NewError> {
+        let token = settings
+            .electricitymaps_api_token
+            .as_ref()
+            .ok_or(NewError::MissingToken)?;
+        let base = settings
+            .electricitymaps_url
+            .as_deref()
             .unwrap_or(DEFAULT_URL);
-        let zone = config.extra.get(KEY_ZONE).map(String::from);
-        ElectricityMaps::new(base, token, zone)
+        ElectricityMaps::new(base, token.expose(), settings.electricitymaps_zone.clone())
     }
 
     /// The same provider reading time from `clock` (tests use a
@@ -284,15 +296,6 @@ impl IntensityProvider for ElectricityMaps {
     ) -> Result<Option<Intensity>, IntensityError> {
         self.latest(at).await
     }
-}
-
-/// The token from the configuration, the current key before the deprecated one.
-pub(crate) fn configured_token(config: &Config) -> Option<&str> {
-    [KEY_TOKEN, KEY_TOKEN_DEPRECATED]
-        .into_iter()
-        .filter_map(|k| config.extra.get(k))
-        .map(str::trim)
-        .find(|t| !t.is_empty())
 }
 
 fn invalid_token_header() -> IntensityError {

@@ -40,6 +40,7 @@ mod place;
 mod plugins;
 mod public_ip;
 mod record;
+mod settings;
 
 pub use db::DbLocator;
 pub use error::SetupError;
@@ -49,3 +50,4 @@ pub use online::{
 };
 pub use plugins::{GEOIP_DB_KEYS, GEOIP_KEYS, PLUGINS};
 pub use public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
+pub use settings::{GeoIpDbSettings, GeoIpSettings};

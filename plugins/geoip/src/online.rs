@@ -4,6 +4,7 @@ use crate::answer::parse;
 use crate::error::SetupError;
 use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
 use crate::place::to_location;
+use crate::settings::{GEOLOCATION_BACKUP_URL, GEOLOCATION_URL};
 use codecarbon_core::{async_trait, redact_url, Credentials, LocateError, Location, Locator};
 use reqwest::Url;
 use std::fmt;
@@ -69,9 +70,9 @@ impl GeoIpLocator {
     /// 2 s in all). Fails when a URL is not http(s) or the HTTP client cannot be created.
     pub fn new(urls: &GeoIpUrls, timeouts: Timeouts) -> Result<GeoIpLocator, SetupError> {
         Ok(GeoIpLocator {
-            primary: parse_url("geolocation_url", &urls.primary, DEFAULT_GEOLOCATION_URL)?,
+            primary: parse_url(GEOLOCATION_URL, &urls.primary, DEFAULT_GEOLOCATION_URL)?,
             backup: parse_url(
-                "geolocation_backup_url",
+                GEOLOCATION_BACKUP_URL,
                 &urls.backup,
                 DEFAULT_GEOLOCATION_BACKUP_URL,
             )?,

@@ -5,12 +5,18 @@ use crate::error::SetupError;
 use crate::http::Timeouts;
 use crate::online::{GeoIpLocator, GeoIpUrls};
 use crate::public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
-use codecarbon_core::{BuildError, Config, Probe};
+use crate::settings::{GeoIpDbSettings, GeoIpSettings};
+use codecarbon_core::settings::Settings;
+use codecarbon_core::{BuildError, Config, ConfigError, Probe};
 
-/// Configuration keys of `geoip`.
-pub const GEOIP_KEYS: &[&str] = &["geolocation_url", "geolocation_backup_url"];
-/// Configuration keys of `geoip_db`.
-pub const GEOIP_DB_KEYS: &[&str] = &["geoip_db", "public_ip", "public_ip_url"];
+/// Configuration keys of `geoip`, as declared in [`GeoIpSettings`].
+pub const GEOIP_KEYS: &[&str] = &[GeoIpSettings::SPECS[0].key(), GeoIpSettings::SPECS[1].key()];
+/// Configuration keys of `geoip_db`, as declared in [`GeoIpDbSettings`].
+pub const GEOIP_DB_KEYS: &[&str] = &[
+    GeoIpDbSettings::SPECS[0].key(),
+    GeoIpDbSettings::SPECS[1].key(),
+    GeoIpDbSettings::SPECS[2].key(),
+];
 
 codecarbon_core::register_plugins! {
     locator {
@@ -32,18 +38,15 @@ codecarbon_core::register_plugins! {
 }
 
 impl GeoIpUrls {
-    /// `geolocation_url` and `geolocation_backup_url`, with the defaults for unset ones.
-    pub fn from_config(config: &Config) -> GeoIpUrls {
+    /// The services `settings` name, with the defaults for blank ones.
+    pub fn from_settings(settings: &GeoIpSettings) -> GeoIpUrls {
         let default = GeoIpUrls::default();
         GeoIpUrls {
-            primary: config
-                .extra
-                .value("geolocation_url")
-                .map_or(default.primary, String::from),
-            backup: config
-                .extra
-                .value("geolocation_backup_url")
-                .map_or(default.backup, String::from),
+            primary: settings.geolocation_url.clone().unwrap_or(default.primary),
+            backup: settings
+                .geolocation_backup_url
+                .clone()
+                .unwrap_or(default.backup),
         }
     }
 }
@@ -51,18 +54,26 @@ impl GeoIpUrls {
 impl IpSource {
     /// `public_ip` when set, else discovery through `public_ip_url` (default ipify) with the
     /// default timeouts.
-    pub fn from_config(config: &Config) -> Result<IpSource, SetupError> {
-        if let Some(ip) = config.extra.value("public_ip") {
+    pub fn from_settings(settings: &GeoIpDbSettings) -> Result<IpSource, SetupError> {
+        if let Some(ip) = settings.public_ip.as_deref() {
             return ip
                 .parse()
                 .map(IpSource::fixed)
                 .map_err(|_| SetupError::PublicIp { value: ip.into() });
         }
-        let url = config
-            .extra
-            .value("public_ip_url")
+        let url = settings
+            .public_ip_url
+            .as_deref()
             .unwrap_or(DEFAULT_PUBLIC_IP_URL);
         IpSource::discover(url, Timeouts::default())
+    }
+}
+
+/// A setting's value that does not fit it: the build's error for `plugin`.
+fn invalid_setting(plugin: &'static str) -> impl Fn(ConfigError) -> BuildError {
+    move |e| BuildError::Invalid {
+        plugin,
+        message: e.to_string(),
     }
 }
 
@@ -82,15 +93,20 @@ fn probe_geoip(config: &Config) -> Probe {
 }
 
 fn build_geoip(config: &Config) -> Result<GeoIpLocator, BuildError> {
-    GeoIpLocator::new(&GeoIpUrls::from_config(config), Timeouts::default())
+    let settings = GeoIpSettings::from_config(config).map_err(invalid_setting("geoip"))?;
+    GeoIpLocator::new(&GeoIpUrls::from_settings(&settings), Timeouts::default())
         .map_err(invalid("geoip"))
 }
 
 fn probe_geoip_db(config: &Config) -> Probe {
-    if config.extra.value("geoip_db").is_none() {
+    let settings = match GeoIpDbSettings::from_config(config) {
+        Ok(settings) => settings,
+        Err(e) => return Probe::Unavailable(e.to_string()),
+    };
+    if settings.geoip_db.is_none() {
         return Probe::Unavailable("`geoip_db` (the path of a MaxMind DB file) is not set".into());
     }
-    if config.offline && config.extra.value("public_ip").is_none() {
+    if config.offline && settings.public_ip.is_none() {
         return Probe::Unavailable(
             "offline mode and `public_ip` is not set: the public IP cannot be discovered \
              without the network; set public_ip to the machine's public address"
@@ -101,12 +117,13 @@ fn probe_geoip_db(config: &Config) -> Probe {
 }
 
 fn build_geoip_db(config: &Config) -> Result<DbLocator, BuildError> {
-    let Some(path) = config.extra.value("geoip_db") else {
+    let settings = GeoIpDbSettings::from_config(config).map_err(invalid_setting("geoip_db"))?;
+    let Some(path) = settings.geoip_db.as_deref() else {
         return Err(BuildError::Unavailable {
             plugin: "geoip_db",
             message: "`geoip_db` is not set".into(),
         });
     };
-    let ip = IpSource::from_config(config).map_err(invalid("geoip_db"))?;
+    let ip = IpSource::from_settings(&settings).map_err(invalid("geoip_db"))?;
     DbLocator::open(path, ip).map_err(invalid("geoip_db"))
 }

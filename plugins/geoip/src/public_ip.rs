@@ -3,6 +3,7 @@
 
 use crate::error::SetupError;
 use crate::http::{failure, parse_url, FetchError, Fetcher, Timeouts};
+use crate::settings::PUBLIC_IP_URL;
 use codecarbon_core::{redact_url, Credentials, LocateError};
 use reqwest::Url;
 use std::fmt;
@@ -36,7 +37,7 @@ impl IpSource {
     /// plain text (`203.0.113.7`) or JSON (`{"ip":"203.0.113.7"}`).
     pub fn discover(url: &str, timeouts: Timeouts) -> Result<IpSource, SetupError> {
         Ok(IpSource(Source::Discover {
-            url: parse_url("public_ip_url", url, DEFAULT_PUBLIC_IP_URL)?,
+            url: parse_url(PUBLIC_IP_URL, url, DEFAULT_PUBLIC_IP_URL)?,
             credentials: Credentials::none().with_url(url),
             fetcher: Fetcher::new(timeouts)?,
         }))

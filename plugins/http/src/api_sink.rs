@@ -5,7 +5,9 @@ use crate::client::{self, describe, redirect_target};
 use crate::delta::Sent;
 use crate::error::HttpSinkError;
 use crate::schema::{self, EmissionCreate, RunCreate};
+use crate::settings::ApiSettings;
 use codecarbon_core::body::{read_bounded, ANSWER_BYTES, EXCERPT_BYTES};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, EmissionsData, Report, Secret, Sink, SinkError,
 };
@@ -13,12 +15,7 @@ use reqwest::{Client, Response, StatusCode, Url};
 use serde::Serialize;
 use std::fmt;
 
-/// Configuration key of the API's base URL.
-pub const API_ENDPOINT: &str = "api_endpoint";
-/// Configuration key of the API token (secret), sent as header [`API_TOKEN_HEADER`].
-pub const API_KEY: &str = "api_key";
-/// CodeCarbon's public API.
-pub const DEFAULT_API_ENDPOINT: &str = "https://api.codecarbon.io";
+pub use crate::settings::{API_ENDPOINT, API_KEY, DEFAULT_API_ENDPOINT};
 /// The header that carries the key.
 pub const API_TOKEN_HEADER: &str = "x-api-token";
 
@@ -111,13 +108,9 @@ impl ApiSink {
     /// The sink for `config`: `api_endpoint` (default [`DEFAULT_API_ENDPOINT`]), `api_key`
     /// and `experiment_id`.
     pub fn from_config(config: &Config) -> Result<Self, HttpSinkError> {
-        let endpoint = config
-            .extra
-            .get(API_ENDPOINT)
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .unwrap_or(DEFAULT_API_ENDPOINT);
-        Self::new(endpoint, &config.experiment_id, config.extra.get(API_KEY))
+        let settings = ApiSettings::from_config(config)?;
+        let key = settings.api_key.as_ref().map(Secret::expose);
+        Self::new(settings.endpoint(), &config.experiment_id, key)
     }
 
     /// The run id the API gave, once registered.
@@ -219,7 +212,7 @@ impl ApiSink {
             url: redact_url(url.as_str()),
             status: status.as_u16(),
             detail: self.excerpt(answer).await,
-            hint: hint(status, url == &self.runs).into(),
+            hint: hint(status, url == &self.runs),
         })
     }
 
@@ -256,13 +249,15 @@ pub(crate) fn run_id(answer: &str) -> Result<String, String> {
     Ok(id)
 }
 
-fn hint(status: StatusCode, registering: bool) -> &'static str {
+fn hint(status: StatusCode, registering: bool) -> String {
     match status.as_u16() {
         401 | 403 => {
-            "; check `api_key` (a project token from `codecarbon config` or the dashboard)"
+            format!(
+                "; check `{API_KEY}` (a project token from `codecarbon config` or the dashboard)"
+            )
         }
-        404 | 422 if registering => "; check `experiment_id` and `api_endpoint`",
-        _ => "; check `api_endpoint`",
+        404 | 422 if registering => format!("; check `experiment_id` and `{API_ENDPOINT}`"),
+        _ => format!("; check `{API_ENDPOINT}`"),
     }
 }
 

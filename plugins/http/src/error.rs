@@ -1,7 +1,7 @@
 //! What can go wrong, in words that say how to fix it. No message holds a key, a password or
 //! a query string.
 
-use codecarbon_core::SinkError;
+use codecarbon_core::{ConfigError, SinkError};
 use thiserror::Error;
 
 /// Why the `http` or `api` sink could not send.
@@ -16,6 +16,9 @@ pub enum HttpSinkError {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// A setting's value does not fit its declaration.
+    #[error(transparent)]
+    Setting(#[from] ConfigError),
     /// The request did not get an answer (refused, timed out).
     #[error("POST {url}: {message}; check `{key}` and that the server is up")]
     Request {

@@ -2,6 +2,8 @@
 
 use crate::client::{self, describe, redirect_target};
 use crate::error::HttpSinkError;
+use crate::settings::HttpSettings;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{
     async_trait, redact_url, Config, Credentials, EmissionsData, Report, Sink, SinkError,
 };
@@ -9,8 +11,7 @@ use reqwest::{Client, Url};
 use serde::Serialize;
 use std::fmt;
 
-/// The configuration key holding the URL (CodeCarbon's; env `CODECARBON_EMISSIONS_ENDPOINT`).
-pub const EMISSIONS_ENDPOINT: &str = "emissions_endpoint";
+pub use crate::settings::EMISSIONS_ENDPOINT;
 
 /// The body: CodeCarbon's 38 fields, then `user`, as `HTTPOutput` sends them.
 #[derive(Serialize)]
@@ -61,14 +62,15 @@ impl HttpSink {
 
     /// The sink for `config`: fails when `emissions_endpoint` is unset or malformed.
     pub fn from_config(config: &Config) -> Result<Self, HttpSinkError> {
-        match config.extra.get(EMISSIONS_ENDPOINT).map(str::trim) {
-            Some(endpoint) if !endpoint.is_empty() => Self::new(endpoint),
-            _ => Err(HttpSinkError::Config {
+        match HttpSettings::from_config(config)?.emissions_endpoint {
+            Some(endpoint) => Self::new(&endpoint),
+            None => Err(HttpSinkError::Config {
                 key: EMISSIONS_ENDPOINT,
-                message: "not set; the `http` output posts each record to that URL: set \
-                          `emissions_endpoint` in .codecarbon.config or \
-                          CODECARBON_EMISSIONS_ENDPOINT"
-                    .into(),
+                message: format!(
+                    "not set; the `http` output posts each record to that URL: set \
+                     `{EMISSIONS_ENDPOINT}` in .codecarbon.config or CODECARBON_{}",
+                    EMISSIONS_ENDPOINT.to_ascii_uppercase()
+                ),
             }),
         }
     }

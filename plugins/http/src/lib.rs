@@ -1,6 +1,8 @@
 //! codecarbon plugins `http` and `api`: records as JSON to a URL of the user's, or to the
 //! CodeCarbon API and its dashboard.
 //!
+//! Their settings are declared in [`HttpSettings`] and [`ApiSettings`].
+//!
 //! - [`HttpSink`] (`http`, key `emissions_endpoint`): CodeCarbon's `HTTPOutput`. A JSON POST
 //!   of the run's cumulative totals (the CSV's 38 fields plus `user`) at each flush and at
 //!   stop.
@@ -24,11 +26,13 @@ mod delta;
 mod error;
 mod http_sink;
 mod schema;
+mod settings;
 
 pub use api_sink::{ApiSink, API_ENDPOINT, API_KEY, API_TOKEN_HEADER, DEFAULT_API_ENDPOINT};
 pub use client::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 pub use error::HttpSinkError;
 pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};
+pub use settings::{ApiSettings, HttpSettings};
 
 use codecarbon_core::{offline, BuildError, IntoBuildError};
 

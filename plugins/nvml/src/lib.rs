@@ -53,6 +53,7 @@ mod model;
 mod plugin;
 mod real;
 mod selection;
+mod settings;
 mod share;
 mod source;
 
@@ -69,6 +70,7 @@ pub use model::{gpu_model, model_and_count};
 pub use plugin::{build_source, build_with, probe, probe_with, Loader, LIBRARY_KEY};
 pub use real::{load, load_boxed, RealNvml, DEFAULT_LIBRARY};
 pub use selection::{request, select, DeviceId, Request, Selection};
+pub use settings::NvmlSettings;
 pub use share::{memory_share, utilization_share, Basis, Share, ShareTracker, TreeView};
 pub use source::{Gpu, NvmlSource, Origin};
 

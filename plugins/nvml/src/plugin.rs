@@ -7,11 +7,14 @@ use crate::error::LoadError;
 use crate::meter::Measure;
 use crate::real::{load_boxed, DEFAULT_LIBRARY};
 use crate::selection::{request, select, DeviceId, Request};
+use crate::settings::NvmlSettings;
 use crate::source::{Gpu, NvmlSource, Origin};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Config, Probe};
 
-/// The configuration key naming the NVML library (a soname or a path).
-pub const LIBRARY_KEY: &str = "nvml_library";
+/// The configuration key naming the NVML library (a soname or a path), as declared in
+/// [`NvmlSettings`].
+pub const LIBRARY_KEY: &str = NvmlSettings::SPECS[0].key();
 
 /// What loads NVML: [`load_boxed`] for real, a closure returning a mock in tests.
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<Box<dyn Nvml>, LoadError>;
@@ -82,7 +85,7 @@ fn measure_of(device: &dyn NvmlDevice) -> Result<Measure, String> {
 
 fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Found, NoGpu> {
     let request = request(
-        config.extra.get("gpu_ids"),
+        config.gpu_ids.as_deref(),
         env.cuda_visible_devices.as_deref(),
     );
     if let Request::CudaVisibleDevices(value) = request {
@@ -92,12 +95,8 @@ fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Fo
             ));
         }
     }
-    let library = config
-        .extra
-        .get(LIBRARY_KEY)
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .unwrap_or(DEFAULT_LIBRARY);
+    let settings = NvmlSettings::from_config(config).map_err(|e| NoGpu::Invalid(e.to_string()))?;
+    let library = settings.nvml_library.as_deref().unwrap_or(DEFAULT_LIBRARY);
     let nvml = loader(library)?;
     let count = nvml
         .device_count()

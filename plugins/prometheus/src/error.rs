@@ -2,7 +2,8 @@
 //! tell. No message holds a password: URLs are shown without their user information, and a
 //! server's answer is scrubbed of the password.
 
-use codecarbon_core::SinkError;
+use crate::settings::{KEY_LISTEN, KEY_URL};
+use codecarbon_core::{ConfigError, SinkError};
 use thiserror::Error;
 
 /// Why the Prometheus sink could not be built or could not push.
@@ -11,8 +12,9 @@ use thiserror::Error;
 pub enum PrometheusError {
     /// `prometheus_url` is not an http(s) URL.
     #[error(
-        "prometheus_url {shown:?} is not usable: {reason}; set it to the Pushgateway's base \
-         URL, such as http://localhost:9091"
+        "{} {shown:?} is not usable: {reason}; set it to the Pushgateway's base URL, such as \
+         http://localhost:9091",
+        KEY_URL
     )]
     BadUrl {
         /// The value, with any user information hidden.
@@ -22,25 +24,22 @@ pub enum PrometheusError {
     },
     /// `prometheus_listen` is not an address.
     #[error(
-        "prometheus_listen {value:?} is not an address: expected HOST:PORT, such as \
-         127.0.0.1:9464"
+        "{} {value:?} is not an address: expected HOST:PORT, such as 127.0.0.1:9464",
+        KEY_LISTEN
     )]
     BadListen {
         /// The value.
         value: String,
     },
-    /// A key that takes `true` or `false` has another value.
-    #[error("{key} {value:?} is not a boolean: expected true or false")]
-    BadBool {
-        /// The key.
-        key: &'static str,
-        /// The value.
-        value: String,
-    },
+    /// A setting's value does not fit its declaration (a key that takes `true` or `false`
+    /// has another value, say).
+    #[error(transparent)]
+    Setting(#[from] ConfigError),
     /// The `/metrics` endpoint could not listen on its address.
     #[error(
         "cannot listen on {addr} for Prometheus scrapes: {reason}; another process may hold \
-         the port: choose a free one with --prometheus-listen (config key prometheus_listen)"
+         the port: choose a free one with --prometheus-listen (config key {})",
+        KEY_LISTEN
     )]
     Bind {
         /// The address.
@@ -60,7 +59,8 @@ pub enum PrometheusError {
     /// The Pushgateway answered with an error status.
     #[error(
         "the Pushgateway at {url} answered {method} with HTTP {status}{detail}; check \
-         prometheus_url, and PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD if it requires basic auth"
+         {}, and PROMETHEUS_USERNAME/PROMETHEUS_PASSWORD if it requires basic auth",
+        KEY_URL
     )]
     Status {
         /// `PUT` or `DELETE`.
@@ -75,7 +75,8 @@ pub enum PrometheusError {
     /// The Pushgateway could not be reached in time.
     #[error(
         "cannot {method} metrics to the Pushgateway at {url}: {reason}; start it, or set \
-         prometheus_url to where it runs"
+         {} to where it runs",
+        KEY_URL
     )]
     Unreachable {
         /// `PUT` or `DELETE`.

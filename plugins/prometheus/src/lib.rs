@@ -1,6 +1,8 @@
 //! codecarbon plugin `prometheus`: push to a Pushgateway, serve `/metrics`, or both.
 //!
-//! Selected by `output_methods` containing `prometheus`. Settings:
+//! Selected by `output_methods` containing `prometheus`. Settings (declared in
+//! [`PrometheusOptions`], so each is also a `CODECARBON_*` variable and, but for
+//! `prometheus_delete_on_finish`, a `--flag`):
 //!
 //! | key / variable | meaning |
 //! |---|---|
@@ -43,23 +45,26 @@ pub use push_metrics::{
     render_push, PUSH_ENERGY_TOTAL, PUSH_ENERGY_TOTAL_HELP, PUSH_GAUGES, PUSH_LABELS,
 };
 pub use settings::{
-    job_name, BasicAuth, PrometheusSettings, DEFAULT_PUSHGATEWAY_URL, ENV_PASSWORD, ENV_USERNAME,
-    KEY_DELETE_ON_FINISH, KEY_LISTEN, KEY_URL,
+    job_name, BasicAuth, PrometheusOptions, PrometheusSettings, DEFAULT_PUSHGATEWAY_URL,
+    ENV_PASSWORD, ENV_USERNAME, KEY_DELETE_ON_FINISH, KEY_LISTEN, KEY_URL,
 };
 pub use sink::PrometheusSink;
 
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 /// Pushing goes over the network, so offline refuses an output that pushes
 /// ([`codecarbon_core::offline`]); serving `/metrics` only listens, and works offline.
 fn probe(config: &Config) -> Probe {
-    if settings::pushgateway_url(config).is_none() {
-        return Probe::Available;
+    match PrometheusOptions::from_config(config) {
+        Ok(options) if options.pushgateway_url().is_none() => return Probe::Available,
+        Ok(_) => {}
+        Err(e) => return Probe::Unavailable(e.to_string()),
     }
     match codecarbon_core::offline::output_probe(config, "prometheus") {
         Probe::Unavailable(why) => Probe::Unavailable(format!(
-            "{why} (a push to the Pushgateway); `prometheus_listen` without `prometheus_url` \
-             only serves /metrics, which works offline"
+            "{why} (a push to the Pushgateway); `{KEY_LISTEN}` without `{KEY_URL}` only \
+             serves /metrics, which works offline"
         )),
         available => available,
     }

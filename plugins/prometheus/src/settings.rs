@@ -1,6 +1,9 @@
-//! The sink's settings: from the configuration and the environment, or built by hand in tests.
+//! The sink's settings: declared once as [`PrometheusOptions`] (keys, kinds, defaults, help),
+//! read from the configuration and the environment into [`PrometheusSettings`], or built by
+//! hand in tests.
 
 use crate::error::PrometheusError;
+use codecarbon_core::settings::{Settings, Spec, ValueKind};
 use codecarbon_core::{redact_url, Config, Secret};
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
@@ -8,13 +11,42 @@ use std::time::Duration;
 
 /// CodeCarbon's Pushgateway address (`prometheus_url`'s default), with its scheme.
 pub const DEFAULT_PUSHGATEWAY_URL: &str = "http://localhost:9091";
+
+codecarbon_core::settings! {
+    /// The `prometheus` output's settings, as the user gives them (config file, environment,
+    /// flags, builder), checked by kind where they are set.
+    pub struct PrometheusOptions for "prometheus" {
+        /// Pushgateway to push metrics to (output prometheus) [default: http://localhost:9091,
+        /// unless `prometheus_listen` is set]. CodeCarbon's key. A URL without a scheme gets
+        /// `http://`, as Python's `push_to_gateway` does; a `user:password@` in it is sent as
+        /// basic auth when `PROMETHEUS_USERNAME` and `PROMETHEUS_PASSWORD` are not set. Set
+        /// with `prometheus_listen`, the metrics are both pushed and served.
+        prometheus_url: Option<String> = Spec::of(ValueKind::Text)
+            .value_name("URL")
+            .example(DEFAULT_PUSHGATEWAY_URL);
+        /// Serve /metrics on this `HOST:PORT` for Prometheus to scrape (turns the prometheus
+        /// output on). Such as `127.0.0.1:9464`; a host name is resolved when the output
+        /// starts. Set without `prometheus_url`, nothing is pushed, so it works offline.
+        prometheus_listen: Option<String> = Spec::of(ValueKind::Text)
+            .value_name("ADDR")
+            .example("127.0.0.1:9464");
+        /// Whether the run's group is deleted from the Pushgateway at stop, as CodeCarbon does at
+        /// exit. `false` keeps the last push for Prometheus to scrape. A file and environment
+        /// setting only: a flag could only say `true`, the default.
+        prometheus_delete_on_finish: bool = Spec::of(ValueKind::Bool)
+            .default("true")
+            .example("false")
+            .without_flag();
+    }
+}
+
 /// Config key: the Pushgateway's base URL (CodeCarbon's key).
-pub const KEY_URL: &str = "prometheus_url";
+pub const KEY_URL: &str = <PrometheusOptions as Settings>::SPECS[0].key();
 /// Config key: `HOST:PORT` to serve `/metrics` on (flag `--prometheus-listen`).
-pub const KEY_LISTEN: &str = "prometheus_listen";
+pub const KEY_LISTEN: &str = <PrometheusOptions as Settings>::SPECS[1].key();
 /// Config key: whether `finish` deletes the run's group from the Pushgateway, as CodeCarbon
 /// does at exit (default `true`).
-pub const KEY_DELETE_ON_FINISH: &str = "prometheus_delete_on_finish";
+pub const KEY_DELETE_ON_FINISH: &str = <PrometheusOptions as Settings>::SPECS[2].key();
 /// Environment variable: the Pushgateway's basic-auth user (CodeCarbon's name).
 pub const ENV_USERNAME: &str = "PROMETHEUS_USERNAME";
 /// Environment variable: the Pushgateway's basic-auth password (CodeCarbon's name).
@@ -122,22 +154,13 @@ impl PrometheusSettings {
         config: &Config,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, PrometheusError> {
-        let get = |key| config.extra.value(key);
-        let listen = get(KEY_LISTEN).map(parse_listen).transpose()?;
-        let pushgateway = pushgateway_url(config).map(str::to_string);
-        let delete_on_finish = match get(KEY_DELETE_ON_FINISH) {
-            None => true,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" | "on" => true,
-                "false" | "no" | "0" | "off" => false,
-                _ => {
-                    return Err(PrometheusError::BadBool {
-                        key: KEY_DELETE_ON_FINISH,
-                        value: v.to_string(),
-                    })
-                }
-            },
-        };
+        let options = PrometheusOptions::from_config(config)?;
+        let listen = options
+            .prometheus_listen
+            .as_deref()
+            .map(parse_listen)
+            .transpose()?;
+        let pushgateway = options.pushgateway_url().map(str::to_string);
         let var = |key| env(key).filter(|v| !v.is_empty());
         let auth = match (var(ENV_USERNAME), var(ENV_PASSWORD)) {
             (Some(user), Some(password)) => Some(BasicAuth::new(user, password)),
@@ -149,20 +172,22 @@ impl PrometheusSettings {
             listen,
             job: job_name(&config.project_name, &config.experiment_name),
             auth,
-            delete_on_finish,
+            delete_on_finish: options.prometheus_delete_on_finish,
             ..Self::default()
         })
     }
 }
 
-/// The Pushgateway the configuration pushes to: `prometheus_url`, or CodeCarbon's default when
-/// neither it nor `prometheus_listen` is set; `None` for an exporter alone, which only
-/// listens (and so works offline).
-pub(crate) fn pushgateway_url(config: &Config) -> Option<&str> {
-    match (config.extra.value(KEY_URL), config.extra.value(KEY_LISTEN)) {
-        (Some(url), _) => Some(url),
-        (None, Some(_)) => None,
-        (None, None) => Some(DEFAULT_PUSHGATEWAY_URL),
+impl PrometheusOptions {
+    /// The Pushgateway these options push to: `prometheus_url`, or CodeCarbon's default when
+    /// neither it nor `prometheus_listen` is set; `None` for an exporter alone, which only
+    /// listens (and so works offline).
+    pub fn pushgateway_url(&self) -> Option<&str> {
+        match (&self.prometheus_url, &self.prometheus_listen) {
+            (Some(url), _) => Some(url),
+            (None, Some(_)) => None,
+            (None, None) => Some(DEFAULT_PUSHGATEWAY_URL),
+        }
     }
 }
 
@@ -216,6 +241,64 @@ mod tests {
 
     fn no_env(_: &str) -> Option<String> {
         None
+    }
+
+    #[test]
+    fn the_keys_are_declared_by_the_plugin_with_their_defaults() {
+        assert_eq!(
+            [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
+            [
+                "prometheus_url",
+                "prometheus_listen",
+                "prometheus_delete_on_finish"
+            ]
+        );
+        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH] {
+            let spec = codecarbon_core::settings::find(key).unwrap();
+            assert_eq!(spec.owner_name(), "prometheus", "{key}");
+            assert!(!spec.doc_text().is_empty(), "{key}");
+        }
+        assert!(!codecarbon_core::settings::find(KEY_DELETE_ON_FINISH)
+            .unwrap()
+            .has_flag());
+        assert_eq!(
+            PrometheusOptions::from_config(&Config::default()).unwrap(),
+            PrometheusOptions {
+                prometheus_url: None,
+                prometheus_listen: None,
+                prometheus_delete_on_finish: true,
+            }
+        );
+    }
+
+    #[test]
+    fn a_bad_value_is_refused_where_it_is_set_with_its_origin() {
+        let mut c = Config::default();
+        let err = c
+            .set(
+                KEY_DELETE_ON_FINISH,
+                "maybe",
+                "CODECARBON_PROMETHEUS_DELETE_ON_FINISH",
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("prometheus_delete_on_finish"), "{text}");
+        assert!(
+            text.contains("CODECARBON_PROMETHEUS_DELETE_ON_FINISH"),
+            "{text}"
+        );
+        assert!(text.contains("true or false"), "{text}");
+        let err = c
+            .set(KEY_URL, "http://gw\u{1b}[2J", "--prometheus-url")
+            .unwrap_err();
+        assert!(err.to_string().contains("--prometheus-url"), "{err}");
+        assert!(c.extra.get(KEY_URL).is_none());
+        c.set(KEY_DELETE_ON_FINISH, "off", "t").unwrap();
+        c.set(KEY_LISTEN, " localhost:9464 ", "t").unwrap();
+        let o = PrometheusOptions::from_config(&c).unwrap();
+        assert!(!o.prometheus_delete_on_finish);
+        assert_eq!(o.prometheus_listen.as_deref(), Some("localhost:9464"));
+        assert_eq!(o.pushgateway_url(), None);
     }
 
     #[test]

@@ -37,16 +37,6 @@ pub enum RaplError {
         /// How to fix it.
         hint: String,
     },
-    /// A configuration value this plugin reads is wrong.
-    #[error("invalid value {value:?} for `{key}`: expected {expected}")]
-    Config {
-        /// The key (`rapl_prefer_psys`).
-        key: &'static str,
-        /// The value given.
-        value: String,
-        /// What would be accepted.
-        expected: &'static str,
-    },
 }
 
 impl RaplError {

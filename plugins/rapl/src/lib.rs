@@ -59,6 +59,7 @@ mod files;
 mod perf;
 mod plugin;
 mod powercap;
+mod settings;
 mod source;
 mod zone;
 
@@ -79,6 +80,7 @@ pub use perf::{
 };
 pub use plugin::{build_source, probe, DEFAULT_ROOT};
 pub use powercap::PowercapCounters;
+pub use settings::RaplSettings;
 pub use source::RaplSource;
 pub use zone::{discover_zones, Interface, Zone, ZoneId};
 

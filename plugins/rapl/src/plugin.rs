@@ -11,8 +11,10 @@ use crate::error::{RaplError, PERF_FIX};
 use crate::files::{Files, RealFiles};
 use crate::perf::{self, PerfAccess, PerfPlan, PerfStatus, PMU_DIR};
 use crate::powercap::{read_energy, PowercapCounters};
+use crate::settings::RaplSettings;
 use crate::source::RaplSource;
 use crate::zone::{discover_zones, Zone};
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,36 +47,18 @@ pub(crate) struct Env {
 }
 
 impl Env {
-    /// The real machine, as `config` says.
-    pub(crate) fn from_config(config: &Config) -> Result<Env, RaplError> {
-        let root = config
-            .extra
-            .get("rapl_root")
-            .map(str::trim)
-            .filter(|r| !r.is_empty());
-        let prefer_psys = match config.extra.get("rapl_prefer_psys").map(str::trim) {
-            None | Some("") => false,
-            Some(v) => match v.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "1" | "on" => true,
-                "false" | "no" | "0" | "off" => false,
-                _ => {
-                    return Err(RaplError::Config {
-                        key: "rapl_prefer_psys",
-                        value: v.to_string(),
-                        expected: "true or false",
-                    })
-                }
-            },
-        };
-        Ok(Env {
+    /// The real machine, as `config` and its already parsed `settings` say.
+    pub(crate) fn new(config: &Config, settings: &RaplSettings) -> Env {
+        let root = settings.rapl_root.as_deref();
+        Env {
             files: Arc::new(RealFiles),
             root: PathBuf::from(root.unwrap_or(DEFAULT_ROOT)),
             explicit_root: root.is_some(),
             pmu_dir: PathBuf::from(PMU_DIR),
             proc_root: config.proc_root.clone(),
-            prefer_psys,
+            prefer_psys: settings.rapl_prefer_psys,
             mode: config.tracking_mode,
-        })
+        }
     }
 }
 
@@ -185,13 +169,7 @@ pub(crate) fn plan(env: &Env, component: Component) -> Result<Backend, Probe> {
 
 /// Why a setting rules a plugin out: a `force_*_power`, or CodeCarbon's `force_mode_cpu_load`
 /// (the TDP and load model even where RAPL works).
-fn forced(config: &Config, component: Component) -> Option<&'static str> {
-    let cpu_load_model = config.extra.get("force_mode_cpu_load").is_some_and(|v| {
-        matches!(
-            v.trim().to_ascii_lowercase().as_str(),
-            "true" | "yes" | "1" | "on"
-        )
-    });
+fn forced(config: &Config, settings: &RaplSettings, component: Component) -> Option<&'static str> {
     match component {
         Component::Ram => config
             .force_ram_power
@@ -199,21 +177,23 @@ fn forced(config: &Config, component: Component) -> Option<&'static str> {
         _ if config.force_cpu_power.is_some() => {
             Some("force_cpu_power disables measured CPU power")
         }
-        _ if cpu_load_model => Some("force_mode_cpu_load asks for the TDP and load model"),
+        _ if settings.force_mode_cpu_load => {
+            Some("force_mode_cpu_load asks for the TDP and load model")
+        }
         _ => None,
     }
 }
 
 /// Whether RAPL can measure `component` with this configuration.
 pub fn probe(config: &Config, component: Component) -> Probe {
-    if let Some(reason) = forced(config, component) {
+    let Ok(settings) = RaplSettings::from_config(config) else {
+        // A bad value: let the build report it.
+        return Probe::Available;
+    };
+    if let Some(reason) = forced(config, &settings, component) {
         return Probe::Unavailable(reason.into());
     }
-    match Env::from_config(config) {
-        Ok(env) => probe_with(&env, component),
-        // A bad value: let the build report it.
-        Err(_) => Probe::Available,
-    }
+    probe_with(&Env::new(config, &settings), component)
 }
 
 pub(crate) fn probe_with(env: &Env, component: Component) -> Probe {
@@ -226,17 +206,17 @@ pub(crate) fn probe_with(env: &Env, component: Component) -> Probe {
 /// The RAPL source of `component` with this configuration.
 pub fn build_source(config: &Config, component: Component) -> Result<RaplSource, BuildError> {
     let plugin = plugin_name(component);
-    if let Some(reason) = forced(config, component) {
+    let settings = RaplSettings::from_config(config).map_err(|e| BuildError::Invalid {
+        plugin,
+        message: e.to_string(),
+    })?;
+    if let Some(reason) = forced(config, &settings, component) {
         return Err(BuildError::Unavailable {
             plugin,
             message: reason.into(),
         });
     }
-    let env = Env::from_config(config).map_err(|e| BuildError::Invalid {
-        plugin,
-        message: e.to_string(),
-    })?;
-    build_with(&env, component)
+    build_with(&Env::new(config, &settings), component)
 }
 
 pub(crate) fn build_with(env: &Env, component: Component) -> Result<RaplSource, BuildError> {

@@ -55,6 +55,7 @@ mod loader;
 mod mock;
 mod plugin;
 mod select;
+mod settings;
 mod smi;
 mod source;
 
@@ -71,6 +72,7 @@ pub use plugin::{
     build_source, build_with, open, probe, probe_with, process_env, Env, LIBRARY_KEY, NAME,
 };
 pub use select::{parse_list, select, DeviceId, DeviceRef, Selection};
+pub use settings::RocmSettings;
 pub use smi::{retrying, EnergyCount, Smi, DEFAULT_RESOLUTION_UJ};
 pub use source::RocmSource;
 

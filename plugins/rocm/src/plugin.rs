@@ -6,15 +6,18 @@ use crate::error::{RocmError, Status};
 use crate::ffi::RocmSmiLib;
 use crate::loader::{candidates, load};
 use crate::select::{select, DeviceId, Selection};
+use crate::settings::RocmSettings;
 use crate::smi::{retrying, Smi};
 use crate::source::RocmSource;
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 
 /// The plugin's name.
 pub const NAME: &str = "rocm";
 
-/// The configuration key naming the library file (`/opt/rocm-6.2.0/lib/librocm_smi64.so.1`).
-pub const LIBRARY_KEY: &str = "rocm_smi_library";
+/// The configuration key naming the library file (`/opt/rocm-6.2.0/lib/librocm_smi64.so.1`),
+/// as declared in [`RocmSettings`].
+pub const LIBRARY_KEY: &str = RocmSettings::SPECS[0].key();
 
 /// Reads an environment variable; tests pass their own.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -26,9 +29,10 @@ pub fn process_env(name: &str) -> Option<String> {
 
 /// Loads ROCm SMI from `rocm_smi_library`, else the loader's path, else `ROCM_PATH`'s `lib/`.
 pub fn open(config: &Config, env: Env<'_>) -> Result<RocmSmiLib, RocmError> {
+    let settings = RocmSettings::from_config(config)?;
     let rocm_path = env("ROCM_PATH");
     load(&candidates(
-        config.extra.get(LIBRARY_KEY),
+        settings.rocm_smi_library.as_deref(),
         rocm_path.as_deref(),
     ))
 }
@@ -62,9 +66,15 @@ fn probe_of(error: RocmError) -> Probe {
 
 /// The ROCm source with this configuration.
 pub fn build_source(config: &Config) -> Result<RocmSource, BuildError> {
-    let unavailable = |e: RocmError| BuildError::Unavailable {
-        plugin: NAME,
-        message: e.to_string(),
+    let unavailable = |e: RocmError| match e {
+        RocmError::Setting(_) => BuildError::Invalid {
+            plugin: NAME,
+            message: e.to_string(),
+        },
+        _ => BuildError::Unavailable {
+            plugin: NAME,
+            message: e.to_string(),
+        },
     };
     let smi = open(config, &process_env).map_err(unavailable)?;
     build_with(config, Box::new(smi), &process_env).map_err(unavailable)
@@ -87,7 +97,7 @@ fn selected(config: &Config, smi: &dyn Smi, env: Env<'_>) -> Result<Selection, R
             unique_id: smi.unique_id(index).ok(),
         })
         .collect();
-    let selection = select(config.extra.get("gpu_ids"), env, &ids);
+    let selection = select(config.gpu_ids.as_deref(), env, &ids);
     if selection.indices.is_empty() {
         let mut reason = selection.notes.join("; ");
         if reason.is_empty() {

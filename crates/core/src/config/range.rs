@@ -20,6 +20,15 @@ pub struct Range {
 }
 
 impl Range {
+    /// The values from `min` to `max`, both included.
+    pub const fn closed(min: f64, max: f64) -> Range {
+        Range {
+            min,
+            min_excluded: false,
+            max,
+        }
+    }
+
     /// Whether `x` is in the range (`NaN` never is).
     pub fn contains(self, x: f64) -> bool {
         let above_min = if self.min_excluded {
@@ -48,21 +57,13 @@ impl fmt::Display for Range {
     }
 }
 
-const fn closed(min: f64, max: f64) -> Range {
-    Range {
-        min,
-        min_excluded: false,
-        max,
-    }
-}
-
 /// `measure_power_secs`, in seconds: at most ten measurements a second (each one writes the
 /// CSV's checkpoint), at least one a day.
-pub const MEASURE_POWER_SECS: Range = closed(0.1, 86_400.0);
+pub const MEASURE_POWER_SECS: Range = Range::closed(0.1, 86_400.0);
 
 /// `api_call_interval`, in measurements: `-1` (only at flush and stop), `0` (as 1), up to a
 /// million. Only whole numbers.
-pub const API_CALL_INTERVAL: Range = closed(-1.0, 1_000_000.0);
+pub const API_CALL_INTERVAL: Range = Range::closed(-1.0, 1_000_000.0);
 
 /// `pue`: real data centres are between 1 and 3.
 pub const PUE: Range = Range {
@@ -72,28 +73,16 @@ pub const PUE: Range = Range {
 };
 
 /// `wue`, in litres per kWh: real data centres use less than 10.
-pub const WUE: Range = closed(0.0, 100.0);
+pub const WUE: Range = Range::closed(0.0, 100.0);
 
 /// `force_cpu_power` and `force_ram_power`, in watts: up to a megawatt.
-pub const POWER: Range = closed(0.0, 1_000_000.0);
+pub const POWER: Range = Range::closed(0.0, 1_000_000.0);
 
 /// `force_carbon_intensity_g_co2e_kwh`, in g CO2eq/kWh: the dirtiest grids are near 1,000.
-pub const CARBON_INTENSITY: Range = closed(0.0, 10_000.0);
+pub const CARBON_INTENSITY: Range = Range::closed(0.0, 10_000.0);
 
-/// Every numeric key of [`Config`](super::Config) and its range: the one place that says which
-/// range a key has. `Config::set` and the `#[track_emissions]` attribute look it up with
-/// [`range_of`], and a test checks the documentation against it.
-pub const RANGES: &[(&str, Range)] = &[
-    ("measure_power_secs", MEASURE_POWER_SECS),
-    ("api_call_interval", API_CALL_INTERVAL),
-    ("pue", PUE),
-    ("wue", WUE),
-    ("force_cpu_power", POWER),
-    ("force_ram_power", POWER),
-    ("force_carbon_intensity_g_co2e_kwh", CARBON_INTENSITY),
-];
-
-/// The range of the numeric key `key` (CodeCarbon's name, lower case), if it is one.
+/// The range of the numeric key `key` of [`Config`](super::Config) (CodeCarbon's name, lower
+/// case), if it is one: each range is declared once, in the key's [`Spec`](crate::settings::Spec).
 ///
 /// ```
 /// use codecarbon_core::config::range_of;
@@ -101,7 +90,10 @@ pub const RANGES: &[(&str, Range)] = &[
 /// assert!(range_of("project_name").is_none());
 /// ```
 pub fn range_of(key: &str) -> Option<Range> {
-    RANGES.iter().find(|(k, _)| *k == key).map(|(_, r)| *r)
+    super::Config::SPECS
+        .iter()
+        .find(|s| s.key() == key)
+        .and_then(|s| s.range())
 }
 
 #[cfg(test)]

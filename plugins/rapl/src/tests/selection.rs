@@ -112,7 +112,22 @@ fn psys_only_when_preferred_or_without_packages() {
         "{}",
         source.info().detail
     );
-    config.set("rapl_prefer_psys", "maybe", "t").unwrap();
+    // A bad value is refused where it is set, with its origin.
+    let err = config
+        .set("rapl_prefer_psys", "maybe", "--rapl-prefer-psys")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("rapl_prefer_psys")
+            && err.contains("true or false")
+            && err.contains("--rapl-prefer-psys"),
+        "{err}"
+    );
+    // One that got past `set` (written into `extra` directly) is the build's error.
+    config
+        .extra
+        .0
+        .insert("rapl_prefer_psys".into(), "maybe".into());
     let err = crate::build_source(&config, Component::Cpu)
         .unwrap_err()
         .to_string();
