@@ -256,8 +256,9 @@ fn apply(
             unknown.push(ConfigWarning::new(message).key(&key).origin(origin));
         }
         KeyStatus::Renamed { key: now } => {
-            let message =
-                format!("`{key}` in {origin} is deprecated: it sets `{now}`, the name to use instead");
+            let message = format!(
+                "`{key}` in {origin} is deprecated: it sets `{now}`, the name to use instead"
+            );
             unknown.push(ConfigWarning::new(message).key(now).origin(origin));
         }
         _ => {}

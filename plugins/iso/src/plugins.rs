@@ -4,8 +4,8 @@ use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Probe,
 };
-use std::convert::Infallible;
 use codecarbon_data::{lookup, Answer, LookupError, Query};
+use std::convert::Infallible;
 use std::time::SystemTime;
 
 codecarbon_core::register_plugins! {
