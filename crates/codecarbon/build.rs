@@ -1,8 +1,8 @@
-//! Writes `linked.rs`: for each enabled feature that turns on a plugin crate
+//! Writes `linked.rs` and `reexports.rs`: for each enabled feature that turns on a plugin crate
 //! (`name = ["dep:codecarbon-name"]` in this crate's `Cargo.toml`), a reference to that crate's
-//! `PLUGINS`. Naming the crate is what makes the linker keep it, and so its `inventory`
-//! registrations; deriving the list from the features means an in-tree plugin needs one
-//! feature line here, not an edit of `src/plugins.rs` too.
+//! `PLUGINS`, and its re-export as `codecarbon::name`. Naming the crate is what makes the linker
+//! keep it, and so its `inventory` registrations; deriving both from the features means an
+//! in-tree plugin needs its lines in `Cargo.toml` here, and no edit of the sources.
 
 use std::env;
 use std::fmt::Write as _;
@@ -16,16 +16,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "/// The plugin crates that the enabled features link: (feature, the crate's plugins).\n\
          pub(crate) const LINKED: &[(&str, &[&str])] = &[\n",
     );
+    let mut reexports = String::new();
     for (feature, krate) in plugin_features(&manifest) {
         let variable = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
         if env::var_os(variable).is_some() {
             let path = krate.replace('-', "_");
             writeln!(linked, "    ({feature:?}, {path}::PLUGINS),")?;
+            writeln!(
+                reexports,
+                "/// The `{krate}` plugin crate (feature `{feature}`).\n\
+                 #[doc(inline)]\npub use {path} as {};",
+                feature.replace('-', "_")
+            )?;
         }
     }
     linked.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR")?).join("linked.rs");
-    fs::write(out, linked)?;
+    let out = PathBuf::from(env::var("OUT_DIR")?);
+    fs::write(out.join("linked.rs"), linked)?;
+    fs::write(out.join("reexports.rs"), reexports)?;
     Ok(())
 }
 

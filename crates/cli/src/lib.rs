@@ -99,7 +99,7 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
     let defaults: &[(&str, &str)] = if command.is_empty() {
         &[]
     } else {
-        &[("tracking_mode", "process")]
+        &[(codecarbon::core::config::key::tracking_mode, "process")]
     };
     let builder = tracker.builder(defaults);
     tracker.console(&builder);

@@ -400,7 +400,9 @@ const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
 /// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
 /// here (the `api` output offline, say) is left out with a warning: the user did not name it.
 fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<ConfigWarning> {
-    let methods_layer = layers.get("output_methods").copied();
+    let methods_layer = layers
+        .get(codecarbon_core::config::key::output_methods)
+        .copied();
     let counts = |key: &str| {
         layers
             .get(key)

@@ -44,38 +44,10 @@ pub use error::TrackerError;
 pub use setters::SettingInput;
 pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, TrackerBuilder};
 
-// Each plugin crate, behind its feature, so that a program (the CLI, the board, a user's) reaches
-// every plugin's own API through this crate and names one dependency.
-#[cfg(feature = "cloud")]
-pub use codecarbon_cloud as cloud;
-#[cfg(feature = "comet")]
-pub use codecarbon_comet as comet;
-#[cfg(feature = "csv")]
-pub use codecarbon_csv as csv;
-#[cfg(feature = "electricitymaps")]
-pub use codecarbon_electricitymaps as electricitymaps;
-#[cfg(feature = "geoip")]
-pub use codecarbon_geoip as geoip;
-#[cfg(feature = "http")]
-pub use codecarbon_http as http;
-#[cfg(feature = "iso")]
-pub use codecarbon_iso as iso;
-#[cfg(feature = "json")]
-pub use codecarbon_json as json;
-#[cfg(feature = "logger")]
-pub use codecarbon_logger as logger;
-#[cfg(feature = "nvml")]
-pub use codecarbon_nvml as nvml;
-#[cfg(feature = "otlp")]
-pub use codecarbon_otlp as otlp;
-#[cfg(feature = "prometheus")]
-pub use codecarbon_prometheus as prometheus;
-#[cfg(feature = "rapl")]
-pub use codecarbon_rapl as rapl;
-#[cfg(feature = "rocm")]
-pub use codecarbon_rocm as rocm;
-#[cfg(feature = "tdp")]
-pub use codecarbon_tdp as tdp;
+// Each plugin crate that an enabled feature links, as `codecarbon::csv`, …, so that a program
+// (the CLI, the board, a user's) reaches every plugin's own API through this crate and names one
+// dependency. Written by `build.rs` from the features in `Cargo.toml`.
+include!(concat!(env!("OUT_DIR"), "/reexports.rs"));
 
 /// The Rust examples of the README and of the user guide in `docs/`, compiled (and, unless
 /// marked `no_run`, run) by `cargo test --doc -p codecarbon`, so they cannot drift from the API.

@@ -90,7 +90,7 @@ fn guard(args: &Args, function: &ItemFn) -> syn::Result<Stmt> {
     let settings = args
         .settings
         .iter()
-        .filter(|s| !(s.param.name == "offline" && s.value == "true"))
+        .filter(|s| !(s.param.name == codecarbon_core::config::key::offline && s.value == "true"))
         .map(|s| {
             let key = LitStr::new(s.param.name, s.span);
             let value = LitStr::new(&s.value, s.span);

@@ -150,7 +150,7 @@ impl Args {
     pub(crate) fn offline(&self) -> Option<bool> {
         self.settings
             .iter()
-            .find(|s| s.param.name == "offline")
+            .find(|s| s.param.name == codecarbon_core::config::key::offline)
             .map(|s| s.value == "true")
     }
 }

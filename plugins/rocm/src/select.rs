@@ -65,8 +65,17 @@ pub fn select(
 ) -> Selection {
     let mut notes = Vec::new();
     if let Some(ids) = gpu_ids.filter(|s| !s.trim().is_empty()) {
-        let chosen = resolve(&parse_list(ids), devices, "gpu_ids", &mut notes);
-        return finish(chosen, Some("gpu_ids".into()), notes);
+        let chosen = resolve(
+            &parse_list(ids),
+            devices,
+            codecarbon_core::config::key::gpu_ids,
+            &mut notes,
+        );
+        return finish(
+            chosen,
+            Some(codecarbon_core::config::key::gpu_ids.into()),
+            notes,
+        );
     }
     let mut seen = devices.to_vec();
     let mut by = Vec::new();

@@ -10,7 +10,7 @@ pub fn read_cpuinfo(proc_root: &Path) -> Result<CpuInfo, TdpError> {
     CpuInfo::read(proc_root).map_err(|source| TdpError::Read {
         path: proc_root.join("cpuinfo"),
         source,
-        hint: proc_hint("force_cpu_power"),
+        hint: proc_hint(codecarbon_core::config::key::force_cpu_power),
     })
 }
 

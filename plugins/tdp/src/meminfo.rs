@@ -31,7 +31,7 @@ pub fn read_mem_total(proc_root: &Path) -> Result<Gigabytes, TdpError> {
         Err(source) => Err(TdpError::Read {
             path,
             source,
-            hint: proc_hint("force_ram_power"),
+            hint: proc_hint(codecarbon_core::config::key::force_ram_power),
         }),
     }
 }

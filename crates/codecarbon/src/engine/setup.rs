@@ -194,7 +194,7 @@ fn forced_intensity(config: &Config) -> Option<Intensity> {
     config.force_carbon_intensity_g_co2e_kwh.map(|value| {
         Intensity::new(
             value,
-            "force_carbon_intensity_g_co2e_kwh",
+            codecarbon_core::config::key::force_carbon_intensity_g_co2e_kwh,
             IntensityBasis::Forced,
         )
     })
