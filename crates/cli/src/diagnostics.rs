@@ -34,8 +34,9 @@ pub(crate) fn install(console: Console<'_>) {
     let rust_log = std::env::var("RUST_LOG").ok();
     let filter = filter(console, rust_log.as_deref());
     let records = console.logger_records.then(|| {
-        codecarbon::logger::json_layer()
-            .with_filter(filter_fn(|meta| meta.target() == codecarbon::logger::TARGET))
+        codecarbon::logger::json_layer().with_filter(filter_fn(|meta| {
+            meta.target() == codecarbon::logger::TARGET
+        }))
     });
     let subscriber = Registry::default()
         .with(console_layer(filter))

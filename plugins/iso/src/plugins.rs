@@ -4,8 +4,8 @@ use codecarbon_core::{
     async_trait, BuildError, Config, Intensity, IntensityError, IntensityProvider, LocateError,
     Location, Locator, Probe,
 };
-use std::convert::Infallible;
 use codecarbon_data::{lookup, Answer, LookupError, Query};
+use std::convert::Infallible;
 use std::time::SystemTime;
 
 codecarbon_core::register_plugins! {
@@ -13,7 +13,6 @@ codecarbon_core::register_plugins! {
         name: "iso",
         priority: 100,
         summary: "offline location from country_iso_code and region, or cloud_provider and cloud_region",
-        keys: [],
         probe: probe_iso,
         build: build_iso,
     },
@@ -21,7 +20,6 @@ codecarbon_core::register_plugins! {
         name: "static",
         priority: 0,
         summary: "CodeCarbon's static intensity data: GCP regions, US states, Canadian and Chinese provinces, Nordic zones, countries",
-        keys: [],
         probe: probe_static,
         build: build_static,
     },
