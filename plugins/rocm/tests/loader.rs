@@ -1,6 +1,8 @@
 //! The real loader, on a machine without ROCm: every way of not finding the library is a clean
 //! error, and the probe says Unavailable with the fix.
 
+#![allow(clippy::unwrap_used)] // a test helper, outside #[test] functions
+
 use codecarbon_core::settings::Settings;
 use codecarbon_core::{Config, Probe};
 use codecarbon_rocm::{
