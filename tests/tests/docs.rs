@@ -228,10 +228,61 @@ fn check_declared_table(header: &str, default_column: usize, meaning_column: usi
     }
 }
 
+/// The plugin settings table, row by row, as the linked plugins declare their settings.
+fn plugin_table() -> Vec<String> {
+    settings::all()
+        .into_iter()
+        .filter(|s| s.owner_name() != "core")
+        .map(|spec| {
+            let (meaning, default) = declared_cells(spec);
+            let flag = if spec.has_flag() {
+                format!("`{}`", spec.flag())
+            } else {
+                NONE.to_string()
+            };
+            format!(
+                "| `{}` | `{}` | {flag} | `{}` | {default} | {meaning} |",
+                spec.key(),
+                spec.env_var(),
+                spec.owner_name()
+            )
+        })
+        .collect()
+}
+
+/// Checks (or, with `CODECARBON_BLESS_DOCS=1`, writes) the plugin settings table of
+/// configuration.md: exactly [`plugin_table`].
+fn check_plugin_table() {
+    let path = format!("{}/../docs/configuration.md", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines.iter().position(|l| *l == PLUGIN_HEADER).unwrap() + 2;
+    let end = start
+        + lines[start..]
+            .iter()
+            .take_while(|l| l.starts_with('|'))
+            .count();
+    let expected = plugin_table();
+    if lines[start..end] == expected[..] {
+        return;
+    }
+    if std::env::var_os("CODECARBON_BLESS_DOCS").is_some() {
+        let mut out: Vec<String> = lines[..start].iter().map(|l| l.to_string()).collect();
+        out.extend(expected);
+        out.extend(lines[end..].iter().map(|l| l.to_string()));
+        std::fs::write(&path, out.join("\n") + "\n").unwrap();
+    } else {
+        panic!(
+            "configuration.md's plugin settings table differs from the linked plugins' \
+             declarations: run this test with CODECARBON_BLESS_DOCS=1 to write it from them"
+        );
+    }
+}
+
 #[test]
 fn the_reference_says_what_the_declarations_say() {
     check_declared_table(SETTINGS_HEADER, 4, 5);
-    check_declared_table(PLUGIN_HEADER, 4, 5);
+    check_plugin_table();
 }
 
 #[test]
@@ -407,6 +458,7 @@ const BUILDER_CALLS: &[(&str, &str, Call)] = &[
     }),
     ("experiment_id", "docs-id", |b| b.experiment_id("docs-id")),
     ("experiment_name", "docs", |b| b.experiment_name("docs")),
+    ("gpu_ids", "0,1", |b| b.gpu_ids("0,1")),
     ("log_level", "critical", |b| b.log_level("critical")),
     ("proc_root", "/docs/proc", |b| b.proc_root("/docs/proc")),
 ];

@@ -22,18 +22,18 @@ fn flagged() -> impl Iterator<Item = &'static Spec> {
 /// The flag of `spec`, with its help: the declaration's first sentence, the possible values,
 /// the default and the environment variable. A boolean is a flag without a value.
 fn flag_of(spec: &'static Spec) -> Arg {
-    let mut help = spec.summary();
+    let mut notes = String::new();
     if let ValueKind::OneOf(words) = spec.kind() {
-        help.push_str(&format!(" [possible values: {}]", words.join(", ")));
+        notes.push_str(&format!(" [possible values: {}]", words.join(", ")));
     }
     if let Some(default) = spec.default_text().filter(|d| !d.is_empty()) {
-        help.push_str(&format!(" [config default: {default}]"));
+        notes.push_str(&format!(" [config default: {default}]"));
     }
-    help.push_str(&format!(" [env: {}]", spec.env_var()));
+    notes.push_str(&format!(" [env: {}]", spec.env_var()));
     let arg = Arg::new(spec.key())
         .long(spec.key().replace('_', "-"))
-        .help(help)
-        .long_help(format!("{} [env: {}]", spec.help_text(), spec.env_var()));
+        .help(format!("{}{notes}", spec.summary()))
+        .long_help(format!("{}{notes}", spec.help_text()));
     match spec.kind() {
         ValueKind::Bool => arg.action(ArgAction::SetTrue),
         kind => arg

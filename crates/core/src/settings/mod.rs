@@ -55,9 +55,17 @@ pub trait Settings: Sized {
 /// The settings of one crate, registered with `inventory` by [`settings!`](crate::settings!),
 /// so that a binary lists every linked plugin's settings as flags and knows their keys.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Group {
     /// The settings.
     pub specs: &'static [Spec],
+}
+
+impl Group {
+    /// The group of these settings.
+    pub const fn new(specs: &'static [Spec]) -> Self {
+        Group { specs }
+    }
 }
 
 inventory::collect!(Group);
@@ -153,7 +161,7 @@ macro_rules! settings {
         }
 
         $crate::inventory::submit! {
-            $crate::settings::Group { specs: <$name as $crate::settings::Settings>::SPECS }
+            $crate::settings::Group::new(<$name as $crate::settings::Settings>::SPECS)
         }
     };
 }

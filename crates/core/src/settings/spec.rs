@@ -2,7 +2,6 @@
 
 use super::value::Value;
 use crate::config::Range;
-use crate::quote::printable;
 use std::fmt;
 
 /// What a setting's value is: decides how its text is read, what a message says it expects,
@@ -304,15 +303,15 @@ impl Spec {
         }
     }
 
-    /// `value` as messages may show it: quoted with its control characters escaped and a
+    /// `value` as messages may show it: quoted, its control characters escaped (Rust's `Debug`), a
     /// URL's credentials cut off, or `<hidden>` for a secret.
     pub fn shown(&self, value: &str) -> String {
         if self.secret {
             crate::secret::HIDDEN.into()
         } else if value.contains("://") {
-            format!("{:?}", printable(&crate::secret::redact_url(value)))
+            format!("{:?}", crate::secret::redact_url(value))
         } else {
-            format!("{:?}", printable(value))
+            format!("{value:?}")
         }
     }
 }
@@ -320,5 +319,61 @@ impl Spec {
 impl fmt::Display for Spec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_value_hides_secrets_and_url_credentials_and_escapes_control_characters() {
+        let url = Spec::new("example_url", ValueKind::Text);
+        let shown = url.shown("https://me:pa55@host/x?token=t0k");
+        assert!(!shown.contains("pa55") && !shown.contains("t0k"), "{shown}");
+        assert!(shown.contains("host"), "{shown}");
+        assert_eq!(url.shown("a\x1bb"), "\"a\\u{1b}b\"");
+        let token = Spec::new("example_token", ValueKind::Text).secret();
+        assert_eq!(token.shown("abc"), crate::secret::HIDDEN);
+    }
+
+    #[test]
+    fn every_kind_reads_what_it_promises_and_says_what_it_expects() {
+        use crate::config::Range;
+        let count = ValueKind::Count(Range::closed(-1.0, 10.0), "-1: never");
+        assert_eq!(count.parse(" 3 "), Ok(Value::Count(3)));
+        assert!(count.parse("").unwrap_err().contains("-1: never"));
+        assert!(count.parse("1.5").is_err() && count.parse("11").is_err());
+        let number = ValueKind::Number(Range::closed(0.0, 1.0));
+        assert_eq!(number.parse(""), Ok(Value::Unset));
+        assert_eq!(number.parse("0.5"), Ok(Value::Number(0.5)));
+        assert_eq!(ValueKind::Bool.parse("ON"), Ok(Value::Bool(true)));
+        assert_eq!(ValueKind::Bool.parse("off"), Ok(Value::Bool(false)));
+        assert_eq!(ValueKind::Bool.expected(), "true or false");
+        let words = ValueKind::OneOf(&["a", "b", "c"]);
+        assert_eq!(words.parse("B"), Ok(Value::Text("b".into())));
+        assert_eq!(words.expected(), "`a`, `b` or `c`");
+        assert!(ValueKind::Path.parse(" ").is_err() && ValueKind::NonEmpty.parse("").is_err());
+        assert_eq!(ValueKind::Text.parse(" x "), Ok(Value::Text("x".into())));
+        assert_eq!(
+            ValueKind::List.parse("csv, JSON,,"),
+            Ok(Value::List(vec!["csv".into(), "json".into()]))
+        );
+    }
+
+    #[test]
+    fn help_text_keeps_a_links_words_and_the_summary_is_the_first_sentence() {
+        let spec = Spec::new("k", ValueKind::Text)
+            .doc(" See [outputs](outputs.md) for more.\n Then this. ");
+        assert_eq!(
+            spec.doc_text(),
+            "See [outputs](outputs.md) for more. Then this."
+        );
+        assert_eq!(spec.help_text(), "See outputs for more. Then this.");
+        assert_eq!(spec.summary(), "See outputs for more.");
+        assert_eq!(
+            (spec.env_var(), spec.flag()),
+            ("CODECARBON_K".into(), "--k".into())
+        );
     }
 }
