@@ -28,7 +28,6 @@ codecarbon::core::register_plugins! {
         name: "csv",
         priority: 0,
         summary: "a second sink named csv",
-        keys: [],
         probe: probe,
         build: build,
     }

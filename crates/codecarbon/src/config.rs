@@ -249,7 +249,8 @@ fn apply(
     let status = config.set(key, value, origin)?;
     let key = key.trim().to_ascii_lowercase();
     match status {
-        KeyStatus::Unknown if !codecarbon_core::registry::is_plugin_key(&key) => {
+        // A linked plugin's declared setting is `Known` already.
+        KeyStatus::Unknown => {
             // The key is the user's text: a control character in it must not reach the terminal.
             let key = printable(&key);
             let message = format!("unknown setting `{key}` in {origin} is ignored");

@@ -182,9 +182,6 @@ pub struct PluginDescriptor {
     pub priority: i32,
     /// One line for people.
     pub summary: &'static str,
-    /// The configuration keys the plugin reads from [`Config::extra`], so that they are not
-    /// reported as unknown settings.
-    pub keys: &'static [&'static str],
     /// Cheap availability check, without side effects.
     pub probe: fn(&Config) -> Probe,
     /// Builds the runtime object, typed by role.
@@ -192,14 +189,13 @@ pub struct PluginDescriptor {
 }
 
 impl PluginDescriptor {
-    /// A descriptor of priority 0, no summary, no keys, that is always available; the `with_`
+    /// A descriptor of priority 0, no summary, that is always available; the `with_`
     /// methods set the rest. All are `const`, for `inventory::submit!`.
     pub const fn new(name: &'static str, builder: Builder) -> PluginDescriptor {
         PluginDescriptor {
             name,
             priority: 0,
             summary: "",
-            keys: &[],
             probe: always_available,
             builder,
         }
@@ -214,12 +210,6 @@ impl PluginDescriptor {
     /// With this one-line summary.
     pub const fn with_summary(mut self, summary: &'static str) -> PluginDescriptor {
         self.summary = summary;
-        self
-    }
-
-    /// With these configuration keys.
-    pub const fn with_keys(mut self, keys: &'static [&'static str]) -> PluginDescriptor {
-        self.keys = keys;
         self
     }
 
@@ -288,13 +278,6 @@ pub fn plugins() -> Vec<&'static PluginDescriptor> {
     let mut all: Vec<_> = inventory::iter::<PluginDescriptor>.into_iter().collect();
     all.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.name.cmp(b.name)));
     all
-}
-
-/// Whether a registered plugin reads configuration key `key`.
-pub fn is_plugin_key(key: &str) -> bool {
-    inventory::iter::<PluginDescriptor>
-        .into_iter()
-        .any(|p| p.keys.contains(&key))
 }
 
 /// The registered plugins of one kind, highest priority first.

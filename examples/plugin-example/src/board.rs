@@ -50,22 +50,23 @@ impl ExampleBoard {
     }
 
     /// The board that the setting `example_board_power_file` names, once one read has shown
-    /// that its file holds watts.
+    /// that its file holds watts: [`ExampleBoard::from_settings`] of the settings in `config`,
+    /// a value that does not fit its declaration being [`BuildError::Invalid`].
+    pub fn from_config(config: &Config) -> Result<Self, BuildError> {
+        let settings =
+            BoardSettings::from_config(config).map_err(|e| BuildError::invalid(BOARD, e))?;
+        Self::from_settings(&settings)
+    }
+
+    /// The board that `settings` name, once one read has shown that its file holds watts.
     ///
     /// [`BuildError::Unavailable`] (the engine then tries the next CPU power source) when the
     /// setting is missing or the file is gone; [`BuildError::Invalid`] (the run does not start,
     /// and the message says what to fix) when the file exists but cannot be read or does not
     /// hold watts, since the user asked for this board.
-    pub fn from_config(config: &Config) -> Result<Self, BuildError> {
-        let unavailable = |message: String| BuildError::Unavailable {
-            plugin: BOARD,
-            message,
-        };
-        let settings = BoardSettings::from_config(config).map_err(|e| BuildError::Invalid {
-            plugin: BOARD,
-            message: e.to_string(),
-        })?;
-        let Some(path) = settings.example_board_power_file else {
+    pub fn from_settings(settings: &BoardSettings) -> Result<Self, BuildError> {
+        let unavailable = |message: String| BuildError::unavailable(BOARD, message);
+        let Some(path) = &settings.example_board_power_file else {
             return Err(unavailable(format!("{POWER_FILE_KEY} is not set")));
         };
         let board = Self::new(path);
@@ -74,10 +75,7 @@ impl ExampleBoard {
             Err(SourceError::Read { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
                 Err(unavailable(format!("{} is gone", board.path.display())))
             }
-            Err(e) => Err(BuildError::Invalid {
-                plugin: BOARD,
-                message: e.to_string(),
-            }),
+            Err(e) => Err(BuildError::invalid(BOARD, e)),
         }
     }
 
@@ -176,17 +174,14 @@ fn read_hint(path: &Path, error: &io::Error) -> String {
 
 /// Available when `example_board_power_file` names an existing file and `force_cpu_power` is
 /// not set. Cheap and without side effects: it looks at the file's metadata, never its content.
-pub(crate) fn probe(config: &Config) -> Probe {
+/// The registry hands it the settings already parsed.
+pub(crate) fn probe(config: &Config, settings: &BoardSettings) -> Probe {
     if config.force_cpu_power.is_some() {
         return Probe::Unavailable(
             "force_cpu_power is set, and it replaces any measured CPU power".into(),
         );
     }
-    let settings = match BoardSettings::from_config(config) {
-        Ok(settings) => settings,
-        Err(e) => return Probe::Unavailable(e.to_string()),
-    };
-    match settings.example_board_power_file {
+    match &settings.example_board_power_file {
         None => Probe::Unavailable(format!(
             "{POWER_FILE_KEY} is not set; set it (or CODECARBON_{}) to the file holding the \
              board's CPU power in watts",
@@ -200,9 +195,12 @@ pub(crate) fn probe(config: &Config) -> Probe {
     }
 }
 
-/// Builds the `example-board` plugin.
-pub(crate) fn build(config: &Config) -> Result<ExampleBoard, BuildError> {
-    ExampleBoard::from_config(config)
+/// Builds the `example-board` plugin from its parsed settings.
+pub(crate) fn build(
+    _config: &Config,
+    settings: &BoardSettings,
+) -> Result<ExampleBoard, BuildError> {
+    ExampleBoard::from_settings(settings)
 }
 
 #[cfg(test)]
@@ -226,6 +224,16 @@ mod tests {
         let file = dir.path().join("cpu_power");
         std::fs::write(&file, watts).unwrap();
         (dir, file)
+    }
+
+    /// The registry's call of the probe: the settings parsed from `config`.
+    fn probe(config: &Config) -> Probe {
+        super::probe(config, &BoardSettings::from_config(config).unwrap())
+    }
+
+    /// The registry's call of the build: the settings parsed from `config`.
+    fn build(config: &Config) -> Result<ExampleBoard, BuildError> {
+        super::build(config, &BoardSettings::from_config(config).unwrap())
     }
 
     fn config_with(file: &Path) -> Config {

@@ -15,7 +15,8 @@
 //! environment variable `CODECARBON_EXAMPLE_BOARD_POWER_FILE`, `.set("example_board_power_file",
 //! ...)` on the tracker builder, and the flag `--example-board-power-file` of a binary that links
 //! this crate (`codecarbon-with-example monitor --help` lists them). The plugins receive them
-//! parsed, through [`Settings::from_config`](codecarbon_core::settings::Settings::from_config).
+//! parsed: their `register_plugins!` entries name the struct (`settings: BoardSettings`), and
+//! the registration parses it for each probe and build.
 //!
 //! `inventory` only sees this crate if the final binary links it, and the linker drops a crate
 //! that nothing refers to. A program that wants the plugins refers to the crate once:
@@ -51,7 +52,7 @@ codecarbon_core::register_plugins! {
         name: BOARD,
         priority: BOARD_PRIORITY,
         summary: "CPU power in watts, read from the file that example_board_power_file names",
-        keys: [POWER_FILE_KEY],
+        settings: BoardSettings,
         probe: board::probe,
         build: board::build,
     },
@@ -60,7 +61,7 @@ codecarbon_core::register_plugins! {
         // Sinks are chosen by name from `output_methods`, so their priority is not used.
         priority: 0,
         summary: "one line for people per flush, task and run end, in example.log",
-        keys: [LOG_FILE_KEY],
+        settings: LogSettings,
         probe: log_sink::probe,
         build: log_sink::build,
     },

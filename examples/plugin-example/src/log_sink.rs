@@ -46,18 +46,21 @@ impl ExampleLog {
         Ok(Self { paths })
     }
 
-    /// The log that `example_log_file` names, relative to `output_dir` (default `example.log`).
-    ///
-    /// [`BuildError::Invalid`] when the setting does not fit its declaration (a value put in
-    /// `Config::extra` by hand: one set through `Config::set` was checked there) or the log
-    /// cannot be written: the user asked for this output, so the run does not start without it.
+    /// The log that `example_log_file` names in `config`: [`ExampleLog::from_settings`] of
+    /// the settings in `config`, a value that does not fit its declaration (one put in
+    /// `Config::extra` by hand: one set through `Config::set` was checked there) being
+    /// [`BuildError::Invalid`].
     pub fn from_config(config: &Config) -> Result<Self, BuildError> {
-        let invalid = |message: String| BuildError::Invalid {
-            plugin: LOG,
-            message,
-        };
-        let settings = LogSettings::from_config(config).map_err(|e| invalid(e.to_string()))?;
-        Self::new(&config.output_dir, settings.file()).map_err(|e| invalid(e.to_string()))
+        let settings = LogSettings::from_config(config).map_err(|e| BuildError::invalid(LOG, e))?;
+        Self::from_settings(config, &settings)
+    }
+
+    /// The log that `settings` name, relative to `output_dir` (default `example.log`).
+    ///
+    /// [`BuildError::Invalid`] when the log cannot be written: the user asked for this output,
+    /// so the run does not start without it.
+    pub fn from_settings(config: &Config, settings: &LogSettings) -> Result<Self, BuildError> {
+        Self::new(&config.output_dir, settings.file()).map_err(|e| BuildError::invalid(LOG, e))
     }
 
     /// The file this log appends to.
@@ -139,14 +142,15 @@ fn line(what: &str, data: &EmissionsData, provenance: &Provenance) -> String {
 
 /// Always available: a sink is chosen by name from `output_methods`, and a directory that
 /// cannot be written is an error of [`build`], which names it.
-pub(crate) fn probe(_config: &Config) -> Probe {
+pub(crate) fn probe(_config: &Config, _settings: &LogSettings) -> Probe {
     Probe::Available
 }
 
-/// Builds the `example-log` plugin. A log that cannot be written is the user's to fix, so it
-/// is [`BuildError::Invalid`]: the run does not start without the output they asked for.
-pub(crate) fn build(config: &Config) -> Result<ExampleLog, BuildError> {
-    ExampleLog::from_config(config)
+/// Builds the `example-log` plugin from its parsed settings. A log that cannot be written is
+/// the user's to fix, so it is [`BuildError::Invalid`]: the run does not start without the
+/// output they asked for.
+pub(crate) fn build(config: &Config, settings: &LogSettings) -> Result<ExampleLog, BuildError> {
+    ExampleLog::from_settings(config, settings)
 }
 
 #[cfg(test)]
@@ -230,7 +234,8 @@ mod tests {
             output_dir: blocker,
             ..Config::default()
         };
-        match build(&config) {
+        let settings = LogSettings::from_config(&config).unwrap();
+        match build(&config, &settings) {
             Err(BuildError::Invalid { plugin, message }) => {
                 assert_eq!(plugin, LOG);
                 assert!(message.contains("set `output_dir`"), "{message}");

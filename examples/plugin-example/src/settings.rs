@@ -2,7 +2,8 @@
 //! key (`example_board_power_file`), its doc comment the help, and its [`Spec`] the kind, value
 //! name and default. Declared, a key is a config-file key, a `CODECARBON_*` variable, a builder
 //! `.set(...)` and a `--flag` of any binary that links this crate, checked where it is set; the
-//! plugins read it typed through [`Settings::from_config`].
+//! registration (`settings: BoardSettings` in `register_plugins!`) parses the struct with
+//! [`Settings::from_config`] and hands it to the plugins' probe and build.
 
 use codecarbon_core::settings::{Settings, Spec, ValueKind};
 use std::path::PathBuf;

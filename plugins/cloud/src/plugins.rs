@@ -2,10 +2,9 @@
 //! Azure region), two locators, and `cloud_region`, an intensity provider.
 
 use crate::intensity::CloudRegionIntensity;
-use crate::metadata::{MetadataLocator, METADATA_URL_KEY};
+use crate::metadata::MetadataLocator;
 use crate::settings::CloudSettings;
 use crate::MetadataError;
-use codecarbon_core::settings::Settings;
 use codecarbon_core::{async_trait, BuildError, Config, LocateError, Location, Locator, Probe};
 use std::convert::Infallible;
 
@@ -14,7 +13,7 @@ codecarbon_core::register_plugins! {
         name: "cloud",
         priority: 50,
         summary: "cloud provider and region (AWS, Azure, GCP) from instance metadata",
-        keys: [METADATA_URL_KEY],
+        settings: CloudSettings,
         probe: probe_cloud,
         build: build_cloud,
     },
@@ -22,7 +21,6 @@ codecarbon_core::register_plugins! {
         name: "cloud_region",
         priority: 100,
         summary: "per-region intensity of AWS and Azure (Cloud Carbon Footprint) and GCP (Google)",
-        keys: [],
         probe: probe_cloud_region,
         build: build_cloud_region,
     },
@@ -30,13 +28,12 @@ codecarbon_core::register_plugins! {
         name: "cloud_config",
         priority: 110,
         summary: "the AWS or Azure region named by cloud_provider and cloud_region, checked against the tables",
-        keys: [],
         probe: probe_cloud_config,
         build: build_cloud_config,
     },
 }
 
-fn probe_cloud(config: &Config) -> Probe {
+fn probe_cloud(config: &Config, _: &CloudSettings) -> Probe {
     if config.offline {
         Probe::Unavailable("`offline` is set: instance metadata is not asked".into())
     } else {
@@ -44,21 +41,11 @@ fn probe_cloud(config: &Config) -> Probe {
     }
 }
 
-fn build_cloud(config: &Config) -> Result<MetadataLocator, BuildError> {
-    let settings = CloudSettings::from_config(config).map_err(|e| BuildError::Invalid {
-        plugin: "cloud",
-        message: e.to_string(),
-    })?;
-    match MetadataLocator::from_settings(&settings) {
+fn build_cloud(_: &Config, settings: &CloudSettings) -> Result<MetadataLocator, BuildError> {
+    match MetadataLocator::from_settings(settings) {
         Ok(locator) => Ok(locator),
-        Err(e @ MetadataError::InvalidUrl { .. }) => Err(BuildError::Invalid {
-            plugin: "cloud",
-            message: e.to_string(),
-        }),
-        Err(e @ MetadataError::Client(_)) => Err(BuildError::Unavailable {
-            plugin: "cloud",
-            message: e.to_string(),
-        }),
+        Err(e @ MetadataError::InvalidUrl { .. }) => Err(BuildError::invalid("cloud", e)),
+        Err(e @ MetadataError::Client(_)) => Err(BuildError::unavailable("cloud", e)),
     }
 }
 

@@ -28,15 +28,13 @@ fn both_plugins_are_registered() {
     assert_eq!(ours.len(), PLUGINS.len());
     let cloud = descriptor("cloud");
     assert_eq!((cloud.kind(), cloud.priority), (PluginKind::Locator, 50));
-    assert_eq!(cloud.keys, &[METADATA_URL_KEY]);
+    let owner = codecarbon_core::settings::find(METADATA_URL_KEY).map(|s| s.owner_name());
+    assert_eq!(owner, Some("cloud"));
     let region = descriptor("cloud_region");
     assert_eq!(
         (region.kind(), region.priority),
         (PluginKind::Intensity, 100)
     );
-    assert!(codecarbon_core::registry::is_plugin_key(
-        "cloud_metadata_url"
-    ));
 }
 
 #[test]

@@ -104,7 +104,6 @@ codecarbon_core::register_plugins! {
         priority: 0,
         summary: "a Comet experiment: metrics each interval, emissions.csv asset at stop \
                   (COMET_API_KEY, COMET_WORKSPACE, COMET_PROJECT_NAME)",
-        keys: [],
         probe: probe,
         build: build,
     }

@@ -39,7 +39,6 @@ codecarbon_core::register_plugins! {
         name: "csv",
         priority: 0,
         summary: "CodeCarbon's emissions.csv: a row per flush and at stop (append or update)",
-        keys: [],
         probe: probe,
         build: CsvSink::new,
     }

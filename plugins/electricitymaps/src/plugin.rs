@@ -17,7 +17,8 @@ pub const PRIORITY: i32 = 50;
 /// Configuration key of the API token (a secret), as declared in [`ElectricityMapsSettings`].
 pub const KEY_TOKEN: &str = ElectricityMapsSettings::SPECS[0].key();
 
-/// CodeCarbon's deprecated name of [`KEY_TOKEN`], still accepted: it sets [`KEY_TOKEN`].
+/// CodeCarbon's deprecated name of [`KEY_TOKEN`], still accepted: it sets [`KEY_TOKEN`] (the
+/// configuration resolves it through the declaration, so the plugin never reads it).
 pub const KEY_TOKEN_DEPRECATED: &str = ElectricityMapsSettings::SPECS[0].alias_names()[0];
 
 /// Configuration key of the API's base URL (default [`DEFAULT_URL`](crate::DEFAULT_URL)).
@@ -31,40 +32,37 @@ codecarbon_core::register_plugins! {
         name: NAME,
         priority: PRIORITY,
         summary: "live carbon intensity from the Electricity Maps API (needs electricitymaps_api_token)",
-        keys: [KEY_TOKEN, KEY_TOKEN_DEPRECATED, KEY_URL, KEY_ZONE],
+        settings: ElectricityMapsSettings,
         probe: probe,
         build: build,
     }
 }
 
 /// Cheap: looks only at the configuration, never at the network.
-fn probe(config: &Config) -> Probe {
+fn probe(config: &Config, settings: &ElectricityMapsSettings) -> Probe {
     if config.offline {
         return Probe::Unavailable(NewError::Offline.to_string());
     }
-    match ElectricityMapsSettings::from_config(config) {
-        Err(e) => Probe::Unavailable(e.to_string()),
-        Ok(settings) if settings.electricitymaps_api_token.is_none() => {
-            Probe::Unavailable(NewError::MissingToken.to_string())
-        }
-        Ok(_) => Probe::Available,
+    match settings.electricitymaps_api_token {
+        None => Probe::Unavailable(NewError::MissingToken.to_string()),
+        Some(_) => Probe::Available,
     }
 }
 
-fn build(config: &Config) -> Result<ElectricityMaps, BuildError> {
-    match ElectricityMaps::from_config(config) {
+fn build(
+    config: &Config,
+    settings: &ElectricityMapsSettings,
+) -> Result<ElectricityMaps, BuildError> {
+    if config.offline {
+        return Err(BuildError::unavailable(NAME, NewError::Offline));
+    }
+    match ElectricityMaps::from_settings(settings) {
         Ok(provider) => Ok(provider),
         Err(e @ (NewError::Offline | NewError::MissingToken | NewError::Client(_))) => {
-            Err(BuildError::Unavailable {
-                plugin: NAME,
-                message: e.to_string(),
-            })
+            Err(BuildError::unavailable(NAME, e))
         }
         Err(e @ (NewError::InvalidToken | NewError::InvalidUrl(_) | NewError::Setting(_))) => {
-            Err(BuildError::Invalid {
-                plugin: NAME,
-                message: e.to_string(),
-            })
+            Err(BuildError::invalid(NAME, e))
         }
     }
 }
@@ -73,9 +71,26 @@ fn build(config: &Config) -> Result<ElectricityMaps, BuildError> {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-    use codecarbon_core::registry;
+    use codecarbon_core::registry::{self, Candidate};
+    use codecarbon_core::IntensityProvider;
 
     const TOKEN: &str = "tok-SECRET-42";
+
+    /// The registered plugin, whose glue parses the settings for its probe and build.
+    fn registered() -> Candidate<Box<dyn IntensityProvider>> {
+        registry::intensity_providers()
+            .into_iter()
+            .find(|c| c.name == NAME)
+            .unwrap()
+    }
+
+    fn probe(config: &Config) -> Probe {
+        registered().probe(config)
+    }
+
+    fn build(config: &Config) -> Result<Box<dyn IntensityProvider>, BuildError> {
+        (registered().build)(config)
+    }
 
     /// A configuration with these settings, set as a file or a variable sets them (the old
     /// name of the token is resolved there).
@@ -88,15 +103,20 @@ mod tests {
     }
 
     #[test]
-    fn registered_with_its_keys_and_priority() {
+    fn registered_with_its_settings_and_priority() {
         let d = registry::plugins_of(codecarbon_core::PluginKind::Intensity)
             .into_iter()
             .find(|d| d.name == "electricitymaps")
             .unwrap();
         assert_eq!(d.priority, 50);
         for key in [KEY_TOKEN, KEY_URL, KEY_ZONE, KEY_TOKEN_DEPRECATED] {
-            assert!(registry::is_plugin_key(key), "{key}");
+            let owner = codecarbon_core::settings::find(key).map(|s| s.owner_name());
+            assert_eq!(owner, Some(NAME), "{key}");
         }
+        assert_eq!(
+            codecarbon_core::settings::find(KEY_TOKEN_DEPRECATED).map(|s| s.key()),
+            Some(KEY_TOKEN)
+        );
         assert_eq!(crate::PLUGINS, ["electricitymaps"]);
     }
 

@@ -48,6 +48,6 @@ pub use http::Timeouts;
 pub use online::{
     GeoIpLocator, GeoIpUrls, DEFAULT_GEOLOCATION_BACKUP_URL, DEFAULT_GEOLOCATION_URL,
 };
-pub use plugins::{GEOIP_DB_KEYS, GEOIP_KEYS, PLUGINS};
+pub use plugins::PLUGINS;
 pub use public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
 pub use settings::{GeoIpDbSettings, GeoIpSettings};

@@ -6,24 +6,14 @@ use crate::http::Timeouts;
 use crate::online::{GeoIpLocator, GeoIpUrls};
 use crate::public_ip::{IpSource, DEFAULT_PUBLIC_IP_URL};
 use crate::settings::{GeoIpDbSettings, GeoIpSettings};
-use codecarbon_core::settings::Settings;
-use codecarbon_core::{BuildError, Config, ConfigError, Probe};
-
-/// Configuration keys of `geoip`, as declared in [`GeoIpSettings`].
-pub const GEOIP_KEYS: &[&str] = &[GeoIpSettings::SPECS[0].key(), GeoIpSettings::SPECS[1].key()];
-/// Configuration keys of `geoip_db`, as declared in [`GeoIpDbSettings`].
-pub const GEOIP_DB_KEYS: &[&str] = &[
-    GeoIpDbSettings::SPECS[0].key(),
-    GeoIpDbSettings::SPECS[1].key(),
-    GeoIpDbSettings::SPECS[2].key(),
-];
+use codecarbon_core::{BuildError, Config, Probe};
 
 codecarbon_core::register_plugins! {
     locator {
         name: "geoip",
         priority: 20,
         summary: "online geolocation of the public IP (GeoJS, then ipinfo)",
-        keys: GEOIP_KEYS,
+        settings: GeoIpSettings,
         probe: probe_geoip,
         build: build_geoip,
     },
@@ -31,7 +21,7 @@ codecarbon_core::register_plugins! {
         name: "geoip_db",
         priority: 30,
         summary: "geolocation of the public IP in a local MaxMind DB (geoip_db), never sent to a service",
-        keys: GEOIP_DB_KEYS,
+        settings: GeoIpDbSettings,
         probe: probe_geoip_db,
         build: build_geoip_db,
     },
@@ -69,14 +59,6 @@ impl IpSource {
     }
 }
 
-/// A setting's value that does not fit it: the build's error for `plugin`.
-fn invalid_setting(plugin: &'static str) -> impl Fn(ConfigError) -> BuildError {
-    move |e| BuildError::Invalid {
-        plugin,
-        message: e.to_string(),
-    }
-}
-
 fn invalid(plugin: &'static str) -> impl Fn(SetupError) -> BuildError {
     move |e| BuildError::Invalid {
         plugin,
@@ -84,7 +66,7 @@ fn invalid(plugin: &'static str) -> impl Fn(SetupError) -> BuildError {
     }
 }
 
-fn probe_geoip(config: &Config) -> Probe {
+fn probe_geoip(config: &Config, _: &GeoIpSettings) -> Probe {
     if config.offline {
         Probe::Unavailable("offline mode: online geolocation is disabled".into())
     } else {
@@ -92,17 +74,12 @@ fn probe_geoip(config: &Config) -> Probe {
     }
 }
 
-fn build_geoip(config: &Config) -> Result<GeoIpLocator, BuildError> {
-    let settings = GeoIpSettings::from_config(config).map_err(invalid_setting("geoip"))?;
-    GeoIpLocator::new(&GeoIpUrls::from_settings(&settings), Timeouts::default())
+fn build_geoip(_: &Config, settings: &GeoIpSettings) -> Result<GeoIpLocator, BuildError> {
+    GeoIpLocator::new(&GeoIpUrls::from_settings(settings), Timeouts::default())
         .map_err(invalid("geoip"))
 }
 
-fn probe_geoip_db(config: &Config) -> Probe {
-    let settings = match GeoIpDbSettings::from_config(config) {
-        Ok(settings) => settings,
-        Err(e) => return Probe::Unavailable(e.to_string()),
-    };
+fn probe_geoip_db(config: &Config, settings: &GeoIpDbSettings) -> Probe {
     if settings.geoip_db.is_none() {
         return Probe::Unavailable("`geoip_db` (the path of a MaxMind DB file) is not set".into());
     }
@@ -116,14 +93,13 @@ fn probe_geoip_db(config: &Config) -> Probe {
     Probe::Available
 }
 
-fn build_geoip_db(config: &Config) -> Result<DbLocator, BuildError> {
-    let settings = GeoIpDbSettings::from_config(config).map_err(invalid_setting("geoip_db"))?;
+fn build_geoip_db(_: &Config, settings: &GeoIpDbSettings) -> Result<DbLocator, BuildError> {
     let Some(path) = settings.geoip_db.as_deref() else {
         return Err(BuildError::Unavailable {
             plugin: "geoip_db",
             message: "`geoip_db` is not set".into(),
         });
     };
-    let ip = IpSource::from_settings(&settings).map_err(invalid("geoip_db"))?;
+    let ip = IpSource::from_settings(settings).map_err(invalid("geoip_db"))?;
     DbLocator::open(path, ip).map_err(invalid("geoip_db"))
 }

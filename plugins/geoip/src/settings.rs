@@ -65,14 +65,6 @@ mod tests {
             [GEOLOCATION_URL, GEOLOCATION_BACKUP_URL, PUBLIC_IP_URL],
             ["geolocation_url", "geolocation_backup_url", "public_ip_url"]
         );
-        assert_eq!(
-            crate::GEOIP_KEYS,
-            ["geolocation_url", "geolocation_backup_url"]
-        );
-        assert_eq!(
-            crate::GEOIP_DB_KEYS,
-            ["geoip_db", "public_ip", "public_ip_url"]
-        );
     }
 
     #[test]

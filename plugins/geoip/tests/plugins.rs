@@ -1,11 +1,11 @@
-//! The registered descriptors: names, priorities, keys, probes and builds from a `Config`.
+//! The registered descriptors: names, priorities, settings, probes and builds from a `Config`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
-use codecarbon_core::registry::{is_plugin_key, locators, plugins_of};
+use codecarbon_core::registry::{locators, plugins_of};
 use codecarbon_core::{BuildError, Config, Locator, PluginDescriptor, PluginKind, Probe};
-use codecarbon_geoip::{GEOIP_DB_KEYS, GEOIP_KEYS, PLUGINS};
+use codecarbon_geoip::PLUGINS;
 use codecarbon_testkit::{dead_url, HttpStub, Reply};
 
 fn descriptor(name: &str) -> &'static PluginDescriptor {
@@ -37,15 +37,18 @@ fn unavailable(probe: Probe) -> String {
 }
 
 #[test]
-fn both_locators_are_registered_with_their_keys() {
+fn both_locators_are_registered_with_their_settings() {
     assert_eq!(PLUGINS, ["geoip", "geoip_db"]);
     let geoip = descriptor("geoip");
     let db = descriptor("geoip_db");
     assert_eq!((geoip.priority, db.priority), (20, 30));
-    assert_eq!(geoip.keys, GEOIP_KEYS);
-    assert_eq!(db.keys, ["geoip_db", "public_ip", "public_ip_url"]);
-    assert_eq!(db.keys, GEOIP_DB_KEYS);
-    assert!(is_plugin_key("geolocation_backup_url"));
+    let owner = |key| codecarbon_core::settings::find(key).map(|s| s.owner_name());
+    for key in ["geolocation_url", "geolocation_backup_url"] {
+        assert_eq!(owner(key), Some("geoip"), "{key}");
+    }
+    for key in ["geoip_db", "public_ip", "public_ip_url"] {
+        assert_eq!(owner(key), Some("geoip_db"), "{key}");
+    }
 }
 
 #[test]

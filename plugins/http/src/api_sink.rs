@@ -108,7 +108,12 @@ impl ApiSink {
     /// The sink for `config`: `api_endpoint` (default [`DEFAULT_API_ENDPOINT`]), `api_key`
     /// and `experiment_id`.
     pub fn from_config(config: &Config) -> Result<Self, HttpSinkError> {
-        let settings = ApiSettings::from_config(config)?;
+        Self::from_settings(config, &ApiSettings::from_config(config)?)
+    }
+
+    /// The sink for `config` and its parsed `settings` (as the registry hands them to the
+    /// plugin), as [`ApiSink::from_config`].
+    pub fn from_settings(config: &Config, settings: &ApiSettings) -> Result<Self, HttpSinkError> {
         let key = settings.api_key.as_ref().map(Secret::expose);
         Self::new(settings.endpoint(), &config.experiment_id, key)
     }

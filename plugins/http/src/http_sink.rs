@@ -62,8 +62,14 @@ impl HttpSink {
 
     /// The sink for `config`: fails when `emissions_endpoint` is unset or malformed.
     pub fn from_config(config: &Config) -> Result<Self, HttpSinkError> {
-        match HttpSettings::from_config(config)?.emissions_endpoint {
-            Some(endpoint) => Self::new(&endpoint),
+        Self::from_settings(&HttpSettings::from_config(config)?)
+    }
+
+    /// The sink its parsed `settings` describe (as the registry hands them to the plugin):
+    /// fails when `emissions_endpoint` is unset or malformed.
+    pub fn from_settings(settings: &HttpSettings) -> Result<Self, HttpSinkError> {
+        match &settings.emissions_endpoint {
+            Some(endpoint) => Self::new(endpoint),
             None => Err(HttpSinkError::Config {
                 key: EMISSIONS_ENDPOINT,
                 message: format!(

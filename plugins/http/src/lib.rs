@@ -34,7 +34,7 @@ pub use error::HttpSinkError;
 pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};
 pub use settings::{ApiSettings, HttpSettings};
 
-use codecarbon_core::{offline, BuildError, IntoBuildError};
+use codecarbon_core::{offline, BuildError, Config, IntoBuildError};
 
 /// Every error of building the sink is the user's to fix: the run does not start without the
 /// output they asked for.
@@ -49,16 +49,16 @@ codecarbon_core::register_plugins! {
         name: "http",
         priority: 0,
         summary: "JSON POST of the totals to `emissions_endpoint` at each flush and at stop (CodeCarbon's HTTPOutput)",
-        keys: [EMISSIONS_ENDPOINT],
-        probe: |config| offline::output_probe(config, "http"),
-        build: HttpSink::from_config,
+        settings: HttpSettings,
+        probe: |config, _: &HttpSettings| offline::output_probe(config, "http"),
+        build: |_: &Config, settings: &HttpSettings| HttpSink::from_settings(settings),
     },
     sink {
         name: "api",
         priority: 0,
         summary: "the CodeCarbon API and dashboard: a run, then each interval's emissions (`api_endpoint`, `api_key`)",
-        keys: [API_ENDPOINT, API_KEY],
-        probe: |config| offline::output_probe(config, "api"),
-        build: ApiSink::from_config,
+        settings: ApiSettings,
+        probe: |config, _: &ApiSettings| offline::output_probe(config, "api"),
+        build: ApiSink::from_settings,
     },
 }

@@ -236,7 +236,10 @@ fn the_registry_builds_it_from_the_configuration_without_touching_the_network() 
         .into_iter()
         .find(|p| p.name == "api")
         .unwrap();
-    assert!(api.keys.contains(&"api_endpoint") && api.keys.contains(&"api_key"));
+    for key in ["api_endpoint", "api_key"] {
+        let owner = codecarbon_core::settings::find(key).map(|s| s.owner_name());
+        assert_eq!(owner, Some("api"), "{key}");
+    }
     let mut config = Config::default();
     config.extra.0.insert("api_key".into(), KEY.into());
     assert!((api.build)(&config).is_ok());

@@ -100,7 +100,8 @@ fn without_emissions_endpoint_the_build_fails_and_says_what_to_set() {
         .find(|p| p.name == "http")
         .unwrap();
     assert_eq!(http.priority, 0);
-    assert!(http.keys.contains(&"emissions_endpoint"));
+    let owner = codecarbon_core::settings::find("emissions_endpoint").map(|s| s.owner_name());
+    assert_eq!(owner, Some("http"));
     match (http.build)(&Config::default()) {
         Err(BuildError::Invalid { plugin, message }) => {
             assert_eq!(plugin, "http");

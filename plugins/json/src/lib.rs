@@ -49,7 +49,6 @@ codecarbon_core::register_plugins! {
         name: "json",
         priority: 0,
         summary: "JSON Lines beside the CSV: a line per flush and at stop, with provenance",
-        keys: [],
         probe: probe,
         build: JsonSink::new,
     }

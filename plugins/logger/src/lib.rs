@@ -29,7 +29,6 @@ codecarbon_core::register_plugins! {
         name: "logger",
         priority: 0,
         summary: "each record as CodeCarbon's JSON in a tracing event (target `codecarbon`, INFO)",
-        keys: [],
         probe: probe,
         build: build,
     }

@@ -67,7 +67,7 @@ pub use error::{LoadError, SelectionError};
 pub use integrate::trapezoid;
 pub use meter::{DeviceMeter, DeviceSample, Event, Measure};
 pub use model::{gpu_model, model_and_count};
-pub use plugin::{build_source, build_with, probe, probe_with, Loader, LIBRARY_KEY};
+pub use plugin::{build_source, build_with, probe, probe_with, Loader};
 pub use real::{load, load_boxed, RealNvml, DEFAULT_LIBRARY};
 pub use selection::{request, select, DeviceId, Request, Selection};
 pub use settings::NvmlSettings;
@@ -82,8 +82,8 @@ codecarbon_core::register_plugins! {
         priority: 50,
         summary: "NVIDIA GPU energy measured by NVML (energy counter, else power sampling), \
                   libnvidia-ml loaded at run time",
-        // `gpu_ids` is one of CodeCarbon's own keys, known to the core already.
-        keys: [LIBRARY_KEY],
+        // `gpu_ids` is one of CodeCarbon's own keys, the tracker's setting.
+        settings: NvmlSettings,
         probe: probe,
         build: build_source,
     }

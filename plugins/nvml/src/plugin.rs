@@ -12,10 +12,6 @@ use crate::source::{Gpu, NvmlSource, Origin};
 use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Config, Probe};
 
-/// The configuration key naming the NVML library (a soname or a path), as declared in
-/// [`NvmlSettings`].
-pub const LIBRARY_KEY: &str = NvmlSettings::SPECS[0].key();
-
 /// What loads NVML: [`load_boxed`] for real, a closure returning a mock in tests.
 pub type Loader<'a> = &'a dyn Fn(&str) -> Result<Box<dyn Nvml>, LoadError>;
 
@@ -83,7 +79,12 @@ fn measure_of(device: &dyn NvmlDevice) -> Result<Measure, String> {
     }
 }
 
-fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Found, NoGpu> {
+fn discover(
+    config: &Config,
+    settings: &NvmlSettings,
+    env: &Environment,
+    loader: Loader<'_>,
+) -> Result<Found, NoGpu> {
     let request = request(
         config.gpu_ids.as_deref(),
         env.cuda_visible_devices.as_deref(),
@@ -95,7 +96,6 @@ fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Fo
             ));
         }
     }
-    let settings = NvmlSettings::from_config(config).map_err(|e| NoGpu::Invalid(e.to_string()))?;
     let library = settings.nvml_library.as_deref().unwrap_or(DEFAULT_LIBRARY);
     let nvml = loader(library)?;
     let count = nvml
@@ -148,14 +148,27 @@ fn discover(config: &Config, env: &Environment, loader: Loader<'_>) -> Result<Fo
     })
 }
 
-/// Whether NVIDIA GPUs can be measured with this configuration, in this process.
-pub fn probe(config: &Config) -> Probe {
-    probe_with(config, &Environment::from_process(), &load_boxed)
+/// Whether NVIDIA GPUs can be measured with this configuration and its parsed settings, in
+/// this process: the registered probe.
+pub fn probe(config: &Config, settings: &NvmlSettings) -> Probe {
+    probe_of(discover(
+        config,
+        settings,
+        &Environment::from_process(),
+        &load_boxed,
+    ))
 }
 
-/// [`probe`] with the environment and loader given.
+/// [`probe`] with the environment and loader given; the settings are parsed from `config`.
 pub fn probe_with(config: &Config, env: &Environment, loader: Loader<'_>) -> Probe {
-    match discover(config, env, loader) {
+    match NvmlSettings::from_config(config) {
+        Ok(settings) => probe_of(discover(config, &settings, env, loader)),
+        Err(e) => Probe::unavailable(e.to_string()),
+    }
+}
+
+fn probe_of(found: Result<Found, NoGpu>) -> Probe {
+    match found {
         Ok(_) => Probe::Available,
         Err(NoGpu::Unavailable(reason)) => Probe::Unavailable(reason),
         Err(NoGpu::Blocked(reason)) => Probe::Blocked(reason),
@@ -164,26 +177,37 @@ pub fn probe_with(config: &Config, env: &Environment, loader: Loader<'_>) -> Pro
     }
 }
 
-/// The NVIDIA GPUs' source with this configuration, in this process.
-pub fn build_source(config: &Config) -> Result<NvmlSource, BuildError> {
-    build_with(config, &Environment::from_process(), &load_boxed)
+/// The NVIDIA GPUs' source with this configuration and its parsed settings, in this process:
+/// the registered build.
+pub fn build_source(config: &Config, settings: &NvmlSettings) -> Result<NvmlSource, BuildError> {
+    let env = Environment::from_process();
+    source_of(config, discover(config, settings, &env, &load_boxed), &env)
 }
 
-/// [`build_source`] with the environment and loader given.
+/// [`build_source`] with the environment and loader given; the settings are parsed from
+/// `config`.
 pub fn build_with(
     config: &Config,
     env: &Environment,
     loader: Loader<'_>,
 ) -> Result<NvmlSource, BuildError> {
-    let found = discover(config, env, loader).map_err(|e| match e {
-        NoGpu::Invalid(message) => BuildError::Invalid {
-            plugin: "nvml",
-            message,
-        },
-        NoGpu::Unavailable(message) | NoGpu::Blocked(message) => BuildError::Unavailable {
-            plugin: "nvml",
-            message,
-        },
+    let settings = NvmlSettings::from_config(config).map_err(|e| BuildError::invalid(NAME, e))?;
+    source_of(config, discover(config, &settings, env, loader), env)
+}
+
+/// The plugin's name.
+const NAME: &str = "nvml";
+
+fn source_of(
+    config: &Config,
+    found: Result<Found, NoGpu>,
+    env: &Environment,
+) -> Result<NvmlSource, BuildError> {
+    let found = found.map_err(|e| match e {
+        NoGpu::Invalid(message) => BuildError::invalid(NAME, message),
+        NoGpu::Unavailable(message) | NoGpu::Blocked(message) => {
+            BuildError::unavailable(NAME, message)
+        }
     })?;
     Ok(NvmlSource::new(
         found.nvml,

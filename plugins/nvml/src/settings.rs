@@ -28,7 +28,6 @@ mod tests {
     fn registered_with_nvml_as_owner() {
         let spec = settings::find("nvml_library").expect("declared");
         assert_eq!(spec.owner_name(), "nvml");
-        assert_eq!(crate::LIBRARY_KEY, "nvml_library");
         assert_eq!(spec.default_text(), Some("libnvidia-ml.so.1"));
     }
 

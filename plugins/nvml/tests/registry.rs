@@ -1,7 +1,7 @@
 //! The registry holds this crate's plugin, as promised; without the driver it says so in one
 //! line and the build fails cleanly.
 
-use codecarbon_core::registry::{is_plugin_key, plugins};
+use codecarbon_core::registry::plugins;
 use codecarbon_core::{Component, Config, PluginKind, Probe};
 
 #[test]
@@ -15,20 +15,20 @@ fn registry_holds_exactly_the_exported_names() {
 }
 
 #[test]
-fn the_descriptor_has_the_promised_kind_priority_and_keys() {
+fn the_descriptor_has_the_promised_kind_priority_and_settings() {
     let d = plugins()
         .into_iter()
         .find(|p| p.name == "nvml")
         .expect("registered");
     assert_eq!(d.kind(), PluginKind::PowerSource(Component::Gpu));
     assert_eq!(d.priority, 50);
-    assert_eq!(d.keys, ["nvml_library"]);
-    assert!(is_plugin_key("nvml_library"));
-    // `gpu_ids` is CodeCarbon's and already known to the core: not listed twice.
+    let owner = |key| codecarbon_core::settings::find(key).map(|s| s.owner_name());
+    assert_eq!(owner("nvml_library"), Some("nvml"));
+    // `gpu_ids` is CodeCarbon's and the tracker's own setting: not declared twice.
     assert!(codecarbon_core::Config::SPECS
         .iter()
         .any(|s| s.key() == "gpu_ids"));
-    assert!(!d.keys.contains(&"gpu_ids"));
+    assert_eq!(owner("gpu_ids"), Some("core"));
 }
 
 #[test]

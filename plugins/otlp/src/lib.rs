@@ -74,7 +74,6 @@ codecarbon_core::register_plugins! {
         name: "otlp",
         priority: 0,
         summary: "OpenTelemetry metrics over OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, at each record, flush and stop",
-        keys: [],
         probe: probe,
         build: build,
     }

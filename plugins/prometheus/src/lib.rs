@@ -50,16 +50,13 @@ pub use settings::{
 };
 pub use sink::PrometheusSink;
 
-use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Config, IntoBuildError, Probe};
 
 /// Pushing goes over the network, so offline refuses an output that pushes
 /// ([`codecarbon_core::offline`]); serving `/metrics` only listens, and works offline.
-fn probe(config: &Config) -> Probe {
-    match PrometheusOptions::from_config(config) {
-        Ok(options) if options.pushgateway_url().is_none() => return Probe::Available,
-        Ok(_) => {}
-        Err(e) => return Probe::Unavailable(e.to_string()),
+fn probe(config: &Config, options: &PrometheusOptions) -> Probe {
+    if options.pushgateway_url().is_none() {
+        return Probe::Available;
     }
     match codecarbon_core::offline::output_probe(config, "prometheus") {
         Probe::Unavailable(why) => Probe::Unavailable(format!(
@@ -70,8 +67,8 @@ fn probe(config: &Config) -> Probe {
     }
 }
 
-fn build(config: &Config) -> Result<PrometheusSink, PrometheusError> {
-    PrometheusSink::new(PrometheusSettings::from_config(config)?)
+fn build(config: &Config, options: &PrometheusOptions) -> Result<PrometheusSink, PrometheusError> {
+    PrometheusSink::new(PrometheusSettings::from_options(config, options)?)
 }
 
 /// Every error of building the sink is the user's to fix: the run does not start without the
@@ -94,7 +91,7 @@ codecarbon_core::register_plugins! {
         name: "prometheus",
         priority: 0,
         summary: "Prometheus: push CodeCarbon's metrics to a Pushgateway, and/or serve /metrics",
-        keys: [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
+        settings: PrometheusOptions,
         probe: probe,
         build: build,
     }
@@ -104,17 +101,33 @@ codecarbon_core::register_plugins! {
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
+    use codecarbon_core::registry::{self, Candidate};
+    use codecarbon_core::Sink;
     use std::net::TcpListener;
 
+    /// The registered sink, whose glue parses the settings for its probe and build.
+    fn registered() -> Candidate<Box<dyn Sink>> {
+        registry::sinks()
+            .into_iter()
+            .find(|c| c.name == "prometheus")
+            .unwrap()
+    }
+
+    fn probe(config: &Config) -> Probe {
+        registered().probe(config)
+    }
+
     #[test]
-    fn it_registers_as_a_sink_with_its_keys() {
+    fn it_registers_as_a_sink_with_its_settings() {
         let d = codecarbon_core::registry::plugins()
             .into_iter()
             .find(|p| p.name == "prometheus")
             .unwrap();
         assert_eq!(d.kind(), codecarbon_core::PluginKind::Sink);
-        assert!(d.keys.contains(&"prometheus_url"));
-        assert!(d.keys.contains(&"prometheus_listen"));
+        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH] {
+            let owner = codecarbon_core::settings::find(key).map(|s| s.owner_name());
+            assert_eq!(owner, Some("prometheus"), "{key}");
+        }
         assert_eq!(PLUGINS, ["prometheus"]);
     }
 
@@ -151,10 +164,9 @@ mod tests {
             .extra
             .0
             .insert("prometheus_listen".into(), addr.clone());
-        let Err(err) = build(&config) else {
+        let Err(err) = (registered().build)(&config) else {
             panic!("built on a taken port")
         };
-        let err = err.into_build_error("prometheus");
         assert!(matches!(err, BuildError::Invalid { .. }), "{err:?}");
         let text = err.to_string();
         assert!(text.contains(&addr), "{text}");

@@ -154,7 +154,25 @@ impl PrometheusSettings {
         config: &Config,
         env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, PrometheusError> {
-        let options = PrometheusOptions::from_config(config)?;
+        Self::from_options_with_env(config, &PrometheusOptions::from_config(config)?, env)
+    }
+
+    /// From the configuration and its parsed `options` (as the registry hands them to the
+    /// plugin), and the process environment.
+    pub fn from_options(
+        config: &Config,
+        options: &PrometheusOptions,
+    ) -> Result<Self, PrometheusError> {
+        Self::from_options_with_env(config, options, |key| std::env::var(key).ok())
+    }
+
+    /// From the configuration and its parsed `options`, reading environment variables through
+    /// `env`, as [`PrometheusSettings::from_config_with_env`].
+    pub fn from_options_with_env(
+        config: &Config,
+        options: &PrometheusOptions,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, PrometheusError> {
         let listen = options
             .prometheus_listen
             .as_deref()

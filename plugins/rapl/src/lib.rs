@@ -78,7 +78,7 @@ pub use perf::{
     parse_cap_eff, parse_cpumask, parse_event_config, read_event, read_pmu, PerfAccess, PerfEvent,
     Pmu, PMU_DIR,
 };
-pub use plugin::{build_source, probe, DEFAULT_ROOT};
+pub use plugin::{build_parsed, build_source, probe, probe_parsed, DEFAULT_ROOT};
 pub use powercap::PowercapCounters;
 pub use settings::RaplSettings;
 pub use source::RaplSource;
@@ -86,20 +86,20 @@ pub use zone::{discover_zones, Interface, Zone, ZoneId};
 
 use codecarbon_core::{BuildError, Component, Config, Probe};
 
-fn probe_cpu(config: &Config) -> Probe {
-    probe(config, Component::Cpu)
+fn probe_cpu(config: &Config, settings: &RaplSettings) -> Probe {
+    probe_parsed(config, settings, Component::Cpu)
 }
 
-fn probe_ram(config: &Config) -> Probe {
-    probe(config, Component::Ram)
+fn probe_ram(config: &Config, settings: &RaplSettings) -> Probe {
+    probe_parsed(config, settings, Component::Ram)
 }
 
-fn build_cpu(config: &Config) -> Result<RaplSource, BuildError> {
-    build_source(config, Component::Cpu)
+fn build_cpu(config: &Config, settings: &RaplSettings) -> Result<RaplSource, BuildError> {
+    build_parsed(config, settings, Component::Cpu)
 }
 
-fn build_ram(config: &Config) -> Result<RaplSource, BuildError> {
-    build_source(config, Component::Ram)
+fn build_ram(config: &Config, settings: &RaplSettings) -> Result<RaplSource, BuildError> {
+    build_parsed(config, settings, Component::Ram)
 }
 
 codecarbon_core::register_plugins! {
@@ -107,7 +107,7 @@ codecarbon_core::register_plugins! {
         name: "rapl",
         priority: 50,
         summary: "CPU energy measured by RAPL (package zones), through perf_event or powercap",
-        keys: ["rapl_root"],
+        settings: RaplSettings,
         probe: probe_cpu,
         build: build_cpu,
     },
@@ -115,7 +115,7 @@ codecarbon_core::register_plugins! {
         name: "rapl_dram",
         priority: 50,
         summary: "RAM energy measured by RAPL (dram zones), through perf_event or powercap",
-        keys: ["rapl_root"],
+        settings: RaplSettings,
         probe: probe_ram,
         build: build_ram,
     },

@@ -184,16 +184,21 @@ fn forced(config: &Config, settings: &RaplSettings, component: Component) -> Opt
     }
 }
 
-/// Whether RAPL can measure `component` with this configuration.
+/// Whether RAPL can measure `component` with this configuration; its settings are parsed
+/// here, as the registry's glue parses them for [`probe_parsed`].
 pub fn probe(config: &Config, component: Component) -> Probe {
-    let Ok(settings) = RaplSettings::from_config(config) else {
-        // A bad value: let the build report it.
-        return Probe::Available;
-    };
-    if let Some(reason) = forced(config, &settings, component) {
+    match RaplSettings::from_config(config) {
+        Ok(settings) => probe_parsed(config, &settings, component),
+        Err(e) => Probe::unavailable(e.to_string()),
+    }
+}
+
+/// Whether RAPL can measure `component` with this configuration and its parsed settings.
+pub fn probe_parsed(config: &Config, settings: &RaplSettings, component: Component) -> Probe {
+    if let Some(reason) = forced(config, settings, component) {
         return Probe::Unavailable(reason.into());
     }
-    probe_with(&Env::new(config, &settings), component)
+    probe_with(&Env::new(config, settings), component)
 }
 
 pub(crate) fn probe_with(env: &Env, component: Component) -> Probe {
@@ -203,20 +208,24 @@ pub(crate) fn probe_with(env: &Env, component: Component) -> Probe {
     }
 }
 
-/// The RAPL source of `component` with this configuration.
+/// The RAPL source of `component` with this configuration; its settings are parsed here, as
+/// the registry's glue parses them for [`build_parsed`].
 pub fn build_source(config: &Config, component: Component) -> Result<RaplSource, BuildError> {
-    let plugin = plugin_name(component);
-    let settings = RaplSettings::from_config(config).map_err(|e| BuildError::Invalid {
-        plugin,
-        message: e.to_string(),
-    })?;
-    if let Some(reason) = forced(config, &settings, component) {
-        return Err(BuildError::Unavailable {
-            plugin,
-            message: reason.into(),
-        });
+    let settings = RaplSettings::from_config(config)
+        .map_err(|e| BuildError::invalid(plugin_name(component), e))?;
+    build_parsed(config, &settings, component)
+}
+
+/// The RAPL source of `component` with this configuration and its parsed settings.
+pub fn build_parsed(
+    config: &Config,
+    settings: &RaplSettings,
+    component: Component,
+) -> Result<RaplSource, BuildError> {
+    if let Some(reason) = forced(config, settings, component) {
+        return Err(BuildError::unavailable(plugin_name(component), reason));
     }
-    build_with(&Env::new(config, &settings), component)
+    build_with(&Env::new(config, settings), component)
 }
 
 pub(crate) fn build_with(env: &Env, component: Component) -> Result<RaplSource, BuildError> {

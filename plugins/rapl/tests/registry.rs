@@ -15,7 +15,7 @@ fn registry_holds_exactly_the_exported_names() {
 }
 
 #[test]
-fn descriptors_have_the_promised_kind_priority_and_keys() {
+fn descriptors_have_the_promised_kind_priority_and_settings() {
     for (name, component) in [("rapl", Component::Cpu), ("rapl_dram", Component::Ram)] {
         let d = plugins()
             .into_iter()
@@ -23,9 +23,11 @@ fn descriptors_have_the_promised_kind_priority_and_keys() {
             .expect("registered");
         assert_eq!(d.kind(), PluginKind::PowerSource(component));
         assert_eq!(d.priority, 50);
-        assert!(d.keys.contains(&"rapl_root"));
     }
-    assert!(codecarbon_core::registry::is_plugin_key("rapl_root"));
+    for key in ["rapl_root", "rapl_prefer_psys", "force_mode_cpu_load"] {
+        let owner = codecarbon_core::settings::find(key).map(|s| s.owner_name());
+        assert_eq!(owner, Some("rapl"), "{key}");
+    }
 }
 
 #[test]

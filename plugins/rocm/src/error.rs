@@ -166,8 +166,4 @@ pub enum RocmError {
         /// Why, with the fix.
         reason: String,
     },
-    /// A setting of this plugin has a value it cannot use (one written into
-    /// [`Config::extra`](codecarbon_core::Config::extra) without `Config::set`'s check).
-    #[error(transparent)]
-    Setting(#[from] codecarbon_core::ConfigError),
 }

@@ -68,9 +68,7 @@ pub use error::{RocmError, SmiError, Status};
 pub use ffi::RocmSmiLib;
 pub use loader::{candidates, find_mapping, load, loaded_path, DEFAULT_ROCM_PATH, LIBRARY};
 pub use mock::{MockGpu, MockSmi};
-pub use plugin::{
-    build_source, build_with, open, probe, probe_with, process_env, Env, LIBRARY_KEY, NAME,
-};
+pub use plugin::{build_source, build_with, open, probe, probe_with, process_env, Env, NAME};
 pub use select::{parse_list, select, DeviceId, DeviceRef, Selection};
 pub use settings::RocmSettings;
 pub use smi::{retrying, EnergyCount, Smi, DEFAULT_RESOLUTION_UJ};
@@ -83,7 +81,7 @@ codecarbon_core::register_plugins! {
         name: NAME,
         priority: 40,
         summary: "AMD GPU energy measured through ROCm SMI (librocm_smi64, loaded at run time)",
-        keys: [LIBRARY_KEY],
+        settings: RocmSettings,
         probe: plugin::probe,
         build: plugin::build_source,
     }

@@ -9,15 +9,10 @@ use crate::select::{select, DeviceId, Selection};
 use crate::settings::RocmSettings;
 use crate::smi::{retrying, Smi};
 use crate::source::RocmSource;
-use codecarbon_core::settings::Settings;
 use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 
 /// The plugin's name.
 pub const NAME: &str = "rocm";
-
-/// The configuration key naming the library file (`/opt/rocm-6.2.0/lib/librocm_smi64.so.1`),
-/// as declared in [`RocmSettings`].
-pub const LIBRARY_KEY: &str = RocmSettings::SPECS[0].key();
 
 /// Reads an environment variable; tests pass their own.
 pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
@@ -28,8 +23,7 @@ pub fn process_env(name: &str) -> Option<String> {
 }
 
 /// Loads ROCm SMI from `rocm_smi_library`, else the loader's path, else `ROCM_PATH`'s `lib/`.
-pub fn open(config: &Config, env: Env<'_>) -> Result<RocmSmiLib, RocmError> {
-    let settings = RocmSettings::from_config(config)?;
+pub fn open(settings: &RocmSettings, env: Env<'_>) -> Result<RocmSmiLib, RocmError> {
     let rocm_path = env("ROCM_PATH");
     load(&candidates(
         settings.rocm_smi_library.as_deref(),
@@ -39,8 +33,8 @@ pub fn open(config: &Config, env: Env<'_>) -> Result<RocmSmiLib, RocmError> {
 
 /// Whether AMD GPUs can be tracked here: the library loads and initialises, and at least one
 /// GPU is left after `gpu_ids` and the visible-devices variables.
-pub fn probe(config: &Config) -> Probe {
-    let smi = open(config, &process_env).map(|lib| Box::new(lib) as Box<dyn Smi>);
+pub fn probe(config: &Config, settings: &RocmSettings) -> Probe {
+    let smi = open(settings, &process_env).map(|lib| Box::new(lib) as Box<dyn Smi>);
     probe_with(config, smi, &process_env)
 }
 
@@ -64,19 +58,10 @@ fn probe_of(error: RocmError) -> Probe {
     }
 }
 
-/// The ROCm source with this configuration.
-pub fn build_source(config: &Config) -> Result<RocmSource, BuildError> {
-    let unavailable = |e: RocmError| match e {
-        RocmError::Setting(_) => BuildError::Invalid {
-            plugin: NAME,
-            message: e.to_string(),
-        },
-        _ => BuildError::Unavailable {
-            plugin: NAME,
-            message: e.to_string(),
-        },
-    };
-    let smi = open(config, &process_env).map_err(unavailable)?;
+/// The ROCm source with this configuration and its parsed settings.
+pub fn build_source(config: &Config, settings: &RocmSettings) -> Result<RocmSource, BuildError> {
+    let unavailable = |e: RocmError| BuildError::unavailable(NAME, e);
+    let smi = open(settings, &process_env).map_err(unavailable)?;
     build_with(config, Box::new(smi), &process_env).map_err(unavailable)
 }
 

@@ -1,9 +1,19 @@
 //! The real loader, on a machine without ROCm: every way of not finding the library is a clean
 //! error, and the probe says Unavailable with the fix.
 
+#![allow(clippy::unwrap_used)] // a test helper, outside #[test] functions
+
+use codecarbon_core::settings::Settings;
 use codecarbon_core::{Config, Probe};
-use codecarbon_rocm::{build_source, candidates, load, open, probe, RocmError, RocmSmiLib};
+use codecarbon_rocm::{
+    build_source, candidates, load, open, probe, RocmError, RocmSettings, RocmSmiLib,
+};
 use std::path::Path;
+
+/// The plugin's settings in `config`, as the registry hands them over.
+fn settings(config: &Config) -> RocmSettings {
+    RocmSettings::from_config(config).unwrap()
+}
 
 /// Whether this machine may have ROCm, in which case the "not found" tests prove nothing.
 fn rocm_installed() -> bool {
@@ -16,7 +26,7 @@ fn the_library_is_not_found_through_the_loader_path() {
         return;
     }
     let env = |v: &str| (v == "ROCM_PATH").then(|| "/nonexistent/rocm".to_string());
-    let err = open(&Config::default(), &env).unwrap_err();
+    let err = open(&settings(&Config::default()), &env).unwrap_err();
     let RocmError::NotFound { tried, first_error } = &err else {
         panic!("expected NotFound, got {err}");
     };
@@ -36,7 +46,7 @@ fn the_probe_is_unavailable_with_one_clear_reason_and_the_build_too() {
     if rocm_installed() {
         return;
     }
-    let Probe::Unavailable(why) = probe(&Config::default()) else {
+    let Probe::Unavailable(why) = probe(&Config::default(), &settings(&Config::default())) else {
         panic!("expected Unavailable");
     };
     assert!(why.starts_with("ROCm SMI library not found"), "{why}");
@@ -44,7 +54,7 @@ fn the_probe_is_unavailable_with_one_clear_reason_and_the_build_too() {
         why.contains("librocm_smi64.so.1") && why.contains("LD_LIBRARY_PATH"),
         "{why}"
     );
-    let err = build_source(&Config::default()).unwrap_err();
+    let err = build_source(&Config::default(), &settings(&Config::default())).unwrap_err();
     assert!(err
         .to_string()
         .starts_with("rocm is unavailable: ROCm SMI library not found"));
@@ -60,7 +70,7 @@ fn an_explicit_path_that_does_not_exist_is_the_only_one_tried() {
             "test",
         )
         .unwrap();
-    let Probe::Unavailable(why) = probe(&config) else {
+    let Probe::Unavailable(why) = probe(&config, &settings(&config)) else {
         panic!("expected Unavailable");
     };
     assert!(

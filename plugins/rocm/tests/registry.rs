@@ -1,6 +1,6 @@
 //! The registry holds this crate's plugin, as promised.
 
-use codecarbon_core::registry::{is_plugin_key, plugins};
+use codecarbon_core::registry::plugins;
 use codecarbon_core::{Component, PluginKind};
 
 #[test]
@@ -14,14 +14,14 @@ fn registry_holds_exactly_the_exported_names() {
 }
 
 #[test]
-fn the_descriptor_has_the_promised_kind_priority_and_keys() {
+fn the_descriptor_has_the_promised_kind_priority_and_settings() {
     let d = plugins()
         .into_iter()
         .find(|p| p.name == "rocm")
         .expect("registered");
     assert_eq!(d.kind(), PluginKind::PowerSource(Component::Gpu));
     assert_eq!(d.priority, 40);
-    assert_eq!(d.keys, ["rocm_smi_library"]);
-    assert!(!d.keys.contains(&"gpu_ids"), "gpu_ids is a core key");
-    assert!(is_plugin_key("rocm_smi_library"));
+    let owner = |key| codecarbon_core::settings::find(key).map(|s| s.owner_name());
+    assert_eq!(owner("rocm_smi_library"), Some("rocm"));
+    assert_eq!(owner("gpu_ids"), Some("core"), "gpu_ids is a core key");
 }

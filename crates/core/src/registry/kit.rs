@@ -46,18 +46,36 @@ impl IntoBuildError for BuildError {
 /// Each entry names its role (`power_source(Component::Cpu)`, `locator`, `intensity`, `sink`)
 /// and gives the plugin's `name` (for a sink, its `output_methods` word), `priority` (higher
 /// wins among available candidates of one role; a sink's is not used), one-line `summary`,
-/// configuration `keys` (a list, or a constant slice), `probe` (a cheap, side-effect-free
-/// `fn(&Config) -> Probe`) and `build`: a `fn(&Config) -> Result<T, E>`, where `T` implements the
-/// role's trait and `E` is [`IntoBuildError`]. The macro boxes `T` as the role's trait object,
-/// so a plugin cannot register as one kind and build another.
+/// optionally its `settings` (a struct declared with [`settings!`](crate::settings!)), then
+/// `probe` (a cheap, side-effect-free check) and `build`, which returns `Result<T, E>` where `T`
+/// implements the role's trait and `E` is [`IntoBuildError`]. The macro boxes `T` as the role's
+/// trait object, so a plugin cannot register as one kind and build another.
+///
+/// With `settings: S,` the macro parses `S` from the configuration at each call and hands it
+/// over: `probe` is a `fn(&Config, &S) -> Probe` and `build` a `fn(&Config, &S) -> Result<T, E>`.
+/// A value that does not parse (one written into [`Config::extra`](crate::Config::extra)
+/// directly: [`Config::set`](crate::Config::set) checks the others) makes the probe
+/// [`Probe::Unavailable`](crate::Probe::Unavailable) and the build
+/// [`BuildError::Invalid`], both saying which key and why. Without `settings`, `probe` is a
+/// `fn(&Config) -> Probe` and `build` a `fn(&Config) -> Result<T, E>`. The keys of `S` are
+/// already known to the configuration as `S`'s declared settings, so nothing else lists them.
 ///
 /// It also declares `pub const PLUGINS: &[&str]`, the names it registered. `inventory` sees a
 /// crate's registrations only when the final binary links the crate, and a crate that nothing
 /// names is not linked: a binary names `PLUGINS` (or anything else in the crate) to keep it.
 ///
 /// ```
+/// use codecarbon_core::settings::{Spec, ValueKind};
 /// use codecarbon_core::{async_trait, Config, Probe, Report, Sink, SinkError};
 /// use std::convert::Infallible;
+///
+/// codecarbon_core::settings! {
+///     /// What the `nothing` output reads.
+///     pub struct NothingSettings for "nothing" {
+///         /// Whether it is switched off.
+///         nothing_off: bool = Spec::of(ValueKind::Bool).default("false");
+///     }
+/// }
 ///
 /// struct Nothing;
 ///
@@ -68,11 +86,15 @@ impl IntoBuildError for BuildError {
 ///     }
 /// }
 ///
-/// fn probe(_: &Config) -> Probe {
-///     Probe::Available
+/// fn probe(_: &Config, settings: &NothingSettings) -> Probe {
+///     if settings.nothing_off {
+///         Probe::unavailable("nothing_off is set")
+///     } else {
+///         Probe::Available
+///     }
 /// }
 ///
-/// fn build(_: &Config) -> Result<Nothing, Infallible> {
+/// fn build(_: &Config, _: &NothingSettings) -> Result<Nothing, Infallible> {
 ///     Ok(Nothing)
 /// }
 ///
@@ -81,13 +103,18 @@ impl IntoBuildError for BuildError {
 ///         name: "nothing",
 ///         priority: 0,
 ///         summary: "drops every record",
-///         keys: [],
+///         settings: NothingSettings,
 ///         probe: probe,
 ///         build: build,
 ///     }
 /// }
 ///
 /// assert_eq!(PLUGINS, ["nothing"]);
+/// let nothing = codecarbon_core::registry::sinks()[0];
+/// let mut config = Config::default();
+/// assert_eq!(nothing.probe(&config), Probe::Available);
+/// config.set("nothing_off", "yes", "a test").unwrap();
+/// assert_eq!(nothing.probe(&config).reason(), Some("nothing_off is set"));
 /// ```
 #[macro_export]
 macro_rules! register_plugins {
@@ -96,7 +123,7 @@ macro_rules! register_plugins {
             name: $name:expr,
             priority: $priority:expr,
             summary: $summary:expr,
-            keys: $keys:tt,
+            $(settings: $settings:ty,)?
             probe: $probe:expr,
             build: $build:expr $(,)?
         }
@@ -109,14 +136,33 @@ macro_rules! register_plugins {
             $crate::inventory::submit! {
                 $crate::registry::PluginDescriptor::new(
                     $name,
-                    $crate::__plugin_builder!($role $(($component))? $name, $build),
+                    $crate::__plugin_builder!(
+                        $role $(($component))? $name, [$($settings)?], $build
+                    ),
                 )
                 .with_priority($priority)
                 .with_summary($summary)
-                .with_keys($crate::__plugin_keys!($keys))
-                .with_probe($probe)
+                .with_probe($crate::__plugin_probe!([$($settings)?], $probe))
             }
         )+
+    };
+}
+
+/// Not public API: a plugin's probe as a `fn(&Config) -> Probe`, parsing its settings first
+/// when it has them.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __plugin_probe {
+    ([], $probe:expr) => {
+        $probe
+    };
+    ([$settings:ty], $probe:expr) => {
+        |config: &$crate::Config| -> $crate::Probe {
+            match <$settings as $crate::settings::Settings>::from_config(config) {
+                ::std::result::Result::Ok(settings) => ($probe)(config, &settings),
+                ::std::result::Result::Err(e) => $crate::Probe::unavailable(e.to_string()),
+            }
+        }
     };
 }
 
@@ -124,35 +170,56 @@ macro_rules! register_plugins {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __plugin_builder {
-    (power_source($component:expr) $name:expr, $build:expr) => {
+    (power_source($component:expr) $name:expr, $settings:tt, $build:expr) => {
         $crate::registry::Builder::PowerSource($component, |config| {
-            $crate::__plugin_build!(config, $name, $build, $crate::PowerSource)
+            $crate::__plugin_build!(config, $name, $settings, $build, $crate::PowerSource)
         })
     };
-    (locator $name:expr, $build:expr) => {
+    (locator $name:expr, $settings:tt, $build:expr) => {
         $crate::registry::Builder::Locator(|config| {
-            $crate::__plugin_build!(config, $name, $build, $crate::Locator)
+            $crate::__plugin_build!(config, $name, $settings, $build, $crate::Locator)
         })
     };
-    (intensity $name:expr, $build:expr) => {
+    (intensity $name:expr, $settings:tt, $build:expr) => {
         $crate::registry::Builder::Intensity(|config| {
-            $crate::__plugin_build!(config, $name, $build, $crate::IntensityProvider)
+            $crate::__plugin_build!(config, $name, $settings, $build, $crate::IntensityProvider)
         })
     };
-    (sink $name:expr, $build:expr) => {
+    (sink $name:expr, $settings:tt, $build:expr) => {
         $crate::registry::Builder::Sink(|config| {
-            $crate::__plugin_build!(config, $name, $build, $crate::Sink)
+            $crate::__plugin_build!(config, $name, $settings, $build, $crate::Sink)
         })
     };
 }
 
-/// Not public API: calls a build function, boxes its object as the role's trait object and
-/// turns its error into a `BuildError` with the plugin's name.
+/// Not public API: parses the plugin's settings when it has them, calls its build function,
+/// boxes its object as the role's trait object and turns its error into a `BuildError` with the
+/// plugin's name.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __plugin_build {
-    ($config:ident, $name:expr, $build:expr, $trait:path) => {
-        match ($build)($config) {
+    ($config:ident, $name:expr, [], $build:expr, $trait:path) => {
+        $crate::__plugin_box!(($build)($config), $name, $trait)
+    };
+    ($config:ident, $name:expr, [$settings:ty], $build:expr, $trait:path) => {
+        match <$settings as $crate::settings::Settings>::from_config($config) {
+            ::std::result::Result::Ok(settings) => {
+                $crate::__plugin_box!(($build)($config, &settings), $name, $trait)
+            }
+            ::std::result::Result::Err(e) => {
+                ::std::result::Result::Err($crate::registry::BuildError::invalid($name, e))
+            }
+        }
+    };
+}
+
+/// Not public API: a build function's result, its object boxed as the role's trait object and
+/// its error a `BuildError` with the plugin's name.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __plugin_box {
+    ($built:expr, $name:expr, $trait:path) => {
+        match $built {
             ::std::result::Result::Ok(built) => ::std::result::Result::Ok(::std::boxed::Box::new(
                 built,
             )
@@ -161,17 +228,5 @@ macro_rules! __plugin_build {
                 $crate::registry::IntoBuildError::into_build_error(e, $name),
             ),
         }
-    };
-}
-
-/// Not public API: a plugin's keys, written as a list or given as a constant slice.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __plugin_keys {
-    ([$($key:expr),* $(,)?]) => {
-        &[$($key),*]
-    };
-    ($keys:expr) => {
-        $keys
     };
 }

@@ -22,15 +22,37 @@ impl IntoBuildError for NoFile {
     }
 }
 
-fn build_nothing(config: &Config) -> Result<Nothing, NoFile> {
-    if config.extra.value("nothing_file").is_some() {
-        Ok(Nothing)
-    } else {
-        Err(NoFile)
+crate::settings! {
+    /// What the `test-nothing` sink reads.
+    pub struct NothingSettings for "test-nothing" {
+        /// The file it would write.
+        nothing_file: Option<String> = crate::settings::Spec::of(crate::settings::ValueKind::Text);
+        /// How many records it would keep.
+        nothing_lines: f64 = crate::settings::Spec::of(crate::settings::ValueKind::Number(
+            crate::config::Range::closed(1.0, 100.0),
+        ))
+        .default("10");
     }
 }
 
-fn probe_nothing(config: &Config) -> Probe {
+fn build_nothing(_: &Config, settings: &NothingSettings) -> Result<Nothing, NoFile> {
+    match settings.nothing_file {
+        Some(_) => Ok(Nothing),
+        None => Err(NoFile),
+    }
+}
+
+fn probe_nothing(config: &Config, settings: &NothingSettings) -> Probe {
+    if config.offline {
+        Probe::unavailable("offline")
+    } else if settings.nothing_lines > 50.0 {
+        Probe::unavailable("too many lines")
+    } else {
+        Probe::Available
+    }
+}
+
+fn probe_never(config: &Config) -> Probe {
     if config.offline {
         Probe::unavailable("offline")
     } else {
@@ -51,14 +73,12 @@ impl IntensityProvider for Never {
     }
 }
 
-const NOTHING_KEYS: &[&str] = &["nothing_file"];
-
 crate::register_plugins! {
     sink {
         name: "test-nothing",
         priority: 0,
         summary: "drops every record",
-        keys: NOTHING_KEYS,
+        settings: NothingSettings,
         probe: probe_nothing,
         build: build_nothing,
     },
@@ -66,8 +86,7 @@ crate::register_plugins! {
         name: "test-never",
         priority: -5,
         summary: "never built",
-        keys: ["test_never_key"],
-        probe: probe_nothing,
+        probe: probe_never,
         build: |_: &Config| -> Result<Never, BuildError> {
             Err(BuildError::unavailable("test-never", "not here"))
         },
@@ -84,10 +103,12 @@ fn the_macro_registers_typed_descriptors_and_lists_their_names() {
     let sink = registered("test-nothing");
     assert_eq!(sink.kind(), PluginKind::Sink);
     assert_eq!(sink.summary, "drops every record");
-    assert_eq!(sink.keys, NOTHING_KEYS);
     let never = registered("test-never");
     assert_eq!((never.kind(), never.priority), (PluginKind::Intensity, -5));
-    assert!(is_plugin_key("test_never_key"));
+    // A plugin's keys are its declared settings, known to the configuration.
+    let owner = |key| crate::settings::find(key).map(|s| s.owner_name());
+    assert_eq!(owner("nothing_file"), Some("test-nothing"));
+    assert_eq!(owner("nothing_lines"), Some("test-nothing"));
     let sink_names: Vec<_> = plugins_of(PluginKind::Sink)
         .iter()
         .map(|d| d.name)
@@ -111,8 +132,16 @@ fn the_probe_and_build_run_through_the_descriptor() {
         }
         other => panic!("{:?}", other.map(|_| ())),
     }
-    config.extra.0.insert("nothing_file".into(), "here".into());
+    config.set("nothing_file", "here", "a test").unwrap();
     assert!((sink.build)(&config).is_ok());
+    // The settings are parsed and handed to the probe at each call.
+    config.set("nothing_lines", "60", "a test").unwrap();
+    assert_eq!(
+        sink.descriptor.probe(&config).reason(),
+        Some("too many lines")
+    );
+    config.set("nothing_lines", "20", "a test").unwrap();
+    assert_eq!(sink.descriptor.probe(&config), Probe::Available);
     config.offline = true;
     assert_eq!(sink.descriptor.probe(&config).reason(), Some("offline"));
     let never = intensity_providers()[0];
@@ -123,6 +152,25 @@ fn the_probe_and_build_run_through_the_descriptor() {
             ..
         })
     ));
+}
+
+#[test]
+fn settings_that_do_not_parse_make_the_probe_unavailable_and_the_build_invalid() {
+    let sink = sinks()[0];
+    let mut config = Config::default();
+    config.set("nothing_file", "here", "a test").unwrap();
+    // `set` checks a value; one written into `extra` directly reaches the plugin's glue.
+    config.extra.0.insert("nothing_lines".into(), "many".into());
+    let why = sink.descriptor.probe(&config);
+    assert!(matches!(why, Probe::Unavailable(_)), "{why:?}");
+    assert!(why.reason().unwrap().contains("nothing_lines"), "{why:?}");
+    match (sink.build)(&config) {
+        Err(BuildError::Invalid { plugin, message }) => {
+            assert_eq!(plugin, "test-nothing");
+            assert!(message.contains("nothing_lines"), "{message}");
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
 }
 
 #[test]
@@ -157,12 +205,12 @@ fn a_shared_name_is_found_and_explained() {
 #[test]
 fn a_new_descriptor_has_defaults_that_the_with_methods_replace() {
     let d = PluginDescriptor::new("plain", Builder::Sink(|_| Ok(Box::new(Nothing))));
-    assert_eq!((d.priority, d.summary, d.keys), (0, "", &[][..]));
+    assert_eq!((d.priority, d.summary), (0, ""));
     assert_eq!(d.probe(&Config::default()), Probe::Available);
     assert_eq!(d.kind(), PluginKind::Sink);
     let blocked = |_: &Config| Probe::blocked("set the sysctl");
-    let d = d.with_priority(7).with_keys(&["k"]).with_probe(blocked);
-    assert_eq!((d.priority, d.keys), (7, &["k"][..]));
+    let d = d.with_priority(7).with_probe(blocked);
+    assert_eq!(d.priority, 7);
     assert_eq!(d.probe(&Config::default()).reason(), Some("set the sysctl"));
     assert_eq!(format!("{:?}", d.builder), "Builder(sink)");
 }
