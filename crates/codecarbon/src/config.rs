@@ -386,15 +386,24 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     Ok(Resolved { config, warnings })
 }
 
-/// CodeCarbon's switches for outputs (`save_to_api = true`, an `emissions_endpoint`), as output
-/// methods: a user coming from Python keeps their config file and gets the same outputs.
-const IMPLIED_OUTPUTS: &[(&str, &str)] = &[
+/// CodeCarbon's switches for outputs (`save_to_api = true`), as output methods: a user coming
+/// from Python keeps their config file and gets the same outputs. A plugin's setting that turns
+/// an output on (an `emissions_endpoint`) says so in its declaration
+/// ([`Spec::implied_output`](codecarbon_core::settings::Spec::implied_output)).
+const SWITCHED_OUTPUTS: &[(&str, &str)] = &[
     ("save_to_api", "api"),
     ("save_to_logger", "logger"),
     ("save_to_prometheus", "prometheus"),
-    ("emissions_endpoint", "http"),
-    ("prometheus_listen", "prometheus"),
 ];
+
+/// The keys that turn an output on when set, with the output: the switches, then the declared
+/// settings that imply one.
+fn implied_outputs_by_key() -> Vec<(&'static str, &'static str)> {
+    let declared = codecarbon_core::settings::all()
+        .into_iter()
+        .filter_map(|s| Some((s.key(), s.implied_output()?)));
+    SWITCHED_OUTPUTS.iter().copied().chain(declared).collect()
+}
 
 /// Adds the outputs that CodeCarbon's switches ask for, removes `csv` for
 /// `save_to_file = false`, and warns about what this build cannot do (Logfire). A switch set in
@@ -421,13 +430,13 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
         })
     };
     let mut warnings = Vec::new();
-    for (key, method) in IMPLIED_OUTPUTS {
+    for (key, method) in implied_outputs_by_key() {
         let wanted = counts(key) && asks(config, key);
         if !wanted || config.output_methods.iter().any(|m| m == method) {
             continue;
         }
         match sink_works(config, method) {
-            Ok(()) => config.output_methods.push((*method).to_string()),
+            Ok(()) => config.output_methods.push(method.to_string()),
             Err(why) => warnings.push(
                 ConfigWarning::new(format!(
                     "`{key}` asks for the `{method}` output, which {why}: it is left out"

@@ -16,7 +16,8 @@ codecarbon_core::settings! {
         /// stop; a `user:password@` in the URL is never shown in a message.
         emissions_endpoint: Option<String> = Spec::of(ValueKind::Text)
             .value_name("URL")
-            .example("https://collector.example/emissions");
+            .example("https://collector.example/emissions")
+            .implies_output("http");
     }
 }
 

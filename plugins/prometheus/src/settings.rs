@@ -29,7 +29,8 @@ codecarbon_core::settings! {
         /// starts. Set without `prometheus_url`, nothing is pushed, so it works offline.
         prometheus_listen: Option<String> = Spec::of(ValueKind::Text)
             .value_name("ADDR")
-            .example("127.0.0.1:9464");
+            .example("127.0.0.1:9464")
+            .implies_output("prometheus");
         /// Whether the run's group is deleted from the Pushgateway at stop, as CodeCarbon does at
         /// exit. `false` keeps the last push for Prometheus to scrape. A file and environment
         /// setting only: a flag could only say `true`, the default.

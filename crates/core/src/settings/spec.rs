@@ -123,6 +123,7 @@ pub struct Spec {
     aliases: &'static [&'static str],
     owner: &'static str,
     flag: bool,
+    implies: Option<&'static str>,
 }
 
 impl Spec {
@@ -139,6 +140,7 @@ impl Spec {
             aliases: &[],
             owner: "core",
             flag: true,
+            implies: None,
         }
     }
 
@@ -200,6 +202,19 @@ impl Spec {
     pub const fn without_flag(mut self) -> Self {
         self.flag = false;
         self
+    }
+
+    /// Setting it (to anything but blank) turns the output `method` on, as CodeCarbon's
+    /// `emissions_endpoint` turns its HTTP output on, unless `output_methods` is given in a
+    /// later layer.
+    pub const fn implies_output(mut self, method: &'static str) -> Self {
+        self.implies = Some(method);
+        self
+    }
+
+    /// The output that setting it turns on, if any.
+    pub const fn implied_output(&self) -> Option<&'static str> {
+        self.implies
     }
 
     /// The key (`measure_power_secs`).
