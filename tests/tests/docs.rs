@@ -459,6 +459,14 @@ const BUILDER_CALLS: &[(&str, &str, Call)] = &[
     ("experiment_id", "docs-id", |b| b.experiment_id("docs-id")),
     ("experiment_name", "docs", |b| b.experiment_name("docs")),
     ("gpu_ids", "0,1", |b| b.gpu_ids("0,1")),
+    // Values that change no output, so the builder's resolved settings equal one `set`.
+    ("save_to_file", "true", |b| b.save_to_file(true)),
+    ("save_to_api", "false", |b| b.save_to_api(false)),
+    ("save_to_logger", "false", |b| b.save_to_logger(false)),
+    ("save_to_prometheus", "false", |b| {
+        b.save_to_prometheus(false)
+    }),
+    ("save_to_logfire", "false", |b| b.save_to_logfire(false)),
     ("log_level", "critical", |b| b.log_level("critical")),
     ("proc_root", "/docs/proc", |b| b.proc_root("/docs/proc")),
 ];

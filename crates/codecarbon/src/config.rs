@@ -16,9 +16,9 @@ pub mod ini;
 /// file (or one growing without end) from filling the memory.
 pub const MAX_BYTES: u64 = 1 << 20;
 
+use codecarbon_core::config::key;
 use codecarbon_core::output::{read_regular, OutputError};
 use codecarbon_core::quote::printable;
-use codecarbon_core::settings::parse_bool;
 use codecarbon_core::{Config, ConfigError, KeyStatus};
 use ini::Document;
 use std::collections::BTreeMap;
@@ -386,23 +386,29 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     Ok(Resolved { config, warnings })
 }
 
-/// CodeCarbon's switches for outputs (`save_to_api = true`), as output methods: a user coming
-/// from Python keeps their config file and gets the same outputs. A plugin's setting that turns
-/// an output on (an `emissions_endpoint`) says so in its declaration
-/// ([`Spec::implied_output`](codecarbon_core::settings::Spec::implied_output)).
-const SWITCHED_OUTPUTS: &[(&str, &str)] = &[
-    ("save_to_api", "api"),
-    ("save_to_logger", "logger"),
-    ("save_to_prometheus", "prometheus"),
-];
-
-/// The keys that turn an output on when set, with the output: the switches, then the declared
-/// settings that imply one.
-fn implied_outputs_by_key() -> Vec<(&'static str, &'static str)> {
+/// The settings that turn an output on, with the output and whether they do now: CodeCarbon's
+/// switches (`save_to_api = true`), so that a user coming from Python keeps their config file and
+/// gets the same outputs, then the declared settings that imply an output when set (an
+/// `emissions_endpoint`: [`Spec::implied_output`](codecarbon_core::settings::Spec::implied_output)).
+fn outputs_asked(config: &Config) -> Vec<(&'static str, &'static str, bool)> {
+    let switches = [
+        (key::save_to_api, "api", config.save_to_api),
+        (key::save_to_logger, "logger", config.save_to_logger),
+        (
+            key::save_to_prometheus,
+            "prometheus",
+            config.save_to_prometheus,
+        ),
+    ]
+    .map(|(key, method, on)| (key, method, on == Some(true)));
     let declared = codecarbon_core::settings::all()
         .into_iter()
-        .filter_map(|s| Some((s.key(), s.implied_output()?)));
-    SWITCHED_OUTPUTS.iter().copied().chain(declared).collect()
+        .filter_map(|s| {
+            let method = s.implied_output()?;
+            let set = config.extra.value(s.key()).is_some();
+            Some((s.key(), method, set))
+        });
+    switches.into_iter().chain(declared).collect()
 }
 
 /// Adds the outputs that CodeCarbon's switches ask for, removes `csv` for
@@ -410,28 +416,15 @@ fn implied_outputs_by_key() -> Vec<(&'static str, &'static str)> {
 /// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
 /// here (the `api` output offline, say) is left out with a warning: the user did not name it.
 fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<ConfigWarning> {
-    let methods_layer = layers
-        .get(codecarbon_core::config::key::output_methods)
-        .copied();
+    let methods_layer = layers.get(key::output_methods).copied();
     let counts = |key: &str| {
         layers
             .get(key)
             .is_some_and(|l| methods_layer.is_none_or(|m| *l >= m))
     };
-    let asks = |config: &Config, key: &str| {
-        config.extra.get(key).is_some_and(|v| {
-            let v = v.trim().to_ascii_lowercase();
-            // A switch asks only when on; any other key asks when it has a value.
-            if key.starts_with("save_to_") {
-                parse_bool(&v) == Some(true)
-            } else {
-                !v.is_empty()
-            }
-        })
-    };
     let mut warnings = Vec::new();
-    for (key, method) in implied_outputs_by_key() {
-        let wanted = counts(key) && asks(config, key);
+    for (key, method, asks) in outputs_asked(config) {
+        let wanted = counts(key) && asks;
         if !wanted || config.output_methods.iter().any(|m| m == method) {
             continue;
         }
@@ -445,23 +438,16 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
             ),
         }
     }
-    let file_off = counts("save_to_file")
-        && config
-            .extra
-            .get("save_to_file")
-            .is_some_and(|v| parse_bool(v) == Some(false));
-    if file_off {
+    if counts(key::save_to_file) && config.save_to_file == Some(false) {
         config.output_methods.retain(|m| m != "csv");
     }
-    if asks(config, "save_to_logfire") {
-        warnings.push(
-            ConfigWarning::new(
-                "`save_to_logfire` is set, but this build has no Logfire output; it is ignored \
-                 (the `otlp` output speaks OpenTelemetry, which Logfire accepts)"
-                    .to_string(),
-            )
-            .key("save_to_logfire"),
+    if config.save_to_logfire == Some(true) {
+        let message = format!(
+            "`{}` is set, but this build has no Logfire output; it is ignored (the `otlp` output \
+             speaks OpenTelemetry, which Logfire accepts)",
+            key::save_to_logfire
         );
+        warnings.push(ConfigWarning::new(message).key(key::save_to_logfire));
     }
     warnings
 }

@@ -49,6 +49,13 @@ impl<P: AsRef<Path>> SettingInput<PathBuf> for P {
     }
 }
 
+/// A switch that is unset until given (CodeCarbon's `save_to_*`).
+impl SettingInput<Option<bool>> for bool {
+    fn into_text(self) -> String {
+        self.to_string()
+    }
+}
+
 impl SettingInput<bool> for bool {
     fn into_text(self) -> String {
         self.to_string()

@@ -94,11 +94,6 @@ pub const PASSTHROUGH_KEYS: &[&str] = &[
     "organization_id",
     "project_id",
     "rapl_include_dram",
-    "save_to_api",
-    "save_to_file",
-    "save_to_logfire",
-    "save_to_logger",
-    "save_to_prometheus",
 ];
 
 /// Keys whose values are secrets: they never appear in a log or an error. A declared setting

@@ -81,7 +81,7 @@ impl ApiSink {
             |path: &str| Url::parse(&format!("{base}{path}")).map_err(|e| bad(e.to_string()));
         if experiment_id.trim().is_empty() {
             return Err(HttpSinkError::Config {
-                key: "experiment_id",
+                key: codecarbon_core::config::key::experiment_id,
                 message: "empty; set it to the id of an experiment of your CodeCarbon project \
                           (`codecarbon config` writes it)"
                     .into(),

@@ -83,6 +83,21 @@ macro_rules! core_settings {
             /// `debug`, `info`, `warning` (or `warn`), `error` or `critical`: the least severe
             /// message shown on standard error. The `codecarbon` command's default is `warning`.
             log_level: ::std::string::String = $crate::settings::Spec::of($crate::settings::ValueKind::OneOf(&["debug", "info", "warning", "warn", "error", "critical"])).value_name("LEVEL").default("info").example("warning");
+            /// CodeCarbon's switch for the CSV output: `false` removes `csv` from
+            /// `output_methods` (see [output switches](#codecarbons-output-switches)).
+            save_to_file: ::std::option::Option<bool> = $crate::settings::Spec::of($crate::settings::ValueKind::Bool).without_flag();
+            /// CodeCarbon's switch for the API output: `true` adds `api` to `output_methods`.
+            save_to_api: ::std::option::Option<bool> = $crate::settings::Spec::of($crate::settings::ValueKind::Bool).without_flag();
+            /// CodeCarbon's switch for the logger output: `true` adds `logger` to
+            /// `output_methods`.
+            save_to_logger: ::std::option::Option<bool> = $crate::settings::Spec::of($crate::settings::ValueKind::Bool).without_flag();
+            /// CodeCarbon's switch for the Prometheus output: `true` adds `prometheus` to
+            /// `output_methods`.
+            save_to_prometheus: ::std::option::Option<bool> = $crate::settings::Spec::of($crate::settings::ValueKind::Bool).without_flag();
+            /// CodeCarbon's switch for its Logfire output, which this build does not have: `true`
+            /// gives a warning and is ignored (the `otlp` output speaks OpenTelemetry, which
+            /// Logfire accepts).
+            save_to_logfire: ::std::option::Option<bool> = $crate::settings::Spec::of($crate::settings::ValueKind::Bool).without_flag();
             /// Where the kernel's process files are (`cpuinfo`, `stat`, `meminfo`,
             /// `<pid>/stat`). See [containers](troubleshooting.md#containers-and-proc_root).
             proc_root: ::std::path::PathBuf = $crate::settings::Spec::of($crate::settings::ValueKind::Path).value_name("DIR").default("/proc").without_flag();

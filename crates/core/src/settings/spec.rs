@@ -54,6 +54,8 @@ impl ValueKind {
         let text = text.trim();
         let fail = || Err(self.expected());
         match self {
+            // Empty unsets an optional switch; a switch that must have a value refuses it.
+            ValueKind::Bool if text.is_empty() => Ok(Value::Unset),
             ValueKind::Bool => parse_bool(text)
                 .map(Value::Bool)
                 .ok_or_else(|| self.expected()),
