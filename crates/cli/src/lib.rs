@@ -19,6 +19,7 @@ mod detect;
 mod diagnostics;
 mod intensity;
 mod report;
+mod shell;
 mod signals;
 
 use args::TrackerArgs;
@@ -71,6 +72,11 @@ enum Commands {
     Intensity(intensity::IntensityArgs),
     /// Show emissions files as a dashboard: served on 127.0.0.1, or written with --output.
     Board(board::BoardArgs),
+    /// Print a completion script for a shell, e.g. `codecarbon completions bash`.
+    Completions(shell::CompletionsArgs),
+    /// Print the manual page, in roff (`codecarbon man > codecarbon.1`), or write one per
+    /// command with --dir.
+    Man(shell::ManArgs),
 }
 
 /// What a failure means for the exit code: settings that cannot work (a bad value, an unknown
@@ -177,5 +183,7 @@ pub fn main() -> ExitCode {
         Commands::Detect { tracker, json } => detect::detect(&tracker, json),
         Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),
+        Commands::Completions(args) => shell::completions(&args),
+        Commands::Man(args) => shell::man(&args),
     }
 }
