@@ -40,6 +40,8 @@ pub mod secret;
 pub mod settings;
 pub mod sink;
 pub mod stderr;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod units;
 
 pub use async_trait::async_trait;

@@ -83,6 +83,7 @@ impl MetadataLocator {
         }
         // No proxy: the address is link-local, and a proxy would answer for the wrong machine.
         // No redirects: a metadata service never sends one.
+        codecarbon_core::tls::use_ring_unless_chosen();
         let client = Client::builder()
             .no_proxy()
             .redirect(redirect::Policy::none())

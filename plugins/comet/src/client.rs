@@ -48,6 +48,7 @@ impl CometClient {
         let mut auth = HeaderValue::from_str(key.expose()).map_err(|_| CometError::BadApiKey)?;
         auth.set_sensitive(true);
         let credentials = Credentials::none().with_secret(&key);
+        codecarbon_core::tls::use_ring_unless_chosen();
         let http = Client::builder()
             .connect_timeout(limits.connect_timeout)
             .timeout(limits.request_timeout)

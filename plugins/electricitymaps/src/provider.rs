@@ -92,6 +92,7 @@ impl ElectricityMaps {
         }
         let endpoint = endpoint(base_url)?;
         let credentials = Credentials::none().with_url(base_url).with_secret(&token);
+        codecarbon_core::tls::use_ring_unless_chosen();
         let client = reqwest::Client::builder()
             // Redirects are not followed: reqwest would send `auth-token` to whatever host a
             // redirect names (it strips only Authorization and Cookie).

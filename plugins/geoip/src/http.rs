@@ -58,6 +58,7 @@ pub(crate) struct Fetcher {
 
 impl Fetcher {
     pub(crate) fn new(timeouts: Timeouts) -> Result<Fetcher, SetupError> {
+        codecarbon_core::tls::use_ring_unless_chosen();
         let client = Client::builder()
             .connect_timeout(timeouts.connect)
             .timeout(timeouts.request)

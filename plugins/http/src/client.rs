@@ -15,6 +15,7 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
 /// `Authorization` and cookies) and the URL's credentials to whatever host a redirect names.
 /// A redirect is reported instead (see [`redirect_target`]).
 pub(crate) fn client() -> Result<Client, reqwest::Error> {
+    codecarbon_core::tls::use_ring_unless_chosen();
     Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)

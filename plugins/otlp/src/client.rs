@@ -33,6 +33,7 @@ pub(crate) struct NoRedirectClient {
 impl NoRedirectClient {
     /// The client, or reqwest's reason it could not be built (TLS set-up).
     pub(crate) fn new() -> Result<Self, reqwest::Error> {
+        codecarbon_core::tls::use_ring_unless_chosen();
         let inner = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)

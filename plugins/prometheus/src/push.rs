@@ -23,6 +23,7 @@ impl Pushgateway {
     /// Checks the URL and sets up the client (with the settings' timeouts).
     pub(crate) fn new(raw: &str, settings: &PrometheusSettings) -> Result<Self, PrometheusError> {
         let (endpoint, url_auth) = endpoint(raw, &settings.job)?;
+        codecarbon_core::tls::use_ring_unless_chosen();
         let client = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)

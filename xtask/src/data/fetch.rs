@@ -38,6 +38,7 @@ pub struct Fetcher {
 impl Fetcher {
     /// A client with generous timeouts (the OWID file is tens of MB).
     pub fn new() -> Result<Fetcher, reqwest::Error> {
+        codecarbon_core::tls::use_ring_unless_chosen();
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(Duration::from_secs(20))
             .timeout(Duration::from_secs(300))
