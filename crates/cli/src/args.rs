@@ -6,7 +6,7 @@
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, FromArgMatches};
 use codecarbon::config::Setting;
 use codecarbon::core::config::key;
-use codecarbon::core::settings::{self, Spec, ValueKind};
+use codecarbon::core::settings::{self, first_sentence, Spec, ValueKind};
 
 /// Options shared by `monitor`, `run` and `detect`: the settings given as flags.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +22,8 @@ fn flagged() -> impl Iterator<Item = &'static Spec> {
 /// The flag of `spec`, with its help: the declaration's first sentence, the possible values,
 /// the default and the environment variable. A boolean is a flag without a value.
 fn flag_of(spec: &'static Spec) -> Arg {
+    // Read once: the short help is its first sentence.
+    let help = spec.help_text();
     let mut notes = String::new();
     if let ValueKind::OneOf(words) = spec.kind() {
         notes.push_str(&format!(" [possible values: {}]", words.join(", ")));
@@ -32,8 +34,8 @@ fn flag_of(spec: &'static Spec) -> Arg {
     notes.push_str(&format!(" [env: {}]", spec.env_var()));
     let arg = Arg::new(spec.key())
         .long(spec.key().replace('_', "-"))
-        .help(format!("{}{notes}", spec.summary()))
-        .long_help(format!("{}{notes}", spec.help_text()));
+        .help(format!("{}{notes}", first_sentence(&help)))
+        .long_help(format!("{help}{notes}"));
     match spec.kind() {
         ValueKind::Bool => arg.action(ArgAction::SetTrue),
         kind => arg

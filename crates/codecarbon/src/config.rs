@@ -238,33 +238,47 @@ impl std::fmt::Display for ConfigWarning {
 /// thousand keys (a mistake, or a cloned repository's) must not flood the terminal.
 const UNKNOWN_NAMED: usize = 10;
 
-/// Sets `key`; a key nobody knows goes to `unknown`, as a warning that names it.
+/// What setting the layers met on the way: unknown keys (named up to [`UNKNOWN_NAMED`]) and
+/// deprecated names (each named).
+#[derive(Default)]
+struct Notes {
+    unknown: Vec<ConfigWarning>,
+    renamed: Vec<ConfigWarning>,
+}
+
+/// Sets `key` and returns the key it set (the name to use, for a deprecated one); a key nobody
+/// knows, or a deprecated name, goes to `notes` as a warning that names it.
 fn apply(
     config: &mut Config,
-    unknown: &mut Vec<ConfigWarning>,
+    notes: &mut Notes,
     key: &str,
     value: &str,
     origin: &str,
-) -> Result<(), ConfigError> {
+) -> Result<String, ConfigError> {
     let status = config.set(key, value, origin)?;
     let key = key.trim().to_ascii_lowercase();
     match status {
         // A linked plugin's declared setting is `Known` already.
         KeyStatus::Unknown => {
             // The key is the user's text: a control character in it must not reach the terminal.
-            let key = printable(&key);
-            let message = format!("unknown setting `{key}` in {origin} is ignored");
-            unknown.push(ConfigWarning::new(message).key(&key).origin(origin));
+            let shown = printable(&key);
+            let message = format!("unknown setting `{shown}` in {origin} is ignored");
+            notes
+                .unknown
+                .push(ConfigWarning::new(message).key(&shown).origin(origin));
         }
         KeyStatus::Renamed { key: now } => {
             let message = format!(
                 "`{key}` in {origin} is deprecated: it sets `{now}`, the name to use instead"
             );
-            unknown.push(ConfigWarning::new(message).key(now).origin(origin));
+            notes
+                .renamed
+                .push(ConfigWarning::new(message).key(now).origin(origin));
+            return Ok(now.to_string());
         }
         _ => {}
     }
-    Ok(())
+    Ok(key)
 }
 
 /// The first [`UNKNOWN_NAMED`] warnings about unknown settings, and a count of the others.
@@ -343,25 +357,26 @@ fn read_file(
 pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved, ConfigLoadError> {
     let mut config = Config::default();
     let mut warnings = Vec::new();
-    let mut unknown = Vec::new();
+    let mut notes = Notes::default();
     // The layer that set each key last (defaults 0, home file 1, local file 2, environment 3,
     // explicit 4), so that CodeCarbon's output switches yield to a higher `output_methods`.
     let mut layers: BTreeMap<String, usize> = BTreeMap::new();
     let mut set = |config: &mut Config,
-                   unknown: &mut Vec<ConfigWarning>,
+                   notes: &mut Notes,
                    layer: usize,
                    (key, value, origin): (&str, &str, &str)| {
-        layers.insert(key.trim().to_ascii_lowercase(), layer);
-        apply(config, unknown, key, value, origin)
+        let key = apply(config, notes, key, value, origin)?;
+        layers.insert(key, layer);
+        Ok::<(), ConfigError>(())
     };
     for s in &sources.defaults {
-        set(&mut config, &mut unknown, 0, (&s.key, &s.value, &s.origin))?;
+        set(&mut config, &mut notes, 0, (&s.key, &s.value, &s.origin))?;
     }
     for (layer, path) in [(1, &sources.home_file), (2, &sources.local_file)] {
         let Some(path) = path else { continue };
         for s in read_file(path, &mut warnings)?.unwrap_or_default() {
             let setting = (s.key.as_str(), s.value.as_str(), s.origin.as_str());
-            set(&mut config, &mut unknown, layer, setting)?;
+            set(&mut config, &mut notes, layer, setting)?;
         }
     }
     if let Some(name) = sources.non_unicode_env.first() {
@@ -376,12 +391,13 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     for (name, value) in env {
         let key = name[ENV_PREFIX.len()..].to_ascii_lowercase();
         let origin = format!("environment variable {}", printable(name));
-        set(&mut config, &mut unknown, 3, (&key, value, &origin))?;
+        set(&mut config, &mut notes, 3, (&key, value, &origin))?;
     }
     for s in explicit {
-        set(&mut config, &mut unknown, 4, (&s.key, &s.value, &s.origin))?;
+        set(&mut config, &mut notes, 4, (&s.key, &s.value, &s.origin))?;
     }
-    warnings.extend(name_a_few(unknown));
+    warnings.extend(notes.renamed);
+    warnings.extend(name_a_few(notes.unknown));
     warnings.extend(implied_outputs(&mut config, &layers));
     Ok(Resolved { config, warnings })
 }
@@ -590,6 +606,33 @@ mod tests {
             r.warnings[UNKNOWN_NAMED].message,
             "990 more unknown settings are ignored"
         );
+    }
+
+    /// A deprecated name sets the setting it stands for, is named in a warning of its own (not
+    /// counted among unknown keys), and its layer is the setting's.
+    #[test]
+    fn a_deprecated_name_sets_its_setting_and_says_so() {
+        let s = ConfigSources {
+            env: vec![("CODECARBON_CO2_SIGNAL_API_TOKEN".into(), "t0k3n".into())],
+            ..ConfigSources::none()
+        };
+        let r = resolve(&s, &[]).unwrap();
+        assert_eq!(
+            r.config.extra.get("electricitymaps_api_token"),
+            Some("t0k3n")
+        );
+        assert!(r.config.extra.get("co2_signal_api_token").is_none());
+        assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+        let warning = &r.warnings[0];
+        assert!(
+            warning.message.contains("`co2_signal_api_token`")
+                && warning.message.contains("deprecated")
+                && warning.message.contains("`electricitymaps_api_token`"),
+            "{}",
+            warning.message
+        );
+        assert_eq!(warning.key.as_deref(), Some("electricitymaps_api_token"));
+        assert!(!warning.message.contains("t0k3n"));
     }
 
     #[test]

@@ -38,7 +38,7 @@
 mod spec;
 mod value;
 
-pub use spec::{parse_bool, Spec, ValueKind};
+pub use spec::{first_sentence, parse_bool, Spec, ValueKind};
 pub use value::{FromSetting, Value};
 
 use crate::config::{Config, ConfigError};

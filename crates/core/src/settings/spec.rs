@@ -99,6 +99,14 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// The first sentence of `text` (up to the first `. `), or all of it.
+pub fn first_sentence(text: &str) -> &str {
+    match text.find(". ") {
+        Some(end) => &text[..=end],
+        None => text,
+    }
+}
+
 /// One setting: its key, what its value is, its default, its documentation, whether it is a
 /// secret, its deprecated names and who reads it. Built with `const` methods, so a table of
 /// settings is a `const` and a new property never breaks a declaration.
@@ -255,11 +263,7 @@ impl Spec {
 
     /// The first sentence of its documentation, as plain text, for the short `--help`.
     pub fn summary(&self) -> String {
-        let help = self.help_text();
-        match help.find(". ") {
-            Some(end) => help[..=end].to_string(),
-            None => help,
-        }
+        first_sentence(&self.help_text()).to_string()
     }
 
     /// The name of its value in `--help`.
