@@ -17,7 +17,7 @@ times 1000, i.e. g CO2eq/kWh:
 - GCP regions: `get_cloud_emissions(Energy(1), CloudMetadata("gcp", region))`,
   with `get_cloud_country_name`, `get_cloud_country_iso_code` and
   `get_cloud_geo_region` recorded next to it.
-- ISO 3166-1 codes (from data/iso/iso_3166-1.json in this repository) that are
+- ISO 3166-1 codes (from crates/data/data/iso/iso_3166-1.json in this repository) that are
   not in global_energy_mix.json: CodeCarbon's world-average fallback.
 
 Enumeration uses the data files of the installed package, not this repository's
@@ -46,7 +46,7 @@ from codecarbon.input import DataSource
 
 EXPECTED_VERSION = "3.3.2"
 ROOT = Path(__file__).resolve().parent.parent
-ISO_TABLE = ROOT / "data" / "iso" / "iso_3166-1.json"
+ISO_TABLE = ROOT / "crates" / "data" / "data" / "iso" / "iso_3166-1.json"
 OUT = ROOT / "crates" / "data" / "tests" / "golden" / f"intensity_codecarbon_{EXPECTED_VERSION}.json"
 
 

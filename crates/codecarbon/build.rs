@@ -11,13 +11,24 @@ use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo:rerun-if-changed=Cargo.toml");
+    println!("cargo::rustc-check-cfg=cfg(repository_guide)");
+    // The guide's pages are doctests only in the repository: a packaged crate has no `docs/`.
+    if fs::metadata("../../docs/install.md").is_ok() {
+        println!("cargo::rustc-cfg=repository_guide");
+    }
     let manifest = fs::read_to_string("Cargo.toml")?;
+    let plugins = plugin_features(&manifest);
+    // `cargo package` rewrites the manifest; if its form ever stopped matching, the facade would
+    // silently link no plugin, so an empty list is an error rather than an empty registry.
+    if plugins.is_empty() {
+        return Err("no `name = [\"dep:codecarbon-…\"]` feature found in Cargo.toml".into());
+    }
     let mut linked = String::from(
         "/// The plugin crates that the enabled features link: (feature, the crate's plugins).\n\
          pub(crate) const LINKED: &[(&str, &[&str])] = &[\n",
     );
     let mut reexports = String::new();
-    for (feature, krate) in plugin_features(&manifest) {
+    for (feature, krate) in plugins {
         let variable = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace('-', "_"));
         if env::var_os(variable).is_some() {
             let path = krate.replace('-', "_");

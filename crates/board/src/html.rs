@@ -7,10 +7,7 @@ use crate::model::Model;
 
 const SCRIPT: &str = include_str!("../assets/board.js");
 const STYLE: &str = include_str!("../assets/board.css");
-const WORLD: &str = include_str!("../../../data/maps/world-countries-110m.json");
-const US: &str = include_str!("../../../data/maps/us-states-albers-10m.json");
-const CANADA: &str = include_str!("../../../data/maps/canada-provinces-50m.json");
-const ISO_NUMERIC: &str = include_str!("../../../data/maps/iso_3166-1_numeric.json");
+use codecarbon_data::files::{CANADA_MAP as CANADA, ISO_NUMERIC, US_MAP as US, WORLD_MAP as WORLD};
 
 /// The policy: inline scripts and styles only, images only from `data:`; no connection,
 /// font, frame or form target anywhere.

@@ -5,9 +5,9 @@ use codecarbon_data::{list, source, LookupError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// `global_energy_mix.json` (Our World in Data, from CodeCarbon 3.3.2), for the mix shares that
-/// `codecarbon_data` does not expose.
-const GLOBAL_ENERGY_MIX: &str = include_str!("../../../data/intensity/global_energy_mix.json");
+/// `global_energy_mix.json` (Our World in Data, from CodeCarbon 3.3.2), read here for the mix
+/// shares that `codecarbon_data`'s lookups do not give.
+use codecarbon_data::files::GLOBAL_ENERGY_MIX;
 
 /// Shares of a country's electricity generation, in percent.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

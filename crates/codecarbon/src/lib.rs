@@ -51,7 +51,7 @@ include!(concat!(env!("OUT_DIR"), "/reexports.rs"));
 
 /// The Rust examples of the README and of the user guide in `docs/`, compiled (and, unless
 /// marked `no_run`, run) by `cargo test --doc -p codecarbon`, so they cannot drift from the API.
-#[cfg(doctest)]
+#[cfg(all(doctest, repository_guide))]
 mod doc_pages {
     #[doc = include_str!("../../../README.md")]
     struct ReadmeDoctests;

@@ -10,17 +10,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-pub(crate) const GLOBAL_ENERGY_MIX: &str =
-    include_str!("../../../data/intensity/global_energy_mix.json");
-pub(crate) const USA_EMISSIONS: &str = include_str!("../../../data/intensity/usa_emissions.json");
-pub(crate) const CANADA_ENERGY_MIX: &str =
-    include_str!("../../../data/intensity/canada_energy_mix.json");
-pub(crate) const CHINA_PROVINCIAL: &str =
-    include_str!("../../../data/intensity/china_provincial_emissions.json");
-pub(crate) const NORDIC_EMISSIONS: &str =
-    include_str!("../../../data/intensity/nordic_emissions.json");
-pub(crate) const CLOUD_IMPACT: &str = include_str!("../../../data/cloud/impact.csv");
-pub(crate) const ISO_3166_1: &str = include_str!("../../../data/iso/iso_3166-1.json");
+use crate::files::{
+    CANADA_ENERGY_MIX, CHINA_PROVINCIAL, CLOUD_IMPACT, GLOBAL_ENERGY_MIX, ISO_3166_1,
+    NORDIC_EMISSIONS, USA_EMISSIONS,
+};
 
 /// One country of `global_energy_mix.json` (Our World in Data).
 #[derive(Debug, Deserialize)]

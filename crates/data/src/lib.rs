@@ -12,6 +12,7 @@
 //! - [`list`] gives every place with data (for `codecarbon intensity --list`).
 //! - [`country`] resolves an ISO 3166-1 code to its alpha-2, alpha-3 and name.
 //! - [`cloud`] lists the regions of AWS, Azure and GCP with their intensity.
+//! - [`files`] gives the embedded files as text, for crates that read them their own way.
 //!
 //! ```
 //! use codecarbon_data::{lookup, Query};
@@ -25,6 +26,7 @@ pub mod cloud;
 mod country;
 mod datasets;
 mod error;
+pub mod files;
 mod lookup;
 mod region;
 pub mod source;

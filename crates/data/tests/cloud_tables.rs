@@ -5,8 +5,7 @@ use codecarbon_data::cloud::{
     cleanest, parse_table, regions, CloudRegion, PROVIDERS, TABLE_HEADER,
 };
 
-const AWS: &str = include_str!("../../../data/cloud/aws.csv");
-const AZURE: &str = include_str!("../../../data/cloud/azure.csv");
+use codecarbon_data::files::{AWS_REGIONS as AWS, AZURE_REGIONS as AZURE};
 
 fn check(provider: &str, text: &str, at_least: usize) -> Vec<CloudRegion> {
     let first = text.lines().next().unwrap();

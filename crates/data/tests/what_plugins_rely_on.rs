@@ -85,9 +85,7 @@ fn list_has_every_family() {
 /// The `static` provider's world average (the engine's fallback) is the dataset's.
 #[test]
 fn the_data_world_average_is_the_core_constant() {
-    let per_source: serde_json::Value = serde_json::from_str(include_str!(
-        "../../../data/intensity/carbon_intensity_per_source.json"
-    ))
-    .unwrap();
+    let per_source: serde_json::Value =
+        serde_json::from_str(codecarbon_data::files::CARBON_INTENSITY_PER_SOURCE).unwrap();
     assert_eq!(per_source["world_average"].as_f64(), Some(WORLD_AVERAGE.0));
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// The table, embedded at compile time (`Name,TDP`).
-const CPU_POWER_CSV: &str = include_str!("../../../data/hardware/cpu_power.csv");
+use codecarbon_data::files::CPU_POWER as CPU_POWER_CSV;
 
 /// Which rule matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -39,9 +39,8 @@ pub struct Built {
     pub entries: usize,
 }
 
-/// The repository's `data/` directory (the default of `--out` and `--dir`).
+/// The data crate's `data/` directory (the default of `--out` and `--dir`): the files live in
+/// the crate that embeds them, so that it carries them when packaged.
 pub fn default_data_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .join("data")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../crates/data/data")
 }

@@ -23,8 +23,7 @@ pub const AZURE_SOURCE: &str = "Cloud Carbon Footprint (Azure)";
 /// The header every table has; `cargo xtask refresh-data` writes the same.
 pub const TABLE_HEADER: [&str; 4] = ["region", "location", "country_iso_code", "g_co2e_per_kwh"];
 
-const AWS_CSV: &str = include_str!("../../../../data/cloud/aws.csv");
-const AZURE_CSV: &str = include_str!("../../../../data/cloud/azure.csv");
+use crate::files::{AWS_REGIONS as AWS_CSV, AZURE_REGIONS as AZURE_CSV};
 
 /// One region of a cloud provider and the carbon intensity of its electricity, so a caller can
 /// compare where the same work would have been cleaner.
