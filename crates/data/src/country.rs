@@ -11,7 +11,8 @@ pub struct CountryInfo {
     pub alpha_2: Option<String>,
     /// ISO 3166-1 alpha-3 code (`FRA`).
     pub alpha_3: String,
-    /// English name: Our World in Data's (`Bolivia`) where it has the country, else ISO's.
+    /// English name: Our World in Data's (`Democratic Republic of Congo`) where it has the
+    /// country, else the ISO table's (Unicode CLDR's: `Vatican City`).
     pub name: String,
     /// Whether `global_energy_mix.json` has an intensity for it.
     pub has_data: bool,
@@ -84,7 +85,16 @@ mod tests {
 
     #[test]
     fn name_prefers_our_world_in_data_then_iso() {
-        assert_eq!(country("BOL").unwrap().name, "Bolivia");
+        // The two tables name COD differently, so the name shows which one was read.
+        let data = datasets().unwrap();
+        let cod = data.iso.iter().find(|e| e.alpha_3 == "COD").unwrap();
+        assert_eq!(cod.name, "Congo - Kinshasa");
+        assert_eq!(country("CD").unwrap().name, "Democratic Republic of Congo");
+        // Our World in Data has no Vatican: CLDR's name.
+        let va = country("VA").unwrap();
+        assert_eq!(va.alpha_3, "VAT");
+        assert_eq!(va.name, "Vatican City");
+        assert!(!va.has_data);
         let aq = country("AQ").unwrap();
         assert_eq!(aq.alpha_3, "ATA");
         assert_eq!(aq.name, "Antarctica");

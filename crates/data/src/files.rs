@@ -25,7 +25,7 @@ pub const CLOUD_IMPACT: &str = include_str!("../data/cloud/impact.csv");
 pub const AWS_REGIONS: &str = include_str!("../data/cloud/aws.csv");
 /// Azure regions and their intensity (Cloud Carbon Footprint's coefficients).
 pub const AZURE_REGIONS: &str = include_str!("../data/cloud/azure.csv");
-/// ISO 3166-1 codes and English names of the countries.
+/// ISO 3166-1 codes and English names of the countries (Unicode CLDR).
 pub const ISO_3166_1: &str = include_str!("../data/iso/iso_3166-1.json");
 /// CPU models and their thermal design power, `Name,TDP` (from CodeCarbon 3.3.2).
 pub const CPU_POWER: &str = include_str!("../data/hardware/cpu_power.csv");
@@ -35,5 +35,5 @@ pub const WORLD_MAP: &str = include_str!("../data/maps/world-countries-110m.json
 pub const US_MAP: &str = include_str!("../data/maps/us-states-albers-10m.json");
 /// The Canadian provinces' outlines, TopoJSON (Natural Earth 1:50m).
 pub const CANADA_MAP: &str = include_str!("../data/maps/canada-provinces-50m.json");
-/// ISO 3166-1 numeric code → alpha-3, for the world map's numeric ids.
+/// ISO 3166-1 numeric code → alpha-3, for the world map's numeric ids (Unicode CLDR).
 pub const ISO_NUMERIC: &str = include_str!("../data/maps/iso_3166-1_numeric.json");

