@@ -24,6 +24,12 @@
 //! assert!(html.starts_with("<!DOCTYPE html>") && !html.contains("src=\"http"));
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-board`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod aggregate;
 mod board;
 mod cloud;

@@ -11,6 +11,12 @@
 //! }
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled by
+/// `cargo test --doc -p codecarbon-cli`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod args;
 mod board;
 mod child;

@@ -20,6 +20,37 @@
 //!
 //! Power sources, locators, intensity providers and outputs are plugins, chosen by cargo
 //! features and registered in [`codecarbon_core::registry`].
+//!
+//! # Cargo features
+//!
+//! Each plugin crate is a feature of the same name and, when on, is re-exported as
+//! `codecarbon::<feature>` (`codecarbon::csv`, ...), so a program reaches any plugin's own API
+//! through this one dependency. `full`, the default, turns on all of them; a program that
+//! wants fewer sets `default-features = false` and names the ones it needs.
+//!
+//! - `full` (default): every feature below.
+//! - `tdp`: CPU power from its TDP and load, RAM power from its size (CodeCarbon's models, the
+//!   fallback where nothing is measured).
+//! - `rapl`: CPU and DRAM energy measured by RAPL (Linux).
+//! - `nvml`: NVIDIA GPU energy through NVML, whose library is loaded at run time.
+//! - `rocm`: AMD GPU energy through ROCm SMI, whose library is loaded at run time.
+//! - `iso`: the place from `country_iso_code` and `region` (or a cloud region), and the
+//!   embedded carbon intensities.
+//! - `cloud`: the cloud provider and region from instance metadata, and the intensity of AWS,
+//!   Azure and GCP regions.
+//! - `geoip`: the place from the public IP, online or from a local MaxMind database.
+//! - `electricitymaps`: live carbon intensity from Electricity Maps.
+//! - `csv`: the `csv` output, CodeCarbon's `emissions.csv`.
+//! - `json`: the `json` output, `emissions.jsonl` with the provenance of each figure.
+//! - `comet`: the `comet` output, a Comet experiment.
+//! - `prometheus`: the `prometheus` output, a Pushgateway or `/metrics` to scrape.
+//! - `otlp`: the `otlp` output, OpenTelemetry metrics over OTLP/HTTP.
+//! - `http`: the `http` output (a JSON POST per record) and the `api` output (the CodeCarbon
+//!   API).
+//! - `logger`: the `logger` output, records as `tracing` events.
+//!
+//! The network plugins (`cloud`, `geoip`, `electricitymaps` and the outputs that send) bring an
+//! HTTP client; a build for offline use can leave them out.
 
 pub mod config;
 pub mod diagnostics;
@@ -48,6 +79,12 @@ pub use tracker::{track, track_with, EmissionsTracker, OfflineEmissionsTracker, 
 // (the CLI, the board, a user's) reaches every plugin's own API through this crate and names one
 // dependency. Written by `build.rs` from the features in `Cargo.toml`.
 include!(concat!(env!("OUT_DIR"), "/reexports.rs"));
+
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct CrateReadme;
 
 /// The Rust examples of the README and of the user guide in `docs/`, compiled (and, unless
 /// marked `no_run`, run) by `cargo test --doc -p codecarbon`, so they cannot drift from the API.

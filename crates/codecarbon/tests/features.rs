@@ -62,3 +62,51 @@ fn full_names_every_plugin_feature() {
     assert_eq!(named, features);
     assert!(MANIFEST.contains("default = [\"full\"]"));
 }
+
+/// The names a documentation section gives as features: on each line that starts with `prefix`
+/// (which ends with the backtick that opens the name), the name, between `heading` and the next
+/// heading of any level; `None` when there is no such heading.
+fn documented(text: &str, heading: &str, prefix: &str) -> Option<Vec<String>> {
+    let section = text.split_once(heading)?.1;
+    let mut names: Vec<String> = section
+        .lines()
+        .skip(1)
+        .take_while(|line| !line.trim_start_matches("//!").trim_start().starts_with('#'))
+        .filter_map(|line| {
+            line.strip_prefix(prefix)?
+                .split('`')
+                .next()
+                .map(String::from)
+        })
+        .collect();
+    names.sort_unstable();
+    Some(names)
+}
+
+/// Every feature, `full` included.
+fn all_features() -> Vec<String> {
+    let mut features = plugin_features();
+    features.push("full".to_string());
+    features.sort_unstable();
+    features
+}
+
+/// The crate docs (docs.rs) describe each feature, and no other.
+#[test]
+fn the_crate_docs_describe_every_feature() {
+    let docs = include_str!("../src/lib.rs");
+    assert_eq!(
+        documented(docs, "//! # Cargo features", "//! - `").expect("a `# Cargo features` section"),
+        all_features()
+    );
+}
+
+/// The README (crates.io's page) describes each feature in its table, and no other.
+#[test]
+fn the_readme_describes_every_feature() {
+    let readme = include_str!("../README.md");
+    assert_eq!(
+        documented(readme, "## Cargo features", "| `").expect("a `## Cargo features` section"),
+        all_features()
+    );
+}

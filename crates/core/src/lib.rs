@@ -6,7 +6,7 @@
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`]; its columns
 //!   described once, from which every output is derived, in [`record`];
 //! - the [`registry`] of plugin descriptors and [`register_plugins!`], the plugin kit's
-//!   registration macro, the resolved [`Config`], and the [`settings`] declared once, each
+//!   registration macro, the resolved [`Config`], and the [`settings`](mod@settings) declared once, each
 //!   with its kind, default, documentation and owner;
 //! - [`Secret`] and [`redact_url`], which keep credentials out of messages, and
 //!   [`Credentials`], through which every text from a server is quoted;
@@ -21,6 +21,18 @@
 //! `with_*` methods ([`SourceInfo::new`], [`Reading::measured`], [`Intensity::new`],
 //! [`Location::default`] and its `with_*`, [`SampleContext::new`], [`Report::new`], ...), and
 //! end a `match` on one of its enums with a `_` arm. `docs/plugins.md` lists how to build each.
+//!
+//! # Cargo features
+//!
+//! - `tls` (off by default): the `tls` module, which makes rustls's `ring` provider the
+//!   process's own before an HTTPS client is built. Every plugin that speaks HTTPS turns it on;
+//!   a plugin that never touches the network needs nothing but the default.
+
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-core`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod body;
 pub mod config;

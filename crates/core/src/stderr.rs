@@ -3,7 +3,7 @@
 //! `eprintln!` panics when standard error cannot be written: a closed pipe
 //! (`codecarbon monitor -- cmd 2>&1 | head -1`), `/dev/full`. A warning would then cost a run
 //! its row and the tracked command its exit code. Every message of the library, the plugins and
-//! the command line goes through [`line`] (or [`stderr_line!`](crate::stderr_line)) or
+//! the command line goes through [`line`](fn@line) (or [`stderr_line!`](crate::stderr_line)) or
 //! [`Quiet`] instead, which drop a message that cannot be written: there is nowhere left to say
 //! so. (The library and the plugins do not write here themselves: their messages are `tracing`
 //! events, see [`crate::diagnostics`]; a subscriber writes them, through [`Quiet`].)
@@ -26,7 +26,7 @@ pub fn line(message: fmt::Arguments<'_>) {
 }
 
 /// Standard error as an [`std::io::Write`] that never fails: what cannot be written is dropped,
-/// as [`line`] drops it. A `tracing` subscriber writes through it (`.with_writer(|| Quiet)`), so a
+/// as [`line`](fn@line) drops it. A `tracing` subscriber writes through it (`.with_writer(|| Quiet)`), so a
 /// diagnostic on a closed pipe costs nothing but the diagnostic.
 ///
 /// Each `write` goes out in one locked `write_all`: a subscriber that hands over a whole line at

@@ -22,6 +22,12 @@
 //! assert_eq!(answer.source, codecarbon_data::source::EPA_EGRID);
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-data`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod cloud;
 mod country;
 mod datasets;

@@ -52,6 +52,12 @@
 //! drop(server); // stops serving and joins the thread
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-httpd`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod accept;
 mod connection;
 mod error;

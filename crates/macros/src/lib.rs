@@ -4,6 +4,12 @@
 //!
 //! Use it through the `codecarbon` crate; the code it generates calls `::codecarbon`.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled by
+/// `cargo test --doc -p codecarbon-macros`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod expand;
 mod params;
 

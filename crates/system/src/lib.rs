@@ -7,6 +7,12 @@
 //! proc root as a parameter (the `proc_root` setting, `/proc` by default), so tests point it at
 //! a fake tree.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-system`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod cpu_times;
 mod cpuinfo;
 mod meminfo;

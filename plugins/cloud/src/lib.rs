@@ -27,6 +27,12 @@
 //! [`Locator`]: codecarbon_core::Locator
 //! [`IntensityProvider`]: codecarbon_core::IntensityProvider
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-cloud`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod error;
 mod intensity;
 mod metadata;

@@ -9,6 +9,12 @@
 //! The sink registers itself as `csv`; [`PLUGINS`] lists the names, so that a crate referencing
 //! it keeps the registration linked.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-csv`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod checkpoint;
 mod error;
 mod paths;

@@ -31,6 +31,12 @@
 //!
 //! [`Locator`]: codecarbon_core::Locator
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled by
+/// `cargo test --doc -p codecarbon-geoip`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod answer;
 mod db;
 mod error;

@@ -20,6 +20,12 @@
 //! Both refuse to run in `offline` mode ([`codecarbon_core::offline`]), as CodeCarbon's
 //! offline tracker has neither.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-http`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod api_sink;
 mod client;
 mod delta;

@@ -23,6 +23,12 @@
 //! [`Locator`]: codecarbon_core::Locator
 //! [`IntensityProvider`]: codecarbon_core::IntensityProvider
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-iso`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod plugins;
 
 pub use codecarbon_data::{country, list, lookup, source, Answer, CountryInfo, LookupError, Query};

@@ -16,6 +16,12 @@
 //! The sink registers itself as `json`; [`PLUGINS`] lists the names, so that a crate
 //! referencing it keeps the registration linked.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-json`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod error;
 mod line;
 mod sink;

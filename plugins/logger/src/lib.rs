@@ -7,6 +7,12 @@
 //! fields of the CSV, with their names and units). [`json_to_stderr`] installs a subscriber
 //! that prints such events as JSON lines on stderr, for programs that have none.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-logger`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod sink;
 mod stderr;
 

@@ -43,6 +43,12 @@
 //! assert!(source.info().detail.starts_with("GPU 0 NVIDIA A100 (GPU-0a1b2c3d) energy counter"));
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-nvml`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod api;
 mod env;
 mod error;

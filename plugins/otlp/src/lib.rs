@@ -35,6 +35,12 @@
 //! One sink may serve several runs of a tracker: a new `run_id` gets a fresh set of
 //! instruments and resource, and the exporter stays usable after `finish`.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-otlp`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod client;
 mod error;
 mod instruments;

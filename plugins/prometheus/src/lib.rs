@@ -27,6 +27,12 @@
 //!
 //! [`PLUGINS`] lists the names, so that a crate referencing it keeps the registration linked.
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-prometheus`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod error;
 mod exporter;
 pub mod exposition;

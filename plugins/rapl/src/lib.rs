@@ -50,6 +50,12 @@
 //! assert!(source.info().detail.starts_with("powercap at "));
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-rapl`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod attribution;
 mod counters;
 mod dedupe;

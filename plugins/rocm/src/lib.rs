@@ -47,6 +47,12 @@
 //! assert_eq!(source.info().model.as_deref(), Some("AMD Instinct MI210"));
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-rocm`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod classify;
 mod device;
 mod error;

@@ -24,6 +24,12 @@
 //! assert!(matches!(spec.origin, TdpOrigin::Exact { name: "Apple M2 Pro", .. }));
 //! ```
 
+/// The Rust examples of this crate's README (shown on crates.io), compiled and run by
+/// `cargo test --doc -p codecarbon-tdp`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod cpu;
 mod cpuinfo;
 mod error;

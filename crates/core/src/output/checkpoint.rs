@@ -287,7 +287,7 @@ impl<E> Recovery<E> {
 ///
 /// `parse` turns a checkpoint's bytes into a record, or says why they are not one; `write`
 /// writes the record and returns its run id, for the message. It is called under the output's
-/// lock, which it must not take again. If that lock stays busy ([`RECOVERY_PATIENCE`]), the
+/// lock, which it must not take again. If that lock stays busy (`RECOVERY_PATIENCE`), the
 /// recovery stops there with [`OutputError::RecoveryPostponed`]: the checkpoints stay for the
 /// next run, and the start goes on.
 pub fn recover_all<R, E: From<OutputError>>(

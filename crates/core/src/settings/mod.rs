@@ -6,7 +6,7 @@
 //! origin in errors), the builder's setter, the command-line flag and its `--help`, the
 //! `#[track_emissions]` parameter and the configuration reference.
 //!
-//! The tracker's own settings are the fields of [`Config`](crate::Config), declared in
+//! The tracker's own settings are the fields of [`Config`], declared in
 //! [`core_settings!`](crate::core_settings). A plugin declares its own in its crate with
 //! [`settings!`](crate::settings!), as a struct it receives already parsed:
 //!
@@ -129,7 +129,7 @@ pub fn read<T: FromSetting>(spec: &Spec, text: &str, origin: &str) -> Result<T, 
 /// other properties are the [`Spec`] after `=`. The struct gets
 /// [`Settings::from_config`], and its settings are registered, so a binary that links the
 /// plugin shows them as flags and accepts them in files and the environment. See the
-/// [module documentation](crate::settings) for an example.
+/// [module documentation](mod@crate::settings) for an example.
 #[macro_export]
 macro_rules! settings {
     (

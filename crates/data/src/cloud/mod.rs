@@ -2,7 +2,7 @@
 //!
 //! AWS and Azure come from `data/cloud/aws.csv` and `data/cloud/azure.csv` (Cloud Carbon
 //! Footprint's coefficients, see `data/SOURCES.md`), embedded and parsed once. GCP comes from
-//! CodeCarbon's `cloud/impact.csv` (the same rows [`lookup`](crate::lookup) answers from), so
+//! CodeCarbon's `cloud/impact.csv` (the same rows [`lookup`] answers from), so
 //! the `static` and `cloud_region` intensity providers give the same GCP figure.
 
 pub(crate) mod gcp;
