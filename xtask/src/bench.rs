@@ -4,6 +4,8 @@
 //! run minus a bare `sleep 5`: CPU seconds, wall time past the command, and peak RSS. The
 //! sampler's cost per tick is the CPU time of its thread (from `schedstat`, in nanoseconds) over
 //! five seconds of one-second ticks, each tick reading every source and checkpointing the CSV.
+//! The release binary's size is what `cargo xtask dist` ships (the profile strips its symbols),
+//! and its start-up is the wall time of `codecarbon --version`.
 
 use crate::measure::{self, Cost};
 use anyhow::{bail, Context, Result};
@@ -13,27 +15,11 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+use xtask::dist::{build_release, workspace_root as root};
 
 const CPU_RATIO_TARGET: f64 = 50.0;
 const RSS_TARGET_MB: f64 = 15.0;
 const WALL_PAST_TARGET: Duration = Duration::from_millis(100);
-
-/// The workspace root.
-pub(crate) fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// Builds the release `codecarbon` binary and returns its path.
-pub(crate) fn build_release() -> Result<PathBuf> {
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--quiet", "-p", "codecarbon-cli"])
-        .current_dir(root())
-        .status()?;
-    if !status.success() {
-        bail!("cargo build --release failed");
-    }
-    Ok(root().join("target/release/codecarbon"))
-}
 
 /// Python CodeCarbon 3.3.2 in a virtualenv, made on first use (as `.ci/run` does).
 fn python_codecarbon() -> Result<PathBuf> {
@@ -77,6 +63,14 @@ fn sampler_tick_micros(mode: TrackingMode, dir: &Path) -> Result<f64> {
     let after = measure::sampler_thread_cpu_ns()?;
     tracker.stop()?;
     Ok((after - before) as f64 / 5.0 / 1000.0)
+}
+
+/// Median wall time of `codecarbon --version`, spawn to exit, over 20 runs, in ms.
+fn version_millis(exe: &str, dir: &Path) -> Result<f64> {
+    let runs = (0..20)
+        .map(|_| measure::run(&[exe, "--version"], dir))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(measure::median(&runs).wall.as_secs_f64() * 1e3)
 }
 
 /// Median wall time of `start_task` (call to return) over 200 tasks, in µs.
@@ -137,6 +131,7 @@ pub fn run(args: &[String]) -> Result<()> {
     };
     let write = args.iter().any(|a| a == "--write");
     let ours = build_release()?;
+    let binary_mb = std::fs::metadata(&ours)?.len() as f64 / 1e6;
     let python = python_codecarbon()?;
     let scratch = std::env::temp_dir().join(format!("codecarbon-bench-{}", std::process::id()));
     let (rust_dir, python_dir, lib_dir) = (
@@ -177,6 +172,7 @@ pub fn run(args: &[String]) -> Result<()> {
         rust.push(measure::run(&ours_argv, &rust_dir)?);
         py.push(measure::run(&python_argv, &python_dir)?);
     }
+    let version_ms = version_millis(&ours_s, &scratch)?;
     let bare = measure::median(&bare);
     let (rust, py) = (
         added(measure::median(&rust), bare),
@@ -229,6 +225,12 @@ pub fn run(args: &[String]) -> Result<()> {
         report,
         "| wall time past the command | {:.3} s | {:.3} s | ≤ 0.1 s |",
         rust.wall_past, py.wall_past
+    );
+    let _ = writeln!(
+        report,
+        "\nThe release binary (`target/release/codecarbon`, symbols stripped, as `cargo xtask \
+         dist` ships it) is {binary_mb:.1} MB; `codecarbon --version` runs in {version_ms:.1} ms \
+         (spawn to exit, median of 20)."
     );
     let _ = writeln!(
         report,

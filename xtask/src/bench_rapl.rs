@@ -6,13 +6,13 @@
 //! Then the cost of one counter read. `--write` puts the result in `docs/benchmarks.md` as the
 //! section "RAPL accuracy", replacing that section only.
 
-use crate::bench::{build_release, root};
 use crate::fake_rapl::{FakeRapl, FakeZone};
 use anyhow::{bail, Context, Result};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
+use xtask::dist::{build_release, workspace_root as root};
 
 /// The largest error allowed, as a fraction of the truth.
 const TARGET: f64 = 0.005;

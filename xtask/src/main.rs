@@ -12,6 +12,10 @@
 //!   `CODECARBON_DATA_BASE_URL`) replaces scheme and host of every source.
 //! - `cargo xtask check-data [--dir DIR]`: validates every data file; exits non-zero on any
 //!   problem.
+//! - `cargo xtask dist [--binary PATH] [--out DIR]`: builds the release binary and packages it
+//!   with its manual pages, completions, licences and a README as
+//!   `target/dist/codecarbon-<version>-<target>.tar.gz`, with its `.sha256`; `--binary` packages
+//!   that binary as it is, without building.
 
 // A developer's tool run from a terminal: its reports and progress are its output.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -24,9 +28,21 @@ mod measure;
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;
 use xtask::data::{check, default_data_dir, refresh, sources};
+use xtask::dist;
 
 const USAGE: &str = "usage: cargo xtask bench [--runs N] [--write] | bench-rapl [--write] \
-| refresh-data [--out DIR] [--base-url URL] | check-data [--dir DIR]";
+| refresh-data [--out DIR] [--base-url URL] | check-data [--dir DIR] \
+| dist [--binary PATH] [--out DIR]";
+
+const DIST_HELP: &str = "usage: cargo xtask dist [--binary PATH] [--out DIR]
+
+Builds the release binary (cargo build --release --locked -p codecarbon-cli) and packages it as
+DIR/codecarbon-<version>-<target>.tar.gz, with DIR/codecarbon-<version>-<target>.tar.gz.sha256
+beside it (for `sha256sum -c`). The target is this host's (`rustc -vV`).
+
+  --binary PATH  package this codecarbon binary as it is, without building (it must run here:
+                 it writes its own manual pages and completions)
+  --out DIR      where to write the archive (default: target/dist)";
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +51,7 @@ fn main() -> Result<()> {
         Some("bench-rapl") => bench_rapl::run(&args[1..]),
         Some("refresh-data") => refresh_data(&args[1..]),
         Some("check-data") => check_data(&args[1..]),
+        Some("dist") => dist(&args[1..]),
         _ => bail!("{USAGE}"),
     }
 }
@@ -99,5 +116,57 @@ fn check_data(args: &[String]) -> Result<()> {
         bail!("check-data: {} problems", report.problems.len());
     }
     println!("check-data: no problem");
+    Ok(())
+}
+
+fn dist(args: &[String]) -> Result<()> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{DIST_HELP}");
+        return Ok(());
+    }
+    let (mut binary, mut out_dir) = (None, dist::workspace_root().join("target/dist"));
+    for (flag, value) in options(args, &["--binary", "--out"])? {
+        match flag.as_str() {
+            "--binary" => binary = Some(PathBuf::from(value)),
+            _ => out_dir = PathBuf::from(value),
+        }
+    }
+    let binary = match binary {
+        Some(binary) => binary,
+        None => dist::build_release()?,
+    };
+    let options = dist::Options {
+        binary,
+        version: dist::workspace_version().to_owned(),
+        target: dist::host_target()?,
+        out_dir,
+    };
+    let archive = dist::assemble(&options)?;
+    let size = |path: &std::path::Path| -> Result<String> {
+        let bytes = std::fs::metadata(path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .len();
+        Ok(format!("{:.1} MB", bytes as f64 / 1e6))
+    };
+    println!(
+        "binary  {} ({})",
+        options.binary.display(),
+        size(&options.binary)?
+    );
+    match &archive.glibc {
+        Some(glibc) => println!("glibc   {glibc} or newer"),
+        None if options.is_glibc_target() => println!("glibc   no versioned glibc symbol needed"),
+        None => {}
+    }
+    println!(
+        "archive {} ({})",
+        archive.path.display(),
+        size(&archive.path)?
+    );
+    println!(
+        "sha256  {} ({})",
+        archive.sha256,
+        archive.checksum_path.display()
+    );
     Ok(())
 }
