@@ -651,10 +651,12 @@ fn all_pages() -> Vec<(String, String)> {
 }
 
 /// `codecarbon SUB --flag ...` in a shell line: the words from the subcommand on, up to the
-/// command's own `--`, a pipe or a comment.
+/// command's own `--`, a pipe or a comment. A `codecarbon` followed by a path is the file
+/// another program copies (`install -m755 codecarbon ~/.local/bin/codecarbon`), not a run.
 fn invocation(line: &str) -> Option<Vec<&str>> {
     let words: Vec<&str> = line.split_whitespace().collect();
-    let start = match words.iter().position(|w| *w == "codecarbon") {
+    let runs_it = |i: usize| words.get(i + 1).is_none_or(|next| !next.contains('/'));
+    let start = match (0..words.len()).find(|&i| words[i] == "codecarbon" && runs_it(i)) {
         Some(i) => i + 1,
         // `cargo run -p codecarbon-cli -- SUB ...`
         None => {
