@@ -274,6 +274,12 @@ pub enum SourceError {
     /// Anything else, said in words that tell the fix.
     #[error("{0}")]
     Other(String),
+    /// The source turns out not to measure this machine at all, although it probed available:
+    /// a counter that never advances (RAPL exposed by a virtual machine that does not count).
+    /// The engine then replaces a registry source with the next candidate for its component,
+    /// from the interval that revealed it, instead of counting zero for the rest of the run.
+    #[error("{0}")]
+    Unusable(String),
 }
 
 impl SourceError {

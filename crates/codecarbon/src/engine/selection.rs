@@ -97,6 +97,28 @@ fn skipped<T>(candidate: &Candidate<T>, reason: String) -> Decision {
     }
 }
 
+/// The available power source of highest priority for `component` below the plugin `after`:
+/// what takes the place of a source that turned out unusable during a run. `None` when no
+/// lower candidate is available, or `after` is not a registered source of `component`.
+pub(crate) fn next_power_source(
+    config: &Config,
+    component: Component,
+    after: &str,
+) -> Result<Option<Box<dyn PowerSource>>, TrackerError> {
+    let candidates = registry::power_sources(component);
+    let Some(i) = candidates.iter().position(|c| c.name == after) else {
+        return Ok(None);
+    };
+    let mut decisions = Vec::new();
+    let built = available(config, &candidates[i + 1..], &mut decisions, false)?;
+    for d in decisions.iter().filter(|d| !d.taken) {
+        let reason = d.reason.as_deref().unwrap_or("");
+        tracing::debug!(target: crate::diagnostics::ENGINE, component = %component, plugin = d.plugin,
+            "{component}: not using {}: {reason}", d.plugin);
+    }
+    Ok(built.into_iter().next())
+}
+
 /// The power source of each component.
 pub fn power_sources(config: &Config) -> Result<Vec<ChosenSource>, TrackerError> {
     registry::check_unique_names()?;

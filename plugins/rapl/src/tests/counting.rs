@@ -218,3 +218,35 @@ fn the_mirror_rule_is_codecarbons() {
         17.0
     ));
 }
+
+#[test]
+fn counters_that_never_move_make_the_source_unusable() {
+    // A virtual machine that exposes a zone and never counts.
+    let tree = Tree::new();
+    tree.zone("intel-rapl:0", "package-0", 5_000, Some(1_000_000));
+    let mut source = build_with(&tree.env(), Component::Cpu).unwrap();
+    source.sample(&machine(0.0)).unwrap();
+    let still = source.sample(&machine(0.6)).unwrap();
+    assert_eq!(still.energy, Joules::ZERO);
+    let Err(SourceError::Unusable(why)) = source.sample(&machine(0.6)) else {
+        panic!("counters still for 1.2 s must make the source unusable");
+    };
+    assert!(
+        why.contains("package-0") && why.contains("1.2 s") && why.contains("virtual machines"),
+        "{why}"
+    );
+}
+
+#[test]
+fn counters_that_have_moved_may_stand_still() {
+    // An idle DRAM zone may rest for a while once it has shown that it counts.
+    let tree = Tree::new();
+    tree.zone("intel-rapl:0", "package-0", 5_000, Some(1_000_000));
+    let mut source = build_with(&tree.env(), Component::Cpu).unwrap();
+    source.sample(&machine(0.0)).unwrap();
+    tree.set("intel-rapl:0", 6_000);
+    assert!(source.sample(&machine(0.5)).unwrap().energy > Joules::ZERO);
+    for _ in 0..10 {
+        assert_eq!(source.sample(&machine(0.5)).unwrap().energy, Joules::ZERO);
+    }
+}

@@ -11,6 +11,7 @@ mod start;
 use super::explicit::{self, Explicit, Lent};
 use super::outlet::{Outlet, Receipt};
 use super::place::Place;
+use super::selection;
 use super::setup::SourcePart;
 use super::totals::{Snapshot, Utilisation};
 use crate::diagnostics::ENGINE;
@@ -18,7 +19,7 @@ use crate::error::TrackerError;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
     Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
-    KilowattHours, SampleContext, TaskReport, WORLD_AVERAGE,
+    KilowattHours, Reading, SampleContext, SourceError, TaskReport, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -31,6 +32,76 @@ struct Active {
     /// The machine's energy when `energy` is an attributed share, PUE included.
     machine_energy: Option<Joules>,
     failing: bool,
+}
+
+impl Active {
+    /// Adds a reading's energy, PUE included.
+    fn count(&mut self, reading: &Reading, pue: f64) {
+        self.energy += reading.energy * pue;
+        self.machine_energy = self.part.source.machine_energy().map(|e| e * pue);
+        self.part.info.method = reading.method;
+        self.failing = false;
+    }
+
+    /// A failed sample: warned once until the source reads again.
+    fn fail(&mut self, e: &SourceError) {
+        if !self.failing {
+            let info = &self.part.info;
+            tracing::warn!(
+                target: ENGINE,
+                component = %info.component,
+                source = info.source,
+                "{}: {e}",
+                info.source
+            );
+        }
+        self.failing = true;
+    }
+
+    /// Puts the next candidate for its component in the place of a source that turned out
+    /// unusable, and lets it cover this interval, so the run goes on measuring or estimating
+    /// rather than counting zero. The energy counted so far stays.
+    fn replace(&mut self, config: &Config, why: &str, ctx: &SampleContext, pue: f64) {
+        let (component, gone) = (self.part.info.component, self.part.info.source);
+        let next = match selection::next_power_source(config, component, gone) {
+            Ok(next) => next,
+            Err(e) => {
+                tracing::warn!(target: ENGINE, component = %component, source = gone, "{e}");
+                None
+            }
+        };
+        let Some(source) = next else {
+            tracing::warn!(
+                target: ENGINE,
+                component = %component,
+                source = gone,
+                "{gone}: {why}; no other {component} power source, so its energy is not counted \
+                 from now on"
+            );
+            self.failing = true;
+            return;
+        };
+        let info = source.info();
+        tracing::warn!(
+            target: ENGINE,
+            component = %component,
+            source = gone,
+            "{gone}: {why}; {component} power from {} ({}) instead: {}",
+            info.source,
+            info.method,
+            info.detail
+        );
+        self.part = SourcePart {
+            source,
+            info,
+            explicit: false,
+        };
+        self.failing = false;
+        match self.part.source.sample(ctx) {
+            Ok(reading) => self.count(&reading, pue),
+            Err(e) => self.fail(&e),
+        }
+    }
 }
 
 /// The state of a running tracker, owned by the sampler thread.
@@ -136,25 +207,17 @@ impl Run {
         let pue = self.config.pue;
         for active in &mut self.sources {
             match active.part.source.sample(&ctx) {
-                Ok(reading) => {
-                    active.energy += reading.energy * pue;
-                    active.machine_energy = active.part.source.machine_energy().map(|e| e * pue);
-                    active.part.info.method = reading.method;
-                    active.failing = false;
+                Ok(reading) => active.count(&reading, pue),
+                // A registry's CPU or RAM source has others ranked below it; GPU sources each
+                // cover their own devices, and a user's source is the user's choice.
+                Err(SourceError::Unusable(why))
+                    if !active.failing
+                        && !active.part.explicit
+                        && active.part.info.component != Component::Gpu =>
+                {
+                    active.replace(&self.config, &why, &ctx, pue);
                 }
-                Err(e) => {
-                    if !active.failing {
-                        let info = &active.part.info;
-                        tracing::warn!(
-                            target: ENGINE,
-                            component = %info.component,
-                            source = info.source,
-                            "{}: {e}",
-                            info.source
-                        );
-                    }
-                    active.failing = true;
-                }
+                Err(e) => active.fail(&e),
             }
         }
         let gpus: Vec<f64> = self
