@@ -192,22 +192,15 @@ fn the_archive_holds_the_binary_its_pages_completions_licences_and_readme() {
     let licences = root.join("crates/data/LICENSES");
     let in_licences: BTreeSet<_> = entries
         .keys()
-        .filter_map(|p| p.strip_prefix(&format!("{name}/data/LICENSES/")))
+        .filter_map(|p| p.strip_prefix(&format!("{name}/LICENSES/")))
         .map(str::to_owned)
         .collect();
-    if licences.is_dir() {
-        assert!(file_names(&licences).is_subset(&in_licences));
-        for licence in &in_licences {
-            let source = licences.join(licence);
-            if source.is_file() {
-                assert_eq!(
-                    file(&format!("data/LICENSES/{licence}")),
-                    std::fs::read(source).unwrap()
-                );
-            }
-        }
-    } else {
-        assert!(in_licences.is_empty());
+    assert_eq!(file_names(&licences), in_licences);
+    for licence in &in_licences {
+        assert_eq!(
+            file(&format!("LICENSES/{licence}")),
+            std::fs::read(licences.join(licence)).unwrap()
+        );
     }
 
     let readme = String::from_utf8(file("README.md").to_vec()).unwrap();

@@ -290,13 +290,11 @@ fn stage(
         &data_crate.join("data/SOURCES.md"),
         &top.join("data/SOURCES.md"),
     )?;
-    let licences = data_crate.join("LICENSES");
-    let has_data_licences = licences.is_dir();
-    if has_data_licences {
-        copy_tree(&licences, &top.join("data/LICENSES"))?;
-    }
+    // At the top, as in the crate, so that its README's `../LICENSE` and `../data/SOURCES.md`
+    // hold in the archive too.
+    copy_tree(&data_crate.join("LICENSES"), &top.join("LICENSES"))?;
 
-    let readme = readme::render(options, glibc, has_data_licences);
+    let readme = readme::render(options, glibc);
     let path = top.join("README.md");
     std::fs::write(&path, readme).doing(|| format!("cannot write {}", path.display()))
 }

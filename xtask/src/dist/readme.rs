@@ -35,11 +35,7 @@ const COMPLETION_PLACES: [(&str, &str, &str); 5] = [
 
 /// The README of the archive made from `options`; `glibc` is the oldest glibc the binary runs
 /// on, when it links glibc.
-pub(super) fn render(
-    options: &Options,
-    glibc: Option<&GlibcVersion>,
-    has_data_licences: bool,
-) -> String {
+pub(super) fn render(options: &Options, glibc: Option<&GlibcVersion>) -> String {
     let (version, target) = (&options.version, &options.target);
     let mut text = format!(
         "# codecarbon {version} for {target}\n\n\
@@ -57,9 +53,9 @@ pub(super) fn render(
     text.push_str(
         "| `data/SOURCES.md` | where each built-in dataset comes from, its year and licence |\n",
     );
-    if has_data_licences {
-        text.push_str("| `data/LICENSES/` | the datasets' licence texts |\n");
-    }
+    text.push_str(
+        "| `LICENSES/` | the licence texts of the datasets (which covers what: its README) |\n",
+    );
 
     if let Some(glibc) = glibc {
         let _ = writeln!(
@@ -127,12 +123,11 @@ mod tests {
     #[test]
     fn names_the_glibc_only_when_there_is_one() {
         let glibc = GlibcVersion::from_symbol_version("GLIBC_2.34").unwrap();
-        let gnu = render(&options("x86_64-unknown-linux-gnu"), Some(&glibc), true);
+        let gnu = render(&options("x86_64-unknown-linux-gnu"), Some(&glibc));
         assert!(gnu.starts_with("# codecarbon 1.2.3 for x86_64-unknown-linux-gnu\n"));
         assert!(gnu.contains("glibc 2.34 or newer"));
-        assert!(gnu.contains("`data/LICENSES/`"));
-        let musl = render(&options("x86_64-unknown-linux-musl"), None, false);
+        assert!(gnu.contains("`LICENSES/`"));
+        let musl = render(&options("x86_64-unknown-linux-musl"), None);
         assert!(!musl.contains("glibc"));
-        assert!(!musl.contains("data/LICENSES"));
     }
 }
