@@ -294,6 +294,42 @@ fn unreadable_tree() -> tempfile::TempDir {
     dir
 }
 
+/// A tree whose counters are readable and never move, as some virtual machines expose RAPL.
+fn still_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (zone, name) in [("intel-rapl:0", "package-0"), ("intel-rapl:0:2", "dram")] {
+        let zone: PathBuf = dir.path().join(zone);
+        std::fs::create_dir_all(&zone).unwrap();
+        std::fs::write(zone.join("name"), name).unwrap();
+        std::fs::write(zone.join("energy_uj"), "123456").unwrap();
+        std::fs::write(zone.join("max_energy_range_uj"), REAL_RANGE.to_string()).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn detect_sees_counters_that_never_move_and_shows_what_a_run_uses_instead() {
+    let tree = still_tree();
+    let sandbox = Sandbox::new();
+    let report = detect(&sandbox, &tree.path().display().to_string());
+    for (part, model, rapl) in [("cpu", "tdp", "rapl"), ("ram", "ram_dimm", "rapl_dram")] {
+        let chosen = &report["power_sources"][part];
+        assert_eq!(chosen["plugin"], model, "{report:#}");
+        assert_eq!(chosen["method"], "estimated");
+        let skipped = chosen["skipped"].as_array().unwrap();
+        let why = skipped
+            .iter()
+            .find(|s| s["plugin"] == rapl)
+            .and_then(|s| s["reason"].as_str())
+            .unwrap_or_else(|| panic!("{rapl} is not listed as skipped: {report:#}"));
+        assert!(why.contains("has not counted any energy"), "{why}");
+        assert!(
+            skipped.iter().all(|s| s["plugin"] != model),
+            "{model} is both chosen and skipped: {report:#}"
+        );
+    }
+}
+
 fn detect(sandbox: &Sandbox, root: &str) -> Value {
     let out = sandbox.run(&["detect", "--json", "--rapl-root", root]);
     assert!(out.status.success(), "{}", stderr(&out));

@@ -39,6 +39,10 @@ fn source_json(chosen: &ChosenSource) -> Value {
     entry
 }
 
+/// How long `detect` watches a measuring source's counters move before trusting them: real
+/// counters move within milliseconds, so only a machine whose counters stand still waits it out.
+const CONFIRM_PATIENCE: std::time::Duration = std::time::Duration::from_millis(1_500);
+
 fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
     let builder = args.builder(&[]);
     args.console(&builder);
@@ -47,7 +51,11 @@ fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
     let cpu = codecarbon::tdp::cpu_spec(config)
         .map_err(|e| TrackerError::System(std::io::Error::other(e.to_string())))?;
     let ram = MemInfo::read(&config.proc_root)?;
-    let chosen = power_sources(config)?;
+    let mut chosen = power_sources(config)?;
+    for part in &mut chosen {
+        // Longer than RAPL's one second of stillness, which a run would take to give up on it.
+        part.confirm(config, CONFIRM_PATIENCE)?;
+    }
     let gpus: Vec<Value> = chosen
         .iter()
         .filter(|c| c.component == codecarbon::Component::Gpu)

@@ -6,9 +6,11 @@
 use crate::error::TrackerError;
 use codecarbon_core::registry::{self, Candidate};
 use codecarbon_core::{
-    BuildError, Component, Config, IntensityProvider, Locator, PowerSource, Probe, Sink,
+    BuildError, Component, Config, IntensityProvider, Joules, Locator, Method, PowerSource, Probe,
+    SampleContext, Sink, SourceError, TrackingMode,
 };
 use serde::Serialize;
+use std::time::{Duration, Instant};
 
 /// Why a candidate was or was not used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -34,6 +36,73 @@ pub struct ChosenSource {
     pub sources: Vec<Box<dyn PowerSource>>,
     /// One entry per candidate considered.
     pub decisions: Vec<Decision>,
+}
+
+impl ChosenSource {
+    /// Watches a measuring CPU or RAM source for at most `patience`, until its counters move:
+    /// one that answers [`SourceError::Unusable`] (a virtual machine's RAPL that never counts)
+    /// gives way to the next candidate, as it would during a run, and the decisions say so.
+    /// Probing alone cannot see such a counter; `codecarbon detect` calls this so that it shows
+    /// what a run would end up using.
+    pub fn confirm(&mut self, config: &Config, patience: Duration) -> Result<(), TrackerError> {
+        if self.component == Component::Gpu {
+            return Ok(());
+        }
+        let deadline = Instant::now() + patience;
+        while let Some(source) = self.sources.first_mut() {
+            let info = source.info();
+            if info.method != Method::Measured {
+                return Ok(());
+            }
+            let why = match watch(source.as_mut(), deadline) {
+                Some(why) => why,
+                None => return Ok(()),
+            };
+            self.sources.clear();
+            for d in self.decisions.iter_mut() {
+                if d.plugin == info.source {
+                    *d = Decision {
+                        plugin: d.plugin,
+                        taken: false,
+                        reason: Some(why.clone()),
+                        blocked: false,
+                    };
+                }
+            }
+            let Some(next) = next_power_source(config, self.component, info.source)? else {
+                return Ok(());
+            };
+            let taken = next.info().source;
+            for d in self.decisions.iter_mut().filter(|d| d.plugin == taken) {
+                d.taken = true;
+                d.reason = None;
+            }
+            self.sources.push(next);
+        }
+        Ok(())
+    }
+}
+
+/// Samples `source` every few milliseconds until its energy moves (`None`), it says it is
+/// unusable (why), or `deadline` passes (`None`: nothing seen against it).
+fn watch(source: &mut dyn PowerSource, deadline: Instant) -> Option<String> {
+    let context = |elapsed| SampleContext::new(elapsed, TrackingMode::Machine, 1);
+    let mut last = Instant::now();
+    if source.sample(&context(Duration::ZERO)).is_err() {
+        return None;
+    }
+    while Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+        let now = Instant::now();
+        match source.sample(&context(now.saturating_duration_since(last))) {
+            Ok(reading) if reading.energy > Joules::ZERO => return None,
+            Ok(_) => {}
+            Err(SourceError::Unusable(why)) => return Some(why),
+            Err(_) => return None,
+        }
+        last = now;
+    }
+    None
 }
 
 /// Builds the `candidates` that are available, in priority order: every one when `every`, else
