@@ -19,6 +19,7 @@ mod checkpoint;
 mod error;
 mod paths;
 mod row;
+mod scan;
 mod sink;
 mod table;
 mod tasks;

@@ -9,10 +9,13 @@
 use crate::error::CsvSinkError;
 use crate::paths::{backup_candidates, OutputPaths};
 use crate::row::{encode, Row, RUN_ID};
+use crate::scan;
 use codecarbon_core::output::{
-    append_whole, cut_torn_tail, move_aside, open_append, read_output, replace, Durability, Tail,
+    append_whole, cut_torn_tail, move_aside, open_append, open_output_read, read_output, replace,
+    Durability, OutputError, Tail, MAX_TAIL_BYTES,
 };
 use codecarbon_core::{CsvWriteMode, CSV_COLUMNS};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The largest CSV read: about two million rows. A larger file is an error that says to move
@@ -57,7 +60,11 @@ pub(crate) fn write_row(
     mode: CsvWriteMode,
 ) -> Result<Option<PathBuf>, CsvSinkError> {
     let mut backup = None;
-    let (existing, torn) = inspect(paths.file())?;
+    let (existing, torn) = match mode {
+        // The whole table is rewritten, so it is read whole.
+        CsvWriteMode::Update => inspect(paths.file())?,
+        _ => inspect_ends(paths.file())?,
+    };
     if let Some(tail) = torn {
         let kept = cut_torn_tail(paths.file(), &tail)?;
         warn_torn(paths.file(), &kept);
@@ -163,6 +170,47 @@ pub(crate) fn inspect(path: &Path) -> Result<(Existing, Option<Tail>), CsvSinkEr
     let tail = torn
         .map(|offset| Tail::within(path, &bytes, offset))
         .transpose()?;
+    Ok((existing, tail))
+}
+
+/// Classifies the existing file as [`inspect`] does from its header line and its last line
+/// only, found by [`scan::ends`] without parsing the rows between: appending to a long-lived
+/// file costs a scan of it, not a table of it in memory. The rows between are not checked
+/// (their field counts): an append does not touch them. A file the scan does not describe
+/// plainly (no header line within [`scan::MAX_HEADER_BYTES`], a quote out of place or open at
+/// its end, a last line longer than a torn row can be) is read whole as before.
+pub(crate) fn inspect_ends(path: &Path) -> Result<(Existing, Option<Tail>), CsvSinkError> {
+    let mut file = match open_output_read(path) {
+        Ok(file) => file,
+        Err(e) if e.is_not_found() => return Ok((Existing::New, None)),
+        Err(e) => return Err(e.into()),
+    };
+    let ends = scan::ends(&mut file).map_err(OutputError::read(path))?;
+    let header = match ends.header {
+        Some(header) if ends.plain && ends.len - ends.last_line <= MAX_TAIL_BYTES => header,
+        _ => return inspect(path),
+    };
+    let mut last = Vec::new();
+    file.seek(SeekFrom::Start(ends.last_line))
+        .and_then(|_| file.take(MAX_TAIL_BYTES).read_to_end(&mut last))
+        .map_err(OutputError::read(path))?;
+    // The header line then the last line, as if they were the whole file: the same verdict on
+    // the header and on a torn end, with the torn line's offset moved back into the file.
+    let outline = [header.as_slice(), &last].concat();
+    let (existing, torn) = classify(&outline);
+    let tail = match torn {
+        Some(at) => {
+            let at = usize::try_from(at)
+                .unwrap_or(outline.len())
+                .max(header.len());
+            Some(Tail::at(
+                path,
+                ends.last_line + (at - header.len()) as u64,
+                outline[at..].to_vec(),
+            )?)
+        }
+        None => None,
+    };
     Ok((existing, tail))
 }
 
@@ -427,22 +475,29 @@ mod tests {
     }
 
     #[test]
-    fn a_short_row_in_the_middle_still_sets_the_file_aside() {
+    fn a_short_row_in_the_middle_sets_the_file_aside_when_the_table_is_rewritten() {
         let (_d, p, good, _) = two_rows_and_a_third();
-        fs::write(
-            p.file(),
-            [good.as_slice(), b"x,y\n", &good[good.len() - 10..]].concat(),
-        )
-        .unwrap();
+        let file = [good.as_slice(), b"x,y\n", &good[good.len() - 10..]].concat();
+        fs::write(p.file(), &file).unwrap();
         let text = |e: (Existing, Option<Tail>)| match e {
             (Existing::Incompatible(reason), None) => reason,
             other => panic!("{other:?}"),
         };
         let reason = text(inspect(p.file()).unwrap());
         assert!(reason.contains("line 4 has 2 fields"), "{reason}");
-        assert!(write_row(&p, &row("c"), CsvWriteMode::Append)
+        assert!(write_row(&p, &row("c"), CsvWriteMode::Update)
             .unwrap()
             .is_some());
+
+        // An append reads the header and the last line only: the rows between stay as they
+        // are, the new row goes after them.
+        fs::write(p.file(), &file).unwrap();
+        assert!(write_row(&p, &row("d"), CsvWriteMode::Append)
+            .unwrap()
+            .is_none());
+        let now = fs::read(p.file()).unwrap();
+        assert!(now.starts_with(&file), "the rows before are kept");
+        assert!(String::from_utf8_lossy(&now[file.len()..]).contains(",d,"));
     }
 
     #[cfg(unix)]
@@ -508,6 +563,75 @@ mod tests {
                 }
                 other => prop_assert!(false, "{:?}", other),
             }
+        }
+    }
+
+    /// What an append learns from a file, from its ends, against the whole-file parse: the same
+    /// verdict on the header, the same torn end (offset and bytes), the same last line break,
+    /// wherever the whole-file parse does not object to a row in the middle.
+    fn check_ends_agree(bytes: &[u8]) -> Result<(), TestCaseError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emissions.csv");
+        fs::write(&path, bytes).unwrap();
+        let (whole, whole_tail) = inspect(&path).unwrap();
+        let (ends, ends_tail) = inspect_ends(&path).unwrap();
+        match (whole, ends) {
+            (Existing::New, Existing::New) => {}
+            (Existing::Compatible(a), Existing::Compatible(b)) => {
+                prop_assert_eq!(a.order, b.order);
+                prop_assert_eq!(a.ends_with_newline, b.ends_with_newline);
+            }
+            // Set aside both ways; the line named may differ (the whole parse names the first
+            // bad row, the ends the last).
+            (Existing::Incompatible(_), Existing::Incompatible(_)) => {}
+            (Existing::Incompatible(reason), _) if reason.contains(" fields, the header ") => {
+                return Ok(());
+            }
+            (a, b) => prop_assert!(false, "whole: {:?}, ends: {:?}", a, b),
+        }
+        // The whole parse counts blank lines before a torn row into it (the CSV reader skips
+        // them); the ends start at the row itself. Either cut keeps every row.
+        let blank_lead = |t: Option<Tail>| {
+            t.map(|t| {
+                let lead = t
+                    .bytes
+                    .iter()
+                    .take_while(|b| matches!(b, b'\r' | b'\n'))
+                    .count();
+                (t.offset + lead as u64, t.bytes[lead..].to_vec())
+            })
+        };
+        prop_assert_eq!(blank_lead(whole_tail), blank_lead(ends_tail));
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Our header, then CSV-ish lines: the ends tell an append what the whole file does.
+        #[test]
+        fn the_ends_of_a_file_tell_what_the_whole_does(body in "[a-z0-9,\"\r\n.]{0,600}") {
+            let header = encode([CSV_COLUMNS]).unwrap();
+            check_ends_agree(&[header.as_slice(), body.as_bytes()].concat())?;
+        }
+
+        /// Whole rows, the last cut anywhere.
+        #[test]
+        fn the_ends_of_a_file_cut_in_its_last_row_tell_the_same(
+            fields in proptest::collection::vec("[a-z ,\"\n]{0,6}", CSV_COLUMNS.len()),
+            cut in 0usize..1000,
+        ) {
+            let header = encode([CSV_COLUMNS]).unwrap();
+            let earlier = encode([vec!["a\nb"; CSV_COLUMNS.len()]]).unwrap();
+            let last = encode([fields]).unwrap();
+            let cut = cut % (last.len() + 1);
+            check_ends_agree(&[header.as_slice(), &earlier, &earlier, &last[..cut]].concat())?;
+        }
+
+        /// Any bytes at all.
+        #[test]
+        fn the_ends_of_any_bytes_tell_the_same(bytes in proptest::collection::vec(any::<u8>(), 0..2000)) {
+            check_ends_agree(&bytes)?;
         }
     }
 

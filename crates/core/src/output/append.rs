@@ -96,6 +96,14 @@ impl Tail {
             bytes: content[start..].to_vec(),
         })
     }
+
+    /// The torn end of the file `path` that starts at `offset` and holds `bytes`, read by a
+    /// sink that found where its last record starts without reading the file whole; an error
+    /// if it is longer than [`MAX_TAIL_BYTES`].
+    pub fn at(path: &Path, offset: u64, bytes: Vec<u8>) -> Result<Self, OutputError> {
+        check_tail_length(path, Some(offset), bytes.len() as u64)?;
+        Ok(Self { offset, bytes })
+    }
 }
 
 /// The longest torn last line that is repaired (read, moved to `.torn`): a record of ours is

@@ -140,6 +140,12 @@ pub fn read_output(path: &Path, max_bytes: u64) -> Result<Vec<u8>, OutputError> 
     read_limited(path, file, max_bytes)
 }
 
+/// Opens the file `path` that codecarbon writes, to read it back in pieces (its header and its
+/// end, not the whole): the rule of [`read_output`], a link or a FIFO refused.
+pub fn open_output_read(path: &Path) -> Result<File, OutputError> {
+    open_output(path, OpenOptions::new().read(true), OutputError::read(path))
+}
+
 /// What is at `path`, without following a link there: `None` if nothing, an error if it is
 /// something we must not open (a link, a FIFO, a device, a directory).
 pub fn check_output(path: &Path) -> Result<Option<Metadata>, OutputError> {
