@@ -104,3 +104,44 @@ fn an_unusable_source_gives_way_to_the_next_for_the_whole_interval() {
         data.duration.as_secs_f64()
     );
 }
+
+#[test]
+fn detect_sees_the_same_replacement_and_says_who_outranks_whom() {
+    let config = Config::default();
+    let mut cpu = codecarbon::power_sources(&config)
+        .unwrap()
+        .into_iter()
+        .find(|c| c.component == Component::Cpu)
+        .unwrap();
+    assert_eq!(cpu.sources[0].info().source, STUCK);
+    cpu.confirm(&config, Duration::from_secs(1)).unwrap();
+    assert_eq!(cpu.sources.len(), 1);
+    assert_eq!(cpu.sources[0].info().source, TEN_WATTS);
+    for d in &cpu.decisions {
+        match d.plugin {
+            STUCK => {
+                assert!(!d.taken);
+                assert_eq!(d.reason.as_deref(), Some("the counter has not moved"));
+            }
+            TEN_WATTS => assert!(d.taken && d.reason.is_none(), "{d:?}"),
+            // Every lower candidate was outranked by the stuck one; now by its replacement.
+            _ if d
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with("outranked by")) =>
+            {
+                assert_eq!(
+                    d.reason.as_deref(),
+                    Some("outranked by test-ten-watts"),
+                    "{d:?}"
+                );
+            }
+            _ => {}
+        }
+    }
+    assert!(
+        cpu.decisions.iter().any(|d| d.plugin == "tdp"),
+        "{:?}",
+        cpu.decisions
+    );
+}

@@ -73,9 +73,14 @@ impl ChosenSource {
                 return Ok(());
             };
             let taken = next.info().source;
-            for d in self.decisions.iter_mut().filter(|d| d.plugin == taken) {
-                d.taken = true;
-                d.reason = None;
+            let (was, now) = (outranked_by(info.source), outranked_by(taken));
+            for d in self.decisions.iter_mut() {
+                if d.plugin == taken {
+                    d.taken = true;
+                    d.reason = None;
+                } else if d.reason.as_deref() == Some(was.as_str()) {
+                    d.reason = Some(now.clone());
+                }
             }
             self.sources.push(next);
         }
@@ -143,7 +148,7 @@ fn available<T>(
                 built_all.push(built);
                 if !every {
                     for lower in &candidates[i + 1..] {
-                        decisions.push(skipped(lower, format!("outranked by {}", candidate.name)));
+                        decisions.push(skipped(lower, outranked_by(candidate.name)));
                     }
                     return Ok(built_all);
                 }
@@ -155,6 +160,11 @@ fn available<T>(
         }
     }
     Ok(built_all)
+}
+
+/// The reason a lower candidate is not built when `name` was.
+fn outranked_by(name: &str) -> String {
+    format!("outranked by {name}")
 }
 
 fn skipped<T>(candidate: &Candidate<T>, reason: String) -> Decision {
