@@ -6,7 +6,6 @@ use clap::Args;
 use codecarbon::core::stderr_line;
 use codecarbon_board::{Board, Server};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// Options of `codecarbon board`.
 #[derive(Debug, Clone, Args)]
@@ -32,12 +31,12 @@ fn print_summary(board: &Board) {
 }
 
 /// Runs `codecarbon board`: 2 for a file that cannot be read or a port that cannot be used.
-pub fn board(args: &BoardArgs) -> ExitCode {
+pub fn board(args: &BoardArgs) -> u8 {
     let board = match Board::load(&args.files) {
         Ok(b) => b,
         Err(e) => {
             stderr_line!("codecarbon: error: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     print_summary(&board);
@@ -59,11 +58,11 @@ pub fn board(args: &BoardArgs) -> ExitCode {
                         stderr_line!("codecarbon: warning: cannot write to standard output: {e}; the page is written all the same");
                     }
                 }
-                ExitCode::SUCCESS
+                0
             }
             Err(e) => {
                 stderr_line!("codecarbon: error: {e}");
-                ExitCode::from(2)
+                2
             }
         };
     }
@@ -71,7 +70,7 @@ pub fn board(args: &BoardArgs) -> ExitCode {
         Ok(s) => s,
         Err(e) => {
             stderr_line!("codecarbon: error: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     // The URL is the command's result: without it nobody can use the server.
@@ -91,7 +90,7 @@ pub fn board(args: &BoardArgs) -> ExitCode {
     );
     // Serving ends with the process (Ctrl-C); returning means the server itself stopped.
     stderr_line!("codecarbon: error: the board's server stopped; run `codecarbon board` again");
-    ExitCode::FAILURE
+    1
 }
 
 /// `1 run`, `2 runs`.

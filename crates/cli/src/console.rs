@@ -9,7 +9,6 @@
 
 use codecarbon::core::stderr_line;
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 /// Writes `text` and a newline to standard output, flushed, so that a failure (a full disk, a
 /// closed pipe) is known here and not lost at exit.
@@ -22,9 +21,9 @@ pub(crate) fn stdout_line(text: &str) -> io::Result<()> {
 
 /// The result could not be written to standard output: exit code 1, and a message unless the
 /// reader went away on purpose (`| head`), which needs none, as a program ended by SIGPIPE.
-pub(crate) fn stdout_failed(error: &io::Error) -> ExitCode {
+pub(crate) fn stdout_failed(error: &io::Error) -> u8 {
     if error.kind() != io::ErrorKind::BrokenPipe {
         stderr_line!("codecarbon: error: cannot write to standard output: {error}");
     }
-    ExitCode::from(1)
+    1
 }

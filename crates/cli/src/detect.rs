@@ -5,7 +5,6 @@ use crate::console::{stdout_failed, stdout_line};
 use codecarbon::system::MemInfo;
 use codecarbon::{power_sources, ChosenSource, TrackerError};
 use serde_json::{json, Value};
-use std::process::ExitCode;
 
 fn source_json(chosen: &ChosenSource) -> Value {
     let skipped: Vec<Value> = chosen
@@ -143,7 +142,7 @@ fn text(report: &Value) -> String {
 }
 
 /// Prints what was detected, as text or JSON.
-pub fn detect(args: &TrackerArgs, as_json: bool) -> ExitCode {
+pub fn detect(args: &TrackerArgs, as_json: bool) -> u8 {
     match gather(args) {
         Ok(report) => {
             let shown = if as_json {
@@ -152,7 +151,7 @@ pub fn detect(args: &TrackerArgs, as_json: bool) -> ExitCode {
                 text(&report)
             };
             match stdout_line(&shown) {
-                Ok(()) => ExitCode::SUCCESS,
+                Ok(()) => 0,
                 Err(e) => stdout_failed(&e),
             }
         }

@@ -5,7 +5,6 @@ use clap::{ArgGroup, Args};
 use codecarbon::core::stderr_line;
 use codecarbon::iso::{list, lookup, Answer, Query};
 use serde_json::{json, Value};
-use std::process::ExitCode;
 
 /// What to look up.
 #[derive(Debug, Args)]
@@ -97,7 +96,7 @@ fn table_provider(provider: &str) -> bool {
 }
 
 /// Prints the answer, or every place with `--list`.
-pub fn intensity(args: &IntensityArgs) -> ExitCode {
+pub fn intensity(args: &IntensityArgs) -> u8 {
     let answers = if args.list {
         list().map(|mut all| {
             for provider in ["aws", "azure"] {
@@ -116,7 +115,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
                 Err(e) => {
                     stderr_line!("codecarbon: error: {e}");
                     let usage = matches!(e, codecarbon::cloud::TableError::UnknownRegion { .. });
-                    return ExitCode::from(if usage { 2 } else { 1 });
+                    return if usage { 2 } else { 1 };
                 }
             }
         } else {
@@ -138,7 +137,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
                     "codecarbon: error: give --country-iso-code, --cloud-provider with \
                      --cloud-region, or --list"
                 );
-                return ExitCode::from(2);
+                return 2;
             }
         };
         lookup(&query).map(|a| vec![a])
@@ -147,11 +146,11 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
         Ok(answers) => answers,
         Err(e @ codecarbon::iso::LookupError::Data(_)) => {
             stderr_line!("codecarbon: error: {e}");
-            return ExitCode::from(1);
+            return 1;
         }
         Err(e) => {
             stderr_line!("codecarbon: error: {e}");
-            return ExitCode::from(2);
+            return 2;
         }
     };
     for a in answers.iter().filter(|a| a.world_average_fallback) {
@@ -166,7 +165,7 @@ pub fn intensity(args: &IntensityArgs) -> ExitCode {
         (false, _) => lines(answers.iter().map(to_text)),
     };
     match stdout_line(&shown) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => stdout_failed(&e),
     }
 }

@@ -88,19 +88,19 @@ enum Commands {
 /// What a failure means for the exit code: settings that cannot work (a bad value, an unknown
 /// place or output, an output directory that cannot be written) exit with 2, as usage errors;
 /// a failure of the machine (an unreadable `/proc`) with 1.
-pub(crate) fn fail(error: &TrackerError) -> ExitCode {
+pub(crate) fn fail(error: &TrackerError) -> u8 {
     use codecarbon::core::BuildError;
     stderr_line!("codecarbon: error: {error}");
     match error {
         TrackerError::Config(_)
         | TrackerError::OfflineNeedsLocation
         | TrackerError::UnknownOutputMethod { .. }
-        | TrackerError::Plugin(BuildError::Invalid { .. }) => ExitCode::from(2),
-        _ => ExitCode::from(1),
+        | TrackerError::Plugin(BuildError::Invalid { .. }) => 2,
+        _ => 1,
     }
 }
 
-fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
+fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> u8 {
     // First of all, so that no signal is lost while the tracker is built and started.
     let stop_signals = if command.is_empty() {
         Some(signals::StopSignals::catch())
@@ -154,25 +154,37 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> ExitCode {
         }
     };
     match u8::try_from(code) {
-        Ok(0) if !saved => ExitCode::from(ROW_NOT_SAVED),
-        Ok(code) => ExitCode::from(code),
-        Err(_) => ExitCode::from(1),
+        Ok(0) if !saved => ROW_NOT_SAVED,
+        Ok(code) => code,
+        Err(_) => 1,
     }
 }
 
 /// Shows clap's answer (help, version, or a usage error) as `Cli::parse` would, but says so
 /// when help or version cannot be written to standard output instead of exiting with 0.
-fn usage(answer: &clap::Error) -> ExitCode {
+fn usage(answer: &clap::Error) -> u8 {
     match answer.print() {
         Err(e) if !answer.use_stderr() => console::stdout_failed(&e),
-        _ => ExitCode::from(u8::try_from(answer.exit_code()).unwrap_or(2)),
+        _ => u8::try_from(answer.exit_code()).unwrap_or(2),
     }
 }
 
 /// Parses the process's arguments and runs the command; the exit code follows the shell's
 /// conventions (a tracked command's own code, 2 for usage errors).
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    ExitCode::from(run(std::env::args_os()))
+}
+
+/// Parses `args` (the program's name first, as in `std::env::args_os`) and runs the command:
+/// [`main`] for a caller that is not a process of its own, such as the Python package's
+/// `codecarbon-rs` command. Returns the exit code: a tracked command's own code, 2 for usage
+/// errors, 74 when the run's row could not be saved.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => return usage(&e),
     };

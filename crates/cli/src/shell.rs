@@ -9,7 +9,6 @@ use codecarbon::core::quote::printable;
 use codecarbon::core::stderr_line;
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 /// `codecarbon completions SHELL`.
 #[derive(Debug, Args)]
@@ -20,7 +19,7 @@ pub(crate) struct CompletionsArgs {
 }
 
 /// Prints the completion script for the shell asked.
-pub(crate) fn completions(args: &CompletionsArgs) -> ExitCode {
+pub(crate) fn completions(args: &CompletionsArgs) -> u8 {
     let mut script = Vec::new();
     clap_complete::generate(
         args.shell,
@@ -42,17 +41,17 @@ pub(crate) struct ManArgs {
 
 /// Prints the main manual page in roff (`codecarbon man > codecarbon.1`), or writes every
 /// command's page into a directory.
-pub(crate) fn man(args: &ManArgs) -> ExitCode {
+pub(crate) fn man(args: &ManArgs) -> u8 {
     let command = crate::Cli::command();
     if let Some(dir) = &args.dir {
         let written =
             std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
         return match written {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => 0,
             Err(e) => {
                 let dir = printable(&dir.display().to_string());
                 stderr_line!("codecarbon: error: cannot write the manual pages into {dir}: {e}");
-                ExitCode::from(1)
+                1
             }
         };
     }
@@ -64,10 +63,10 @@ pub(crate) fn man(args: &ManArgs) -> ExitCode {
 }
 
 /// Writes `bytes` to standard output, flushed; a failure is the command's failure.
-fn print(bytes: &[u8]) -> ExitCode {
+fn print(bytes: &[u8]) -> u8 {
     let mut out = io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => console::stdout_failed(&e),
     }
 }

@@ -128,6 +128,14 @@ impl TrackerBuilder {
         self
     }
 
+    /// Names the version of the Python interpreter the tracker runs in, for the
+    /// `python_version` column, which is empty otherwise: for a binding such as the
+    /// `codecarbon-rs` Python package, whose rows Python tools read as CodeCarbon's.
+    pub fn python_version(mut self, version: impl Into<String>) -> Self {
+        self.explicit.python_version = Some(version.into());
+        self
+    }
+
     /// Sends the totals to `sink` too, beside those of `output_methods`.
     pub fn with_sink(mut self, sink: impl Sink + 'static) -> Self {
         self.explicit.sinks.push(Box::new(sink));
@@ -167,6 +175,7 @@ impl TrackerBuilder {
         if config.offline && !has_locator {
             return Err(TrackerError::OfflineNeedsLocation);
         }
+        crate::engine::selection::outputs(&config)?;
         Ok(EmissionsTracker {
             config,
             route,

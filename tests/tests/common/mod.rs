@@ -11,23 +11,7 @@ pub fn binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
         let mut cargo = Command::new(env!("CARGO"));
-        // The variables cargo sets for this test's package would reach build scripts that watch
-        // them (ring's), and cargo would rebuild those and all above them, now and again for the
-        // next plain build.
-        for (name, _) in std::env::vars_os() {
-            let name = name.to_string_lossy();
-            if [
-                "CARGO_PKG_",
-                "CARGO_MANIFEST_",
-                "CARGO_CRATE_",
-                "CARGO_PRIMARY_",
-            ]
-            .iter()
-            .any(|prefix| name.starts_with(prefix))
-            {
-                cargo.env_remove(&*name);
-            }
-        }
+        without_cargo_package_env(&mut cargo);
         let status = cargo
             .args([
                 "build",
@@ -45,6 +29,26 @@ pub fn binary() -> &'static Path {
         let dir = exe.parent().and_then(Path::parent).expect("target dir");
         dir.join("codecarbon")
     })
+}
+
+/// Removes from `command` the variables cargo sets for this test's package: they would reach
+/// build scripts that watch them (ring's), and a cargo run by `command` would rebuild those and
+/// all above them, now and again for the next plain build.
+pub fn without_cargo_package_env(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_CRATE_",
+            "CARGO_PRIMARY_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+        {
+            command.env_remove(&*name);
+        }
+    }
 }
 
 /// A scratch home and working directory, so no config of the machine leaks in.

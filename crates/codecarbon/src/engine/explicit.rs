@@ -21,6 +21,9 @@ pub(crate) struct Explicit {
     pub(crate) intensity: Vec<Arc<dyn IntensityProvider>>,
     /// Added to the sinks of `output_methods`.
     pub(crate) sinks: Vec<Box<dyn Sink>>,
+    /// The version of the Python that runs the tracker, when a binding says so: the
+    /// `python_version` column, empty otherwise.
+    pub(crate) python_version: Option<String>,
 }
 
 impl Explicit {
@@ -40,6 +43,7 @@ impl fmt::Debug for Explicit {
             .field("locator", &self.locator.is_some())
             .field("intensity", &self.intensity.len())
             .field("sinks", &self.sinks.len())
+            .field("python_version", &self.python_version)
             .finish()
     }
 }
@@ -59,4 +63,5 @@ pub(crate) fn give_back(lent: &Lent, parts: Explicit) {
     held.locator = held.locator.take().or(parts.locator);
     held.intensity.extend(parts.intensity);
     held.sinks.extend(parts.sinks);
+    held.python_version = held.python_version.take().or(parts.python_version);
 }

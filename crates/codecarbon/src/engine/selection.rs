@@ -276,10 +276,21 @@ pub(crate) type NamedSink = (&'static str, Box<dyn Sink>);
 
 /// The sinks named in `output_methods`, in that order.
 pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
-    let available = registry::sinks();
     let mut built = Vec::new();
+    for candidate in outputs(config)? {
+        built.push((candidate.name, (candidate.build)(config)?));
+    }
+    Ok(built)
+}
+
+/// The plugins of the outputs `output_methods` names, in that order, checked without building
+/// them: each is in this build and can work with these settings (`api` offline cannot). The
+/// tracker's `build()` asks this, so that a wrong output is an error before the run starts.
+pub(crate) fn outputs(config: &Config) -> Result<Vec<Candidate<Box<dyn Sink>>>, TrackerError> {
+    let available = registry::sinks();
+    let mut chosen = Vec::new();
     for name in &config.output_methods {
-        let Some(candidate) = available.iter().find(|p| p.name == name) else {
+        let Some(candidate) = available.iter().find(|p| p.name == name).cloned() else {
             let names: Vec<_> = available.iter().map(|p| p.name).collect();
             return Err(TrackerError::UnknownOutputMethod {
                 name: name.clone(),
@@ -294,7 +305,7 @@ pub(crate) fn sinks(config: &Config) -> Result<Vec<NamedSink>, TrackerError> {
             )
             .into());
         }
-        built.push((candidate.name, (candidate.build)(config)?));
+        chosen.push(candidate);
     }
-    Ok(built)
+    Ok(chosen)
 }

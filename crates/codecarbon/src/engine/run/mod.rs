@@ -125,6 +125,8 @@ pub(crate) struct Run {
     tasks: Vec<(String, Snapshot)>,
     lent: Lent,
     os: String,
+    /// The `python_version` column: set by a Python binding, empty otherwise.
+    python_version: Option<String>,
     unsettled_warned: bool,
 }
 

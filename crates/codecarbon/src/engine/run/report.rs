@@ -63,7 +63,7 @@ impl Run {
         data.cloud_provider = location.cloud_provider;
         data.cloud_region = location.cloud_region;
         data.os = self.os.clone();
-        data.python_version = None;
+        data.python_version = self.python_version.clone();
         data.codecarbon_version = VERSION.to_string();
         data.cpu_count = self.machine.logical_cpus();
         data.cpu_model = of(Component::Cpu).find_map(|s| s.part.info.model.clone());

@@ -23,6 +23,7 @@ impl Run {
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
         let mut borrowed = explicit::borrow(&lent);
+        let python_version = borrowed.python_version.clone();
         let assembled = setup::assemble(&config, &mut borrowed);
         // What the run did not take in (all of it on error) goes straight back.
         explicit::give_back(&lent, borrowed);
@@ -48,6 +49,7 @@ impl Run {
             origin: Snapshot::zero(now),
             last_sample: now,
             os: os_description(),
+            python_version,
             config,
             machine,
             meminfo,
