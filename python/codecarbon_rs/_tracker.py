@@ -111,6 +111,9 @@ class EmissionsTracker:
         given = _given(type(self).__name__, args, dict(arguments))
         settings: List[Tuple[str, str, str]] = []
         records_logger, records_level = None, logging.INFO
+        if "country_2letter_iso_code" in given and "country_iso_code" not in given:
+            # The engine takes alpha-2 codes too: CodeCarbon's alias is honoured, not ignored.
+            given["country_iso_code"] = given.pop("country_2letter_iso_code")
         for name, value in given.items():
             origin = f"argument {name}= of {type(self).__name__}"
             if name == "logging_logger":

@@ -16,6 +16,8 @@ def test_a_bad_value_raises_value_error_naming_the_argument():
         EmissionsTracker(tracking_mode="everything")
     with pytest.raises(ValueError, match="unknown output method `nowhere`"):
         OfflineEmissionsTracker(output_methods=["nowhere"], country_iso_code="FRA")
+    with pytest.raises(ValueError, match="`api` output cannot work here"):
+        OfflineEmissionsTracker(output_methods=["api"], country_iso_code="FRA")
 
 
 def test_offline_without_a_place_raises_value_error():

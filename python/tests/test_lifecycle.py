@@ -117,3 +117,10 @@ def test_config_files_and_variables_are_read_below_the_arguments(workdir, monkey
     tracker.start()
     tracker.stop()
     assert tracker.final_emissions_data.pue == 3.0  # the argument is above both
+
+
+def test_the_two_letter_country_code_is_honoured(workdir):
+    tracker = OfflineEmissionsTracker(country_2letter_iso_code="DE", measure_power_secs=1)
+    tracker.start()
+    tracker.stop()
+    assert tracker.final_emissions_data.country_iso_code == "DEU"

@@ -142,13 +142,14 @@ fn offline_without_a_place_is_an_error() {
 }
 
 #[test]
-fn an_unknown_output_method_is_named() {
+fn an_unknown_output_method_is_named_when_the_tracker_is_built() {
     let dir = tempfile::tempdir().unwrap();
-    let mut tracker = builder(dir.path())
+    let err = builder(dir.path())
         .output_methods(&["csv", "carrier-pigeon"])
         .build()
-        .unwrap();
-    let err = tracker.start().unwrap_err().to_string();
+        .err()
+        .expect("an unknown output is refused before the run")
+        .to_string();
     assert!(
         err.contains("carrier-pigeon") && err.contains("json"),
         "{err}"

@@ -5,8 +5,10 @@
 //! sampler's cost per tick is the CPU time of its thread (from `schedstat`, in nanoseconds) over
 //! five seconds of one-second ticks, each tick reading every source and checkpointing the CSV.
 //! The release binary's size is what `cargo xtask dist` ships (the profile strips its symbols),
-//! and its start-up is the wall time of `codecarbon --version`.
+//! and its start-up is the wall time of `codecarbon --version`. The Python package's start-up
+//! against CodeCarbon's is [`bench_python`]'s.
 
+use crate::bench_python;
 use crate::measure::{self, Cost};
 use anyhow::{bail, Context, Result};
 use codecarbon::config::ConfigSources;
@@ -234,7 +236,13 @@ pub fn run(args: &[String]) -> Result<()> {
     let (to_short, to_long, long_size) = append_costs(&ours_s, &scratch.join("append"), runs)?;
     let append_cpu = to_long.cpu.saturating_sub(to_short.cpu);
     let append_rss_mb = to_long.peak_rss.saturating_sub(to_short.peak_rss) as f64 / 1e6;
+    let py_dir = scratch.join("python-start");
+    std::fs::create_dir_all(&py_dir)?;
+    let codecarbon_python = python.with_file_name("python");
+    let (rs_start, cc_start) = bench_python::start_ups(&codecarbon_python, runs.max(5), &py_dir)?;
     let _ = std::fs::remove_dir_all(&scratch);
+    let start_ratio =
+        cc_start.import_and_start.as_secs_f64() / rs_start.import_and_start.as_secs_f64().max(1e-6);
 
     let cpu_ratio = py.cpu / rust.cpu.max(1e-6);
     let checks = [
@@ -254,6 +262,10 @@ pub fn run(args: &[String]) -> Result<()> {
         (
             "appending to a long file within 5 MB of a short one",
             append_rss_mb <= APPEND_RSS_TARGET_MB,
+        ),
+        (
+            "Python: import and start under 1/20 of CodeCarbon's",
+            start_ratio >= bench_python::START_RATIO_TARGET,
         ),
     ];
     let mut report = String::new();
@@ -320,6 +332,37 @@ pub fn run(args: &[String]) -> Result<()> {
         to_long.peak_rss as f64 / 1e6,
         to_short.cpu.as_secs_f64(),
         to_short.peak_rss as f64 / 1e6,
+    );
+    let _ = writeln!(
+        report,
+        "The Python package, installed by `pip install python/` (a release build), against \
+         CodeCarbon 3.3.2 (median of {}): one process imports the package, builds an \
+         `OfflineEmissionsTracker` for Canada and starts it; the time is from before the import \
+         to the return of `start()`, measured inside the process; CPU and peak memory are the \
+         whole process's (import, start, stop, exit) less a bare `python -c pass`.\n",
+        runs.max(5)
+    );
+    let _ = writeln!(
+        report,
+        "| Python, to a started tracker | codecarbon_rs | CodeCarbon 3.3.2 | target |"
+    );
+    let _ = writeln!(report, "|---|---|---|---|");
+    let _ = writeln!(
+        report,
+        "| import + start | {:.3} s | {:.3} s | < 1/20 of CodeCarbon (now 1/{start_ratio:.0}) |",
+        rs_start.import_and_start.as_secs_f64(),
+        cc_start.import_and_start.as_secs_f64()
+    );
+    let _ = writeln!(
+        report,
+        "| CPU time added | {:.3} s | {:.3} s | |",
+        rs_start.cpu.as_secs_f64(),
+        cc_start.cpu.as_secs_f64()
+    );
+    let _ = writeln!(
+        report,
+        "| peak RSS added | {:.1} MB | {:.1} MB | |\n",
+        rs_start.peak_rss_mb, cc_start.peak_rss_mb
     );
     for (name, ok) in &checks {
         let _ = writeln!(report, "- {}: {name}", if *ok { "pass" } else { "FAIL" });

@@ -156,7 +156,8 @@ impl TrackerBuilder {
         resolve(&self.sources, &self.settings)
     }
 
-    /// Resolves and checks the configuration; the tracker is not started yet.
+    /// Resolves and checks the configuration, and that each output `output_methods` names is in
+    /// this build and can work with it (`api` offline cannot); the tracker is not started yet.
     pub fn build(self) -> Result<EmissionsTracker, TrackerError> {
         let resolved = resolve(&self.sources, &self.settings)?;
         let config = resolved.config;
