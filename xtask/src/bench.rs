@@ -333,37 +333,7 @@ pub fn run(args: &[String]) -> Result<()> {
         to_short.cpu.as_secs_f64(),
         to_short.peak_rss as f64 / 1e6,
     );
-    let _ = writeln!(
-        report,
-        "The Python package, installed by `pip install python/` (a release build), against \
-         CodeCarbon 3.3.2 (median of {}): one process imports the package, builds an \
-         `OfflineEmissionsTracker` for Canada and starts it; the time is from before the import \
-         to the return of `start()`, measured inside the process; CPU and peak memory are the \
-         whole process's (import, start, stop, exit) less a bare `python -c pass`.\n",
-        runs.max(5)
-    );
-    let _ = writeln!(
-        report,
-        "| Python, to a started tracker | codecarbon_rs | CodeCarbon 3.3.2 | target |"
-    );
-    let _ = writeln!(report, "|---|---|---|---|");
-    let _ = writeln!(
-        report,
-        "| import + start | {:.3} s | {:.3} s | < 1/20 of CodeCarbon (now 1/{start_ratio:.0}) |",
-        rs_start.import_and_start.as_secs_f64(),
-        cc_start.import_and_start.as_secs_f64()
-    );
-    let _ = writeln!(
-        report,
-        "| CPU time added | {:.3} s | {:.3} s | |",
-        rs_start.cpu.as_secs_f64(),
-        cc_start.cpu.as_secs_f64()
-    );
-    let _ = writeln!(
-        report,
-        "| peak RSS added | {:.1} MB | {:.1} MB | |\n",
-        rs_start.peak_rss_mb, cc_start.peak_rss_mb
-    );
+    report.push_str(&bench_python::section(&rs_start, &cc_start, runs.max(5)));
     for (name, ok) in &checks {
         let _ = writeln!(report, "- {}: {name}", if *ok { "pass" } else { "FAIL" });
     }
