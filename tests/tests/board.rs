@@ -363,6 +363,64 @@ fn a_missing_file_exits_2_with_its_name() {
 }
 
 #[test]
+fn many_projects_make_a_bounded_page_and_project_picks_any_one() {
+    let sandbox = Sandbox::new();
+    let csv = sandbox.work().join("many.csv");
+    let mut text = format!("{}\n", codecarbon::core::CSV_COLUMNS.join(","));
+    let projects = 200;
+    for i in 0..projects {
+        let mut fields = vec![String::new(); codecarbon::core::CSV_COLUMNS.len()];
+        for (column, value) in [
+            ("timestamp", "2024-05-01T10:00:00".to_string()),
+            ("project_name", format!("p{i:04}")),
+            ("run_id", format!("r{i}")),
+            ("emissions", format!("{}", (i + 1) as f64 / 1000.0)),
+            ("energy_consumed", "0.1".to_string()),
+        ] {
+            let at = codecarbon::core::CSV_COLUMNS
+                .iter()
+                .position(|c| *c == column)
+                .unwrap();
+            fields[at] = value;
+        }
+        text.push_str(&fields.join(","));
+        text.push('\n');
+    }
+    std::fs::write(&csv, text).unwrap();
+    let page_of = |extra: &[&str]| {
+        let mut args = vec!["board", "many.csv", "--output", "page.html"];
+        args.extend_from_slice(extra);
+        let out = sandbox.run(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        (
+            model_of(&std::fs::read_to_string(sandbox.work().join("page.html")).unwrap()),
+            stderr(&out),
+        )
+    };
+    let (model, _) = page_of(&[]);
+    assert_eq!(model["projects_total"], projects);
+    let entries = model["projects"].as_array().unwrap();
+    // All projects, the biggest ones, and one entry for the others.
+    let shown = entries.len() - 2;
+    assert!(shown < projects / 2, "{shown} projects detailed");
+    assert_eq!(entries.last().unwrap()["grouped"], projects - shown);
+    assert!(entries.iter().all(|p| p["name"] != "p0000"));
+    assert!(entries
+        .iter()
+        .any(|p| p["name"] == format!("p{:04}", projects - 1)));
+    let (model, _) = page_of(&["--project", "p0000"]);
+    let smallest = model["projects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "p0000")
+        .expect("the project asked for has its entry");
+    assert_eq!(smallest["totals"]["runs"], 1);
+    let (_, warned) = page_of(&["--project", "nobody"]);
+    assert!(warned.contains("no project `nobody`"), "{warned}");
+}
+
+#[test]
 fn a_taken_port_exits_2() {
     let sandbox = Sandbox::new();
     let csv = sandbox.work().join("a.csv");

@@ -8,6 +8,7 @@
 //! and its start-up is the wall time of `codecarbon --version`. The Python package's start-up
 //! against CodeCarbon's is [`bench_python`]'s.
 
+use crate::bench_board;
 use crate::bench_python;
 use crate::measure::{self, Cost};
 use anyhow::{bail, Context, Result};
@@ -240,12 +241,13 @@ pub fn run(args: &[String]) -> Result<()> {
     std::fs::create_dir_all(&py_dir)?;
     let codecarbon_python = python.with_file_name("python");
     let (rs_start, cc_start) = bench_python::start_ups(&codecarbon_python, runs.max(5), &py_dir)?;
+    let board = bench_board::costs(&ours_s, &scratch.join("board"))?;
     let _ = std::fs::remove_dir_all(&scratch);
     let start_ratio =
         cc_start.import_and_start.as_secs_f64() / rs_start.import_and_start.as_secs_f64().max(1e-6);
 
     let cpu_ratio = py.cpu / rust.cpu.max(1e-6);
-    let checks = [
+    let mut checks: Vec<(String, bool)> = [
         (
             "CPU at most 1/50 of Python's",
             cpu_ratio >= CPU_RATIO_TARGET,
@@ -267,7 +269,11 @@ pub fn run(args: &[String]) -> Result<()> {
             "Python: import and start under 1/20 of CodeCarbon's",
             start_ratio >= bench_python::START_RATIO_TARGET,
         ),
-    ];
+    ]
+    .into_iter()
+    .map(|(name, ok)| (name.to_string(), ok))
+    .collect();
+    checks.extend(board.checks());
     let mut report = String::new();
     let _ = writeln!(report, "# Benchmarks\n");
     let _ = writeln!(
@@ -334,6 +340,7 @@ pub fn run(args: &[String]) -> Result<()> {
         to_short.peak_rss as f64 / 1e6,
     );
     report.push_str(&bench_python::section(&rs_start, &cc_start, runs.max(5)));
+    report.push_str(&board.section());
     for (name, ok) in &checks {
         let _ = writeln!(report, "- {}: {name}", if *ok { "pass" } else { "FAIL" });
     }

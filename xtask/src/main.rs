@@ -2,8 +2,8 @@
 //!
 //! - `cargo xtask bench [--runs N] [--write]`: the tracker's own cost on `monitor -- sleep 5` at a
 //!   1 s interval, side by side with Python CodeCarbon 3.3.2, the sampler's cost per tick, and
-//!   the Python package's import and start against CodeCarbon's; `--write` also writes
-//!   `docs/benchmarks.md`.
+//!   the Python package's import and start against CodeCarbon's, and carbonboard on a
+//!   million-row file; `--write` also writes `docs/benchmarks.md`.
 //! - `cargo xtask bench-rapl [--write]`: the RAPL plugin's CPU energy against the truth on a fake
 //!   powercap tree advancing in real time, for measure intervals of 0.1 s to 60 s, and the cost
 //!   of one counter read; `--write` replaces the "RAPL accuracy" section of `docs/benchmarks.md`.
@@ -22,6 +22,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod bench_board;
 mod bench_python;
 mod bench_rapl;
 mod fake_rapl;

@@ -325,7 +325,7 @@
       stat("total-energy", "Energy used", energy(t.energy), t.energy),
       stat("total-emissions", "Emissions", mass(t.emissions), t.emissions),
       stat("total-runs", "Runs", t.runs.toLocaleString("en-US"), t.runs),
-      stat("total-projects", "Projects", String(model.projects.filter(function (p) { return !p.all; }).length)),
+      stat("total-projects", "Projects", model.projects_total.toLocaleString("en-US")),
       stat("total-duration", "Time measured", duration(t.duration_s)),
     ]));
     return s;
@@ -338,7 +338,12 @@
     model.projects.forEach(function (p, i) {
       select.appendChild(el("option", { value: String(i), text: p.name + " (" + plural(p.totals.runs, "run") + ")" }));
     });
-    return el("label", { class: "selector" }, [el("span", { text: "Project" }), select]);
+    var label = el("label", { class: "selector" }, [el("span", { text: "Project" }), select]);
+    var grouped = model.projects.filter(function (p) { return p.grouped > 0; })[0];
+    if (!grouped) return label;
+    return el("div", {}, [label, el("p", { class: "note", id: "grouped-note",
+      text: "The " + grouped.grouped.toLocaleString("en-US") + " smallest projects by emissions are grouped into one entry; " +
+        "codecarbon board --project NAME FILE.csv gives any one of them an entry of its own." })]);
   }
   function projectCard(p) {
     var s = section("project", p.all ? "All projects" : "Project: " + p.name);

@@ -3,7 +3,7 @@
 //! 100-row one.
 
 use crate::mass::MassUnit;
-use crate::read::Row;
+use crate::runs::Run;
 use crate::time::format_ms;
 use codecarbon_core::KgCo2eq;
 use serde::Serialize;
@@ -56,27 +56,17 @@ pub struct Bar {
     pub runs: usize,
 }
 
-/// Runs in time order; runs without a readable time keep their file order, after the others.
-fn ordered<'a>(rows: &[&'a Row]) -> Vec<&'a Row> {
-    let mut out: Vec<&Row> = rows.to_vec();
-    out.sort_by_key(|r| (r.time_ms.is_none(), r.time_ms.unwrap_or(0)));
-    out
-}
-
-/// The timeline of `rows`.
-pub fn timeline(rows: &[&Row]) -> Timeline {
-    let timed: Vec<&Row> = ordered(rows)
-        .into_iter()
-        .filter(|r| r.time_ms.is_some())
-        .collect();
-    let untimed = rows.len() - timed.len();
+/// The timeline of `runs`, which are in time order (those without a time last).
+pub(crate) fn timeline(runs: &[&Run]) -> Timeline {
+    let timed = &runs[..runs.partition_point(|r| r.time_ms.is_some())];
+    let untimed = runs.len() - timed.len();
     let mut points = Vec::new();
     let mut cumulative = 0.0;
     let mut bucket_s = None;
     if timed.len() <= TIMELINE_POINTS {
-        for r in &timed {
-            cumulative += r.emissions.value();
-            points.push((r.time_ms.unwrap_or(0), r.emissions.value(), cumulative, 1));
+        for r in timed {
+            cumulative += r.emissions;
+            points.push((r.time_ms.unwrap_or(0), r.emissions, cumulative, 1));
         }
     } else {
         let first = timed.first().and_then(|r| r.time_ms).unwrap_or(0);
@@ -85,20 +75,20 @@ pub fn timeline(rows: &[&Row]) -> Timeline {
         let width = (span + TIMELINE_BUCKETS as i64 - 1) / TIMELINE_BUCKETS as i64;
         bucket_s = Some(width as f64 / 1000.0);
         let mut current: Option<(i64, f64, usize)> = None;
-        for r in &timed {
+        for r in timed {
             let t = r.time_ms.unwrap_or(0);
             let start = first + ((t - first) / width) * width;
-            cumulative += r.emissions.value();
+            cumulative += r.emissions;
             match current.as_mut() {
                 Some((s, kg, n)) if *s == start => {
-                    *kg += r.emissions.value();
+                    *kg += r.emissions;
                     *n += 1;
                 }
                 _ => {
                     if let Some((s, kg, n)) = current.take() {
-                        points.push((s, kg, cumulative - r.emissions.value(), n));
+                        points.push((s, kg, cumulative - r.emissions, n));
                     }
-                    current = Some((start, r.emissions.value(), 1));
+                    current = Some((start, r.emissions, 1));
                 }
             }
         }
@@ -114,9 +104,8 @@ pub fn timeline(rows: &[&Row]) -> Timeline {
     }
 }
 
-/// The bars of `rows`.
-pub fn bars(rows: &[&Row]) -> Bars {
-    let runs = ordered(rows);
+/// The bars of `runs`, which are in time order (those without a time last).
+pub(crate) fn bars(runs: &[&Run]) -> Bars {
     let per_bar = runs.len().div_ceil(MAX_BARS).max(1);
     let mut bars = Vec::new();
     for (i, chunk) in runs.chunks(per_bar).enumerate() {
@@ -127,13 +116,13 @@ pub fn bars(rows: &[&Row]) -> Bars {
         } else {
             format!("{first}–{last}")
         };
-        let time = |r: Option<&&Row>| r.and_then(|r| r.time_ms).map(format_ms).unwrap_or_default();
+        let time = |r: Option<&&Run>| r.and_then(|r| r.time_ms).map(format_ms).unwrap_or_default();
         bars.push(Bar {
             label,
             from: time(chunk.first()),
             to: time(chunk.last()),
-            emissions: chunk.iter().map(|r| r.emissions.value()).sum(),
-            energy: chunk.iter().map(|r| r.energy.value()).sum(),
+            emissions: chunk.iter().map(|r| r.emissions).sum(),
+            energy: chunk.iter().map(|r| r.energy).sum(),
             runs: chunk.len(),
         });
     }

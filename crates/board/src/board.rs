@@ -5,6 +5,7 @@ use crate::html::render;
 use crate::model::{build, Model};
 use crate::problem::Problem;
 use crate::read::{read_path, FileRead};
+use crate::runs::Runs;
 use codecarbon_core::output::{replace, Durability};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -45,10 +46,24 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Emissions files, read and aggregated for the page.
+/// Hands the memory freed after a load back to the system. glibc keeps freed blocks of the
+/// sizes a load uses (its mmap threshold rises as large blocks are freed) for the process's
+/// next allocations, so a server that loaded a million rows would keep their memory though it
+/// keeps none of them.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator; it takes no pointer.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Emissions files, read and aggregated for the page. It keeps the page's data, not the rows:
+/// its memory does not grow with the files.
 #[derive(Debug, Clone)]
 pub struct Board {
     paths: Vec<PathBuf>,
+    focus: Option<String>,
     files: Vec<FileRead>,
     model: Model,
     fingerprint: Fingerprint,
@@ -58,19 +73,33 @@ impl Board {
     /// Reads every file; a file that cannot be opened is an error (its content never is: the
     /// rows that cannot be read are explained in [`Board::problems`]).
     pub fn load(paths: &[PathBuf]) -> Result<Self, BoardError> {
+        Self::load_focused(paths, None)
+    }
+
+    /// Like [`Board::load`], with the project `focus` given an entry of its own however small
+    /// it is among many (see [`MAX_PROJECTS`](crate::MAX_PROJECTS)).
+    pub fn load_focused(paths: &[PathBuf], focus: Option<&str>) -> Result<Self, BoardError> {
         let fingerprint = fingerprint(paths);
-        let mut files = paths
-            .iter()
-            .enumerate()
-            .map(|(i, p)| read_path(p, i))
-            .collect::<Result<Vec<_>, _>>()?;
-        let model = build(&mut files);
+        let mut runs = Runs::default();
+        let mut files = Vec::with_capacity(paths.len());
+        for (index, path) in paths.iter().enumerate() {
+            files.push(read_path(path, index, &mut |row| runs.add(row))?);
+        }
+        let model = build(&mut files, &runs, focus);
+        drop(runs);
+        give_back_freed_memory();
         Ok(Self {
             paths: paths.to_vec(),
+            focus: focus.map(str::to_owned),
             files,
             model,
             fingerprint,
         })
+    }
+
+    /// The same files read again, with the same focus.
+    pub fn reload(&self) -> Result<Self, BoardError> {
+        Self::load_focused(&self.paths, self.focus.as_deref())
     }
 
     /// The files read, in order.
@@ -135,10 +164,11 @@ impl Board {
                     .take(LINES_PER_FILE)
                     .map(|p| format!("line {}: {}", p.line.unwrap_or(0), p.message))
                     .collect();
-                if skipped.len() > LINES_PER_FILE {
+                let named = skipped.len().min(LINES_PER_FILE);
+                if file.skipped > named {
                     text.push(format!(
                         "and {} more (listed on the page)",
-                        skipped.len() - LINES_PER_FILE
+                        file.skipped - named
                     ));
                 }
                 out.push(format!(

@@ -6,34 +6,27 @@ use crate::cloud::{regions, title};
 use crate::equivalents::equivalents;
 use crate::places::places;
 use crate::problem::Problem;
-use crate::read::{FileRead, Row};
+use crate::read::FileRead;
+use crate::runs::{Run, Runs};
+use crate::time::format_ms;
 pub use crate::view::{
     CloudView, Components, FileSummary, LastRun, Model, Place, Project, RegionEmissions, Totals,
 };
 use codecarbon_core::{KgCo2eq, KilowattHours};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// At most this many problems travel to the page (the count says how many there were).
 pub const MAX_PROBLEMS: usize = 300;
 
-/// Runs, once each: rows that repeat a `run_id` replace the earlier row (CodeCarbon's flush
-/// appends a run's totals so far, so the last row of a run holds its totals).
-fn runs(files: &mut [FileRead]) -> Vec<Row> {
-    let mut slots: Vec<Option<Row>> = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut repeated = vec![0usize; files.len()];
-    for file in files.iter() {
-        for row in &file.rows {
-            if !row.run_id.is_empty() {
-                if let Some(old) = seen.insert(row.run_id.clone(), slots.len()) {
-                    slots[old] = None;
-                    repeated[row.file.min(files.len() - 1)] += 1;
-                }
-            }
-            slots.push(Some(row.clone()));
-        }
-    }
-    for (file, count) in files.iter_mut().zip(repeated) {
+/// At most this many projects have a page of their own, the biggest by emissions (and the one
+/// asked for by name); the others are grouped into one entry, so that the page's size does not
+/// grow with the number of projects.
+pub const MAX_PROJECTS: usize = 50;
+
+/// Notes, per file, the rows that repeated an earlier row's `run_id`.
+fn note_repeated(files: &mut [FileRead], runs: &Runs) {
+    for (index, file) in files.iter_mut().enumerate() {
+        let count = runs.repeated(index);
         if count > 0 {
             file.problems.push(Problem::file(
                 &file.name,
@@ -44,70 +37,78 @@ fn runs(files: &mut [FileRead]) -> Vec<Row> {
             ));
         }
     }
-    slots.into_iter().flatten().collect()
 }
 
-fn place_label(row: &Row) -> String {
-    let region = title(&row.region);
+fn place_label(runs: &Runs, run: &Run) -> String {
+    let (iso, country, region) = runs.places.get(run.place);
+    let region = title(region);
     let mut parts: Vec<&str> = Vec::new();
     if !region.is_empty() {
         parts.push(&region);
     }
-    if !row.country_name.is_empty() {
-        parts.push(&row.country_name);
-    } else if !row.country_iso_code.is_empty() {
-        parts.push(&row.country_iso_code);
+    if !country.is_empty() {
+        parts.push(country);
+    } else if !iso.is_empty() {
+        parts.push(iso);
     }
     let mut label = if parts.is_empty() {
         "unknown".to_string()
     } else {
         parts.join(", ")
     };
-    if row.on_cloud && !row.cloud_provider.is_empty() {
-        label = format!("{label} ({} {})", row.cloud_provider, row.cloud_region);
+    if let Some(cloud) = run.cloud {
+        let (provider, cloud_region) = runs.clouds.get(cloud);
+        label = format!("{label} ({provider} {cloud_region})");
     }
     label
 }
 
-fn last_run<'a>(rows: &[&'a Row]) -> Option<&'a Row> {
-    rows.iter()
-        .enumerate()
-        .max_by_key(|(i, r)| (r.time_ms.unwrap_or(i64::MIN), *i))
-        .map(|(_, r)| *r)
+/// The most recent of `group` (in time order): the last timed run, else the last read.
+fn last_run<'a>(group: &[&'a Run]) -> Option<&'a Run> {
+    group
+        .iter()
+        .max_by_key(|r| (r.time_ms.unwrap_or(i64::MIN), r.seq))
+        .copied()
 }
 
-fn places_of(rows: &[&Row]) -> Vec<Place> {
-    let mut map: BTreeMap<(String, String), Place> = BTreeMap::new();
-    for row in rows {
-        let key = (row.country_iso_code.clone(), row.region.clone());
-        map.entry(key)
-            .or_insert_with(|| Place {
-                country_iso_code: row.country_iso_code.clone(),
-                country_name: row.country_name.clone(),
-                region: row.region.clone(),
-                totals: Totals::default(),
-            })
-            .totals
-            .add(row);
+fn places_of(runs: &Runs, group: &[&Run]) -> Vec<Place> {
+    let mut map: BTreeMap<u32, Totals> = BTreeMap::new();
+    for run in group {
+        map.entry(run.place).or_default().add(run);
     }
-    let mut places: Vec<Place> = map.into_values().collect();
-    places.sort_by(|a, b| b.totals.energy.0.total_cmp(&a.totals.energy.0));
+    let mut places: Vec<Place> = map
+        .into_iter()
+        .map(|(id, totals)| {
+            let (iso, name, region) = runs.places.get(id);
+            Place {
+                country_iso_code: iso.clone(),
+                country_name: name.clone(),
+                region: region.clone(),
+                totals,
+            }
+        })
+        .collect();
+    places.sort_by(|a, b| {
+        b.totals
+            .energy
+            .0
+            .total_cmp(&a.totals.energy.0)
+            .then_with(|| (&a.country_iso_code, &a.region).cmp(&(&b.country_iso_code, &b.region)))
+    });
     places
 }
 
-fn cloud_view(rows: &[&Row], last: Option<&Row>) -> Option<CloudView> {
-    let last_cloud = rows
+fn cloud_view(runs: &Runs, group: &[&Run]) -> Option<CloudView> {
+    let last_cloud = group
         .iter()
-        .filter(|r| r.on_cloud && !r.cloud_provider.is_empty())
-        .max_by_key(|r| r.time_ms.unwrap_or(i64::MIN))
-        .copied()
-        .or(last.filter(|r| r.on_cloud && !r.cloud_provider.is_empty()))?;
-    let provider = last_cloud.cloud_provider.clone();
-    let energy = rows
+        .filter(|r| r.cloud.is_some())
+        .max_by_key(|r| (r.time_ms.unwrap_or(i64::MIN), r.seq))?;
+    let (provider, region) = runs.clouds.get(last_cloud.cloud?);
+    let energy = group
         .iter()
-        .filter(|r| r.on_cloud && r.cloud_provider == provider)
-        .fold(KilowattHours::ZERO, |sum, r| sum + r.energy);
-    let mut list: Vec<RegionEmissions> = regions(&provider)
+        .filter(|r| r.cloud.is_some_and(|c| runs.clouds.get(c).0 == *provider))
+        .fold(KilowattHours::ZERO, |sum, r| sum + KilowattHours(r.energy));
+    let mut list: Vec<RegionEmissions> = regions(provider)
         .into_iter()
         .map(|region| RegionEmissions {
             emissions: KgCo2eq(energy.value() * region.intensity.value() / 1000.0),
@@ -117,36 +118,35 @@ fn cloud_view(rows: &[&Row], last: Option<&Row>) -> Option<CloudView> {
     list.sort_by(|a, b| a.emissions.0.total_cmp(&b.emissions.0));
     let current = list
         .iter()
-        .find(|r| {
-            r.region
-                .region
-                .eq_ignore_ascii_case(&last_cloud.cloud_region)
-        })
+        .find(|r| r.region.region.eq_ignore_ascii_case(region))
         .map(|r| r.emissions);
     Some(CloudView {
-        provider,
-        region: last_cloud.cloud_region.clone(),
+        provider: provider.clone(),
+        region: region.clone(),
         energy,
         regions: list,
         current,
     })
 }
 
-fn project(name: &str, all: bool, rows: &[&Row]) -> Project {
+/// What the page shows for `group`, runs in time order (untimed last).
+fn project(runs: &Runs, name: &str, all: bool, group: &[&Run], text_of: Option<u32>) -> Project {
     let mut totals = Totals::default();
     let mut components = Components::default();
-    for row in rows {
-        totals.add(row);
-        if let (Some(c), Some(g), Some(r)) = (row.cpu_energy, row.gpu_energy, row.ram_energy) {
-            components.cpu += c;
-            components.gpu += g;
-            components.ram += r;
+    for run in group {
+        totals.add(run);
+        if let Some([c, g, r]) = run.components {
+            components.cpu += KilowattHours(c);
+            components.gpu += KilowattHours(g);
+            components.ram += KilowattHours(r);
             components.known = true;
         }
     }
-    let last = last_run(rows);
-    let places = places_of(rows);
-    let mut location = last.map(place_label).unwrap_or_else(|| "unknown".into());
+    let last = last_run(group);
+    let places = places_of(runs, group);
+    let mut location = last
+        .map(|r| place_label(runs, r))
+        .unwrap_or_else(|| "unknown".into());
     if places.len() > 1 {
         let others = places.len() - 1;
         let word = if others == 1 { "place" } else { "places" };
@@ -155,52 +155,117 @@ fn project(name: &str, all: bool, rows: &[&Row]) -> Project {
     Project {
         name: name.to_string(),
         all,
+        grouped: 0,
         totals,
         components,
         location,
         places,
-        last_run: last.map(|r| LastRun {
-            run_id: r.run_id.clone(),
-            timestamp: r.timestamp.clone(),
-            energy: r.energy,
-            emissions: r.emissions,
-            duration_s: r.duration_s,
-        }),
+        last_run: last.map(|r| last_run_of(runs, r, text_of)),
         equivalents: equivalents(totals.emissions, totals.energy),
-        timeline: timeline(rows),
-        bars: bars(rows),
-        cloud: cloud_view(rows, last),
+        timeline: timeline(group),
+        bars: bars(group),
+        cloud: cloud_view(runs, group),
     }
 }
 
-/// Builds the model from the files read (adds to their problems the runs written twice).
-pub fn build(files: &mut [FileRead]) -> Model {
-    let runs = runs(files);
-    let mut by_project: BTreeMap<&str, Vec<&Row>> = BTreeMap::new();
-    for row in &runs {
-        by_project.entry(&row.project).or_default().push(row);
+/// The last run as shown: with its `run_id` and timestamp as written when the rows read kept
+/// them (for a project's own entry), else its time as read.
+fn last_run_of(runs: &Runs, run: &Run, text_of: Option<u32>) -> LastRun {
+    let latest = text_of
+        .and_then(|project| runs.latest(project))
+        .filter(|l| l.order.1 == run.seq);
+    LastRun {
+        run_id: latest.map(|l| l.run_id.clone()).unwrap_or_default(),
+        timestamp: latest
+            .map(|l| l.timestamp.clone())
+            .or_else(|| run.time_ms.map(format_ms))
+            .unwrap_or_default(),
+        energy: KilowattHours(run.energy),
+        emissions: KgCo2eq(run.emissions),
+        duration_s: run.duration_s,
     }
-    let all_rows: Vec<&Row> = runs.iter().collect();
+}
+
+/// Runs in time order: by time, those without one after the others, ties in the order read.
+fn in_time_order(group: &mut [&Run]) {
+    group.sort_unstable_by_key(|r| (r.time_ms.is_none(), r.time_ms.unwrap_or(0), r.seq));
+}
+
+/// Builds the model from the runs read from `files` (and adds to their problems the runs
+/// written twice). `focus` names a project that gets its entry whatever its size.
+pub(crate) fn build(files: &mut [FileRead], runs: &Runs, focus: Option<&str>) -> Model {
+    note_repeated(files, runs);
+    let all = runs.all();
+    let mut by_project: Vec<Vec<&Run>> = vec![Vec::new(); runs.projects.len()];
+    for run in all {
+        by_project[run.project as usize].push(run);
+    }
+    // Projects with rows (a project whose only run moved to another name has none).
+    let mut ids: Vec<u32> = (0..by_project.len())
+        .filter(|&i| !by_project[i].is_empty())
+        .filter_map(|i| u32::try_from(i).ok())
+        .collect();
+    let emissions =
+        |id: &u32| -> f64 { by_project[*id as usize].iter().map(|r| r.emissions).sum() };
+    ids.sort_by(|a, b| emissions(b).total_cmp(&emissions(a)).then(a.cmp(b)));
+    let focused = focus.and_then(|name| {
+        ids.iter()
+            .position(|&id| runs.projects.get(id) == name)
+            .map(|at| ids.remove(at))
+    });
+    let keep = MAX_PROJECTS.saturating_sub(usize::from(focused.is_some()));
+    let (mut shown, grouped) = if ids.len() > keep + 1 {
+        let grouped = ids.split_off(keep);
+        (ids, grouped)
+    } else {
+        (ids, Vec::new())
+    };
+    shown.extend(focused);
+    shown.sort_by(|a, b| runs.projects.get(*a).cmp(runs.projects.get(*b)));
+
     let mut projects = Vec::new();
-    if by_project.len() > 1 {
-        projects.push(project("All projects", true, &all_rows));
+    let project_count = shown.len() + grouped.len();
+    if project_count > 1 {
+        let mut group: Vec<&Run> = all.iter().collect();
+        in_time_order(&mut group);
+        projects.push(project(runs, "All projects", true, &group, None));
     }
-    for (name, rows) in &by_project {
-        projects.push(project(name, false, rows));
+    for id in &shown {
+        let group = &mut by_project[*id as usize];
+        in_time_order(group);
+        projects.push(project(
+            runs,
+            runs.projects.get(*id),
+            false,
+            group,
+            Some(*id),
+        ));
+    }
+    if !grouped.is_empty() {
+        let mut group: Vec<&Run> = grouped
+            .iter()
+            .flat_map(|id| by_project[*id as usize].iter().copied())
+            .collect();
+        in_time_order(&mut group);
+        let name = format!("{} other projects", grouped.len());
+        let mut others = project(runs, &name, false, &group, None);
+        others.grouped = grouped.len();
+        projects.push(others);
     }
     let mut totals = Totals::default();
-    for row in &runs {
-        totals.add(row);
+    for run in all {
+        totals.add(run);
     }
     let (places, place_problem) = match places() {
         Ok(p) => (Some(p), None),
         Err(e) => (None, Some(Problem::file("(maps)", e.to_string()))),
     };
     let mut maps = vec!["world"];
-    if runs.iter().any(|r| r.country_iso_code == "USA") {
+    let in_country = |iso: &str| all.iter().any(|r| runs.places.get(r.place).0 == iso);
+    if in_country("USA") {
         maps.push("us");
     }
-    if runs.iter().any(|r| r.country_iso_code == "CAN") {
+    if in_country("CAN") {
         maps.push("ca");
     }
     let all_problems: Vec<Problem> = files
@@ -214,15 +279,21 @@ pub fn build(files: &mut [FileRead]) -> Model {
             .iter()
             .map(|f| FileSummary {
                 name: f.name.clone(),
-                rows: f.rows.len(),
+                rows: f.rows,
                 skipped: f.skipped,
             })
             .collect(),
-        problems_total: all_problems.len(),
+        // A file keeps the first MAX_PROBLEMS of its skipped rows' problems and counts the rest.
+        problems_total: all_problems.len()
+            + files
+                .iter()
+                .map(|f| f.skipped.saturating_sub(MAX_PROBLEMS))
+                .sum::<usize>(),
         problems: all_problems.into_iter().take(MAX_PROBLEMS).collect(),
-        rows: files.iter().map(|f| f.rows.len()).sum(),
+        rows: files.iter().map(|f| f.rows).sum(),
         skipped: files.iter().map(|f| f.skipped).sum(),
         totals,
+        projects_total: project_count,
         projects,
         places,
         maps,

@@ -8,10 +8,12 @@
 
 use crate::columns::{Columns, NumberTally};
 use crate::error::BoardError;
+use crate::model::MAX_PROBLEMS;
 use crate::problem::Problem;
 use crate::time::parse_timestamp;
-use codecarbon_core::output::read_regular;
+use codecarbon_core::output::{open_regular, OutputError};
 use codecarbon_core::{Cell, Column, KgCo2eq, KilowattHours};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
 /// One run's row, with what the board uses of it.
@@ -58,66 +60,100 @@ pub struct Row {
 /// The name the board shows for rows without a project.
 pub const NO_PROJECT: &str = "(no project)";
 
-/// What was read from one file: its rows, and the explanation of everything left out.
+/// What was read from one file: how many rows, and the explanation of everything left out.
+/// The rows themselves go to the caller as they are read, so that no table of them is kept.
 #[derive(Debug, Clone, Default)]
 pub struct FileRead {
     /// The path as given, for messages.
     pub name: String,
-    /// The rows that could be read, in file order.
-    pub rows: Vec<Row>,
-    /// Rows that could not be read (each has a [`Problem`] with its line).
+    /// The rows that could be read.
+    pub rows: usize,
+    /// Rows that could not be read (the first [`MAX_PROBLEMS`] have a [`Problem`] with their
+    /// line).
     pub skipped: usize,
-    /// File-level notes (missing or unknown columns, empty file) and one per skipped row.
+    /// File-level notes (missing or unknown columns, empty file) and one per skipped row, up
+    /// to [`MAX_PROBLEMS`] of those.
     pub problems: Vec<Problem>,
 }
 
-/// The largest file read: about two million rows. A larger one is an error that says so,
-/// rather than all of the memory.
+/// The largest file read: about two million rows. A larger one is an error that says so, rather
+/// than minutes of reading. (Memory does not grow with the file: rows are aggregated as they
+/// are read.)
 pub const MAX_FILE_BYTES: u64 = 1 << 30;
 
-/// Reads `path`; only a file that cannot be opened or read is an error, and anything but a
-/// regular file (a FIFO, `/dev/zero`) or one over [`MAX_FILE_BYTES`] is refused without
-/// waiting.
-pub fn read_path(path: &Path, index: usize) -> Result<FileRead, BoardError> {
-    let bytes = read_regular(path, MAX_FILE_BYTES)?;
-    Ok(read_bytes(&path.display().to_string(), &bytes, index))
+/// Reads `path`, handing each row to `on_row` in file order; only a file that cannot be opened
+/// or read is an error, and anything but a regular file (a FIFO, `/dev/zero`) or one over
+/// [`MAX_FILE_BYTES`] is refused without waiting.
+pub fn read_path(
+    path: &Path,
+    index: usize,
+    on_row: &mut dyn FnMut(Row),
+) -> Result<FileRead, BoardError> {
+    let file = open_regular(path, MAX_FILE_BYTES)?;
+    let reader = BufReader::with_capacity(1 << 16, file.take(MAX_FILE_BYTES));
+    read_from(&path.display().to_string(), reader, index, on_row)
+        .map_err(|e| OutputError::read(path)(e).into())
 }
 
-/// Reads the CSV text `bytes` of the file called `name` (the `index`-th file read).
-pub fn read_bytes(name: &str, bytes: &[u8], index: usize) -> FileRead {
+/// Reads the CSV text `bytes` of the file called `name` (the `index`-th file read), handing each
+/// row to `on_row`.
+pub fn read_bytes(name: &str, bytes: &[u8], index: usize, on_row: &mut dyn FnMut(Row)) -> FileRead {
+    // Reading a slice cannot fail.
+    read_from(name, bytes, index, on_row).unwrap_or_else(|_| FileRead {
+        name: name.to_string(),
+        ..FileRead::default()
+    })
+}
+
+/// Reads CSV text from `input`; an error only when `input` cannot be read.
+fn read_from(
+    name: &str,
+    mut input: impl BufRead,
+    index: usize,
+    on_row: &mut dyn FnMut(Row),
+) -> io::Result<FileRead> {
     let mut out = FileRead {
         name: name.to_string(),
         ..FileRead::default()
     };
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        out.problems.push(Problem::file(
-            name,
-            "the file is empty: no header and no rows (was the run stopped before it wrote?)",
-        ));
-        return out;
-    }
+    skip_bom(&mut input)?;
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
-        .from_reader(bytes);
+        .from_reader(input);
     let header = match reader.byte_headers() {
         Ok(h) => h.clone(),
+        Err(e) if e.is_io_error() => return Err(io_error(e)),
         Err(e) => {
             out.problems.push(Problem::file(
                 name,
                 format!("the header cannot be read: {e}"),
             ));
-            return out;
+            return Ok(out);
         }
     };
+    let mut record = csv::ByteRecord::new();
+    if header.iter().all(|field| field.trim_ascii().is_empty()) {
+        // Nothing but white space so far: an empty file, unless rows follow a blank header.
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Err(e) if e.is_io_error() => return Err(io_error(e)),
+            Ok(false) | Err(_) => {
+                out.problems.push(Problem::file(
+                    name,
+                    "the file is empty: no header and no rows (was the run stopped before it \
+                     wrote?)",
+                ));
+                return Ok(out);
+            }
+        }
+    }
     let columns = Columns::new(&header);
     out.problems.extend(columns.notes(name));
     if !columns.usable() {
-        return out;
+        return Ok(out);
     }
     let mut tally = NumberTally::default();
-    let mut record = csv::ByteRecord::new();
     loop {
         let line = reader.position().line() + 1;
         match reader.read_byte_record(&mut record) {
@@ -125,16 +161,22 @@ pub fn read_bytes(name: &str, bytes: &[u8], index: usize) -> FileRead {
             Ok(true) => {
                 let line = record.position().map_or(line, csv::Position::line);
                 match columns.row(&record, index, line, &mut tally) {
-                    Ok(row) => out.rows.push(row),
+                    Ok(row) => {
+                        out.rows += 1;
+                        on_row(row);
+                    }
                     Err(message) => {
                         out.skipped += 1;
-                        out.problems.push(Problem::line(name, line, message));
+                        if out.skipped <= MAX_PROBLEMS {
+                            out.problems.push(Problem::line(name, line, message));
+                        }
                     }
                 }
             }
+            Err(e) if e.is_io_error() => return Err(io_error(e)),
             Err(e) => {
-                // csv's own errors are about the bytes (an unterminated quote, I/O): the rest
-                // of the file cannot be split into rows reliably.
+                // csv's own errors are about the bytes (an unterminated quote): the rest of
+                // the file cannot be split into rows reliably.
                 out.problems.push(Problem::line(
                     name,
                     line,
@@ -145,11 +187,27 @@ pub fn read_bytes(name: &str, bytes: &[u8], index: usize) -> FileRead {
         }
     }
     out.problems.extend(tally.notes(name));
-    if out.rows.is_empty() && out.skipped == 0 {
+    if out.rows == 0 && out.skipped == 0 {
         out.problems
             .push(Problem::file(name, "the file has a header but no rows"));
     }
-    out
+    Ok(out)
+}
+
+/// The I/O error inside a csv error that [`csv::Error::is_io_error`].
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
+/// Steps over a UTF-8 byte-order mark at the start, as spreadsheets write one.
+fn skip_bom(input: &mut impl BufRead) -> io::Result<()> {
+    if input.fill_buf()?.starts_with(b"\xef\xbb\xbf") {
+        input.consume(3);
+    }
+    Ok(())
 }
 
 /// Fills the fields of a row that come from text columns.

@@ -187,7 +187,7 @@ fn answer(request: &Request<'_>, state: &State, reloaded: &Sender<Event>) -> Res
     }
     let mut shown = lock(state);
     if shown.board.changed() {
-        if let Ok(fresh) = Board::load(shown.board.paths()) {
+        if let Ok(fresh) = shown.board.reload() {
             let reading = shown.reading + 1;
             *shown = Shown::new(fresh, reading);
             // Nobody listens only once `serve` has returned: nothing left to tell.

@@ -5,7 +5,7 @@ use crate::cloud::CloudRegion;
 use crate::equivalents::Equivalent;
 use crate::places::Places;
 use crate::problem::Problem;
-use crate::read::Row;
+use crate::runs::Run;
 use codecarbon_core::{KgCo2eq, KilowattHours};
 use serde::Serialize;
 
@@ -23,12 +23,12 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Counts `row` in.
-    pub(crate) fn add(&mut self, row: &Row) {
-        self.energy += row.energy;
-        self.emissions += row.emissions;
+    /// Counts `run` in.
+    pub(crate) fn add(&mut self, run: &Run) {
+        self.energy += KilowattHours(run.energy);
+        self.emissions += KgCo2eq(run.emissions);
         self.runs += 1;
-        self.duration_s += row.duration_s;
+        self.duration_s += run.duration_s;
     }
 }
 
@@ -116,6 +116,9 @@ pub struct Project {
     pub name: String,
     /// True for the "all projects" entry.
     pub all: bool,
+    /// For the entry that groups the smaller projects (beyond
+    /// [`MAX_PROJECTS`](crate::MAX_PROJECTS)), how many it groups; 0 for any other.
+    pub grouped: usize,
     /// Sums.
     pub totals: Totals,
     /// Energy by component.
@@ -153,8 +156,12 @@ pub struct Model {
     pub skipped: usize,
     /// Across all projects.
     pub totals: Totals,
-    /// "All projects" first when there are several, then each project by name.
+    /// "All projects" first when there are several, then each project by name (the biggest
+    /// [`MAX_PROJECTS`](crate::MAX_PROJECTS) by emissions and the one asked for), then one
+    /// entry for the others, if any.
     pub projects: Vec<Project>,
+    /// How many projects the files have.
+    pub projects_total: usize,
     /// Reference data for the maps.
     pub places: Option<Places>,
     /// Which outlines the page needs: `world`, and `us` and `ca` when runs were there.

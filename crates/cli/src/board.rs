@@ -22,6 +22,10 @@ pub struct BoardArgs {
     /// Do not open a browser (none is ever opened: the URL is printed).
     #[arg(long)]
     pub no_open: bool,
+    /// Give this project an entry of its own even among thousands (the page details the 50
+    /// biggest by emissions and groups the others).
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
 }
 
 fn print_summary(board: &Board) {
@@ -32,7 +36,7 @@ fn print_summary(board: &Board) {
 
 /// Runs `codecarbon board`: 2 for a file that cannot be read or a port that cannot be used.
 pub fn board(args: &BoardArgs) -> u8 {
-    let board = match Board::load(&args.files) {
+    let board = match Board::load_focused(&args.files, args.project.as_deref()) {
         Ok(b) => b,
         Err(e) => {
             stderr_line!("codecarbon: error: {e}");
@@ -41,7 +45,19 @@ pub fn board(args: &BoardArgs) -> u8 {
     };
     print_summary(&board);
     let model = board.model();
-    let projects = model.projects.iter().filter(|p| !p.all).count();
+    if let Some(name) = &args.project {
+        if !model
+            .projects
+            .iter()
+            .any(|p| !p.all && p.grouped == 0 && &p.name == name)
+        {
+            stderr_line!(
+                "codecarbon: warning: no project `{}` in these files",
+                codecarbon::core::quote::printable(name)
+            );
+        }
+    }
+    let projects = model.projects_total;
     let what = format!(
         "{} of {}",
         counted(model.totals.runs, "run"),

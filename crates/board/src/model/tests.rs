@@ -3,18 +3,40 @@
 use super::*;
 use crate::mass::MassUnit;
 use crate::read::read_bytes;
+use crate::read::FileRead;
 
 const HEADER: &str = "timestamp,project_name,run_id,duration,emissions,energy_consumed,\
 cpu_energy,gpu_energy,ram_energy,country_name,country_iso_code,region,cloud_provider,\
 cloud_region,on_cloud";
 
-fn file(name: &str, index: usize, rows: &[&str]) -> FileRead {
-    let text = format!("{HEADER}\n{}\n", rows.join("\n"));
-    read_bytes(name, text.as_bytes(), index)
+/// A file's name and text.
+struct Input {
+    name: String,
+    text: Vec<u8>,
 }
 
-fn model(files: &mut [FileRead]) -> Model {
-    build(files)
+/// A file of `rows` under [`HEADER`] (`index` is its place among the files, as given).
+fn file(name: &str, index: usize, rows: &[&str]) -> Input {
+    let _ = index;
+    Input {
+        name: name.into(),
+        text: format!("{HEADER}\n{}\n", rows.join("\n")).into_bytes(),
+    }
+}
+
+/// The files read in order into one set of runs, as `Board::load` does, and the model built.
+fn model_focused(files: &mut [Input], focus: Option<&str>) -> Model {
+    let mut runs = Runs::default();
+    let mut read: Vec<FileRead> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| read_bytes(&f.name, &f.text, i, &mut |row| runs.add(row)))
+        .collect();
+    build(&mut read, &runs, focus)
+}
+
+fn model(files: &mut [Input]) -> Model {
+    model_focused(files, None)
 }
 
 #[test]
@@ -170,7 +192,13 @@ fn problems_of_all_files_are_gathered_and_capped() {
         .map(|i| format!("2024-05-01T10:00:00,p,r{i},1,x,1,,,,,,,,,"))
         .collect();
     let refs: Vec<&str> = bad.iter().map(String::as_str).collect();
-    let mut files = [file("bad.csv", 0, &refs), read_bytes("empty.csv", b"", 1)];
+    let mut files = [
+        file("bad.csv", 0, &refs),
+        Input {
+            name: "empty.csv".into(),
+            text: Vec::new(),
+        },
+    ];
     let m = model(&mut files);
     assert_eq!(m.skipped, 400);
     assert_eq!(m.problems_total, 401, "400 rows and the empty file");
@@ -178,4 +206,95 @@ fn problems_of_all_files_are_gathered_and_capped() {
     assert_eq!(m.totals.runs, 0);
     assert!(m.projects.is_empty());
     assert_eq!(m.files[1].rows, 0);
+}
+
+/// `n` projects, project `i` with one run of `i + 1` grams.
+fn projects(n: usize) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            format!(
+                "2024-05-01T10:00:00,p{i:03},r{i},1,{},1,,,,,,,,,",
+                (i + 1) as f64 / 1000.0
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn beyond_the_biggest_projects_the_others_are_one_entry() {
+    let rows = projects(MAX_PROJECTS + 10);
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let m = model(&mut [file("many.csv", 0, &refs)]);
+    assert_eq!(m.projects_total, MAX_PROJECTS + 10);
+    assert!(m.projects[0].all);
+    assert_eq!(m.projects[0].totals.runs, MAX_PROJECTS + 10);
+    let named: Vec<&Project> = m
+        .projects
+        .iter()
+        .filter(|p| !p.all && p.grouped == 0)
+        .collect();
+    assert_eq!(named.len(), MAX_PROJECTS);
+    // The biggest: p010 to p059, by name.
+    assert_eq!(named[0].name, "p010");
+    let others = m.projects.last().unwrap();
+    assert_eq!(others.grouped, 10);
+    assert_eq!(others.name, "10 other projects");
+    assert_eq!(others.totals.runs, 10);
+    assert!((others.totals.emissions.value() - 0.055).abs() < 1e-12);
+    let sum: f64 = m.projects[1..]
+        .iter()
+        .map(|p| p.totals.emissions.value())
+        .sum();
+    assert!((sum - m.totals.emissions.value()).abs() < 1e-12);
+}
+
+#[test]
+fn a_project_asked_for_gets_its_entry_however_small() {
+    let rows = projects(MAX_PROJECTS + 10);
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let m = model_focused(&mut [file("many.csv", 0, &refs)], Some("p000"));
+    let smallest = m.projects.iter().find(|p| p.name == "p000").unwrap();
+    assert_eq!(smallest.grouped, 0);
+    assert_eq!(smallest.last_run.as_ref().unwrap().run_id, "r0");
+    let named = m
+        .projects
+        .iter()
+        .filter(|p| !p.all && p.grouped == 0)
+        .count();
+    assert_eq!(named, MAX_PROJECTS);
+    assert_eq!(
+        m.projects.last().unwrap().grouped,
+        10,
+        "60 = 49 biggest + p000 + 10 grouped"
+    );
+}
+
+#[test]
+fn one_project_more_than_the_limit_is_not_grouped_alone() {
+    let rows = projects(MAX_PROJECTS + 1);
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let m = model(&mut [file("many.csv", 0, &refs)]);
+    assert!(m.projects.iter().all(|p| p.grouped == 0));
+    assert_eq!(m.projects.len(), MAX_PROJECTS + 2, "all, and each project");
+}
+
+#[test]
+fn a_later_row_of_a_run_moves_it_to_its_project_and_place() {
+    let mut files = [file(
+        "a.csv",
+        0,
+        &[
+            "2024-05-01T10:00:00,old,r1,10,0.1,1,,,,Canada,CAN,,,,N",
+            "2024-05-01T10:05:00,new,r1,20,0.3,3,,,,France,FRA,,,,N",
+        ],
+    )];
+    let m = model(&mut files);
+    assert_eq!(m.projects_total, 1);
+    assert_eq!(m.projects[0].name, "new");
+    assert_eq!(m.projects[0].location, "France");
+    assert_eq!(
+        m.projects[0].last_run.as_ref().unwrap().timestamp,
+        "2024-05-01T10:05:00"
+    );
+    assert!(!m.maps.contains(&"ca"));
 }

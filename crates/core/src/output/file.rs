@@ -111,13 +111,30 @@ pub(crate) fn open_lock(path: &Path) -> Result<File, OutputError> {
 /// assert!(matches!(err, OutputError::NotRegular { .. }), "{err}");
 /// ```
 pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, OutputError> {
-    let read = OutputError::read(path);
+    read_limited(path, open_regular(path, max_bytes)?, max_bytes)
+}
+
+/// Opens the file `path`, which the user named, to read it in pieces (a reader that streams a
+/// large file): the rule of [`read_regular`], a link to a regular file followed, anything else
+/// refused without waiting, and a file over `max_bytes` is [`OutputError::TooLarge`]. (Reading
+/// it, take at most `max_bytes`: it may grow meanwhile.)
+pub fn open_regular(path: &Path, max_bytes: u64) -> Result<File, OutputError> {
     match fs::metadata(path) {
         Ok(meta) => regular(path, &meta)?,
-        Err(e) => return Err(read(e)),
+        Err(e) => return Err(OutputError::read(path)(e)),
     }
     let file = open_input(path).map_err(OutputError::read(path))?;
-    read_limited(path, file, max_bytes)
+    // What was opened, not what was checked: a FIFO swapped in meanwhile is refused too.
+    let meta = file.metadata().map_err(OutputError::read(path))?;
+    regular(path, &meta)?;
+    if meta.len() > max_bytes {
+        return Err(OutputError::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: max_bytes,
+        });
+    }
+    Ok(file)
 }
 
 /// Opens a file the user named, for reading: links followed, but neither waiting for a FIFO's

@@ -54,7 +54,9 @@ pub use append::{append_to, append_whole, cut_torn_tail, unterminated_tail, Tail
 pub use aside::move_aside;
 pub use checkpoint::{recover_all, run_key, Checkpoint, Kept, Recovery, MAX_CHECKPOINT_BYTES};
 pub use error::OutputError;
-pub use file::{check_output, open_append, open_output_read, read_output, read_regular};
+pub use file::{
+    check_output, open_append, open_output_read, open_regular, read_output, read_regular,
+};
 pub use lock::LockFile;
 pub use paths::{OutputPaths, LOCK_PATIENCE};
 pub use replace::{replace, Durability};
