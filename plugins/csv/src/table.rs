@@ -11,11 +11,11 @@ use crate::paths::{backup_candidates, OutputPaths};
 use crate::row::{encode, Row, RUN_ID};
 use crate::scan;
 use codecarbon_core::output::{
-    append_whole, cut_torn_tail, move_aside, open_append, open_output_read, read_output, replace,
-    Durability, OutputError, Tail, MAX_TAIL_BYTES,
+    append_whole, cut_torn_tail, move_aside, open_append, open_output_read, read_output,
+    replace_with, Durability, OutputError, Tail, MAX_TAIL_BYTES,
 };
 use codecarbon_core::{CsvWriteMode, CSV_COLUMNS};
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The largest CSV read: about two million rows. A larger file is an error that says to move
@@ -44,8 +44,6 @@ pub(crate) struct Table {
     header: csv::ByteRecord,
     /// For each column of the file, its index in [`CSV_COLUMNS`].
     order: Vec<usize>,
-    /// The whole data rows, verbatim.
-    rows: Vec<csv::ByteRecord>,
     /// Whether the file ends with a line break (else an append must add one first).
     ends_with_newline: bool,
 }
@@ -60,15 +58,21 @@ pub(crate) fn write_row(
     mode: CsvWriteMode,
 ) -> Result<Option<PathBuf>, CsvSinkError> {
     let mut backup = None;
-    let (existing, torn) = match mode {
-        // The whole table is rewritten, so it is read whole.
-        CsvWriteMode::Update => inspect(paths.file())?,
-        _ => inspect_ends(paths.file())?,
-    };
+    let (existing, torn) = inspect_ends(paths.file())?;
     if let Some(tail) = torn {
         let kept = cut_torn_tail(paths.file(), &tail)?;
         warn_torn(paths.file(), &kept);
     }
+    // An update rewrites every row: each is checked first, as strictly as a file read whole.
+    let (existing, matching) = match (existing, mode) {
+        (Existing::Compatible(table), CsvWriteMode::Update) => {
+            match rows_of_run(paths.file(), &table, row.run_id())? {
+                Ok(matching) => (Existing::Compatible(table), matching),
+                Err(reason) => (Existing::Incompatible(reason), 0),
+            }
+        }
+        (existing, _) => (existing, 0),
+    };
     let table = match existing {
         Existing::New => None,
         Existing::Compatible(table) => Some(table),
@@ -88,7 +92,7 @@ pub(crate) fn write_row(
             let header = encode([CSV_COLUMNS]).map_err(CsvSinkError::encode(paths.file()))?;
             append(paths.file(), header, row, &identity(), true)?
         }
-        (Some(t), CsvWriteMode::Update) => update(paths, t, row)?,
+        (Some(t), CsvWriteMode::Update) => update(paths, &t, row, matching)?,
         // `append`, CodeCarbon's default, and any mode a later core adds until this sink
         // learns it.
         (Some(t), _) => append(paths.file(), Vec::new(), row, &t.order, t.ends_with_newline)?,
@@ -127,33 +131,93 @@ fn append(
     Ok(())
 }
 
-/// Replaces this run's row (or adds it), rewriting the file atomically (its mode kept).
-fn update(paths: &OutputPaths, mut table: Table, row: &Row) -> Result<(), CsvSinkError> {
-    let ours = csv::ByteRecord::from(row.reordered(&table.order));
+/// Checks every row of the compatible file `path`, reading it as a stream: each has the
+/// header's number of fields, as [`classify`] requires of a file read whole. Returns how many
+/// rows are run `run_id`'s, or why the file cannot be rewritten.
+fn rows_of_run(
+    path: &Path,
+    table: &Table,
+    run_id: &str,
+) -> Result<Result<usize, String>, CsvSinkError> {
+    let file = open_output_read(path)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(BufReader::with_capacity(1 << 16, file));
     let run_column = table.header.iter().position(|c| c == RUN_ID.as_bytes());
-    let matching: Vec<usize> = match run_column {
-        Some(col) => (0..table.rows.len())
-            .filter(|&i| table.rows[i].get(col) == Some(row.run_id().as_bytes()))
-            .collect(),
-        None => Vec::new(),
-    };
-    match matching.as_slice() {
-        [only] => table.rows[*only] = ours,
-        [] => table.rows.push(ours),
-        _ => {
-            // CodeCarbon's behaviour: it cannot tell which row to replace, so it adds one.
-            crate::warn(&format!(
-                "{} has {} rows for run {}; a new row is added instead of replacing one",
-                paths.file().display(),
-                matching.len(),
-                row.run_id()
-            ));
-            table.rows.push(ours);
+    let mut record = csv::ByteRecord::new();
+    let mut matching = 0;
+    let mut header = true;
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => return Ok(Ok(matching)),
+            Ok(true) if std::mem::take(&mut header) => {}
+            Ok(true) if record.len() != table.header.len() => {
+                let line = record.position().map_or(0, csv::Position::line);
+                return Ok(Err(fields_differ(line, record.len(), table.header.len())));
+            }
+            Ok(true) => {
+                if run_column.and_then(|c| record.get(c)) == Some(run_id.as_bytes()) {
+                    matching += 1;
+                }
+            }
+            Err(e) if e.is_io_error() => {
+                return Err(OutputError::read(path)(std::io::Error::from(e)).into())
+            }
+            Err(e) => return Ok(Err(format!("cannot be parsed as CSV ({e})"))),
         }
     }
-    let text = encode(std::iter::once(&table.header).chain(&table.rows))
-        .map_err(CsvSinkError::encode(paths.file()))?;
-    replace(paths.file(), &text, Durability::PowerLoss)?;
+}
+
+/// Why a row cannot be kept: its number of fields is not the header's.
+fn fields_differ(line: u64, fields: usize, header: usize) -> String {
+    format!("cannot be parsed as CSV (line {line} has {fields} fields, the header {header})")
+}
+
+/// Replaces this run's row, or adds it when the file has none or several (`matching`, from
+/// [`rows_of_run`]), rewriting the file atomically (its mode kept) by streaming it through:
+/// memory does not grow with the file.
+fn update(
+    paths: &OutputPaths,
+    table: &Table,
+    row: &Row,
+    matching: usize,
+) -> Result<(), CsvSinkError> {
+    if matching > 1 {
+        // CodeCarbon's behaviour: it cannot tell which row to replace, so it adds one.
+        crate::warn(&format!(
+            "{} has {matching} rows for run {}; a new row is added instead of replacing one",
+            paths.file().display(),
+            row.run_id()
+        ));
+    }
+    let ours = row.reordered(&table.order);
+    let run_column = table.header.iter().position(|c| c == RUN_ID.as_bytes());
+    let source = open_output_read(paths.file())?;
+    replace_with(paths.file(), Durability::PowerLoss, |out| {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(BufReader::with_capacity(1 << 16, source));
+        let mut writer = csv::Writer::from_writer(out);
+        let mut record = csv::ByteRecord::new();
+        let mut header = true;
+        let mut replaced = false;
+        while reader.read_byte_record(&mut record)? {
+            let is_ours = !std::mem::take(&mut header)
+                && run_column.and_then(|c| record.get(c)) == Some(row.run_id().as_bytes());
+            if is_ours && matching == 1 {
+                writer.write_record(&ours)?;
+                replaced = true;
+            } else {
+                writer.write_byte_record(&record)?;
+            }
+        }
+        if !replaced {
+            writer.write_record(&ours)?;
+        }
+        writer.flush()
+    })?;
     Ok(())
 }
 
@@ -247,6 +311,7 @@ pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<u64>) {
     let Some(order) = column_order(&header) else {
         return incompatible("has other columns than CodeCarbon's 38".into());
     };
+    // Every row is checked, then dropped: only an append's or an update's own pass keeps one.
     let mut rows: Vec<csv::ByteRecord> = records.collect();
     let torn = match rows.last() {
         Some(last) if !ends_with_newline && last.len() != header.len() => {
@@ -258,16 +323,11 @@ pub(crate) fn classify(bytes: &[u8]) -> (Existing, Option<u64>) {
     };
     if let Some(bad) = rows.iter().find(|r| r.len() != header.len()) {
         let line = bad.position().map_or(0, csv::Position::line);
-        return incompatible(format!(
-            "cannot be parsed as CSV (line {line} has {} fields, the header {})",
-            bad.len(),
-            header.len()
-        ));
+        return incompatible(fields_differ(line, bad.len(), header.len()));
     }
     let table = Table {
         header,
         order,
-        rows,
         // Cut off, the torn line leaves the file ending at the line break before it.
         ends_with_newline: ends_with_newline || torn.is_some(),
     };
@@ -551,14 +611,12 @@ mod tests {
             let start = [header.as_slice(), &earlier].concat();
             let file = [start.as_slice(), &last[..cut]].concat();
             match classify(&file) {
-                (Existing::Compatible(table), Some(offset)) => {
-                    prop_assert_eq!(table.rows.len(), 1);
+                (Existing::Compatible(_), Some(offset)) => {
                     prop_assert_eq!(offset as usize, start.len());
                     prop_assert_eq!(&file[start.len()..], &last[..cut]);
                 }
                 (Existing::Compatible(table), None) => {
                     // Nothing cut, or cut inside the last field: a whole row lacking its end.
-                    prop_assert!(table.rows.len() == 1 || table.rows.len() == 2);
                     prop_assert_eq!(table.ends_with_newline, cut == 0);
                 }
                 other => prop_assert!(false, "{:?}", other),

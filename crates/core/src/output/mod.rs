@@ -59,4 +59,4 @@ pub use file::{
 };
 pub use lock::LockFile;
 pub use paths::{OutputPaths, LOCK_PATIENCE};
-pub use replace::{replace, Durability};
+pub use replace::{replace, replace_with, Durability};

@@ -34,15 +34,25 @@ pub enum Durability {
 /// assert_eq!(std::fs::read(&page).unwrap(), b"<!DOCTYPE html>");
 /// ```
 pub fn replace(target: &Path, bytes: &[u8], durability: Durability) -> Result<(), OutputError> {
+    replace_with(target, durability, |out| out.write_all(bytes))
+}
+
+/// [`replace`], with the new content written by `write` (through a buffer) rather than given
+/// whole: a large file is rewritten by streaming, without being held in memory. An error of
+/// `write` leaves `target` as it was.
+pub fn replace_with(
+    target: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
     let fail = OutputError::write(target);
     let existing = check_output(target)?;
     let dir = dir_of(target);
     let (mut file, temp) =
         create_unique(dir, &temporary_prefix(target), TEMPORARY_SUFFIX).map_err(fail)?;
-    let written = fill(&mut file, existing.as_ref(), bytes, durability)
+    let written = fill(&mut file, existing.as_ref(), write, durability)
         .and_then(|()| fs::rename(&temp, target));
     if let Err(e) = written {
-        // Already gone is fine; the error that matters is the write's.
         let _ = fs::remove_file(&temp);
         return Err(OutputError::write(target)(e));
     }
@@ -106,14 +116,17 @@ fn is_number(text: &str) -> bool {
 fn fill(
     file: &mut File,
     existing: Option<&Metadata>,
-    bytes: &[u8],
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
     durability: Durability,
 ) -> io::Result<()> {
     if let Some(old) = existing {
         file.set_permissions(permissions_kept(old))?;
         keep_owner(file, old);
     }
-    file.write_all(bytes)?;
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *file);
+    write(&mut buffered)?;
+    buffered.flush()?;
+    drop(buffered);
     if durability == Durability::PowerLoss {
         file.sync_data()?;
     }
