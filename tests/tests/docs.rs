@@ -27,7 +27,7 @@ use codecarbon::core::config::{KeyStatus, PASSTHROUGH_KEYS};
 use codecarbon::core::settings::{self, Spec};
 use codecarbon::core::CSV_COLUMNS;
 use codecarbon::{Config, CsvWriteMode, EmissionsTracker, TrackerBuilder, TrackingMode};
-use common::{stdout, Sandbox};
+use common::{help_flags, Sandbox};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The pages of the user guide that this test reads (others' pages are theirs to check).
@@ -45,6 +45,7 @@ const PAGES: &[&str] = &[
     "board.md",
     "faults.md",
     "python.md",
+    "cluster.md",
 ];
 
 const SETTINGS_HEADER: &str =
@@ -506,48 +507,6 @@ fn documented_builder_methods_exist_and_set_their_key() {
             "{key}: pick a value that is not the default"
         );
     }
-}
-
-/// The long flags of `codecarbon ARGS --help`, each with its help text.
-fn help_flags(sandbox: &Sandbox, args: &[&str]) -> BTreeMap<String, String> {
-    let mut argv = args.to_vec();
-    argv.push("--help");
-    let out = sandbox.run(&argv);
-    assert!(out.status.success(), "codecarbon {argv:?} failed");
-    let mut flags: BTreeMap<String, String> = BTreeMap::new();
-    let mut current: Option<String> = None;
-    for line in stdout(&out).lines() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        // Options sit at most 6 columns in ("  -h, --help", "      --pue <PUE>"); their
-        // descriptions, when on lines of their own, further in.
-        let option =
-            (indent <= 6 && trimmed.starts_with('-')).then(|| match trimmed.split_once(", ") {
-                Some((short, rest)) if short.len() == 2 => rest,
-                _ => trimmed,
-            });
-        match option {
-            Some(rest) if rest.starts_with("--") => {
-                let flag = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                flags.insert(flag.clone(), rest.to_string());
-                current = Some(flag);
-            }
-            _ if trimmed.is_empty() || indent <= 6 => current = None,
-            _ => {
-                if let Some(flag) = &current {
-                    let text = flags.get_mut(flag).unwrap();
-                    text.push(' ');
-                    text.push_str(trimmed);
-                }
-            }
-        }
-    }
-    assert!(!flags.is_empty(), "no flags found in codecarbon {argv:?}");
-    flags
 }
 
 fn tracker_flags(flags: &BTreeMap<String, String>, own: &[&str]) -> Vec<String> {

@@ -34,6 +34,14 @@ fn with_comet(cmd: &mut Command, stand_in: &HttpStub) {
         .env("COMET_URL_OVERRIDE", stand_in.url());
 }
 
+/// This machine's host name, as the kernel gives it.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
 /// Where a run's stdout and stderr go: beside, not inside, the output directory.
 fn logs(sandbox: &Sandbox) -> PathBuf {
     sandbox.dir.path().join("logs")
@@ -74,17 +82,24 @@ fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
     );
     with_comet(&mut cmd, &comet);
     cmd.env("OTEL_EXPORTER_OTLP_ENDPOINT", collector.url())
+        .env("OTEL_SERVICE_NAME", "e2e-energy")
+        .env(
+            "OTEL_RESOURCE_ATTRIBUTES",
+            "k8s.node.name=worker-3,k8s.pod.name=codecarbon-x7%2Cb",
+        )
         .env("CODECARBON_PROMETHEUS_DELETE_ON_FINISH", "false");
     let mut run = Running::spawn(cmd, &logs(&sandbox));
 
-    // While the command sleeps, the Pushgateway already shows the run's group.
+    // While the command sleeps, the Pushgateway already shows the run's group: the job's, of
+    // this machine (the instance is the host name).
     let job = r#"job="e2e_outputs_base""#;
+    let instance = format!("instance=\"{}\"", host_name());
     let live = poll_until(PATIENCE, || {
         if run.exited() {
             return Some(None);
         }
         let body = gateway.get("/metrics")?;
-        sample(&body, "codecarbon_emissions", &[job]).map(Some)
+        sample(&body, "codecarbon_emissions", &[job, &instance]).map(Some)
     });
     assert!(
         matches!(live, Some(Some(_))),
@@ -118,10 +133,109 @@ fn one_run_feeds_csv_comet_a_real_pushgateway_and_otlp() {
 
     comet::assert_run(&comet, COMET_KEY, &run_id, emissions);
     otlp::assert_last_export(&collector, &run_id, energy_kwh);
+    // The resource: the deployment's variables, this host, the run.
+    let exports = collector.requests_to(otlp::METRICS_PATH);
+    let last = otlp::decode(exports.last().unwrap());
+    let attribute = |key: &str| otlp::resource_attr(&last, key);
+    assert_eq!(attribute("service.name").as_deref(), Some("e2e-energy"));
+    assert_eq!(attribute("k8s.node.name").as_deref(), Some("worker-3"));
+    assert_eq!(
+        attribute("k8s.pod.name").as_deref(),
+        Some("codecarbon-x7,b")
+    );
+    assert_eq!(attribute("host.name"), Some(host_name()));
+    assert_eq!(
+        attribute("codecarbon.project_name").as_deref(),
+        Some("e2e_outputs")
+    );
+    assert_eq!(
+        attribute("codecarbon.experiment_id"),
+        Some(field(&header, &row, "experiment_id").to_string())
+    );
     let read = assert_no_secrets(&[COMET_KEY], &done, &sandbox.work());
     assert!(
         read.iter().any(|f| f.ends_with("emissions.csv")),
         "{read:?}"
+    );
+}
+
+#[test]
+fn the_machines_of_one_job_keep_their_own_pushgateway_groups() {
+    let Some(gateway) = Server::pushgateway() else {
+        return;
+    };
+    // Two machines of one job: one named plainly, one whose name only the Pushgateway's
+    // `@base64` form can carry. Each watches its machine until SIGTERM.
+    let machines = ["node-a", "rack 7/node-b"];
+    let gateway_url = gateway.url();
+    let sandboxes = [Sandbox::new(), Sandbox::new()];
+    let mut runs: Vec<Running> = machines
+        .iter()
+        .zip(&sandboxes)
+        .map(|(instance, sandbox)| {
+            let cmd = monitor_in_france(
+                sandbox,
+                &[
+                    "--project-name",
+                    "fleet",
+                    "--output-methods",
+                    "prometheus",
+                    "--prometheus-url",
+                    &gateway_url,
+                    "--prometheus-instance",
+                    instance,
+                ],
+            );
+            Running::spawn(cmd, &logs(sandbox))
+        })
+        .collect();
+    let job = r#"job="fleet_base""#;
+    let groups = || -> Option<[bool; 2]> {
+        let body = gateway.get("/metrics")?;
+        Some(machines.map(|machine| {
+            let instance = format!("instance=\"{machine}\"");
+            sample(&body, "codecarbon_energy_total", &[job, &instance]).is_some()
+        }))
+    };
+
+    let both = poll_until(PATIENCE, || {
+        if runs.iter_mut().any(Running::exited) {
+            return Some(None);
+        }
+        groups().filter(|g| *g == [true, true]).map(Some)
+    });
+    assert!(
+        matches!(both, Some(Some(_))),
+        "the two machines' groups never showed together ({both:?}):\n{}\nstderr:\n{}\n{}",
+        gateway.get("/metrics").unwrap_or_default(),
+        runs[0].stderr_so_far(),
+        runs[1].stderr_so_far()
+    );
+
+    // The second stops: its group goes, the first's stays.
+    let second = runs.pop().unwrap();
+    second.signal(libc::SIGTERM);
+    let done = second.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    // The Pushgateway queues deletions (it answers 202), so wait for it.
+    let left = poll_until(PATIENCE, || groups().filter(|g| !g[1]));
+    assert_eq!(
+        left,
+        Some([true, false]),
+        "{}",
+        gateway.get("/metrics").unwrap_or_default()
+    );
+
+    let first = runs.pop().unwrap();
+    first.signal(libc::SIGTERM);
+    let done = first.wait(PATIENCE);
+    assert_eq!(done.status.code(), Some(0), "{}", done.stderr);
+    let left = poll_until(PATIENCE, || groups().filter(|g| !g[0]));
+    assert_eq!(
+        left,
+        Some([false, false]),
+        "{}",
+        gateway.get("/metrics").unwrap_or_default()
     );
 }
 

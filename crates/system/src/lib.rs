@@ -5,7 +5,8 @@
 //! and memory description, `nvml`'s process tree, `rapl`'s CPU model) all read these files;
 //! one crate keeps one parser of each, so a kernel quirk is fixed once. Every reader takes the
 //! proc root as a parameter (the `proc_root` setting, `/proc` by default), so tests point it at
-//! a fake tree.
+//! a fake tree. `uname(2)` gives the `os` column and the host name that the Prometheus and
+//! OpenTelemetry outputs label a machine with.
 
 /// The Rust examples of this crate's README (shown on crates.io), compiled and run by
 /// `cargo test --doc -p codecarbon-system`.
@@ -23,7 +24,7 @@ mod stat;
 pub use cpu_times::{CpuTimes, MachineLoad};
 pub use cpuinfo::{parse_cpuinfo, CpuInfo};
 pub use meminfo::MemInfo;
-pub use os::os_description;
+pub use os::{host_name, os_description};
 pub use process_tree::ProcessTree;
 pub use stat::{descendants, pids, ProcStat};
 

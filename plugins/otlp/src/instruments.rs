@@ -9,6 +9,7 @@
 //! The record carries cumulative totals, so the counters are *observable* counters that report
 //! those totals at each collection, exported with cumulative temporality.
 
+use crate::resource::run_attributes;
 use codecarbon_core::{Component, EmissionsData};
 use opentelemetry::metrics::{Meter, MeterProvider, ObservableCounter, ObservableGauge};
 use opentelemetry::{InstrumentationScope, KeyValue};
@@ -90,17 +91,18 @@ pub(crate) struct RunMetrics {
 }
 
 impl RunMetrics {
-    /// A provider whose resource names the run: `service.name=codecarbon`, `project_name`,
-    /// `run_id`, `experiment_id`.
-    pub(crate) fn new(data: &EmissionsData) -> Self {
+    /// A provider whose resource is the `service`'s attributes (service, host, deployment)
+    /// and the run's ([`run_attributes`]), these last.
+    pub(crate) fn new(data: &EmissionsData, service: &[(String, String)]) -> Self {
+        let service = service
+            .iter()
+            .map(|(key, value)| KeyValue::new(key.clone(), value.clone()));
+        let run = run_attributes(data)
+            .into_iter()
+            .map(|(key, value)| KeyValue::new(key, value));
+        // A later attribute of the same key wins.
         let resource = Resource::builder_empty()
-            .with_attributes([
-                KeyValue::new("service.name", "codecarbon"),
-                KeyValue::new("service.version", codecarbon_core::VERSION),
-                KeyValue::new("project_name", data.project_name.clone()),
-                KeyValue::new("run_id", data.run_id.clone()),
-                KeyValue::new("experiment_id", data.experiment_id.clone()),
-            ])
+            .with_attributes(service.chain(run))
             .build();
         let reader = SharedReader(Arc::new(
             ManualReader::builder()

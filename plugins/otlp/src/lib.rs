@@ -19,8 +19,12 @@
 //! | `codecarbon.emissions` | counter, cumulative   | `kg` | none                        |
 //! | `codecarbon.power`     | gauge (mean since start) | `W` | `component` = cpu, gpu, ram |
 //!
-//! Resource: `service.name=codecarbon`, `service.version`, `project_name`, `run_id`,
-//! `experiment_id`; scope `codecarbon`.
+//! Resource: `service.name` (`OTEL_SERVICE_NAME`, else `codecarbon`), `service.version`,
+//! `host.name` (the host name), the attributes of `OTEL_RESOURCE_ATTRIBUTES` (a Kubernetes
+//! node or pod name, say), and the run: `codecarbon.project_name`, `codecarbon.experiment_id`,
+//! `codecarbon.run_id`; each key once, `OTEL_RESOURCE_ATTRIBUTES` winning over the host name
+//! and the default service name, `OTEL_SERVICE_NAME` over it, the run's over all. Scope
+//! `codecarbon`.
 //!
 //! When: one export per record (each measure interval), per flush and at stop, each carrying
 //! the totals since the run started.
@@ -44,11 +48,16 @@ struct ReadmeDoctests;
 mod client;
 mod error;
 mod instruments;
+mod resource;
 mod settings;
 mod sink;
 
 pub use error::OtlpError;
 pub use instruments::{COMPONENT, EMISSIONS, ENERGY, POWER};
+pub use resource::{
+    DEFAULT_SERVICE_NAME, ENV_RESOURCE_ATTRIBUTES, ENV_SERVICE_NAME, EXPERIMENT_ID, HOST_NAME,
+    PROJECT_NAME, RUN_ID, SERVICE_NAME,
+};
 pub use settings::{
     OtlpSettings, DEFAULT_BASE, ENV_ENDPOINT, ENV_HEADERS, ENV_METRICS_ENDPOINT,
     ENV_METRICS_HEADERS, METRICS_PATH,

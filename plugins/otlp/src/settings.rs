@@ -1,5 +1,7 @@
-//! Where the metrics go: the OTLP/HTTP endpoint, resolved from the standard variables.
+//! Where the metrics go, and who they say sent them: the OTLP/HTTP endpoint and the resource,
+//! resolved from the standard variables.
 
+use crate::resource::service_attributes;
 use codecarbon_core::{redact_url, Secret};
 use std::fmt;
 
@@ -17,7 +19,7 @@ pub const DEFAULT_BASE: &str = "http://localhost:4318";
 /// The path appended to a base URL.
 pub const METRICS_PATH: &str = "/v1/metrics";
 
-/// Where and how to export: the metrics URL and extra headers.
+/// Where and how to export: the metrics URL, extra headers, and the resource's attributes.
 ///
 /// Header values are secrets (collector tokens): `Debug` shows the names only, and the URL's
 /// `user:password` and query, if any, are left out.
@@ -37,17 +39,24 @@ pub struct OtlpSettings {
     /// Headers sent with every export, besides those the exporter reads itself from
     /// `OTEL_EXPORTER_OTLP_HEADERS` / `OTEL_EXPORTER_OTLP_METRICS_HEADERS`.
     pub headers: Vec<(String, String)>,
+    /// The resource's attributes but the run's (which each run adds): `service.name`
+    /// (`codecarbon`), `service.version` and `host.name`, then those of
+    /// [`OTEL_RESOURCE_ATTRIBUTES`](crate::ENV_RESOURCE_ATTRIBUTES), then
+    /// [`OTEL_SERVICE_NAME`](crate::ENV_SERVICE_NAME); each key once, a later source winning.
+    pub resource: Vec<(String, String)>,
     /// The values of the headers the exporter reads itself from the environment, as given
     /// (percent-encoded): secrets, hidden from what a collector answers.
     env_header_values: Vec<Secret>,
 }
 
 impl OtlpSettings {
-    /// Settings that export to `endpoint` (a full metrics URL), with no extra headers.
+    /// Settings that export to `endpoint` (a full metrics URL), with no extra headers, as the
+    /// service `codecarbon` of this host.
     pub fn new(endpoint: impl Into<String>) -> Self {
         Self {
             endpoint: endpoint.into(),
             headers: Vec::new(),
+            resource: service_attributes(|_| None, codecarbon_system::host_name()),
             env_header_values: Vec::new(),
         }
     }
@@ -70,6 +79,9 @@ impl OtlpSettings {
     /// Headers are left to the exporter, which reads [`ENV_METRICS_HEADERS`] or
     /// [`ENV_HEADERS`] itself (values percent-decoded, as the specification says); their
     /// values are kept only to be hidden from messages.
+    ///
+    /// The resource gets the host name, then `OTEL_RESOURCE_ATTRIBUTES` and
+    /// `OTEL_SERVICE_NAME` as `lookup` gives them.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let endpoint = match (set(ENV_METRICS_ENDPOINT), set(ENV_ENDPOINT)) {
@@ -80,6 +92,7 @@ impl OtlpSettings {
         let headers = set(ENV_METRICS_HEADERS).or_else(|| set(ENV_HEADERS));
         Self {
             env_header_values: headers.as_deref().map(header_values).unwrap_or_default(),
+            resource: service_attributes(&lookup, codecarbon_system::host_name()),
             ..Self::new(endpoint)
         }
     }
@@ -121,6 +134,7 @@ impl fmt::Debug for OtlpSettings {
         f.debug_struct("OtlpSettings")
             .field("endpoint", &self.shown_endpoint())
             .field("headers", &names)
+            .field("resource", &self.resource)
             .finish()
     }
 }
@@ -182,6 +196,28 @@ mod tests {
         ]));
         let values: Vec<_> = metrics_first.header_values().collect();
         assert_eq!(values, [("metrics", true)]);
+    }
+
+    #[test]
+    fn the_resource_reads_the_same_lookup_and_names_this_host() {
+        let s = OtlpSettings::from_lookup(env(&[
+            ("OTEL_SERVICE_NAME", "energy"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "k8s.node.name=worker-3"),
+        ]));
+        let get = |key: &str| {
+            s.resource
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("service.name").as_deref(), Some("energy"));
+        assert_eq!(get("k8s.node.name").as_deref(), Some("worker-3"));
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(get("host.name").as_deref(), Some(host.trim_end()));
+        let plain = OtlpSettings::new("http://c:4318/v1/metrics");
+        assert!(plain
+            .resource
+            .contains(&("service.name".into(), "codecarbon".into())));
     }
 
     #[test]

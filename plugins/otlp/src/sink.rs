@@ -92,7 +92,7 @@ impl OtlpSink {
             if let Some(old) = self.run.take() {
                 old.shutdown();
             }
-            self.run = Some(RunMetrics::new(data));
+            self.run = Some(RunMetrics::new(data, &self.settings.resource));
         }
         let Some(run) = self.run.as_ref() else {
             return Err(OtlpError::Collect("no meter provider".into()));

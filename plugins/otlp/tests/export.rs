@@ -5,7 +5,7 @@
 use codecarbon_core::{
     registry, EmissionsData, KgCo2eq, KilowattHours, PluginKind, Report, Sink, Watts,
 };
-use codecarbon_otlp::{OtlpSettings, OtlpSink};
+use codecarbon_otlp::{OtlpSettings, OtlpSink, EXPERIMENT_ID, PROJECT_NAME, RUN_ID};
 use codecarbon_testkit::{dead_url, HttpStub, Recorded, Reply};
 use opentelemetry_proto::tonic::collector::metrics::v1::ExportMetricsServiceRequest;
 use opentelemetry_proto::tonic::common::v1::{any_value, KeyValue};
@@ -135,15 +135,12 @@ async fn each_record_exports_the_cumulative_totals_with_names_units_and_attribut
         Some("codecarbon")
     );
     assert_eq!(
-        text(&resource.attributes, "project_name").as_deref(),
+        text(&resource.attributes, PROJECT_NAME).as_deref(),
         Some("proj")
     );
+    assert_eq!(text(&resource.attributes, RUN_ID).as_deref(), Some("run-1"));
     assert_eq!(
-        text(&resource.attributes, "run_id").as_deref(),
-        Some("run-1")
-    );
-    assert_eq!(
-        text(&resource.attributes, "experiment_id").as_deref(),
+        text(&resource.attributes, EXPERIMENT_ID).as_deref(),
         Some("exp-1")
     );
 
@@ -280,7 +277,7 @@ async fn one_sink_exports_two_runs_each_with_its_own_run_id() {
     let run_of = |i: usize| {
         let req = decode(&reqs[i]);
         let resource = req.resource_metrics[0].resource.clone().unwrap();
-        text(&resource.attributes, "run_id").unwrap()
+        text(&resource.attributes, RUN_ID).unwrap()
     };
     assert_eq!(
         [run_of(0), run_of(1), run_of(2), run_of(3)],
@@ -336,4 +333,34 @@ fn a_malformed_endpoint_error_hides_the_url_password() {
         );
         assert!(!text.contains("ter2"), "password leaked: {text}");
     }
+}
+
+#[tokio::test]
+async fn the_resource_carries_the_deployments_attributes_but_the_run_names_itself() {
+    let stub = receiver();
+    let mut settings = OtlpSettings::new(format!("{}/v1/metrics", stub.url()));
+    settings.resource.extend([
+        ("k8s.node.name".to_string(), "worker-3".to_string()),
+        (RUN_ID.to_string(), "not-the-run".to_string()),
+    ]);
+    let mut sink = OtlpSink::new(settings).unwrap();
+    sink.record(&report(1.0)).await.unwrap();
+    let export = decode(&stub.requests_to("/v1/metrics")[0]);
+    let resource = export.resource_metrics[0].resource.clone().unwrap();
+    let attributes = &resource.attributes;
+    assert_eq!(
+        text(attributes, "k8s.node.name").as_deref(),
+        Some("worker-3")
+    );
+    assert_eq!(text(attributes, RUN_ID).as_deref(), Some("run-1"));
+    assert_eq!(
+        attributes.iter().filter(|kv| kv.key == RUN_ID).count(),
+        1,
+        "{attributes:?}"
+    );
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    assert_eq!(
+        text(attributes, "host.name").as_deref(),
+        Some(host.trim_end())
+    );
 }

@@ -8,14 +8,18 @@
 //! |---|---|
 //! | `prometheus_url` | the Pushgateway's base URL (CodeCarbon's key; default `http://localhost:9091`) |
 //! | `prometheus_listen` | `HOST:PORT` to serve `GET /metrics` on (flag `--prometheus-listen`); set alone, nothing is pushed |
-//! | `prometheus_delete_on_finish` | delete the job's group at stop, as CodeCarbon does (default `true`) |
+//! | `prometheus_instance` | the Pushgateway's `instance` label, this machine's group of the job (flag `--prometheus-instance`; default the host name) |
+//! | `prometheus_delete_on_finish` | delete this machine's group at stop, as CodeCarbon does (default `true`) |
 //! | `PROMETHEUS_USERNAME`, `PROMETHEUS_PASSWORD` | the Pushgateway's basic auth (CodeCarbon's variables) |
 //!
 //! **Push**: CodeCarbon's gauges (`codecarbon_emissions`, `codecarbon_energy_consumed`,
 //! `codecarbon_cpu_power`, ... see [`PUSH_GAUGES`]), each the change since the previous push,
 //! and the counter `codecarbon_energy_total` (kWh), labelled with CodeCarbon's 14
-//! [`PUSH_LABELS`], `PUT` to `{prometheus_url}/metrics/job/{job}` where the job is
-//! [`job_name`]`(project_name, experiment_name)`.
+//! [`PUSH_LABELS`], `PUT` to `{prometheus_url}/metrics/job/{job}/instance/{instance}` where the
+//! job is [`job_name`]`(project_name, experiment_name)` and the instance `prometheus_instance`
+//! or the host name, so that the machines of one job each keep a group (values the path cannot
+//! carry as they are take the Pushgateway's `@base64` form). At stop, that group alone is
+//! deleted.
 //!
 //! **Pull**: per component (`component="cpu|gpu|ram"`), `codecarbon_energy_joules_total`,
 //! `codecarbon_emissions_kg_total` and `codecarbon_power_watts`; for the run,
@@ -36,6 +40,7 @@ struct ReadmeDoctests;
 mod error;
 mod exporter;
 pub mod exposition;
+mod grouping;
 mod pull_metrics;
 mod push;
 mod push_metrics;
@@ -52,7 +57,7 @@ pub use push_metrics::{
 };
 pub use settings::{
     job_name, BasicAuth, PrometheusOptions, PrometheusSettings, DEFAULT_PUSHGATEWAY_URL,
-    ENV_PASSWORD, ENV_USERNAME, KEY_DELETE_ON_FINISH, KEY_LISTEN, KEY_URL,
+    ENV_PASSWORD, ENV_USERNAME, KEY_DELETE_ON_FINISH, KEY_INSTANCE, KEY_LISTEN, KEY_URL,
 };
 pub use sink::PrometheusSink;
 
@@ -130,7 +135,7 @@ mod tests {
             .find(|p| p.name == "prometheus")
             .unwrap();
         assert_eq!(d.kind(), codecarbon_core::PluginKind::Sink);
-        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH] {
+        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH, KEY_INSTANCE] {
             let owner = codecarbon_core::settings::find(key).map(|s| s.owner_name());
             assert_eq!(owner, Some("prometheus"), "{key}");
         }

@@ -1,17 +1,19 @@
 //! The Pushgateway client: `PUT` (replace the group, as Python's `push_to_gateway` does) and
-//! `DELETE` (as its `delete_from_gateway`) on `{url}/metrics/job/{job}`.
+//! `DELETE` (as its `delete_from_gateway`) on `{url}/metrics/job/{job}/instance/{instance}`.
 
 use crate::error::PrometheusError;
 use crate::exposition::CONTENT_TYPE;
+use crate::grouping::group_path;
 use crate::settings::{BasicAuth, PrometheusSettings};
 use codecarbon_core::body::{read_bounded, EXCERPT_BYTES};
 use codecarbon_core::{percent_decode, redact_url, Credentials};
 use reqwest::{Method, Url};
 
-/// One job's group on one Pushgateway.
+/// One machine's group of a job on one Pushgateway.
 pub(crate) struct Pushgateway {
     client: reqwest::Client,
-    /// `{base}/metrics/job/{job}`, without user information.
+    /// `{base}/metrics/job/{job}/instance/{instance}`, without user information: pushes and
+    /// the deletion at stop go to this one group, and leave the other machines' alone.
     endpoint: Url,
     auth: Option<BasicAuth>,
     /// What the requests carry (the URL's `user:password`, the Basic auth), hidden from
@@ -22,7 +24,7 @@ pub(crate) struct Pushgateway {
 impl Pushgateway {
     /// Checks the URL and sets up the client (with the settings' timeouts).
     pub(crate) fn new(raw: &str, settings: &PrometheusSettings) -> Result<Self, PrometheusError> {
-        let (endpoint, url_auth) = endpoint(raw, &settings.job)?;
+        let (endpoint, url_auth) = endpoint(raw, &group_path(&settings.job, &settings.instance))?;
         codecarbon_core::tls::use_ring_unless_chosen();
         let client = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
@@ -105,8 +107,8 @@ impl Pushgateway {
     }
 }
 
-/// `{base}/metrics/job/{job}` and the user information of `raw`, if any.
-fn endpoint(raw: &str, job: &str) -> Result<(Url, Option<BasicAuth>), PrometheusError> {
+/// `{base}/metrics/{group}` and the user information of `raw`, if any.
+fn endpoint(raw: &str, group: &str) -> Result<(Url, Option<BasicAuth>), PrometheusError> {
     let bad = |reason: String| PrometheusError::BadUrl {
         shown: redact_url(raw),
         reason,
@@ -138,7 +140,7 @@ fn endpoint(raw: &str, job: &str) -> Result<(Url, Option<BasicAuth>), Prometheus
     let _ = url.set_password(None);
     url.set_query(None);
     url.set_fragment(None);
-    let path = format!("{}/metrics/job/{job}", url.path().trim_end_matches('/'));
+    let path = format!("{}/metrics/{group}", url.path().trim_end_matches('/'));
     url.set_path(&path);
     Ok((url, auth))
 }
@@ -181,28 +183,51 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_endpoint_is_the_job_group_under_the_base_url() {
-        let (url, auth) = endpoint("localhost:9091", "p_base").unwrap();
+    fn the_endpoint_is_the_group_under_the_base_url() {
+        let (url, auth) = endpoint("localhost:9091", "job/p_base").unwrap();
         assert_eq!(url.as_str(), "http://localhost:9091/metrics/job/p_base");
         assert!(auth.is_none());
-        let (url, _) = endpoint("https://gw.example/prom/", "j").unwrap();
+        let (url, _) = endpoint("https://gw.example/prom/", "job/j").unwrap();
         assert_eq!(url.as_str(), "https://gw.example/prom/metrics/job/j");
     }
 
     #[test]
+    fn the_client_pushes_to_its_machines_group_of_the_job() {
+        let settings = PrometheusSettings {
+            job: "proj_base".into(),
+            instance: "rack/7".into(),
+            ..PrometheusSettings::default()
+        };
+        let gateway = Pushgateway::new("http://bob:pw-9@gw:9091/?t=1", &settings).unwrap();
+        assert_eq!(
+            gateway.url(),
+            "http://gw:9091/metrics/job/proj_base/instance@base64/cmFjay83"
+        );
+        let node = PrometheusSettings {
+            instance: "node-3".into(),
+            ..settings
+        };
+        let gateway = Pushgateway::new("gw:9091", &node).unwrap();
+        assert_eq!(
+            gateway.url(),
+            "http://gw:9091/metrics/job/proj_base/instance/node-3"
+        );
+    }
+
+    #[test]
     fn user_information_becomes_basic_auth_and_leaves_the_url() {
-        let (url, auth) = endpoint("http://al%20ice:p%40ss@gw:9091", "j").unwrap();
+        let (url, auth) = endpoint("http://al%20ice:p%40ss@gw:9091", "job/j").unwrap();
         assert_eq!(url.as_str(), "http://gw:9091/metrics/job/j");
         assert_eq!(auth, Some(BasicAuth::new("al ice", "p@ss")));
     }
 
     #[test]
     fn a_bad_url_is_named_without_its_password() {
-        let err = endpoint("ftp://bob:hunter2@gw", "j").unwrap_err();
+        let err = endpoint("ftp://bob:hunter2@gw", "job/j").unwrap_err();
         let text = err.to_string();
         assert!(text.contains("not http or https"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
-        let err = endpoint("http://bob:hunter2@[::1", "j").unwrap_err();
+        let err = endpoint("http://bob:hunter2@[::1", "job/j").unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 

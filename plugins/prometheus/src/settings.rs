@@ -38,6 +38,14 @@ codecarbon_core::settings! {
             .default("true")
             .example("false")
             .without_flag();
+        /// The Pushgateway's `instance` label for this machine [default: the host name].
+        /// Pushes go to `{prometheus_url}/metrics/job/{job}/instance/{instance}`, so the
+        /// machines of one job (a SLURM job's nodes, a DaemonSet's pods) each keep a group of
+        /// their own, and the deletion at stop removes only this machine's. Set it where the
+        /// host name does not tell the machines apart, such as a pod's node name.
+        prometheus_instance: Option<String> = Spec::of(ValueKind::Text)
+            .value_name("NAME")
+            .example("node-07");
     }
 }
 
@@ -48,6 +56,9 @@ pub const KEY_LISTEN: &str = <PrometheusOptions as Settings>::SPECS[1].key();
 /// Config key: whether `finish` deletes the run's group from the Pushgateway, as CodeCarbon
 /// does at exit (default `true`).
 pub const KEY_DELETE_ON_FINISH: &str = <PrometheusOptions as Settings>::SPECS[2].key();
+/// Config key: the Pushgateway's `instance` label (flag `--prometheus-instance`; default the
+/// host name).
+pub const KEY_INSTANCE: &str = <PrometheusOptions as Settings>::SPECS[3].key();
 /// Environment variable: the Pushgateway's basic-auth user (CodeCarbon's name).
 pub const ENV_USERNAME: &str = "PROMETHEUS_USERNAME";
 /// Environment variable: the Pushgateway's basic-auth password (CodeCarbon's name).
@@ -101,6 +112,10 @@ pub struct PrometheusSettings {
     pub listen: Option<SocketAddr>,
     /// The Pushgateway job, see [`job_name`].
     pub job: String,
+    /// The Pushgateway's `instance` label: this machine's group of the job (the host name by
+    /// default). Empty (no host name known, or set so by a program): the job's group alone,
+    /// CodeCarbon's `{url}/metrics/job/{job}`.
+    pub instance: String,
     /// Basic auth for the Pushgateway.
     pub auth: Option<BasicAuth>,
     /// Whether `finish` deletes the group after its last push, as CodeCarbon does at exit.
@@ -112,12 +127,14 @@ pub struct PrometheusSettings {
 }
 
 impl Default for PrometheusSettings {
-    /// CodeCarbon's: push to `http://localhost:9091` as job `codecarbon_base`, no endpoint.
+    /// CodeCarbon's: push to `http://localhost:9091` as job `codecarbon_base`, no endpoint;
+    /// the instance is the host name.
     fn default() -> Self {
         Self {
             pushgateway: Some(DEFAULT_PUSHGATEWAY_URL.into()),
             listen: None,
             job: job_name("codecarbon", "base"),
+            instance: codecarbon_system::host_name().unwrap_or_default(),
             auth: None,
             delete_on_finish: true,
             connect_timeout: Duration::from_secs(2),
@@ -132,6 +149,7 @@ impl fmt::Debug for PrometheusSettings {
             .field("pushgateway", &self.pushgateway.as_deref().map(redact_url))
             .field("listen", &self.listen)
             .field("job", &self.job)
+            .field("instance", &self.instance)
             .field("auth", &self.auth)
             .field("delete_on_finish", &self.delete_on_finish)
             .field("connect_timeout", &self.connect_timeout)
@@ -186,14 +204,18 @@ impl PrometheusSettings {
             (None, None) => None,
             _ => return Err(PrometheusError::HalfAuth),
         };
-        Ok(Self {
+        let mut settings = Self {
             pushgateway,
             listen,
             job: job_name(&config.project_name, &config.experiment_name),
             auth,
             delete_on_finish: options.prometheus_delete_on_finish,
             ..Self::default()
-        })
+        };
+        if let Some(instance) = &options.prometheus_instance {
+            settings.instance.clone_from(instance);
+        }
+        Ok(settings)
     }
 }
 
@@ -265,14 +287,15 @@ mod tests {
     #[test]
     fn the_keys_are_declared_by_the_plugin_with_their_defaults() {
         assert_eq!(
-            [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH],
+            [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH, KEY_INSTANCE],
             [
                 "prometheus_url",
                 "prometheus_listen",
-                "prometheus_delete_on_finish"
+                "prometheus_delete_on_finish",
+                "prometheus_instance"
             ]
         );
-        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH] {
+        for key in [KEY_URL, KEY_LISTEN, KEY_DELETE_ON_FINISH, KEY_INSTANCE] {
             let spec = codecarbon_core::settings::find(key).unwrap();
             assert_eq!(spec.owner_name(), "prometheus", "{key}");
             assert!(!spec.doc_text().is_empty(), "{key}");
@@ -286,8 +309,12 @@ mod tests {
                 prometheus_url: None,
                 prometheus_listen: None,
                 prometheus_delete_on_finish: true,
+                prometheus_instance: None,
             }
         );
+        let instance = codecarbon_core::settings::find(KEY_INSTANCE).unwrap();
+        assert_eq!(instance.flag(), "--prometheus-instance");
+        assert_eq!(instance.env_var(), "CODECARBON_PROMETHEUS_INSTANCE");
     }
 
     #[test]
@@ -327,6 +354,8 @@ mod tests {
         assert_eq!(s.job, "codecarbon_base");
         assert_eq!(s.listen, None);
         assert!(s.delete_on_finish);
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+        assert_eq!(s.instance, host.trim_end());
         assert_eq!(s.connect_timeout, Duration::from_secs(2));
         assert_eq!(s.request_timeout, Duration::from_secs(5));
     }
@@ -370,6 +399,23 @@ mod tests {
         let s = PrometheusSettings::from_config_with_env(&c, no_env).unwrap();
         assert_eq!(s.job, "My_Proj_1_exp__");
         assert_eq!(job_name("a-b_c", "D9"), "a-b_c_D9");
+    }
+
+    #[test]
+    fn the_instance_setting_replaces_the_host_name() {
+        let s = PrometheusSettings::from_config_with_env(
+            &config(&[("prometheus_instance", "node-07")]),
+            no_env,
+        )
+        .unwrap();
+        assert_eq!(s.instance, "node-07");
+        // Empty counts as unset, as for every setting.
+        let mut c = Config::default();
+        c.set(KEY_INSTANCE, " ", "CODECARBON_PROMETHEUS_INSTANCE")
+            .unwrap();
+        let s = PrometheusSettings::from_config_with_env(&c, no_env).unwrap();
+        assert_eq!(s.instance, PrometheusSettings::default().instance);
+        assert!(!s.instance.is_empty());
     }
 
     #[test]

@@ -16,9 +16,11 @@ type Warn = Box<dyn Fn(&str) + Send>;
 /// Sends each record to Prometheus.
 ///
 /// - **Push** (CodeCarbon's `prometheus` output): on every record, flush and finish, `PUT`s
-///   CodeCarbon's metrics to `{prometheus_url}/metrics/job/{project}_{experiment}`; at finish
-///   it then deletes the group, as CodeCarbon does at exit (unless `delete_on_finish` is off),
-///   even when that last `PUT` failed: a group left behind would look like a live run.
+///   CodeCarbon's metrics to `{prometheus_url}/metrics/job/{project}_{experiment}/instance/
+///   {instance}`, this machine's group of the job; at finish it then deletes that group, as
+///   CodeCarbon does at exit (unless `delete_on_finish` is off), even when that last `PUT`
+///   failed: a group left behind would look like a live run. The other machines' groups of
+///   the job stay.
 /// - **Pull** (for `codecarbon monitor`): with `listen` set, serves `GET /metrics` on that
 ///   address from its own thread, with per-component counters of the latest record; the
 ///   server stops when the sink is dropped.

@@ -12,17 +12,20 @@ use std::time::{Duration, Instant};
 use support::{report, report_of};
 
 const PASSWORD: &str = "s3cret-pw-42";
+/// The group [`settings`] push to: the job's, this machine's instance.
+const GROUP: &str = "/metrics/job/demo_base/instance/node-1";
 
 fn settings(url: &str) -> PrometheusSettings {
     PrometheusSettings {
         pushgateway: Some(url.to_string()),
         job: "demo_base".into(),
+        instance: "node-1".into(),
         ..PrometheusSettings::default()
     }
 }
 
 #[tokio::test]
-async fn a_record_puts_the_text_format_to_the_jobs_group_with_basic_auth() {
+async fn a_record_puts_the_text_format_to_the_machines_group_with_basic_auth() {
     let stub = HttpStub::start(|_| Reply::status(200));
     let mut sink = PrometheusSink::new(PrometheusSettings {
         auth: Some(BasicAuth::new("user", "s3cret")),
@@ -31,7 +34,7 @@ async fn a_record_puts_the_text_format_to_the_jobs_group_with_basic_auth() {
     .unwrap();
     sink.record(&report(10, 0.5, 0.25, 0.3)).await.unwrap();
 
-    let requests = stub.requests_to("/metrics/job/demo_base");
+    let requests = stub.requests_to(GROUP);
     assert_eq!(requests.len(), 1, "{:?}", stub.requests());
     let put = &requests[0];
     assert_eq!(put.method, "PUT");
@@ -66,7 +69,7 @@ async fn credentials_in_the_url_are_sent_as_basic_auth_and_never_shown() {
     let mut sink = PrometheusSink::new(settings(&url)).unwrap();
     let err = sink.record(&report(10, 0.5, 0.0, 0.3)).await.unwrap_err();
     let put = &stub.requests()[0];
-    assert_eq!(put.path, "/metrics/job/demo_base");
+    assert_eq!(put.path, GROUP);
     assert!(put
         .header("authorization")
         .is_some_and(|h| h.starts_with("Basic ")));
@@ -93,10 +96,7 @@ async fn a_refused_push_names_the_url_and_status_but_not_the_password() {
     .unwrap();
     let err = sink.record(&report(10, 0.5, 0.0, 0.3)).await.unwrap_err();
     let text = err.to_string();
-    assert!(
-        text.contains(&format!("{}/metrics/job/demo_base", stub.url())),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{}{GROUP}", stub.url())), "{text}");
     assert!(text.contains("HTTP 500"), "{text}");
     assert!(text.contains("bad push from Basic <hidden>"), "{text}");
     // Neither the password nor base64("user:s3cret-pw-42"), the header the server echoed.
@@ -145,7 +145,7 @@ async fn finish_pushes_then_deletes_the_group_unless_told_not_to() {
     sink.finish(&report(10, 0.5, 0.0, 0.3)).await.unwrap();
     let methods: Vec<String> = stub.requests().iter().map(|r| r.method.clone()).collect();
     assert_eq!(methods, ["PUT", "DELETE"]);
-    assert_eq!(stub.requests()[1].path, "/metrics/job/demo_base");
+    assert_eq!(stub.requests()[1].path, GROUP);
 
     let keep = HttpStub::start(|_| Reply::status(200));
     let mut sink = PrometheusSink::new(PrometheusSettings {
@@ -170,10 +170,7 @@ async fn a_dead_pushgateway_fails_fast_with_a_clear_error() {
         started.elapsed()
     );
     let text = err.to_string();
-    assert!(
-        text.contains(&format!("{url}/metrics/job/demo_base")),
-        "{text}"
-    );
+    assert!(text.contains(&format!("{url}{GROUP}")), "{text}");
     assert!(text.contains("cannot connect"), "{text}");
     assert!(text.contains("prometheus_url"), "{text}");
 }
@@ -224,7 +221,7 @@ fn a_sink_built_outside_a_runtime_pushes_from_a_worker_threads_runtime() {
     .join()
     .unwrap()
     .unwrap();
-    assert_eq!(stub.requests_to("/metrics/job/demo_base").len(), 1);
+    assert_eq!(stub.requests_to(GROUP).len(), 1);
 }
 
 #[tokio::test]

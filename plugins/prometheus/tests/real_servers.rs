@@ -130,3 +130,54 @@ async fn a_real_prometheus_scrapes_growing_counters() {
     let (_, body) = http_get(&prometheus.addr, &format!("/api/v1/query?query={total}")).unwrap();
     assert!(body.contains("\"0.6\""), "{body}");
 }
+
+#[tokio::test]
+async fn two_machines_of_one_job_keep_their_groups_and_each_deletes_its_own() {
+    let Some(gateway) = Server::pushgateway() else {
+        return;
+    };
+    // One plain instance, one that only the `@base64` form can carry.
+    let machines = ["node-a", "rack 7/node-b"];
+    let mut sinks: Vec<PrometheusSink> = machines
+        .iter()
+        .map(|instance| {
+            PrometheusSink::new(PrometheusSettings {
+                pushgateway: Some(gateway.url()),
+                job: "fleet_base".into(),
+                instance: (*instance).into(),
+                ..PrometheusSettings::default()
+            })
+            .unwrap()
+        })
+        .collect();
+    for (sink, kg) in sinks.iter_mut().zip([0.1, 0.2]) {
+        sink.record(&report(10, 0.5, 0.25, kg)).await.unwrap();
+    }
+    let metrics = || http_get(&gateway.addr, "/metrics").unwrap().1;
+    let emissions = |body: &str, instance: &str| {
+        let instance = format!("instance=\"{instance}\"");
+        sample(
+            body,
+            "codecarbon_emissions",
+            &[r#"job="fleet_base""#, &instance],
+        )
+    };
+    let body = metrics();
+    assert_eq!(emissions(&body, machines[0]), Some(0.1), "{body}");
+    assert_eq!(emissions(&body, machines[1]), Some(0.2), "{body}");
+
+    sinks[1].finish(&report(20, 1.0, 0.5, 0.4)).await.unwrap();
+    // The Pushgateway queues deletions (it answers 202), so wait for it.
+    let gone = poll_every(Duration::from_secs(5), POLL_EVERY, || {
+        let body = metrics();
+        emissions(&body, machines[1]).is_none().then_some(body)
+    });
+    let body = gone.unwrap_or_else(|| panic!("{} is still there:\n{}", machines[1], metrics()));
+    assert_eq!(emissions(&body, machines[0]), Some(0.1), "{body}");
+
+    sinks[0].finish(&report(20, 1.0, 0.5, 0.3)).await.unwrap();
+    let gone = poll_every(Duration::from_secs(5), POLL_EVERY, || {
+        (!metrics().contains("fleet_base")).then_some(())
+    });
+    assert!(gone.is_some(), "the job is still there:\n{}", metrics());
+}

@@ -2,6 +2,7 @@
 
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
@@ -148,3 +149,45 @@ pub fn builder(dir: &Path) -> codecarbon::TrackerBuilder {
 /// power sources are the same on a machine whose kernel offers RAPL (a perf_event power PMU
 /// or powercap zones) as on one without. Tests of RAPL give `--rapl-root` a fake tree.
 pub const NO_RAPL: &str = "/nonexistent/codecarbon-tests/no-powercap";
+
+/// The long flags of `codecarbon ARGS --help`, each with its help text.
+pub fn help_flags(sandbox: &Sandbox, args: &[&str]) -> BTreeMap<String, String> {
+    let mut argv = args.to_vec();
+    argv.push("--help");
+    let out = sandbox.run(&argv);
+    assert!(out.status.success(), "codecarbon {argv:?} failed");
+    let mut flags: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in stdout(&out).lines() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        // Options sit at most 6 columns in ("  -h, --help", "      --pue <PUE>"); their
+        // descriptions, when on lines of their own, further in.
+        let option =
+            (indent <= 6 && trimmed.starts_with('-')).then(|| match trimmed.split_once(", ") {
+                Some((short, rest)) if short.len() == 2 => rest,
+                _ => trimmed,
+            });
+        match option {
+            Some(rest) if rest.starts_with("--") => {
+                let flag = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                flags.insert(flag.clone(), rest.to_string());
+                current = Some(flag);
+            }
+            _ if trimmed.is_empty() || indent <= 6 => current = None,
+            _ => {
+                if let Some(flag) = &current {
+                    let text = flags.get_mut(flag).unwrap();
+                    text.push(' ');
+                    text.push_str(trimmed);
+                }
+            }
+        }
+    }
+    assert!(!flags.is_empty(), "no flags found in codecarbon {argv:?}");
+    flags
+}

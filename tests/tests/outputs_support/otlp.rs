@@ -87,7 +87,10 @@ pub fn assert_last_export(collector: &HttpStub, run_id: &str, energy_kwh: f64) {
         collector.requests()
     );
     let last = decode(exports.last().unwrap());
-    assert_eq!(resource_attr(&last, "run_id").as_deref(), Some(run_id));
+    assert_eq!(
+        resource_attr(&last, "codecarbon.run_id").as_deref(),
+        Some(run_id)
+    );
     let metrics = metrics(&last);
     let names: Vec<&str> = metrics.iter().map(|m| m.name.as_str()).collect();
     for name in [
