@@ -26,19 +26,12 @@ const BOAMPS_KEY: &str = "boamps";
 /// The report's context. The user's fields win over the run's, section by section.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub(crate) struct Context {
-    #[serde(default)]
     pub(crate) header: Option<Header>,
-    #[serde(default)]
     pub(crate) task: Option<Task>,
-    #[serde(default)]
     pub(crate) quality: Option<String>,
-    #[serde(default)]
     pub(crate) system: Option<System>,
-    #[serde(default)]
     pub(crate) software: Option<Software>,
-    #[serde(default)]
     pub(crate) infrastructure: Option<Infrastructure>,
-    #[serde(default)]
     pub(crate) environment: Option<Environment>,
     /// Top-level members that are no section of ours, left out.
     #[serde(flatten)]
