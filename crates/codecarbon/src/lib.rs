@@ -42,6 +42,8 @@
 //! - `electricitymaps`: live carbon intensity from Electricity Maps.
 //! - `csv`: the `csv` output, CodeCarbon's `emissions.csv`.
 //! - `json`: the `json` output, `emissions.jsonl` with the provenance of each figure.
+//! - `boamps`: the `boamps` output, the run's Boavizta BoAmps report
+//!   (`boamps_report_<run_id>.json`).
 //! - `comet`: the `comet` output, a Comet experiment.
 //! - `prometheus`: the `prometheus` output, a Pushgateway or `/metrics` to scrape.
 //! - `otlp`: the `otlp` output, OpenTelemetry metrics over OTLP/HTTP.

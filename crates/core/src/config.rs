@@ -90,7 +90,6 @@ pub const PASSTHROUGH_KEYS: &[&str] = &[
     "allow_multiple_runs",
     "country_2letter_iso_code",
     "logger_preamble",
-    "metadata",
     "organization_id",
     "project_id",
     "rapl_include_dram",

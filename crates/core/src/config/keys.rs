@@ -28,8 +28,8 @@ macro_rules! core_settings {
             /// The CSV's file name, in `output_dir`. The JSON Lines file takes the same name with
             /// `.jsonl`.
             output_file: ::std::string::String = $crate::settings::Spec::of($crate::settings::ValueKind::NonEmpty).value_name("FILE").default("emissions.csv");
-            /// Comma-separated outputs: `csv`, `json`, `comet`, `prometheus`, `otlp`, `http`,
-            /// `api`, `logger` (see [outputs](outputs.md)). Empty: no output (the library still
+            /// Comma-separated outputs: `csv`, `json`, `boamps`, `comet`, `prometheus`, `otlp`,
+            /// `http`, `api`, `logger` (see [outputs](outputs.md)). Empty: no output (the library still
             /// returns the totals). A name this build lacks is an error that lists the ones it
             /// has. CodeCarbon's switches add to the list: see
             /// [output switches](#codecarbons-output-switches).
