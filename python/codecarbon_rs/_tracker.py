@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import enum
 import functools
+import json
 import logging
 import os
 import platform
@@ -60,9 +61,12 @@ if hasattr(os, "register_at_fork"):
 
 
 def _text(value: Any) -> str:
-    """A Python value as the text a config file would hold."""
+    """A Python value as the text a config file would hold (a dict, CodeCarbon's ``metadata``,
+    as JSON)."""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, dict):
+        return json.dumps(value)
     if isinstance(value, enum.Enum):
         return _text(value.value)
     if isinstance(value, (list, tuple, set, frozenset)):

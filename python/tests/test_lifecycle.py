@@ -124,3 +124,23 @@ def test_the_two_letter_country_code_is_honoured(workdir):
     tracker.start()
     tracker.stop()
     assert tracker.final_emissions_data.country_iso_code == "DEU"
+
+
+def test_metadata_as_a_dict_is_the_boamps_reports_context(workdir):
+    import json
+
+    task = {
+        "taskStage": "training",
+        "taskFamily": "classification",
+        "algorithms": [{"algorithmType": "linear"}],
+        "dataset": [{"dataUsage": "input", "dataType": "tabular"}],
+    }
+    tracker = OfflineEmissionsTracker(
+        output_methods=["csv", "boamps"], metadata={"task": task}, **OFFLINE
+    )
+    tracker.start()
+    tracker.stop()
+    run_id = tracker.final_emissions_data.run_id
+    report = json.loads((workdir / f"boamps_report_{run_id}.json").read_text())
+    assert report["task"]["taskFamily"] == "classification"
+    assert report["header"]["reportId"] == run_id
