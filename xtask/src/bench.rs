@@ -120,6 +120,35 @@ fn sampler_tick_micros(mode: TrackingMode, dir: &Path) -> Result<f64> {
     Ok((after - before) as f64 / 5.0 / 1000.0)
 }
 
+/// Seconds of the short and the long run of [`steady_micros`]: their difference is what a
+/// tracked second costs once the start is paid.
+const STEADY_RUNS: (u64, u64) = (5, 25);
+/// Whole-process CPU per tracked second, at a 1 s interval, machine mode.
+const STEADY_TARGET_MICROS: f64 = 200.0;
+/// And at most this share of CodeCarbon's.
+const STEADY_RATIO_TARGET: f64 = 50.0;
+
+/// Whole-process CPU per tracked second of `argv` (a `monitor ... --` command line without the
+/// command), in µs: the CPU of a `sleep 25` run less that of a `sleep 5` run, over the 20 s
+/// between, so that the start and the stop cancel out. Median of `runs` pairs.
+fn steady_micros(argv: &[&str], dir: &Path, runs: usize) -> Result<f64> {
+    let (short, long) = (STEADY_RUNS.0.to_string(), STEADY_RUNS.1.to_string());
+    let mut each = Vec::new();
+    for _ in 0..runs {
+        let a = measure::run(&with_command(argv, &short), dir)?;
+        let b = measure::run(&with_command(argv, &long), dir)?;
+        let extra = b.cpu.as_secs_f64() - a.cpu.as_secs_f64();
+        each.push(extra / (STEADY_RUNS.1 - STEADY_RUNS.0) as f64 * 1e6);
+    }
+    each.sort_by(f64::total_cmp);
+    Ok(each[each.len() / 2])
+}
+
+/// `argv` then `sleep secs`.
+fn with_command<'a>(argv: &[&'a str], secs: &'a str) -> Vec<&'a str> {
+    argv.iter().copied().chain(["sleep", secs]).collect()
+}
+
 /// Median wall time of `codecarbon --version`, spawn to exit, over 20 runs, in ms.
 fn version_millis(exe: &str, dir: &Path) -> Result<f64> {
     let runs = (0..20)
@@ -233,6 +262,29 @@ pub fn run(args: &[String]) -> Result<()> {
         added(measure::median(&rust), bare),
         added(measure::median(&py), bare),
     );
+    eprintln!(
+        "steady state: {}s and {}s runs",
+        STEADY_RUNS.0, STEADY_RUNS.1
+    );
+    let with_mode = |argv: &[&str], mode: &'static str| -> Vec<String> {
+        let mut line: Vec<String> = argv[..argv.len() - 2]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        // `... -- sleep 5`: the mode goes before `--`, the command is the steady run's.
+        let dash = line.iter().position(|a| a == "--").unwrap_or(line.len());
+        line.insert(dash, mode.to_string());
+        line.insert(dash, "--tracking-mode".to_string());
+        line
+    };
+    let ours_machine = with_mode(&ours_argv, "machine");
+    let ours_process = with_mode(&ours_argv, "process");
+    let machine_argv: Vec<&str> = ours_machine.iter().map(String::as_str).collect();
+    let process_argv: Vec<&str> = ours_process.iter().map(String::as_str).collect();
+    let steady_machine = steady_micros(&machine_argv, &rust_dir, 1)?;
+    let steady_process = steady_micros(&process_argv, &rust_dir, 1)?;
+    let python_steady_argv: Vec<&str> = python_argv[..python_argv.len() - 2].to_vec();
+    let steady_python = steady_micros(&python_steady_argv, &python_dir, 1)?;
     let tick_machine = sampler_tick_micros(TrackingMode::Machine, &lib_dir)?;
     let tick_process = sampler_tick_micros(TrackingMode::Process, &lib_dir)?;
     let start_task = start_task_micros(&lib_dir)?;
@@ -276,6 +328,18 @@ pub fn run(args: &[String]) -> Result<()> {
         (
             "updating a row of a long file within 5 MB of a short one",
             update_rss_mb <= APPEND_RSS_TARGET_MB,
+        ),
+        (
+            "whole process: at most 200 µs of CPU per tracked second (machine mode)",
+            steady_machine <= STEADY_TARGET_MICROS,
+        ),
+        (
+            "whole process: at most 1/50 of CodeCarbon's CPU per tracked second",
+            steady_python / steady_machine.max(1e-3) >= STEADY_RATIO_TARGET,
+        ),
+        (
+            "whole process: process mode within twice machine mode",
+            steady_process <= 2.0 * steady_machine,
         ),
         (
             "Python: import and start under 1/20 of CodeCarbon's",
@@ -323,6 +387,18 @@ pub fn run(args: &[String]) -> Result<()> {
          dist` ships it) is {binary_mb:.1} MB; `codecarbon --version` runs in {version_ms:.1} ms \
          (spawn to exit, median of 20). It was 13.2 MB unstripped with TLS on aws-lc-rs, \
          11.8 MB unstripped on `ring`; stripping costs nothing at start-up."
+    );
+    let _ = writeln!(
+        report,
+        "\nA long run's cost per tracked second, whole process (every thread: sampler, place, \
+         outputs), at a 1 s interval: the CPU of a `sleep {}` run less that of a `sleep {}` run, \
+         over the seconds between (start and stop cancel out): {steady_machine:.0} µs in machine \
+         mode, {steady_process:.0} µs in process mode; CodeCarbon 3.3.2: {steady_python:.0} µs \
+         (1/{:.0}). Targets: at most {STEADY_TARGET_MICROS:.0} µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, process mode \
+         within twice machine mode.",
+        STEADY_RUNS.1,
+        STEADY_RUNS.0,
+        steady_python / steady_machine.max(1e-3)
     );
     let _ = writeln!(
         report,
