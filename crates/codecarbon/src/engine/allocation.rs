@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// How long `scontrol show job` may take: it asks the cluster's controller, which answers in
 /// milliseconds when it is well; a run does not wait longer for a figure it can do without.
-pub const SCONTROL_LIMIT: Duration = Duration::from_secs(2);
+const SCONTROL_LIMIT: Duration = Duration::from_secs(2);
 
 /// The CPUs and memory a run with `config` may use: `config.allocation` when the caller has set
 /// it, else what this machine's cgroup and SLURM job allow, read now. The machine's figures are
