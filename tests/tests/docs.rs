@@ -471,6 +471,9 @@ const BUILDER_CALLS: &[(&str, &str, Call)] = &[
     ("save_to_logfire", "false", |b| b.save_to_logfire(false)),
     ("log_level", "critical", |b| b.log_level("critical")),
     ("proc_root", "/docs/proc", |b| b.proc_root("/docs/proc")),
+    ("cgroup_root", "/docs/cgroup", |b| {
+        b.cgroup_root("/docs/cgroup")
+    }),
 ];
 
 #[test]

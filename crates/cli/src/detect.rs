@@ -2,6 +2,7 @@
 
 use crate::args::TrackerArgs;
 use crate::console::{stdout_failed, stdout_line};
+use codecarbon::core::Allocation;
 use codecarbon::system::MemInfo;
 use codecarbon::{power_sources, ChosenSource, TrackerError};
 use serde_json::{json, Value};
@@ -46,10 +47,14 @@ fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
     let builder = args.builder(&[]);
     args.console(&builder);
     let tracker = builder.build()?;
-    let config = tracker.config();
-    let cpu = codecarbon::tdp::cpu_spec(config)
+    let mut config = tracker.config().clone();
+    let cpu = codecarbon::tdp::cpu_spec(&config)
         .map_err(|e| TrackerError::System(std::io::Error::other(e.to_string())))?;
     let ram = MemInfo::read(&config.proc_root)?;
+    // As a run finds it, before its sources are built.
+    let allocation = codecarbon::allocation(&config)?;
+    config.allocation = Some(allocation.clone());
+    let config = &config;
     let mut chosen = power_sources(config)?;
     for part in &mut chosen {
         // Longer than RAPL's one second of stillness, which a run would take to give up on it.
@@ -83,9 +88,24 @@ fn gather(args: &TrackerArgs) -> Result<Value, TrackerError> {
             "tdp_source": cpu.describe(),
         },
         "ram_total_gb": ram.total.value(),
+        "allocation": allocation_json(&allocation),
         "gpus": gpus,
         "power_sources": sources,
     }))
+}
+
+/// The CPUs and memory a run may use, and who set each (as in the `json` output's provenance);
+/// `summary` is the line of the text form.
+fn allocation_json(a: &Allocation) -> Value {
+    json!({
+        "cpus": a.cpus,
+        "cpus_from": a.cpus_from.to_string(),
+        "machine_cpus": a.machine_cpus,
+        "ram_gb": a.memory.value(),
+        "ram_from": a.memory_from.to_string(),
+        "machine_ram_gb": a.machine_memory.value(),
+        "summary": a.to_string(),
+    })
 }
 
 fn text(report: &Value) -> String {
@@ -101,6 +121,10 @@ fn text(report: &Value) -> String {
         format!(
             "RAM:  {:.2} GB",
             report["ram_total_gb"].as_f64().unwrap_or_default()
+        ),
+        format!(
+            "Allocation: {}",
+            report["allocation"]["summary"].as_str().unwrap_or_default()
         ),
     ];
     let gpus = report["gpus"].as_array().map(Vec::len).unwrap_or(0);

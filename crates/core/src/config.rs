@@ -145,6 +145,11 @@ macro_rules! define_config {
             /// Values of keys this build does not interpret as fields: plugins' own settings
             /// (checked by their declaration when set) and CodeCarbon's keys kept for later.
             pub extra: Extra,
+            /// Not a setting: the CPUs and memory the run may use (a SLURM job's, a cgroup's),
+            /// which the engine finds at the start of a run when this is `None` and sets here
+            /// before it builds the power sources, so that every source sizes itself on the
+            /// same figures. `None` outside a run: the sources size the whole machine.
+            pub allocation: Option<$crate::Allocation>,
         }
 
         /// The keys of the tracker's own settings, one constant each, named as the key: the way
@@ -181,6 +186,7 @@ macro_rules! define_config {
                 Self {
                     $( $field: read_field(stringify!($field), None, "the default").unwrap_or_default(), )*
                     extra: Extra::default(),
+                    allocation: None,
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 pub use crate::record::{CSV_COLUMNS, TASK_CSV_COLUMNS};
 
+use crate::allocation::Allocation;
 use crate::config::TrackingMode;
 use crate::intensity::Intensity;
 use crate::power::{Component, Method};
@@ -165,6 +166,9 @@ pub struct Provenance {
     pub components: Vec<ComponentProvenance>,
     /// Where the carbon intensity came from.
     pub intensity: Option<Intensity>,
+    /// The CPUs and memory the run was allotted, and by whom: the figures of the `cpu_count`
+    /// and `ram_total_size` columns.
+    pub allocation: Option<Allocation>,
 }
 
 impl Provenance {
@@ -173,7 +177,14 @@ impl Provenance {
         Provenance {
             components,
             intensity: None,
+            allocation: None,
         }
+    }
+
+    /// With the CPUs and memory the run was allotted.
+    pub fn with_allocation(mut self, allocation: impl Into<Option<Allocation>>) -> Provenance {
+        self.allocation = allocation.into();
+        self
     }
 
     /// With where the carbon intensity came from.

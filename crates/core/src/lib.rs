@@ -3,6 +3,8 @@
 //! - [`units`]: `Joules`, `Watts`, `KilowattHours`, `GramsPerKwh`, `KgCo2eq`, ...
 //! - the four plugin traits: [`PowerSource`], [`Locator`], [`IntensityProvider`], [`Sink`];
 //! - [`EnergyCounter`], which owns counter wrap-around;
+//! - [`Allocation`]: the CPUs and memory a run may use (a SLURM job's, a cgroup's, or the
+//!   whole machine), found by the engine and handed to the sources in [`Config`];
 //! - [`EmissionsData`], CodeCarbon's 38-column record, and its [`Provenance`]; its columns
 //!   described once, from which every output is derived, in [`record`];
 //! - the [`registry`] of plugin descriptors and [`register_plugins!`], the plugin kit's
@@ -34,6 +36,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+pub mod allocation;
 pub mod body;
 pub mod config;
 pub mod counter;
@@ -56,6 +59,7 @@ pub mod stderr;
 pub mod tls;
 pub mod units;
 
+pub use allocation::{AllocatedBy, Allocation};
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigError, CsvWriteMode, Extra, KeyStatus, TrackingMode};
 pub use counter::{CounterRegression, EnergyCounter};

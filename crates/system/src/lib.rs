@@ -1,5 +1,7 @@
 //! codecarbon's one reader of the kernel's files: `/proc/stat`, `/proc/meminfo`,
-//! `/proc/<pid>/stat` and `/proc/cpuinfo`, each parsed in one place.
+//! `/proc/<pid>/stat` and `/proc/cpuinfo`, each parsed in one place; and of the run's
+//! allocation: its cgroup's limits (`/proc/self/cgroup`, the cgroup v2 mount) and its SLURM
+//! job's (`scontrol show job`).
 //!
 //! The engine (machine load, memory, the tracked process tree) and the plugins (`tdp`'s CPU
 //! and memory description, `nvml`'s process tree, `rapl`'s CPU model) all read these files;
@@ -14,12 +16,19 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod allocation;
+mod cgroup;
 mod cpu_times;
 mod cpuinfo;
 mod meminfo;
 mod os;
 mod process_tree;
+mod slurm;
 mod stat;
+
+pub use allocation::{find_allocation, AllocationQuery, FoundAllocation};
+pub use cgroup::{count_cpu_list, CgroupLimits, Limit};
+pub use slurm::{parse_scontrol, parse_slurm_memory, scontrol_show_job, SlurmError, SlurmJob};
 
 pub use cpu_times::{CpuTimes, MachineLoad};
 pub use cpuinfo::{parse_cpuinfo, CpuInfo};

@@ -7,7 +7,9 @@
 //! ```text
 //! {"timestamp":"2025-01-02T03:04:05",...,"wue":0.0,
 //!  "provenance":{"cpu":{"method":"estimated","source":"tdp"},
-//!                "intensity":{"basis":"country","source":"Our World in Data","year":2023,"g_per_kwh":56.0}}}
+//!                "intensity":{"basis":"country","source":"Our World in Data","year":2023,"g_per_kwh":56.0},
+//!                "allocation":{"cpus":8,"cpus_from":"machine","machine_cpus":8,
+//!                              "ram_gb":31.2,"ram_from":"machine","machine_ram_gb":31.2}}}
 //! ```
 //!
 //! Like the CSV, it survives a killed run: the run's latest line waits in a checkpoint, and the

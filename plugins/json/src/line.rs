@@ -12,11 +12,13 @@ struct Line<'a> {
     provenance: ProvenanceJson<'a>,
 }
 
-/// `{"cpu": {"method", "source"}, ..., "intensity": {"basis", "source", "year", "g_per_kwh"}}`
+/// `{"cpu": {"method", "source"}, ..., "intensity": {"basis", "source", "year", "g_per_kwh"},
+/// "allocation": {"cpus", "cpus_from", "machine_cpus", "ram_gb", "ram_from", "machine_ram_gb"}}`
 /// (`basis`: which step of the intensity chain gave the figure: `forced`, `cloud_region`,
-/// `live`, `region`, `country`, `world_average` or `custom`); a
-/// component whose energy is the tracked tree's share of a machine measurement also carries
-/// `machine_energy_kwh` and `unattributed_kwh`.
+/// `live`, `region`, `country`, `world_average` or `custom`; `cpus_from` and `ram_from`: who
+/// set the `cpu_count` and `ram_total_size` figures: `machine`, `cgroup <dir>` or
+/// `slurm job <id>`); a component whose energy is the tracked tree's share of a machine
+/// measurement also carries `machine_energy_kwh` and `unattributed_kwh`.
 struct ProvenanceJson<'a>(&'a Provenance, &'a EmissionsData);
 
 #[derive(Serialize)]
@@ -27,6 +29,16 @@ struct ComponentJson {
     machine_energy_kwh: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unattributed_kwh: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct AllocationJson {
+    cpus: usize,
+    cpus_from: String,
+    machine_cpus: usize,
+    ram_gb: f64,
+    ram_from: String,
+    machine_ram_gb: f64,
 }
 
 #[derive(Serialize)]
@@ -59,6 +71,17 @@ impl Serialize for ProvenanceJson<'_> {
             g_per_kwh: i.value.value(),
         });
         map.serialize_entry("intensity", &intensity)?;
+        if let Some(a) = &self.0.allocation {
+            let allocation = AllocationJson {
+                cpus: a.cpus,
+                cpus_from: a.cpus_from.to_string(),
+                machine_cpus: a.machine_cpus,
+                ram_gb: a.memory.value(),
+                ram_from: a.memory_from.to_string(),
+                machine_ram_gb: a.machine_memory.value(),
+            };
+            map.serialize_entry("allocation", &allocation)?;
+        }
         map.end()
     }
 }
@@ -125,6 +148,23 @@ mod tests {
         assert_eq!(
             json,
             r#"{"gpu":{"method":"estimated","source":"nvml+tdp"},"intensity":null}"#
+        );
+    }
+
+    #[test]
+    fn the_allocation_says_who_set_each_figure() {
+        use codecarbon_core::{AllocatedBy, Allocation, Gigabytes};
+        let job = Allocation::machine(64, Gigabytes(256.0))
+            .with_cpus(4, AllocatedBy::Slurm("4242".into()))
+            .with_memory(
+                Gigabytes(16.0),
+                AllocatedBy::Cgroup("/sys/fs/cgroup/job_4242".into()),
+            );
+        let p = Provenance::new(Vec::new()).with_allocation(job);
+        let json = serde_json::to_string(&ProvenanceJson(&p, &EmissionsData::default())).unwrap();
+        assert_eq!(
+            json,
+            r#"{"intensity":null,"allocation":{"cpus":4,"cpus_from":"slurm job 4242","machine_cpus":64,"ram_gb":16.0,"ram_from":"cgroup /sys/fs/cgroup/job_4242","machine_ram_gb":256.0}}"#
         );
     }
 

@@ -5,8 +5,8 @@ use crate::error::TdpError;
 use crate::matching::{find_tdp, MatchKind};
 use crate::units::{format_watts, plural};
 use codecarbon_core::{
-    BuildError, Component, Config, Method, PowerSource, Reading, SampleContext, SourceError,
-    SourceInfo, TrackingMode, Watts,
+    AllocatedBy, Allocation, BuildError, Component, Config, Method, PowerSource, Reading,
+    SampleContext, SourceError, SourceInfo, TrackingMode, Watts,
 };
 use std::time::Duration;
 
@@ -176,26 +176,58 @@ pub fn process_power(tdp: Watts, cpu_time: Duration, wall: Duration, logical_cpu
 #[derive(Debug, Clone)]
 pub struct TdpSource {
     spec: CpuSpec,
+    mode: TrackingMode,
+    /// The CPUs the run may use, when fewer than the machine's.
+    allocation: Option<Allocation>,
     detail: String,
     /// The tree's CPU time at the previous process-mode sample.
     baseline: Option<Duration>,
 }
 
 impl TdpSource {
-    /// A source for `spec`; `mode` only chooses the wording of the detail line (each sample
-    /// follows its context's mode).
+    /// A source for `spec`, for the whole machine; `mode` only chooses the wording of the
+    /// detail line (each sample follows its context's mode).
     pub fn new(spec: CpuSpec, mode: TrackingMode) -> TdpSource {
-        let model = match mode {
-            TrackingMode::Process => "process model TDP × CPU-time share of the tracked processes",
-            // The whole machine, and any mode a later core adds.
-            _ => "load model TDP × (0.1 + 0.9 × load³)",
-        };
-        let detail = format!("{}; {model}", spec.describe());
-        TdpSource {
+        let mut source = TdpSource {
             spec,
-            detail,
+            mode,
+            allocation: None,
+            detail: String::new(),
             baseline: None,
-        }
+        };
+        source.detail = source.describe();
+        source
+    }
+
+    /// With the CPUs the run may use: in machine mode it is charged their share of the
+    /// machine's TDP (4 of 64 CPUs: 1/16 of it), not the whole machine's. An allocation of the
+    /// whole machine's CPUs, or none, changes nothing.
+    pub fn with_allocation(mut self, allocation: Option<&Allocation>) -> TdpSource {
+        self.allocation = allocation
+            .filter(|a| a.cpus_from != AllocatedBy::Machine)
+            .cloned();
+        self.detail = self.describe();
+        self
+    }
+
+    /// The share of the machine's TDP that machine mode charges: the allocated CPUs' share.
+    fn share(&self) -> f64 {
+        self.allocation.as_ref().map_or(1.0, Allocation::cpu_share)
+    }
+
+    fn describe(&self) -> String {
+        let model = match (self.mode, &self.allocation) {
+            (TrackingMode::Process, _) => {
+                "process model TDP × CPU-time share of the tracked processes".to_string()
+            }
+            // The whole machine, and any mode a later core adds.
+            (_, None) => "load model TDP × (0.1 + 0.9 × load³)".to_string(),
+            (_, Some(a)) => format!(
+                "load model TDP × {}/{} CPUs ({}) × (0.1 + 0.9 × load³)",
+                a.cpus, a.machine_cpus, a.cpus_from
+            ),
+        };
+        format!("{}; {model}", self.spec.describe())
     }
 
     /// The CPU and TDP this source uses.
@@ -219,10 +251,10 @@ impl TdpSource {
                     ctx.logical_cpus,
                 ),
             },
-            // The whole machine, and any mode a later core adds.
+            // The whole machine (or the run's share of it), and any mode a later core adds.
             _ => {
                 self.baseline = None;
-                load_power(tdp, ctx.machine_cpu_load)
+                load_power(tdp * self.share(), ctx.machine_cpu_load)
             }
         }
     }
@@ -240,7 +272,7 @@ impl PowerSource for TdpSource {
         .with_count(self.spec.sockets)
     }
 
-    /// Machine mode: the load model. Process mode: the tree's share of the machine's CPU time
+    /// Machine mode: the load model, on the allocated CPUs' share of the TDP. Process mode: the tree's share of the machine's CPU time
     /// since the previous sample (the first sample sets the baseline and reads 0 W); `0.5 × TDP`
     /// when the engine knows no load or no process usage.
     fn sample(&mut self, ctx: &SampleContext) -> Result<Reading, SourceError> {
@@ -251,7 +283,7 @@ impl PowerSource for TdpSource {
 /// Builds the `tdp` plugin.
 pub(crate) fn build(config: &Config) -> Result<TdpSource, BuildError> {
     let spec = cpu_spec(config).map_err(|e| e.into_build_error("tdp"))?;
-    Ok(TdpSource::new(spec, config.tracking_mode))
+    Ok(TdpSource::new(spec, config.tracking_mode).with_allocation(config.allocation.as_ref()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,6 @@
 use super::*;
 use codecarbon_core::ProcessUsage;
-use codecarbon_core::{Gigabytes, Joules};
+use codecarbon_core::{AllocatedBy, Allocation, Gigabytes, Joules};
 
 fn info(model: Option<&str>, logical_cpus: usize, sockets: usize) -> CpuInfo {
     CpuInfo {
@@ -200,4 +200,80 @@ fn unreadable_cpuinfo_is_an_error_unless_forced() {
     config.force_cpu_power = Some(Watts(30.0));
     let spec = cpu_spec(&config).unwrap();
     assert_eq!((spec.tdp, spec.model, spec.sockets), (Watts(30.0), None, 1));
+}
+
+fn slurm_job(cpus: usize, machine_cpus: usize) -> Allocation {
+    Allocation::machine(machine_cpus, Gigabytes(256.0))
+        .with_cpus(cpus, AllocatedBy::Slurm("4242".into()))
+}
+
+#[test]
+fn machine_mode_charges_the_allocated_cpus_share_of_the_tdp() {
+    // A known 280 W CPU, 64 threads; the job has 16 of them.
+    let spec = CpuSpec::from_info(info(Some("AMD EPYC 7763 64-Core Processor"), 64, 1), None);
+    let job = slurm_job(16, 64);
+    let mut source =
+        TdpSource::new(spec.clone(), TrackingMode::Machine).with_allocation(Some(&job));
+    assert!(
+        source
+            .info()
+            .detail
+            .ends_with("load model TDP × 16/64 CPUs (slurm job 4242) × (0.1 + 0.9 × load³)"),
+        "{}",
+        source.info().detail
+    );
+    let busy = source
+        .sample(&ctx(TrackingMode::Machine, 1000, Some(1.0), None))
+        .unwrap();
+    assert!(close(busy.power, 70.0), "{}", busy.power);
+    let idle = source
+        .sample(&ctx(TrackingMode::Machine, 1000, Some(0.0), None))
+        .unwrap();
+    assert!(close(idle.power, 7.0), "{}", idle.power);
+
+    // Process mode is the tree's share of the machine's CPU time already: unchanged.
+    let mut process =
+        TdpSource::new(spec.clone(), TrackingMode::Process).with_allocation(Some(&job));
+    let mut whole = TdpSource::new(spec, TrackingMode::Process);
+    for source in [&mut process, &mut whole] {
+        source
+            .sample(&ctx(TrackingMode::Process, 0, None, Some(0)))
+            .unwrap();
+    }
+    let p = process
+        .sample(&ctx(TrackingMode::Process, 1000, None, Some(500)))
+        .unwrap();
+    let w = whole
+        .sample(&ctx(TrackingMode::Process, 1000, None, Some(500)))
+        .unwrap();
+    assert_eq!(p.power, w.power);
+    assert!(p.power > Watts::ZERO);
+}
+
+#[test]
+fn an_unknown_cpu_in_a_job_is_4_w_per_allocated_thread_as_in_codecarbon() {
+    // CodeCarbon counts SLURM's NumCPUs as the threads of an unknown CPU: 4 W × 4.
+    let spec = CpuSpec::from_info(info(Some("AMD EPYC"), 32, 1), None);
+    let mut source =
+        TdpSource::new(spec, TrackingMode::Machine).with_allocation(Some(&slurm_job(4, 32)));
+    let busy = source
+        .sample(&ctx(TrackingMode::Machine, 1000, Some(1.0), None))
+        .unwrap();
+    assert!(close(busy.power, 16.0), "{}", busy.power);
+}
+
+#[test]
+fn the_whole_machine_or_no_allocation_changes_nothing() {
+    let (_dir, mut config) = fake_proc(EPYC_2);
+    let plain = build(&config).unwrap();
+    config.allocation = Some(Allocation::machine(2, Gigabytes(8.0)));
+    let whole = build(&config).unwrap();
+    assert_eq!(plain.info(), whole.info());
+    config.allocation = Some(slurm_job(1, 2));
+    let mut job = build(&config).unwrap();
+    assert_ne!(plain.info().detail, job.info().detail);
+    let busy = job
+        .sample(&ctx(TrackingMode::Machine, 1000, Some(1.0), None))
+        .unwrap();
+    assert!(close(busy.power, 4.0), "{}", busy.power);
 }

@@ -4,13 +4,15 @@
 //!
 //! - `tdp` ([`TdpSource`]): the CPU's TDP from `data/hardware/cpu_power.csv` (matched as
 //!   CodeCarbon does, see [`find_tdp`]) times the sockets, or 4 W per logical thread for an
-//!   unknown CPU, or `force_cpu_power`. Power is `TDP × (0.1 + 0.9 × load³)` in machine mode and
-//!   the tracked processes' share of CPU time × TDP in process mode.
-//! - `ram_dimm` ([`RamSource`]): the memory size gives a DIMM count, which gives a power
-//!   ([`ram_power`]), or `force_ram_power`.
+//!   unknown CPU, or `force_cpu_power`. Power is `TDP × (0.1 + 0.9 × load³)` in machine mode
+//!   (times the allocated CPUs' share of the machine's, in a SLURM job or a cgroup that limits
+//!   them) and the tracked processes' share of CPU time × TDP in process mode.
+//! - `ram_dimm` ([`RamSource`]): the memory size (the run's allocation in machine mode) gives a
+//!   DIMM count, which gives a power ([`ram_power`]), or `force_ram_power`.
 //!
-//! Both read only `<proc_root>/cpuinfo` and `<proc_root>/meminfo`, and both are always
-//! available, at priority 0, so that any measuring plugin wins over them.
+//! Both read only `<proc_root>/cpuinfo` and `<proc_root>/meminfo`, and the allocation the
+//! engine found (`Config::allocation`); both are always available, at priority 0, so that any
+//! measuring plugin wins over them.
 //!
 //! ```
 //! use codecarbon_tdp::{cpu_spec, TdpOrigin};

@@ -5,8 +5,8 @@ use crate::meminfo::read_mem_total;
 use crate::ram::{dimm_count, ram_power, Arch};
 use crate::units::{format_watts, plural};
 use codecarbon_core::{
-    BuildError, Component, Config, Gigabytes, Method, PowerSource, Reading, SampleContext,
-    SourceError, SourceInfo, TrackingMode, Watts,
+    AllocatedBy, Allocation, BuildError, Component, Config, Gigabytes, Method, PowerSource,
+    Reading, SampleContext, SourceError, SourceInfo, TrackingMode, Watts,
 };
 
 /// Where the power comes from.
@@ -14,14 +14,15 @@ use codecarbon_core::{
 enum Basis {
     /// `force_ram_power`.
     Forced(Watts),
-    /// The DIMM model, with the machine's total memory.
+    /// The DIMM model, with the machine's total memory or the run's allocation.
     Model { total: Gigabytes, arch: Arch },
 }
 
 /// RAM power estimated from the memory size (CodeCarbon's DIMM model), or a forced constant.
 ///
-/// Machine mode uses the total memory, a constant power. Process mode uses the tracked tree's
-/// resident memory at each sample, and the total when the engine has no process usage.
+/// Machine mode uses the total memory (the run's allocation on a shared node), a constant
+/// power. Process mode uses the tracked tree's resident memory at each sample, and the total
+/// when the engine has no process usage.
 #[derive(Debug, Clone)]
 pub struct RamSource {
     basis: Basis,
@@ -40,6 +41,16 @@ impl RamSource {
     /// A source using the DIMM model for a machine with `total` memory; `mode` only chooses the
     /// wording of the detail line (each sample follows its context's mode).
     pub fn model(total: Gigabytes, arch: Arch, mode: TrackingMode) -> RamSource {
+        RamSource::sized(total, &AllocatedBy::Machine, arch, mode)
+    }
+
+    /// A source using the DIMM model for the memory the run may use (a SLURM job's, a
+    /// cgroup's), in place of the machine's total.
+    pub fn allocated(allocation: &Allocation, arch: Arch, mode: TrackingMode) -> RamSource {
+        RamSource::sized(allocation.memory, &allocation.memory_from, arch, mode)
+    }
+
+    fn sized(total: Gigabytes, by: &AllocatedBy, arch: Arch, mode: TrackingMode) -> RamSource {
         let family = match arch {
             Arch::X86 => "x86",
             Arch::Arm => "ARM",
@@ -49,10 +60,13 @@ impl RamSource {
             format_watts(arch.watts_per_dimm()),
             format_watts(arch.floor())
         );
+        let size = match by {
+            AllocatedBy::Machine => format!("{:.2} GB total", total.value()),
+            by => format!("{:.2} GB ({by})", total.value()),
+        };
         let machine = format!(
-            "{} for {:.2} GB total → {}",
+            "{} for {size} → {}",
             format_watts(ram_power(total, arch)),
-            total.value(),
             plural(dimm_count(total.value()) as usize, "DIMM")
         );
         let detail = match mode {
@@ -70,22 +84,22 @@ impl RamSource {
     }
 
     /// The source `config` asks for: forced when `force_ram_power` is set, else the model with
-    /// `MemTotal` from `<proc_root>/meminfo` and this build's architecture.
+    /// the run's allocated memory (`config.allocation`), or without one `MemTotal` from
+    /// `<proc_root>/meminfo`, and this build's architecture.
     pub fn from_config(config: &Config) -> Result<RamSource, TdpError> {
-        match config.force_ram_power {
-            Some(power) => Ok(RamSource::forced(power)),
-            None => {
+        let (arch, mode) = (Arch::current(), config.tracking_mode);
+        match (config.force_ram_power, &config.allocation) {
+            (Some(power), _) => Ok(RamSource::forced(power)),
+            (None, Some(allocation)) => Ok(RamSource::allocated(allocation, arch, mode)),
+            (None, None) => {
                 let total = read_mem_total(&config.proc_root)?;
-                Ok(RamSource::model(
-                    total,
-                    Arch::current(),
-                    config.tracking_mode,
-                ))
+                Ok(RamSource::model(total, arch, mode))
             }
         }
     }
 
-    /// The machine's total memory, when the model uses it.
+    /// The memory the model is sized on (the machine's, or the run's allocation), when it is
+    /// used.
     pub fn total(&self) -> Option<Gigabytes> {
         match self.basis {
             Basis::Forced(_) => None,
@@ -232,6 +246,50 @@ mod tests {
             Err(other) => panic!("unexpected error {other}"),
             Ok(_) => panic!("built without meminfo"),
         }
+    }
+
+    #[test]
+    fn machine_mode_sizes_the_allocated_memory_without_reading_meminfo() {
+        let dir = tempfile::tempdir().unwrap();
+        let job = Allocation::machine(64, Gigabytes(256.0))
+            .with_memory(Gigabytes(16.0), AllocatedBy::Slurm("4242".into()));
+        let config = Config {
+            proc_root: dir.path().join("missing"),
+            allocation: Some(job),
+            ..Config::default()
+        };
+        let mut source = RamSource::from_config(&config).unwrap();
+        assert_eq!(source.total(), Some(Gigabytes(16.0)));
+        let reading = source
+            .sample(&ctx(TrackingMode::Machine, Some(0.1)))
+            .unwrap();
+        // 16 GB is 2 DIMMs, the 10 W floor on x86; the machine's 256 GB would be 38 W.
+        assert_eq!(reading.power, ram_power(Gigabytes(16.0), Arch::current()));
+        assert_ne!(reading.power, ram_power(Gigabytes(256.0), Arch::current()));
+        assert!(
+            source
+                .info()
+                .detail
+                .contains("for 16.00 GB (slurm job 4242) → 2 DIMMs"),
+            "{}",
+            source.info().detail
+        );
+        // The machine's own figure reads as before.
+        let machine = RamSource::allocated(
+            &Allocation::machine(8, Gigabytes(23.540576934814453)),
+            Arch::X86,
+            TrackingMode::Machine,
+        );
+        assert_eq!(
+            machine.info().detail,
+            RamSource::model(
+                Gigabytes(23.540576934814453),
+                Arch::X86,
+                TrackingMode::Machine
+            )
+            .info()
+            .detail
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ impl Sandbox {
     }
 
     /// `codecarbon ARGS` with HOME and the working directory in the sandbox, no
-    /// `CODECARBON_*` variable from the outside, and no RAPL (see [`NO_RAPL`]) unless
+    /// `CODECARBON_*` or SLURM job variable from the outside, and no RAPL (see [`NO_RAPL`]) unless
     /// `--rapl-root` says otherwise.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(binary());
@@ -89,6 +89,11 @@ impl Sandbox {
             {
                 cmd.env_remove(key);
             }
+        }
+        // A test run inside a SLURM job is not in the job's allocation (tests of SLURM set
+        // their own).
+        for name in ["SLURM_JOB_ID", "SLURM_JOBID", "SLURM_LOCALID"] {
+            cmd.env_remove(name);
         }
         cmd.env("CODECARBON_RAPL_ROOT", NO_RAPL);
         cmd

@@ -1,5 +1,6 @@
 //! The sampling engine: plugin selection, the run's parts and totals, and the sampler thread.
 
+pub(crate) mod allocation;
 pub(crate) mod explicit;
 mod outlet;
 mod place;

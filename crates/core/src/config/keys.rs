@@ -101,6 +101,10 @@ macro_rules! core_settings {
             /// Where the kernel's process files are (`cpuinfo`, `stat`, `meminfo`,
             /// `<pid>/stat`). See [containers](troubleshooting.md#containers-and-proc_root).
             proc_root: ::std::path::PathBuf = $crate::settings::Spec::of($crate::settings::ValueKind::Path).value_name("DIR").default("/proc").without_flag();
+            /// Where the cgroup v2 hierarchy is mounted: the CPU set and memory limit of this
+            /// process's cgroup (named in `<proc_root>/self/cgroup`) are the run's allocation.
+            /// See [allocations](methodology.md#slurm-jobs-and-cgroups).
+            cgroup_root: ::std::path::PathBuf = $crate::settings::Spec::of($crate::settings::ValueKind::Path).value_name("DIR").default("/sys/fs/cgroup").without_flag();
         }
     };
 }

@@ -18,7 +18,7 @@ use crate::diagnostics::ENGINE;
 use crate::error::TrackerError;
 use crate::system::{MachineLoad, MemInfo, ProcFile, ProcessTree};
 use codecarbon_core::{
-    Component, Config, EmissionsData, Gigabytes, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
+    Allocation, Component, Config, EmissionsData, GramsPerKwh, IntensityProvider, Joules, KgCo2eq,
     KilowattHours, Reading, SampleContext, SourceError, TaskReport, WORLD_AVERAGE,
 };
 use std::path::PathBuf;
@@ -113,7 +113,8 @@ pub(crate) struct Run {
     machine: MachineLoad,
     meminfo: (ProcFile, PathBuf),
     tree: Option<ProcessTree>,
-    ram_total: Gigabytes,
+    /// The CPUs and memory the run may use (also in `config.allocation`, for the sources).
+    allocation: Allocation,
     sources: Vec<Active>,
     place: Place,
     /// The user's intensity providers, shared with the place thread, handed back at the end.

@@ -65,13 +65,13 @@ impl Run {
         data.os = self.os.clone();
         data.python_version = self.python_version.clone();
         data.codecarbon_version = VERSION.to_string();
-        data.cpu_count = self.machine.logical_cpus();
+        data.cpu_count = self.allocation.cpus;
         data.cpu_model = of(Component::Cpu).find_map(|s| s.part.info.model.clone());
         data.gpu_count = of(Component::Gpu).map(|s| s.part.info.count).sum();
         data.gpu_model = (!gpus.is_empty()).then(|| gpus.join(", "));
         data.longitude = location.longitude;
         data.latitude = location.latitude;
-        data.ram_total_size = self.ram_total;
+        data.ram_total_size = self.allocation.memory;
         data.tracking_mode = self.config.tracking_mode;
         data.cpu_utilization_percent = Percent(u.mean(u.cpu_percent));
         data.gpu_utilization_percent = Percent(u.gpu_mean());
@@ -92,7 +92,8 @@ impl Run {
                 })
                 .collect(),
         )
-        .with_intensity(intensity);
+        .with_intensity(intensity)
+        .with_allocation(self.allocation.clone());
         Report::new(data, provenance)
     }
 }

@@ -2,6 +2,7 @@
 //! started, the baseline sample taken. On error, what the user lent goes back.
 
 use super::{Active, Run, PLACE_END_LIMIT};
+use crate::engine::allocation;
 use crate::engine::explicit::{self, Explicit, Lent};
 use crate::engine::outlet::Outlet;
 use crate::engine::place::{Place, PlaceInputs};
@@ -15,10 +16,13 @@ use std::time::{Duration, Instant};
 impl Run {
     /// Chooses and builds everything, then takes the baseline sample. The user's explicit
     /// components are borrowed from `lent` and given back by [`Run::end`] (or on error).
-    pub(crate) fn start(config: Config, lent: Lent) -> Result<Run, TrackerError> {
+    pub(crate) fn start(mut config: Config, lent: Lent) -> Result<Run, TrackerError> {
         let machine = MachineLoad::new(&config.proc_root)?;
         let mut meminfo = (ProcFile::default(), config.proc_root.join("meminfo"));
         let ram_total = MemInfo::read_with(&mut meminfo.0, &meminfo.1)?.total;
+        // Found once, before the sources are built, so that they all size themselves on it.
+        let allocation = allocation::find_for(&config, machine.logical_cpus(), ram_total);
+        config.allocation = Some(allocation.clone());
         let tree = (config.tracking_mode == TrackingMode::Process)
             .then(|| ProcessTree::new(&config.proc_root, std::process::id()));
 
@@ -54,7 +58,7 @@ impl Run {
             machine,
             meminfo,
             tree,
-            ram_total,
+            allocation,
             sources: parts
                 .sources
                 .into_iter()
