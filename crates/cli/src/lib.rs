@@ -24,11 +24,12 @@ mod console;
 mod detect;
 mod diagnostics;
 mod intensity;
+mod nested;
 mod report;
 mod shell;
 mod signals;
 
-use args::TrackerArgs;
+use args::{ApiSwitch, TrackerArgs};
 use clap::{Parser, Subcommand};
 use codecarbon::core::stderr_line;
 use codecarbon::TrackerError;
@@ -54,6 +55,8 @@ enum Commands {
     Monitor {
         #[command(flatten)]
         tracker: TrackerArgs,
+        #[command(flatten)]
+        api: ApiSwitch,
         /// The command to run, after `--`.
         #[arg(last = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -62,6 +65,8 @@ enum Commands {
     Run {
         #[command(flatten)]
         tracker: TrackerArgs,
+        #[command(flatten)]
+        api: ApiSwitch,
         /// The command to run, after `--`.
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -100,7 +105,16 @@ pub(crate) fn fail(error: &TrackerError) -> u8 {
     }
 }
 
-fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> u8 {
+fn monitor(tracker: &TrackerArgs, api: ApiSwitch, command: &[OsString]) -> u8 {
+    let given = command;
+    let command = nested::without_nested_prefix(given);
+    if command.is_empty() && !given.is_empty() {
+        stderr_line!(
+            "codecarbon: error: no command after the nested `monitor --`; write \
+             `codecarbon monitor -- CMD`"
+        );
+        return 2;
+    }
     // First of all, so that no signal is lost while the tracker is built and started.
     let stop_signals = if command.is_empty() {
         Some(signals::StopSignals::catch())
@@ -113,8 +127,10 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> u8 {
     } else {
         &[(codecarbon::core::config::key::tracking_mode, "process")]
     };
+    let tracker = api.applied_to(tracker);
     let builder = tracker.builder(defaults);
     tracker.console(&builder);
+    api.explain(&builder);
     let mut tracker = match builder.build() {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -196,8 +212,16 @@ where
         });
     }
     match cli.command {
-        Commands::Monitor { tracker, command } => monitor(&tracker, &command),
-        Commands::Run { tracker, command } => monitor(&tracker, &command),
+        Commands::Monitor {
+            tracker,
+            api,
+            command,
+        } => monitor(&tracker, api, &command),
+        Commands::Run {
+            tracker,
+            api,
+            command,
+        } => monitor(&tracker, api, &command),
         Commands::Detect { tracker, json } => detect::detect(&tracker, json),
         Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),

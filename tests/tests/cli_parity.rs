@@ -1,0 +1,115 @@
+//! The command line where it meets CodeCarbon's: `--api/--no-api`, a nested `monitor`,
+//! `detect`'s wording, `config` and `test-api`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use codecarbon_testkit::{HttpStub, Recorded, Reply};
+use common::{binary, field, stderr, Sandbox};
+
+const FRA: &[&str] = &["--country-iso-code", "FRA"];
+
+fn monitor(sandbox: &Sandbox, flags: &[&str], command: &[&str]) -> std::process::Output {
+    let mut args = vec!["monitor"];
+    args.extend_from_slice(FRA);
+    args.extend_from_slice(flags);
+    args.push("--");
+    args.extend_from_slice(command);
+    sandbox.run(&args)
+}
+
+#[test]
+fn no_api_is_accepted_and_says_once_that_it_changes_nothing() {
+    let sandbox = Sandbox::new();
+    let out = monitor(&sandbox, &["--no-api"], &["true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.matches("--no-api").count(), 1, "{err}");
+    assert!(err.contains("changes nothing"), "{err}");
+    assert!(!err.contains("also to"), "no other output: {err}");
+    assert_eq!(sandbox.csv("emissions.csv").len(), 2);
+    // It is `save_to_api = false` over a config file's `true`.
+    std::fs::write(
+        sandbox.work().join(".codecarbon.config"),
+        "[codecarbon]\nsave_to_api = true\napi_endpoint = http://127.0.0.1:9\n",
+    )
+    .unwrap();
+    let out = monitor(&sandbox, &["--no-api"], &["true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("api:"), "{}", stderr(&out));
+}
+
+#[test]
+fn api_asks_for_the_api_output() {
+    let sandbox = Sandbox::new();
+    let api = HttpStub::start(|r: &Recorded| match r.path.as_str() {
+        "/runs" => Reply::json(r#"{"id":"run-1"}"#).with_status(201),
+        _ => Reply::json("{}").with_status(201),
+    });
+    let out = monitor(
+        &sandbox,
+        &[
+            "--api",
+            "--api-endpoint",
+            api.url(),
+            "--experiment-id",
+            "exp-7",
+        ],
+        &["true"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("also to:   api"), "{}", stderr(&out));
+    let runs = api.requests_to("/runs");
+    assert_eq!(runs.len(), 1);
+    assert!(
+        runs[0].body_text().contains("exp-7"),
+        "{}",
+        runs[0].body_text()
+    );
+}
+
+#[test]
+fn a_nested_monitor_runs_the_command_once_tracked_once() {
+    let sandbox = Sandbox::new();
+    let me = binary().to_str().unwrap();
+    let script = "echo ran >> marker";
+    for (verb, nested) in [
+        ("monitor", vec![me, "monitor", "--", "sh", "-c", script]),
+        (
+            "run",
+            vec![me, "run", "--", me, "monitor", "--", "sh", "-c", script],
+        ),
+        ("monitor", vec!["monitor", "--", "sh", "-c", script]),
+    ] {
+        let mut args = vec![verb];
+        args.extend_from_slice(FRA);
+        args.push("--");
+        args.extend_from_slice(&nested);
+        let out = sandbox.run(&args);
+        assert!(out.status.success(), "{nested:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out).matches("emissions:").count(),
+            1,
+            "one tracker, one summary: {}",
+            stderr(&out)
+        );
+    }
+    let marker = std::fs::read_to_string(sandbox.work().join("marker")).unwrap();
+    assert_eq!(marker.lines().count(), 3, "once per run");
+    let rows = sandbox.csv("emissions.csv");
+    assert_eq!(rows.len(), 4, "one row per run");
+    assert_eq!(field(&rows[0], &rows[1], "tracking_mode"), "process");
+    // Nothing left after the prefix: an error, nothing run, as in CodeCarbon.
+    let out = sandbox.run(&[
+        "monitor",
+        "--country-iso-code",
+        "FRA",
+        "--",
+        me,
+        "monitor",
+        "--",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(sandbox.csv("emissions.csv").len(), 4);
+}
