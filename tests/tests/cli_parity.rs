@@ -113,3 +113,36 @@ fn a_nested_monitor_runs_the_command_once_tracked_once() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(sandbox.csv("emissions.csv").len(), 4);
 }
+
+/// `os` is Python's `platform.platform()`; a GCP region's `region` is impact.csv's state as
+/// CodeCarbon writes it; `cpu_model` is the model as read.
+#[test]
+fn the_row_spells_the_machine_and_the_cloud_region_as_codecarbon() {
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&[
+        "monitor",
+        "--cloud-provider",
+        "gcp",
+        "--cloud-region",
+        "us-central1",
+        "--",
+        "true",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rows = sandbox.csv("emissions.csv");
+    let (header, row) = (&rows[0], &rows[1]);
+    assert_eq!(field(header, row, "region"), "Iowa");
+    assert_eq!(field(header, row, "country_name"), "USA");
+    let os = field(header, row, "os");
+    let arch = std::env::consts::ARCH;
+    assert!(os.starts_with("Linux-"), "{os}");
+    if cfg!(target_env = "gnu") {
+        let (_, libc) = os
+            .split_once(&format!("-{arch}-with-glibc"))
+            .unwrap_or_else(|| panic!("{os}"));
+        assert!(
+            !libc.is_empty() && libc.chars().all(|c| c.is_ascii_digit() || c == '.'),
+            "{os}"
+        );
+    }
+}
