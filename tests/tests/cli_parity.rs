@@ -146,3 +146,33 @@ fn the_row_spells_the_machine_and_the_cloud_region_as_codecarbon() {
         );
     }
 }
+
+/// As in CodeCarbon, `output_methods` names the outputs: `save_to_api = true` beside it sends
+/// nothing.
+#[test]
+fn output_methods_silences_save_to_api() {
+    let sandbox = Sandbox::new();
+    let api = HttpStub::start(|_: &Recorded| Reply::json(r#"{"id":"run-1"}"#).with_status(201));
+    let config = format!(
+        "[codecarbon]\noutput_methods = csv\nsave_to_api = true\napi_endpoint = {}\n",
+        api.url()
+    );
+    std::fs::write(sandbox.work().join(".codecarbon.config"), config).unwrap();
+    let out = monitor(&sandbox, &[], &["true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(api.requests().is_empty(), "{:?}", api.requests());
+    assert!(
+        stderr(&out).contains("`save_to_api` is ignored: `output_methods` is set"),
+        "{}",
+        stderr(&out)
+    );
+    // Without `output_methods`, the switch adds the output.
+    let config = format!(
+        "[codecarbon]\nsave_to_api = true\napi_endpoint = {}\n",
+        api.url()
+    );
+    std::fs::write(sandbox.work().join(".codecarbon.config"), config).unwrap();
+    let out = monitor(&sandbox, &[], &["true"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(api.requests_to("/runs").len(), 1);
+}

@@ -150,8 +150,9 @@ impl ApiSink {
             }
         };
         let interval = self.sent.interval(total);
-        if interval.whole_seconds < 1 && (!last || interval.is_empty()) {
-            return Ok(()); // CodeCarbon sends nothing under a second; it waits in `sent`.
+        if interval.seconds < 1.0 && (!last || interval.is_empty()) {
+            // CodeCarbon sends no delta under a second (`delta.duration < 1`); it waits in `sent`.
+            return Ok(());
         }
         let body = EmissionCreate::new(&run_id, total, &interval, schema::now());
         self.post(&self.emissions, &body).await?;
