@@ -176,3 +176,67 @@ fn output_methods_silences_save_to_api() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(api.requests_to("/runs").len(), 1);
 }
+
+/// `detect` prints CodeCarbon's lines under its heading, then which power source each part
+/// uses; `--json` keeps its fields.
+#[test]
+fn detect_prints_codecarbons_lines_then_the_power_sources() {
+    let sandbox = Sandbox::new();
+    let json: serde_json::Value =
+        serde_json::from_str(&common::stdout(&sandbox.run(&["detect", "--json"]))).unwrap();
+    let out = sandbox.run(&["detect"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = common::stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let cpu = &json["cpu"];
+    let expected = [
+        "Detecting hardware...".to_string(),
+        String::new(),
+        "Detected Hardware and System Information:".to_string(),
+        format!(
+            "- Available RAM: {:.3} GB",
+            json["ram_total_gb"].as_f64().unwrap()
+        ),
+        format!(
+            "- CPU count: {} thread(s) in {} physical CPU(s)",
+            cpu["logical_cpus"], cpu["sockets"]
+        ),
+        format!("- CPU model: {}", cpu["model"].as_str().unwrap()),
+        format!("- GPU count: {}", json["gpu_count"]),
+        "- GPU model: ".to_string(),
+        String::new(),
+        "Power sources:".to_string(),
+    ];
+    assert_eq!(lines[..expected.len()], expected, "{text}");
+    assert!(
+        lines[expected.len()].starts_with("  cpu: tdp (estimated): TDP "),
+        "{text}"
+    );
+
+    // A CPU whose model cannot be read is CodeCarbon's `Unknown`; GPU ids asked for are listed.
+    let proc_root = sandbox.dir.path().join("proc");
+    std::fs::create_dir(&proc_root).unwrap();
+    std::fs::write(
+        proc_root.join("cpuinfo"),
+        "processor\t: 0\nflags\t: fpu\n\nprocessor\t: 1\nflags\t: fpu\n",
+    )
+    .unwrap();
+    std::fs::copy("/proc/meminfo", proc_root.join("meminfo")).unwrap();
+    std::fs::copy("/proc/stat", proc_root.join("stat")).unwrap();
+    let out = sandbox
+        .command(&["detect", "--gpu-ids", "0, 1"])
+        .env("CODECARBON_PROC_ROOT", &proc_root)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = common::stdout(&out);
+    assert!(
+        text.contains("\n- CPU count: 2 thread(s) in 1 physical CPU(s)\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n- CPU model: Unknown\n"), "{text}");
+    assert!(
+        text.contains("\n- GPU model:  BUT only tracking these GPU ids : ['0', '1']\n"),
+        "{text}"
+    );
+}
