@@ -240,3 +240,73 @@ fn detect_prints_codecarbons_lines_then_the_power_sources() {
         "{text}"
     );
 }
+
+const KEY: &str = "cc-t0ken-e2e-1234";
+
+/// A CodeCarbon API that knows the experiment `exp-9` for the key `KEY`, and echoes whatever
+/// key it gets in its refusals.
+fn api_server() -> HttpStub {
+    HttpStub::start(|r: &Recorded| {
+        let key = r.header("x-api-token").unwrap_or_default().to_string();
+        match (r.path.as_str(), key == KEY) {
+            ("/experiments/exp-9", true) => Reply::json(r#"{"id":"exp-9","name":"nightly"}"#),
+            (_, true) => Reply::json("{}").with_status(404),
+            (_, false) => Reply::json(format!(r#"{{"detail":"bad {key}"}}"#)).with_status(401),
+        }
+    })
+}
+
+#[test]
+fn test_api_reports_success_a_refused_key_and_an_unreachable_server() {
+    let sandbox = Sandbox::new();
+    let api = api_server();
+    // The settings come from where the `api` output reads them: a file and the environment.
+    std::fs::write(
+        sandbox.work().join(".codecarbon.config"),
+        format!(
+            "[codecarbon]\napi_endpoint = {}\nexperiment_id = exp-9\n",
+            api.url()
+        ),
+    )
+    .unwrap();
+    let ok = sandbox
+        .command(&["test-api"])
+        .env("CODECARBON_API_KEY", KEY)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    let said = common::stdout(&ok);
+    assert!(
+        said.contains("accepts the key") && said.contains("exp-9 (nightly)"),
+        "{said}"
+    );
+    assert_eq!(api.requests()[0].header("x-api-token"), Some(KEY));
+
+    let refused = sandbox
+        .command(&["test-api"])
+        .env("CODECARBON_API_KEY", "wr0ng-e2e-key-99")
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    let said = format!("{}{}", common::stdout(&refused), stderr(&refused));
+    assert!(
+        said.contains("HTTP 401") && said.contains("`api_key`"),
+        "{said}"
+    );
+    assert!(!said.contains("wr0ng-e2e-key-99"), "{said}");
+
+    let dead = codecarbon_testkit::dead_url();
+    let unreachable = sandbox.run(&["test-api", "--api-endpoint", &dead, "--api-key", KEY]);
+    assert_eq!(
+        unreachable.status.code(),
+        Some(1),
+        "{}",
+        stderr(&unreachable)
+    );
+    let said = format!("{}{}", common::stdout(&unreachable), stderr(&unreachable));
+    assert!(
+        said.contains("cannot connect") && said.contains("`api_endpoint`"),
+        "{said}"
+    );
+    assert!(!said.contains(KEY), "{said}");
+}

@@ -28,6 +28,7 @@ mod nested;
 mod report;
 mod shell;
 mod signals;
+mod test_api;
 
 use args::{ApiSwitch, TrackerArgs};
 use clap::{Parser, Subcommand};
@@ -78,6 +79,12 @@ enum Commands {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Check the CodeCarbon API settings (`api_endpoint`, `api_key`, `experiment_id`) against
+    /// the server: an authenticated GET of the experiment.
+    TestApi {
+        #[command(flatten)]
+        tracker: TrackerArgs,
     },
     /// Look up the carbon intensity of a country, region or cloud region.
     Intensity(intensity::IntensityArgs),
@@ -223,6 +230,7 @@ where
             command,
         } => monitor(&tracker, api, &command),
         Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::TestApi { tracker } => test_api::test_api(&tracker),
         Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),
         Commands::Completions(args) => shell::completions(&args),
