@@ -310,3 +310,97 @@ fn test_api_reports_success_a_refused_key_and_an_unreachable_server() {
     );
     assert!(!said.contains(KEY), "{said}");
 }
+
+/// `config` by flags: writes `~/.codecarbon.config` as CodeCarbon's, which the tracker reads;
+/// keeps the rest of a file it edits; refuses what the reader refuses, with its words; never
+/// prints a secret.
+#[test]
+fn config_writes_what_the_reader_reads_and_refuses_what_it_refuses() {
+    use std::os::unix::fs::PermissionsExt;
+    let sandbox = Sandbox::new();
+    let out = sandbox.run(&[
+        "config",
+        "--project-name",
+        "from-config",
+        "--country-iso-code",
+        "FRA",
+        "--set",
+        "api_key=cc-s3cret-key-1",
+        "--set",
+        "organization_id=org-1",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = format!("{}{}", common::stdout(&out), stderr(&out));
+    assert!(!said.contains("cc-s3cret-key-1"), "{said}");
+    assert!(said.contains("api_key = <hidden>"), "{said}");
+    let file = sandbox.home().join(".codecarbon.config");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "[codecarbon]\nproject_name = from-config\ncountry_iso_code = FRA\napi_key = cc-s3cret-key-1\norganization_id = org-1\n"
+    );
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a new file with a secret is its owner's only");
+    let run = sandbox.run(&["monitor", "--", "true"]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let rows = sandbox.csv("emissions.csv");
+    assert_eq!(field(&rows[0], &rows[1], "project_name"), "from-config");
+    assert_eq!(field(&rows[0], &rows[1], "country_iso_code"), "FRA");
+
+    // Another file, edited in place: comments, other sections and line order kept.
+    let local = sandbox.work().join("team.config");
+    std::fs::write(
+        &local,
+        "# team settings\n[codecarbon]\npue = 1.1\n\n[tool]\nx = 1\n",
+    )
+    .unwrap();
+    let out = sandbox.run(&[
+        "config",
+        "--path",
+        "team.config",
+        "--pue",
+        "1.4",
+        "--set",
+        "region=quebec",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&local).unwrap(),
+        "# team settings\n[codecarbon]\npue = 1.4\nregion = quebec\n\n[tool]\nx = 1\n"
+    );
+    let names = codecarbon_testkit::file_names(&sandbox.work());
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+
+    // Refused as the reader refuses, nothing written.
+    let before = std::fs::read(&local).unwrap();
+    let refused = sandbox.run(&["config", "--path", "team.config", "--pue", "0"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let reader = sandbox.run(&["monitor", "--pue", "0", "--", "true"]);
+    let first_line =
+        |o: &std::process::Output| stderr(o).lines().next().unwrap_or_default().to_string();
+    assert_eq!(
+        first_line(&refused),
+        first_line(&reader),
+        "the reader's words"
+    );
+    let unknown = sandbox.run(&["config", "--path", "team.config", "--set", "colour=blue"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        stderr(&unknown).contains("unknown setting `colour`"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(std::fs::read(&local).unwrap(), before);
+
+    // Nothing to write and no terminal to ask on: an error that says how.
+    let nothing = sandbox
+        .command(&["config", "--path", "team.config"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(nothing.status.code(), Some(2));
+    assert!(
+        stderr(&nothing).contains("--set KEY=VALUE"),
+        "{}",
+        stderr(&nothing)
+    );
+}

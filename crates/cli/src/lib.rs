@@ -20,6 +20,7 @@ struct ReadmeDoctests;
 mod args;
 mod board;
 mod child;
+mod configure;
 mod console;
 mod detect;
 mod diagnostics;
@@ -80,6 +81,9 @@ enum Commands {
         #[arg(long)]
         json: bool,
     },
+    /// Write settings into a `.codecarbon.config` (default `~/.codecarbon.config`): asked on a
+    /// terminal, or given as flags and `--set KEY=VALUE`.
+    Config(configure::ConfigArgs),
     /// Check the CodeCarbon API settings (`api_endpoint`, `api_key`, `experiment_id`) against
     /// the server: an authenticated GET of the experiment.
     TestApi {
@@ -230,6 +234,7 @@ where
             command,
         } => monitor(&tracker, api, &command),
         Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::Config(args) => configure::config(&args),
         Commands::TestApi { tracker } => test_api::test_api(&tracker),
         Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),

@@ -10,6 +10,7 @@
 //! (not a regular file, too large, not UTF-8, not valid INI) and a `CODECARBON_*` variable that
 //! is not UTF-8 are errors too: a setting the user wrote is never dropped in silence.
 
+pub mod edit;
 pub mod ini;
 
 /// The largest config file read: a real one is a few hundred bytes, and a limit keeps a huge

@@ -259,7 +259,7 @@ fn hint(status: StatusCode, registering: bool) -> String {
     match status.as_u16() {
         401 | 403 => {
             format!(
-                "; check `{API_KEY}` (a project token from `codecarbon config` or the dashboard)"
+                "; check `{API_KEY}` (a project token from the dashboard, or Python CodeCarbon's `codecarbon config`)"
             )
         }
         404 | 422 if registering => format!("; check `experiment_id` and `{API_ENDPOINT}`"),
