@@ -534,13 +534,15 @@ fn documented_flags_are_the_commands_flags() {
         v.sort();
         v
     };
+    // CodeCarbon's `--api/--no-api` of `monitor`, documented in cli.md.
+    let api = &["--api", "--no-api"][..];
     let monitor = help_flags(&sandbox, &["monitor"]);
     assert_eq!(
         documented,
-        tracker_flags(&monitor, &[]),
+        tracker_flags(&monitor, api),
         "flags of configuration.md vs `codecarbon monitor --help`"
     );
-    for (command, own) in [("run", &[][..]), ("detect", &["--json"][..])] {
+    for (command, own) in [("run", api), ("detect", &["--json"][..])] {
         let flags = help_flags(&sandbox, &[command]);
         assert_eq!(
             documented,

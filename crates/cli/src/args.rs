@@ -112,3 +112,60 @@ impl TrackerArgs {
             .fold(builder, |b, setting| b.setting(setting))
     }
 }
+
+/// CodeCarbon's `--api/--no-api` of `monitor`: `save_to_api = true` or `false`, given as a
+/// flag. CodeCarbon's default is `--api` (a run then needs an `experiment_id`); here the `api`
+/// output is on only when asked for, so `--no-api` mostly changes nothing, and says so.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct ApiSwitch {
+    /// Send the run to the CodeCarbon API: `save_to_api = true` (an `output_methods` that is
+    /// set wins over it, as in CodeCarbon).
+    #[arg(long, overrides_with = "no_api")]
+    api: bool,
+    /// Accepted for CodeCarbon's scripts: `save_to_api = false`. The `api` output is off
+    /// unless asked for, so this changes nothing but a `save_to_api = true` of a config file.
+    #[arg(long, overrides_with = "api")]
+    no_api: bool,
+}
+
+impl ApiSwitch {
+    /// `tracker`, with `save_to_api` set when `--api` or `--no-api` was given.
+    pub(crate) fn applied_to(self, tracker: &TrackerArgs) -> TrackerArgs {
+        let mut tracker = tracker.clone();
+        let (flag, value) = match (self.api, self.no_api) {
+            (true, _) => ("--api", "true"),
+            (_, true) => ("--no-api", "false"),
+            _ => return tracker,
+        };
+        tracker.given.push(Setting {
+            key: key::save_to_api.to_string(),
+            value: value.into(),
+            origin: flag.into(),
+        });
+        tracker
+    }
+
+    /// Says, once, what `--no-api` did for a tracker of `builder`. Call it once the console
+    /// is set up.
+    pub(crate) fn explain(self, builder: &codecarbon::TrackerBuilder) {
+        if !self.no_api {
+            return;
+        }
+        let api_on = builder
+            .resolve()
+            .is_ok_and(|r| r.config.output_methods.iter().any(|m| m == "api"));
+        if api_on {
+            tracing::warn!(
+                target: "codecarbon::cli",
+                "--no-api leaves the `api` output on: `output_methods` names it, and wins over \
+                 --no-api, as in CodeCarbon"
+            );
+        } else {
+            tracing::warn!(
+                target: "codecarbon::cli",
+                "--no-api is CodeCarbon's flag and changes nothing here: the `api` output is \
+                 off unless asked for (--api, `output_methods` or `save_to_api`)"
+            );
+        }
+    }
+}

@@ -20,15 +20,18 @@ struct ReadmeDoctests;
 mod args;
 mod board;
 mod child;
+mod configure;
 mod console;
 mod detect;
 mod diagnostics;
 mod intensity;
+mod nested;
 mod report;
 mod shell;
 mod signals;
+mod test_api;
 
-use args::TrackerArgs;
+use args::{ApiSwitch, TrackerArgs};
 use clap::{Parser, Subcommand};
 use codecarbon::core::stderr_line;
 use codecarbon::TrackerError;
@@ -54,6 +57,8 @@ enum Commands {
     Monitor {
         #[command(flatten)]
         tracker: TrackerArgs,
+        #[command(flatten)]
+        api: ApiSwitch,
         /// The command to run, after `--`.
         #[arg(last = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -62,6 +67,8 @@ enum Commands {
     Run {
         #[command(flatten)]
         tracker: TrackerArgs,
+        #[command(flatten)]
+        api: ApiSwitch,
         /// The command to run, after `--`.
         #[arg(last = true, required = true, value_name = "CMD")]
         command: Vec<OsString>,
@@ -73,6 +80,15 @@ enum Commands {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Write settings into a `.codecarbon.config` (default `~/.codecarbon.config`): asked on a
+    /// terminal, or given as flags and `--set KEY=VALUE`.
+    Config(configure::ConfigArgs),
+    /// Check the CodeCarbon API settings (`api_endpoint`, `api_key`, `experiment_id`) against
+    /// the server: an authenticated GET of the experiment.
+    TestApi {
+        #[command(flatten)]
+        tracker: TrackerArgs,
     },
     /// Look up the carbon intensity of a country, region or cloud region.
     Intensity(intensity::IntensityArgs),
@@ -100,7 +116,16 @@ pub(crate) fn fail(error: &TrackerError) -> u8 {
     }
 }
 
-fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> u8 {
+fn monitor(tracker: &TrackerArgs, api: ApiSwitch, command: &[OsString]) -> u8 {
+    let given = command;
+    let command = nested::without_nested_prefix(given);
+    if command.is_empty() && !given.is_empty() {
+        stderr_line!(
+            "codecarbon: error: no command after the nested `monitor --`; write \
+             `codecarbon monitor -- CMD`"
+        );
+        return 2;
+    }
     // First of all, so that no signal is lost while the tracker is built and started.
     let stop_signals = if command.is_empty() {
         Some(signals::StopSignals::catch())
@@ -113,8 +138,10 @@ fn monitor(tracker: &TrackerArgs, command: &[OsString]) -> u8 {
     } else {
         &[(codecarbon::core::config::key::tracking_mode, "process")]
     };
+    let tracker = api.applied_to(tracker);
     let builder = tracker.builder(defaults);
     tracker.console(&builder);
+    api.explain(&builder);
     let mut tracker = match builder.build() {
         Ok(t) => t,
         Err(e) => return fail(&e),
@@ -196,9 +223,19 @@ where
         });
     }
     match cli.command {
-        Commands::Monitor { tracker, command } => monitor(&tracker, &command),
-        Commands::Run { tracker, command } => monitor(&tracker, &command),
+        Commands::Monitor {
+            tracker,
+            api,
+            command,
+        } => monitor(&tracker, api, &command),
+        Commands::Run {
+            tracker,
+            api,
+            command,
+        } => monitor(&tracker, api, &command),
         Commands::Detect { tracker, json } => detect::detect(&tracker, json),
+        Commands::Config(args) => configure::config(&args),
+        Commands::TestApi { tracker } => test_api::test_api(&tracker),
         Commands::Intensity(args) => intensity::intensity(&args),
         Commands::Board(args) => board::board(&args),
         Commands::Completions(args) => shell::completions(&args),

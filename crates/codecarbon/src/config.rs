@@ -10,6 +10,7 @@
 //! (not a regular file, too large, not UTF-8, not valid INI) and a `CODECARBON_*` variable that
 //! is not UTF-8 are errors too: a setting the user wrote is never dropped in silence.
 
+pub mod edit;
 pub mod ini;
 
 /// The largest config file read: a real one is a few hundred bytes, and a limit keeps a huge
@@ -359,7 +360,8 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     let mut warnings = Vec::new();
     let mut notes = Notes::default();
     // The layer that set each key last (defaults 0, home file 1, local file 2, environment 3,
-    // explicit 4), so that CodeCarbon's output switches yield to a higher `output_methods`.
+    // explicit 4): an `output_methods` set in any of them silences CodeCarbon's output
+    // switches, and a setting that implies an output yields to a higher one.
     let mut layers: BTreeMap<String, usize> = BTreeMap::new();
     let mut set = |config: &mut Config,
                    notes: &mut Notes,
@@ -402,12 +404,11 @@ pub fn resolve(sources: &ConfigSources, explicit: &[Setting]) -> Result<Resolved
     Ok(Resolved { config, warnings })
 }
 
-/// The settings that turn an output on, with the output and whether they do now: CodeCarbon's
-/// switches (`save_to_api = true`), so that a user coming from Python keeps their config file and
-/// gets the same outputs, then the declared settings that imply an output when set (an
-/// `emissions_endpoint`: [`Spec::implied_output`](codecarbon_core::settings::Spec::implied_output)).
-fn outputs_asked(config: &Config) -> Vec<(&'static str, &'static str, bool)> {
-    let switches = [
+/// CodeCarbon's switches that add an output (`save_to_api = true`), with the output and whether
+/// they ask for it, so that a user coming from Python keeps their config file and gets the same
+/// outputs.
+fn switches(config: &Config) -> [(&'static str, &'static str, bool); 3] {
+    [
         (key::save_to_api, "api", config.save_to_api),
         (key::save_to_logger, "logger", config.save_to_logger),
         (
@@ -416,21 +417,32 @@ fn outputs_asked(config: &Config) -> Vec<(&'static str, &'static str, bool)> {
             config.save_to_prometheus,
         ),
     ]
-    .map(|(key, method, on)| (key, method, on == Some(true)));
-    let declared = codecarbon_core::settings::all()
+    .map(|(key, method, on)| (key, method, on == Some(true)))
+}
+
+/// The declared settings that imply an output when set (an `emissions_endpoint`:
+/// [`Spec::implied_output`](codecarbon_core::settings::Spec::implied_output)), with the output
+/// and whether they are set.
+fn implying_settings(config: &Config) -> Vec<(&'static str, &'static str, bool)> {
+    codecarbon_core::settings::all()
         .into_iter()
         .filter_map(|s| {
             let method = s.implied_output()?;
             let set = config.extra.value(s.key()).is_some();
             Some((s.key(), method, set))
-        });
-    switches.into_iter().chain(declared).collect()
+        })
+        .collect()
 }
 
 /// Adds the outputs that CodeCarbon's switches ask for, removes `csv` for
-/// `save_to_file = false`, and warns about what this build cannot do (Logfire). A switch set in
-/// a lower layer than `output_methods` yields to it; an output a switch asks for that cannot work
-/// here (the `api` output offline, say) is left out with a warning: the user did not name it.
+/// `save_to_file = false`, and warns about what this build cannot do (Logfire).
+///
+/// As in CodeCarbon (`_resolve_output_methods`), an `output_methods` set anywhere (a file, the
+/// environment, code or a flag) names the outputs, and the `save_to_*` switches are then
+/// ignored, with a warning where one would have changed the list. A declared setting that
+/// implies an output (`emissions_endpoint`) yields to an `output_methods` of a higher layer
+/// only. An output a switch or setting asks for that cannot work here (the `api` output
+/// offline, say) is left out with a warning: the user did not name it.
 fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec<ConfigWarning> {
     let methods_layer = layers.get(key::output_methods).copied();
     let counts = |key: &str| {
@@ -439,9 +451,33 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
             .is_some_and(|l| methods_layer.is_none_or(|m| *l >= m))
     };
     let mut warnings = Vec::new();
-    for (key, method, asks) in outputs_asked(config) {
-        let wanted = counts(key) && asks;
-        if !wanted || config.output_methods.iter().any(|m| m == method) {
+    let ignored = |key: &str, what: String| {
+        ConfigWarning::new(format!(
+            "`{key}` is ignored: `output_methods` is set, and names the outputs, as in \
+             CodeCarbon; {what}"
+        ))
+        .key(key)
+    };
+    let mut asked: Vec<(&str, &str)> = Vec::new();
+    for (key, method, asks) in switches(config) {
+        let has = config.output_methods.iter().any(|m| m == method);
+        match (methods_layer, asks && layers.contains_key(key)) {
+            (_, false) => {}
+            (Some(_), true) if !has => warnings.push(ignored(
+                key,
+                format!("add `{method}` to it for that output"),
+            )),
+            (Some(_), true) => {}
+            (None, true) => asked.push((key, method)),
+        }
+    }
+    for (key, method, set) in implying_settings(config) {
+        if set && counts(key) {
+            asked.push((key, method));
+        }
+    }
+    for (key, method) in asked {
+        if config.output_methods.iter().any(|m| m == method) {
             continue;
         }
         match sink_works(config, method) {
@@ -454,10 +490,17 @@ fn implied_outputs(config: &mut Config, layers: &BTreeMap<String, usize>) -> Vec
             ),
         }
     }
-    if counts(key::save_to_file) && config.save_to_file == Some(false) {
-        config.output_methods.retain(|m| m != "csv");
+    if layers.contains_key(key::save_to_file) && config.save_to_file == Some(false) {
+        match methods_layer {
+            None => config.output_methods.retain(|m| m != "csv"),
+            Some(_) if config.output_methods.iter().any(|m| m == "csv") => warnings.push(ignored(
+                key::save_to_file,
+                "remove `csv` from it for no CSV".into(),
+            )),
+            Some(_) => {}
+        }
     }
-    if config.save_to_logfire == Some(true) {
+    if config.save_to_logfire == Some(true) && methods_layer.is_none() {
         let message = format!(
             "`{}` is set, but this build has no Logfire output; it is ignored (the `otlp` output \
              speaks OpenTelemetry, which Logfire accepts)",
@@ -655,6 +698,41 @@ mod tests {
         assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
         assert!(r.warnings[0].message.contains("save_to_logfire"));
         assert_eq!(r.warnings[0].key.as_deref(), Some("save_to_logfire"));
+    }
+
+    /// As in CodeCarbon, an `output_methods` from any layer names the outputs: the switches,
+    /// even from a higher layer, change nothing, and say so when they would have.
+    #[test]
+    fn output_methods_anywhere_silences_the_switches() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = "[codecarbon]\noutput_methods = csv,json\n";
+        let env = [
+            ("CODECARBON_SAVE_TO_API", "true"),
+            ("CODECARBON_SAVE_TO_LOGGER", "false"),
+            ("CODECARBON_SAVE_TO_LOGFIRE", "true"),
+        ];
+        let explicit = [Setting {
+            key: "save_to_file".into(),
+            value: "false".into(),
+            origin: "--flag".into(),
+        }];
+        let r = resolve(&sources(dir.path(), home, "", &env), &explicit).unwrap();
+        assert_eq!(r.config.output_methods, ["csv", "json"]);
+        let keys: Vec<_> = r.warnings.iter().map(|w| w.key.as_deref()).collect();
+        assert_eq!(
+            keys,
+            [Some("save_to_api"), Some("save_to_file")],
+            "{:?}",
+            r.warnings
+        );
+        assert!(r.warnings[0].message.contains("`output_methods` is set"));
+        assert!(r.warnings[0].message.contains("add `api`"));
+        // A switch that agrees with the list is no news.
+        let env = [("CODECARBON_SAVE_TO_API", "true")];
+        let local = "[codecarbon]\noutput_methods = csv,api\n";
+        let r = resolve(&sources(dir.path(), "", local, &env), &[]).unwrap();
+        assert_eq!(r.config.output_methods, ["csv", "api"]);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     }
 
     #[test]

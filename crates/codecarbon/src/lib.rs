@@ -72,7 +72,7 @@ pub use codecarbon_macros::track_emissions;
 /// What the engine reads from the kernel once a tick, so no plugin reads it twice.
 pub use codecarbon_system as system;
 pub use engine::allocation::allocation;
-pub use engine::selection::{power_sources, ChosenSource, Decision};
+pub use engine::selection::{gpu_model, power_sources, ChosenSource, Decision};
 pub use engine::OutputFailure;
 pub use error::TrackerError;
 pub use setters::SettingInput;

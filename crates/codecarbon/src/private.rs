@@ -4,7 +4,8 @@ use crate::{EmissionsTracker, TrackerBuilder};
 
 /// Builds and starts a tracker for a tracked function. A tracker that cannot start is reported
 /// (to the program's `tracing` subscriber, else on standard error) and the function runs
-/// untracked, as CodeCarbon's decorator does: measuring must never stop the work it measures.
+/// untracked: measuring must never stop the work it measures. (CodeCarbon's decorator does so
+/// for a tracker that fails, but raises for `offline=True` without a country.)
 pub fn start(builder: TrackerBuilder, function: &str) -> Option<EmissionsTracker> {
     let started = builder.build().and_then(|mut tracker| {
         tracker.start()?;

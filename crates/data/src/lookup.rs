@@ -307,7 +307,7 @@ mod tests {
     fn cloud_answer_takes_its_place_from_the_csv() {
         let a = lookup(&Query::cloud("gcp", "northamerica-northeast1")).unwrap();
         assert_eq!(a.carbon_intensity, GramsPerKwh(2.0));
-        assert_eq!(a.region.as_deref(), Some("quebec"));
+        assert_eq!(a.region.as_deref(), Some("Quebec"));
         assert_eq!(
             (a.country_iso_code.as_str(), a.country_name.as_str()),
             ("CAN", "Canada")

@@ -106,7 +106,9 @@ use proc_macro::TokenStream;
 ///   future, not while the future runs.)
 /// - Methods (`&self`, `&mut self`, `self`), generic functions and `where` clauses work as is.
 /// - A tracker that cannot start (a bad `.codecarbon.config`, `offline` without a place) is
-///   reported on standard error and the function runs untracked, as in CodeCarbon.
+///   reported on standard error and the function runs untracked. (CodeCarbon's decorator
+///   raises instead, and does not run the function, for `offline=True` without a country
+///   among its arguments; its other failures are logged, as here.)
 /// - Not covered: `std::process::exit`, `panic = "abort"`, and a killed process (the CSV output
 ///   recovers that run's totals at its next start).
 #[proc_macro_attribute]

@@ -354,3 +354,25 @@ mod compiles {
         __codecarbon_guard
     }
 }
+
+/// Offline without a place: CodeCarbon's decorator raises when the function is called, and the
+/// function does not run; here the tracker cannot start, which is reported, and the function
+/// runs untracked. (`country_iso_code = ""` wins over a country of the machine's own
+/// configuration, so that none applies.)
+#[track_emissions(
+    offline = true,
+    country_iso_code = "",
+    output_dir = "target-tests/no-place",
+    output_methods = "csv",
+    log_level = "critical"
+)]
+fn offline_without_a_place(a: u32) -> u32 {
+    a * 7
+}
+
+#[test]
+fn offline_without_a_place_runs_untracked() {
+    let dir = fresh("no-place");
+    assert_eq!(offline_without_a_place(6), 42);
+    assert!(!dir.join("emissions.csv").exists(), "no tracker, no row");
+}

@@ -53,7 +53,8 @@ impl fmt::Debug for GeoIpUrls {
 ///
 /// An answer counts only with a real ISO country code; a refused connection, a timeout, a
 /// non-2xx status, a body that is not a geolocation answer or an unknown country all move
-/// on to the backup. When both fail the error names both URLs (credentials and query
+/// on to the backup. A good answer without a region or coordinates is completed from the
+/// backup's, when it names the same country. When both fail the error names both URLs (credentials and query
 /// hidden) and the fix.
 pub struct GeoIpLocator {
     primary: Url,
@@ -98,17 +99,43 @@ impl GeoIpLocator {
 
     async fn lookup(&self) -> Result<Location, LocateError> {
         let primary = match self.ask(&self.primary).await {
-            Ok(location) => return Ok(location),
-            Err(reason) => reason,
+            Ok(location) if !is_partial(&location) => return Ok(location),
+            answer => answer,
         };
-        match self.ask(&self.backup).await {
-            Ok(location) => Ok(location),
-            Err(backup) => Err(LocateError::Unavailable(format!(
+        match (primary, self.ask(&self.backup).await) {
+            (Ok(partial), Ok(other)) => Ok(completed(partial, &other)),
+            (Ok(partial), Err(_)) => Ok(partial),
+            (Err(_), Ok(location)) => Ok(location),
+            (Err(primary), Err(backup)) => Err(LocateError::Unavailable(format!(
                 "online geolocation failed: {primary}; backup {backup}. Set country_iso_code \
                  (e.g. --country-iso-code FRA), or --offline"
             ))),
         }
     }
+}
+
+/// What a good answer lacks that the backup may give: the region (GeoJS answers an empty one
+/// for some addresses, and the region prices the energy in the USA, Canada, China and the
+/// Nordics) or the coordinates. CodeCarbon then drops the whole answer and asks the backup
+/// (an empty `region` raises in `GeoMetadata.from_geo_js`); here the answer is kept and
+/// completed from the backup's.
+fn is_partial(location: &Location) -> bool {
+    location.region.is_none() || location.latitude.is_none() || location.longitude.is_none()
+}
+
+/// `partial`, with the region and coordinates it lacks taken from `other` when both place the
+/// machine in the same country; as it is when they disagree (the first service is trusted).
+fn completed(mut partial: Location, other: &Location) -> Location {
+    if partial.country_iso_code != other.country_iso_code {
+        return partial;
+    }
+    if partial.region.is_none() {
+        partial.region.clone_from(&other.region);
+    }
+    if partial.latitude.is_none() || partial.longitude.is_none() {
+        (partial.latitude, partial.longitude) = (other.latitude, other.longitude);
+    }
+    partial
 }
 
 impl fmt::Debug for GeoIpLocator {

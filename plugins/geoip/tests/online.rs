@@ -252,3 +252,50 @@ fn an_invalid_url_is_a_setup_error_that_hides_the_value() {
     );
     assert!(!format!("{urls:?}").contains("not a url"));
 }
+
+/// GeoJS sometimes answers a country with an empty region: CodeCarbon then asks ipinfo. Here
+/// the answer is kept and the backup gives what it lacks, if it agrees on the country.
+#[tokio::test]
+async fn a_primary_answer_without_a_region_is_completed_by_the_backup() {
+    let no_region = r#"{"country_code3":"FRA","country_code":"FR","country":"France",
+        "region":"","latitude":"48.8582","longitude":"2.3387"}"#;
+    let primary = HttpStub::start(move |_| Reply::json(no_region));
+    let backup = ipinfo_stub();
+    let geo = locator(primary.url(), &format!("{}/json", backup.url()));
+    let loc = geo.locate().await.unwrap();
+    assert_eq!(loc.country_iso_code.as_deref(), Some("FRA"));
+    assert_eq!(loc.region.as_deref(), Some("île-de-france"), "the backup's");
+    assert_eq!(
+        (loc.latitude, loc.longitude),
+        (Some(48.8582), Some(2.3387)),
+        "the primary's"
+    );
+    assert_eq!(backup.requests_to("/json").len(), 1);
+
+    // A backup that names another country, or fails, leaves the answer as it was.
+    let elsewhere =
+        HttpStub::start(|_| Reply::json(r#"{"country":"DE","region":"Berlin","loc":"52.5,13.4"}"#));
+    let geo = locator(primary.url(), elsewhere.url());
+    let loc = geo.locate().await.unwrap();
+    assert_eq!(
+        (loc.country_iso_code.as_deref(), loc.region),
+        (Some("FRA"), None)
+    );
+    let geo = locator(primary.url(), &dead_url());
+    let loc = geo.locate().await.unwrap();
+    assert_eq!(
+        (loc.country_iso_code.as_deref(), loc.region),
+        (Some("FRA"), None)
+    );
+    assert_eq!(loc.latitude, Some(48.8582));
+
+    // A complete answer asks nothing more.
+    let complete = HttpStub::start(|_| Reply::json(GEOJS_PARIS));
+    let unused = ipinfo_stub();
+    let geo = locator(complete.url(), &format!("{}/json", unused.url()));
+    assert_eq!(
+        geo.locate().await.unwrap().region.as_deref(),
+        Some("ile-de-france")
+    );
+    assert!(unused.requests().is_empty());
+}

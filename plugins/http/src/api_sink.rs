@@ -150,8 +150,9 @@ impl ApiSink {
             }
         };
         let interval = self.sent.interval(total);
-        if interval.whole_seconds < 1 && (!last || interval.is_empty()) {
-            return Ok(()); // CodeCarbon sends nothing under a second; it waits in `sent`.
+        if interval.seconds < 1.0 && (!last || interval.is_empty()) {
+            // CodeCarbon sends no delta under a second (`delta.duration < 1`); it waits in `sent`.
+            return Ok(());
         }
         let body = EmissionCreate::new(&run_id, total, &interval, schema::now());
         self.post(&self.emissions, &body).await?;
@@ -258,7 +259,7 @@ fn hint(status: StatusCode, registering: bool) -> String {
     match status.as_u16() {
         401 | 403 => {
             format!(
-                "; check `{API_KEY}` (a project token from `codecarbon config` or the dashboard)"
+                "; check `{API_KEY}` (a project token from the dashboard, or Python CodeCarbon's `codecarbon config`)"
             )
         }
         404 | 422 if registering => format!("; check `experiment_id` and `{API_ENDPOINT}`"),

@@ -9,6 +9,7 @@
 //! - [`ApiSink`] (`api`, keys `api_endpoint`, `api_key`, and `experiment_id`): CodeCarbon's
 //!   `CodeCarbonAPIOutput`. `POST /runs` once, then `POST /emissions` with each interval's
 //!   share at every record, flush and stop.
+//! - [`check_api`]: whether the `api` output's settings work (`codecarbon test-api`).
 //!
 //! Every request has a 2 s connect and 5 s overall timeout. Errors name the URL with any
 //! `user:password` hidden and without its query, and quote what the server answered only
@@ -27,6 +28,7 @@
 struct ReadmeDoctests;
 
 mod api_sink;
+mod check;
 mod client;
 mod delta;
 mod error;
@@ -35,6 +37,7 @@ mod schema;
 mod settings;
 
 pub use api_sink::{ApiSink, API_ENDPOINT, API_KEY, API_TOKEN_HEADER, DEFAULT_API_ENDPOINT};
+pub use check::{check_api, ApiCheck, ApiCheckError};
 pub use client::{CONNECT_TIMEOUT, REQUEST_TIMEOUT};
 pub use error::HttpSinkError;
 pub use http_sink::{HttpSink, EMISSIONS_ENDPOINT};

@@ -32,7 +32,8 @@ codecarbon_core::settings! {
             .default(DEFAULT_API_ENDPOINT);
         /// The CodeCarbon API token (output api), sent as the `x-api-token` header (better in
         /// the environment: CODECARBON_API_KEY). CodeCarbon's key: a project token from
-        /// `codecarbon config` or the dashboard. A secret, never shown in a message or a log.
+        /// the dashboard (or Python CodeCarbon's `codecarbon config`). A secret, never shown in
+        /// a message or a log.
         api_key: Option<Secret> = Spec::of(ValueKind::Text)
             .value_name("KEY")
             .secret();

@@ -219,6 +219,29 @@ async fn an_interval_under_a_second_waits_for_the_next() {
     assert!(close(posts[0]["emissions_sum"].as_f64().unwrap(), 3e-6));
 }
 
+/// Under a second is the interval's exact length, as CodeCarbon's `delta.duration < 1`: from
+/// 1.6 s to 2.3 s is 0.7 s, though it crosses a whole second.
+#[tokio::test]
+async fn under_a_second_is_measured_exactly_and_the_posts_still_add_up() {
+    let stub = api();
+    let mut sink = ApiSink::new(stub.url(), "exp", None).unwrap();
+    sink.record(&report(1.6, 1.0)).await.unwrap();
+    sink.record(&report(2.3, 1.5)).await.unwrap();
+    assert_eq!(stub.requests_to("/emissions").len(), 1, "0.7 s waits");
+    sink.record(&report(2.7, 2.0)).await.unwrap();
+    assert_eq!(stub.requests_to("/emissions").len(), 2, "1.1 s is sent");
+    sink.finish(&report(2.9, 2.5)).await.unwrap();
+    let posts: Vec<Value> = stub.requests_to("/emissions").iter().map(json).collect();
+    assert_eq!(posts.len(), 3, "the rest goes at finish");
+    let sum: f64 = posts
+        .iter()
+        .map(|p| p["emissions_sum"].as_f64().unwrap())
+        .sum();
+    assert!(close(sum, 2.5e-6), "{sum}");
+    let seconds: u64 = posts.iter().map(|p| p["duration"].as_u64().unwrap()).sum();
+    assert_eq!(seconds, 2);
+}
+
 #[tokio::test]
 async fn an_answer_without_a_run_id_is_an_error() {
     let stub = HttpStub::start(|_| Reply::json("{}").with_status(201));

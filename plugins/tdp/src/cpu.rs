@@ -16,6 +16,9 @@ pub const DEFAULT_WATTS_PER_THREAD: Watts = Watts(4.0);
 pub const IDLE_FRACTION: f64 = 0.1;
 /// The share of the TDP drawn when the load is unknown (CodeCarbon's `constant` mode).
 pub const CONSTANT_FRACTION: f64 = 0.5;
+/// The `cpu_model` of a CPU whose model cannot be read, as CodeCarbon's TDP fallback writes it
+/// (`TDP._main` in `codecarbon/core/cpu.py`).
+pub const UNKNOWN_MODEL: &str = "Unknown";
 
 /// How the TDP was found.
 #[derive(Debug, Clone, PartialEq)]
@@ -268,7 +271,7 @@ impl PowerSource for TdpSource {
             Method::Estimated,
             self.detail.clone(),
         )
-        .with_model_opt(self.spec.model.clone())
+        .with_model(self.spec.model.as_deref().unwrap_or(UNKNOWN_MODEL))
         .with_count(self.spec.sockets)
     }
 

@@ -149,6 +149,21 @@ fn machine_mode_samples_through_a_fake_proc_tree() {
     assert!(close(unknown.power, 4.0));
 }
 
+/// CodeCarbon's TDP fallback writes `Unknown` when it cannot read the model; a model it cannot
+/// find in the table is written as read.
+#[test]
+fn the_row_model_is_codecarbons() {
+    let (_dir, config) = fake_proc("processor\t: 0\nflags\t: fpu\n");
+    let spec = cpu_spec(&config).unwrap();
+    assert_eq!(spec.model, None);
+    let info = TdpSource::new(spec, TrackingMode::Machine).info();
+    assert_eq!(info.model.as_deref(), Some(UNKNOWN_MODEL));
+    assert_eq!(UNKNOWN_MODEL, "Unknown");
+    let (_dir, config) = fake_proc("processor\t: 0\nmodel name\t: Zorblax 9000 CPU @ 1.00GHz\n");
+    let info = TdpSource::new(cpu_spec(&config).unwrap(), TrackingMode::Machine).info();
+    assert_eq!(info.model.as_deref(), Some("Zorblax 9000 CPU @ 1.00GHz"));
+}
+
 #[test]
 fn process_mode_uses_cpu_time_deltas() {
     let (_dir, config) = fake_proc(EPYC_2);

@@ -154,7 +154,8 @@ pub enum Problem {
     NotAKey,
 }
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A UTF-8 byte order mark, skipped at the start of a file.
+pub(super) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The key whose value an indented line would continue.
 struct LastKey {
@@ -166,6 +167,15 @@ struct LastKey {
 /// The lines of `bytes` as Python reads a text file (universal newlines): `\n`, `\r\n` and a
 /// lone `\r` each end one.
 fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    lines_with_ends(bytes).map(|line| {
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        text.strip_suffix(b"\r").unwrap_or(text)
+    })
+}
+
+/// The lines of [`lines`], each with the end that ends it (none for a last line without one),
+/// so that the whole is `bytes` again: the line numbers of a [`Document`] count these.
+pub(super) fn lines_with_ends(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = Some(bytes);
     std::iter::from_fn(move || {
         let text = rest?;
@@ -174,8 +184,9 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
             return Some(text);
         };
         let crlf = text[end] == b'\r' && text.get(end + 1) == Some(&b'\n');
-        rest = text.get(end + 1 + usize::from(crlf)..);
-        Some(&text[..end])
+        let next = end + 1 + usize::from(crlf);
+        rest = text.get(next..);
+        Some(&text[..next])
     })
 }
 

@@ -7,7 +7,7 @@ use crate::error::TrackerError;
 use codecarbon_core::registry::{self, Candidate};
 use codecarbon_core::{
     BuildError, Component, Config, IntensityProvider, Joules, Locator, Method, PowerSource, Probe,
-    SampleContext, Sink, SourceError, TrackingMode,
+    SampleContext, Sink, SourceError, SourceInfo, TrackingMode,
 };
 use serde::Serialize;
 use std::time::{Duration, Instant};
@@ -204,6 +204,37 @@ pub fn power_sources(config: &Config) -> Result<Vec<ChosenSource>, TrackerError>
     power_sources_for(config, &Component::ALL)
 }
 
+/// CodeCarbon's `gpu_model` of these GPU sources, as the row and `codecarbon detect` write it:
+/// `N x name` for each source that names its model, joined with `, `; `None` when none does.
+///
+/// ```
+/// use codecarbon::core::{Component, Method, SourceInfo};
+/// let a100 = SourceInfo::new(Component::Gpu, "nvml", Method::Measured, "")
+///     .with_model("NVIDIA A100")
+///     .with_count(2);
+/// assert_eq!(codecarbon::gpu_model([&a100]).as_deref(), Some("2 x NVIDIA A100"));
+/// ```
+pub fn gpu_model<'a>(gpus: impl IntoIterator<Item = &'a SourceInfo>) -> Option<String> {
+    let models: Vec<String> = gpus
+        .into_iter()
+        .filter_map(|info| info.model.as_deref().map(|m| counted(info.count, m)))
+        .collect();
+    (!models.is_empty()).then(|| models.join(", "))
+}
+
+/// `N x name`, or the source's own text when it already has that form (a source covering
+/// several models writes `1 x A, 2 x B`).
+fn counted(count: usize, model: &str) -> String {
+    let counted = model
+        .split_once(" x ")
+        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    if counted {
+        model.to_string()
+    } else {
+        format!("{count} x {model}")
+    }
+}
+
 /// The power source of each of `components`.
 pub(crate) fn power_sources_for(
     config: &Config,
@@ -308,4 +339,18 @@ pub(crate) fn outputs(config: &Config) -> Result<Vec<Candidate<Box<dyn Sink>>>, 
         chosen.push(candidate);
     }
     Ok(chosen)
+}
+
+#[cfg(test)]
+mod gpu_model_tests {
+    use super::*;
+
+    #[test]
+    fn gpu_model_is_counted_once() {
+        assert_eq!(counted(2, "A100"), "2 x A100");
+        assert_eq!(counted(3, "1 x MI210, 2 x MI250X"), "1 x MI210, 2 x MI250X");
+        assert_eq!(counted(1, "Box x 2"), "1 x Box x 2");
+        let unnamed = SourceInfo::new(Component::Gpu, "x", Method::Estimated, "");
+        assert_eq!(gpu_model([&unnamed]), None);
+    }
 }

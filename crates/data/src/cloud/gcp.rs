@@ -61,15 +61,17 @@ fn providers(data: &Datasets) -> Vec<String> {
     all
 }
 
-/// Where the region is: `state`, or `city` when `state` is empty, lower-cased.
+/// Where the region is, spelled as CodeCarbon writes it in a row's `region`: `state` as
+/// written in `impact.csv` (`Iowa`, `South Korea`), or `city` when `state` is empty.
 ///
-/// CodeCarbon means the same but returns pandas' NaN for an empty `state`.
+/// CodeCarbon means the same (`get_cloud_geo_region`) but gets pandas' NaN for an empty
+/// `state`, which it writes as an empty `region`: here the city is written instead.
 pub(crate) fn geo_region(row: &CloudRow) -> Option<String> {
     [&row.state, &row.city]
         .into_iter()
         .map(|s| s.trim())
         .find(|s| !s.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_string)
 }
 
 #[cfg(test)]
@@ -82,9 +84,9 @@ mod tests {
         let data = datasets().unwrap();
         let row = resolve(data, "GCP", " US-Central1 ").unwrap();
         assert_eq!((row.impact, row.country_iso_code.as_str()), (430.0, "USA"));
-        assert_eq!(geo_region(row).as_deref(), Some("iowa"));
+        assert_eq!(geo_region(row).as_deref(), Some("Iowa"));
         let paris = resolve(data, "gcp", "europe-west9").unwrap();
-        assert_eq!(geo_region(paris).as_deref(), Some("paris"));
+        assert_eq!(geo_region(paris).as_deref(), Some("Paris"));
     }
 
     #[test]

@@ -208,7 +208,7 @@ fn gcp_regions() -> Result<Vec<CloudRegion>, TableError> {
 
 fn gcp_row(answer: crate::Answer) -> Option<CloudRegion> {
     let location = match &answer.region {
-        Some(place) => format!("{}, {}", title_case(place), answer.country_name),
+        Some(place) => format!("{place}, {}", answer.country_name),
         None => answer.country_name.clone(),
     };
     Some(CloudRegion {
@@ -221,30 +221,10 @@ fn gcp_row(answer: crate::Answer) -> Option<CloudRegion> {
     })
 }
 
-/// `south carolina` → `South Carolina` (CodeCarbon's GCP places are lower-cased).
-fn title_case(text: &str) -> String {
-    text.split(' ')
-        .map(|word| {
-            let mut chars = word.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
     use super::*;
-
-    #[test]
-    fn title_case_capitalises_each_word() {
-        assert_eq!(title_case("south carolina"), "South Carolina");
-        assert_eq!(title_case("paris"), "Paris");
-    }
 
     #[test]
     fn parse_rejects_a_wrong_header_and_bad_rows() {

@@ -2,6 +2,7 @@
 //! provenance of each figure.
 
 use super::Run;
+use crate::engine::selection::gpu_model;
 use crate::engine::totals::Snapshot;
 use codecarbon_core::{
     Component, ComponentProvenance, EmissionsData, Gigabytes, Intensity, KgCo2eqPerSecond, Percent,
@@ -23,12 +24,6 @@ impl Run {
                 .iter()
                 .filter(move |s| s.part.info.component == c)
         };
-        let gpus: Vec<String> = of(Component::Gpu)
-            .filter_map(|s| {
-                let info = &s.part.info;
-                info.model.as_deref().map(|m| gpu_model(info.count, m))
-            })
-            .collect();
         let u = &delta.utilisation;
         let location = self.place.location();
         let intensity = self
@@ -68,7 +63,7 @@ impl Run {
         data.cpu_count = self.allocation.cpus;
         data.cpu_model = of(Component::Cpu).find_map(|s| s.part.info.model.clone());
         data.gpu_count = of(Component::Gpu).map(|s| s.part.info.count).sum();
-        data.gpu_model = (!gpus.is_empty()).then(|| gpus.join(", "));
+        data.gpu_model = gpu_model(of(Component::Gpu).map(|s| &s.part.info));
         data.longitude = location.longitude;
         data.latitude = location.latitude;
         data.ram_total_size = self.allocation.memory;
@@ -95,31 +90,5 @@ impl Run {
         .with_intensity(intensity)
         .with_allocation(self.allocation.clone());
         Report::new(data, provenance)
-    }
-}
-
-/// CodeCarbon's `gpu_model` text for one source: `N x name`, or the source's own text when it
-/// already has that form (a source covering several models writes `1 x A, 2 x B`).
-fn gpu_model(count: usize, model: &str) -> String {
-    let counted = model
-        .split_once(" x ")
-        .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
-    if counted {
-        model.to_string()
-    } else {
-        format!("{count} x {model}")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn gpu_model_is_counted_once() {
-        assert_eq!(super::gpu_model(2, "A100"), "2 x A100");
-        assert_eq!(
-            super::gpu_model(3, "1 x MI210, 2 x MI250X"),
-            "1 x MI210, 2 x MI250X"
-        );
-        assert_eq!(super::gpu_model(1, "Box x 2"), "1 x Box x 2");
     }
 }
