@@ -2,7 +2,9 @@
 //!
 //! Two plugins are registered, both GPU power sources: `amdsmi` at priority 45 and `rocm` at
 //! 40 (both below `nvml`'s 50). Where both libraries load (ROCm 6 ships both), the registry
-//! picks `amdsmi`, the library CodeCarbon 3.3.2 reads; `rocm` serves older installs.
+//! picks `amdsmi`, the library CodeCarbon 3.3.2 reads, and `rocm` steps aside ([`outranked`]:
+//! the engine builds every available GPU source, so both would count the same GPUs); `rocm`
+//! serves older installs.
 //!
 //! **Libraries.** `libamd_smi.so` and `librocm_smi64.so.1` are opened with `libloading` when a
 //! plugin is probed or built, never linked: a build without ROCm runs everywhere, and a machine
@@ -83,8 +85,8 @@ pub use ffi::{AmdSmiLib, RocmSmiLib};
 pub use loader::{candidates, find_mapping, load, loaded_path, DEFAULT_ROCM_PATH, LIBRARY};
 pub use mock::{MockGpu, MockSmi};
 pub use plugin::{
-    build_amd_smi_source, build_source, build_with, open, open_amd_smi, probe, probe_amd_smi,
-    probe_with, process_env, Env, AMD_SMI_NAME, NAME,
+    build_amd_smi_source, build_source, build_with, open, open_amd_smi, outranked, probe,
+    probe_amd_smi, probe_with, process_env, Env, AMD_SMI_NAME, NAME,
 };
 pub use select::{parse_list, select, DeviceId, DeviceRef, Selection};
 pub use settings::{AmdSmiSettings, RocmSettings};

@@ -11,6 +11,7 @@ use crate::select::{select, DeviceId, Selection};
 use crate::settings::{AmdSmiSettings, RocmSettings};
 use crate::smi::{retrying, Smi};
 use crate::source::RocmSource;
+use codecarbon_core::settings::Settings as _;
 use codecarbon_core::{BuildError, Component, Config, Method, Probe, SourceInfo, TrackingMode};
 
 /// The ROCm SMI plugin's name.
@@ -66,7 +67,14 @@ pub fn build_amd_smi_source(
 /// Whether AMD GPUs can be tracked here through ROCm SMI (the `rocm` plugin): the library
 /// loads and initialises, and at least one GPU is left after `gpu_ids` and the visible-devices
 /// variables.
+///
+/// Where AMD SMI reads the GPUs (the `amdsmi` plugin is available), `rocm` steps aside: the
+/// engine builds every available GPU source (one per vendor), so two libraries for the same
+/// GPUs would count them twice.
 pub fn probe(config: &Config, settings: &RocmSettings) -> Probe {
+    if let Some(why) = outranked(&amd_smi_probe(config)) {
+        return Probe::Unavailable(why);
+    }
     let smi = open(settings, &process_env).map(|lib| Box::new(lib) as Box<dyn Smi>);
     probe_with(config, smi, &process_env)
 }
@@ -78,6 +86,32 @@ pub fn probe_with(config: &Config, smi: Result<Box<dyn Smi>, RocmError>, env: En
         Ok(_) => Probe::Available,
         Err(e) => probe_of(e),
     }
+}
+
+/// What the `amdsmi` plugin's probe answers with this configuration.
+fn amd_smi_probe(config: &Config) -> Probe {
+    match AmdSmiSettings::from_config(config) {
+        Ok(settings) => probe_amd_smi(config, &settings),
+        Err(e) => Probe::Unavailable(e.to_string()),
+    }
+}
+
+/// Why the `rocm` plugin steps aside, given the `amdsmi` plugin's probe: when AMD SMI reads the
+/// GPUs, ROCm SMI would read the same ones again.
+///
+/// ```
+/// use codecarbon_core::Probe;
+/// use codecarbon_rocm::outranked;
+/// assert_eq!(
+///     outranked(&Probe::Available).as_deref(),
+///     Some("outranked by amdsmi, which reads the same AMD GPUs through AMD SMI")
+/// );
+/// assert_eq!(outranked(&Probe::Unavailable("no libamd_smi.so".into())), None);
+/// ```
+pub fn outranked(amd_smi: &Probe) -> Option<String> {
+    (*amd_smi == Probe::Available).then(|| {
+        format!("outranked by {AMD_SMI_NAME}, which reads the same AMD GPUs through AMD SMI")
+    })
 }
 
 /// The probe's answer for an error: the library refusing this user is [`Probe::Blocked`],
@@ -93,6 +127,9 @@ fn probe_of(error: RocmError) -> Probe {
 
 /// The ROCm SMI source with this configuration and its parsed settings.
 pub fn build_source(config: &Config, settings: &RocmSettings) -> Result<RocmSource, BuildError> {
+    if let Some(why) = outranked(&amd_smi_probe(config)) {
+        return Err(BuildError::unavailable(NAME, why));
+    }
     let unavailable = |e: RocmError| BuildError::unavailable(NAME, e);
     let smi = open(settings, &process_env).map_err(unavailable)?;
     build_with(config, Box::new(smi), &process_env).map_err(unavailable)
