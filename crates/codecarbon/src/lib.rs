@@ -33,7 +33,8 @@
 //!   fallback where nothing is measured).
 //! - `rapl`: CPU and DRAM energy measured by RAPL (Linux).
 //! - `nvml`: NVIDIA GPU energy through NVML, whose library is loaded at run time.
-//! - `rocm`: AMD GPU energy through ROCm SMI, whose library is loaded at run time.
+//! - `rocm`: AMD GPU energy through AMD SMI, else ROCm SMI, whose libraries are loaded at run
+//!   time (plugins `amdsmi` and `rocm`).
 //! - `iso`: the place from `country_iso_code` and `region` (or a cloud region), and the
 //!   embedded carbon intensities.
 //! - `cloud`: the cloud provider and region from instance metadata, and the intensity of AWS,

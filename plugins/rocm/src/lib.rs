@@ -1,20 +1,26 @@
-//! Measured energy of AMD GPUs through ROCm SMI, loaded at run time.
+//! Measured energy of AMD GPUs through AMD SMI or ROCm SMI, loaded at run time.
 //!
-//! One plugin is registered: `rocm`, the GPU power source at priority 40 (below `nvml`'s 50).
+//! Two plugins are registered, both GPU power sources: `amdsmi` at priority 45 and `rocm` at
+//! 40 (both below `nvml`'s 50). Where both libraries load (ROCm 6 ships both), the registry
+//! picks `amdsmi`, the library CodeCarbon 3.3.2 reads, and `rocm` steps aside ([`outranked`]:
+//! the engine builds every available GPU source, so both would count the same GPUs); `rocm`
+//! serves older installs.
 //!
-//! **Library.** `librocm_smi64.so.1` is opened with `libloading` when the plugin is probed or
-//! built, never linked: a build without ROCm runs everywhere, and a machine without it skips
-//! the plugin with one reason that names the files tried and the fix (install ROCm, or set
-//! `LD_LIBRARY_PATH`, or `rocm_smi_library`). ROCm SMI is used rather than AMD SMI
-//! (`libamd_smi.so`) because its C API is smaller, takes plain device indices, and ships with
-//! ROCm 5 and 6. All unsafe code is in one module (`ffi`), behind the [`Smi`] trait.
+//! **Libraries.** `libamd_smi.so` and `librocm_smi64.so.1` are opened with `libloading` when a
+//! plugin is probed or built, never linked: a build without ROCm runs everywhere, and a machine
+//! without them skips each plugin with one reason that names the files tried and the fix
+//! (install ROCm, or set `LD_LIBRARY_PATH`, or `amd_smi_library` / `rocm_smi_library`). All
+//! unsafe code is in one module (`ffi`, one file per library), behind the [`Smi`] trait; both
+//! libraries give the same readings by device index, so everything above the trait is shared.
 //!
 //! **Energy.** Energy = Δ accumulator × its resolution (µJ), through
-//! [`EnergyCounter`](codecarbon_core::EnergyCounter) (`rsmi_dev_energy_count_get`; 64-bit, no
-//! wrap). Where a GPU has no accumulator, its power (`rsmi_dev_power_get`, else
-//! `rsmi_dev_power_ave_get`) is sampled at every tick and integrated by trapezoids. An
-//! accumulator that goes back (a GPU reset) is re-baselined, and that interval is covered by the
-//! power then. `RSMI_STATUS_INIT_ERROR` re-initialises the library once and retries.
+//! [`EnergyCounter`](codecarbon_core::EnergyCounter) (`amdsmi_get_energy_count`,
+//! `rsmi_dev_energy_count_get`; 64-bit, no wrap). Where a GPU has no accumulator, its power
+//! (AMD SMI's `average_socket_power`, else `current_socket_power`; ROCm SMI's
+//! `rsmi_dev_power_get`, else `rsmi_dev_power_ave_get`) is sampled at every tick and integrated
+//! by trapezoids. An accumulator that goes back (a GPU reset) is re-baselined, and that
+//! interval is covered by the power then. `AMDSMI_STATUS_NOT_INIT` (and ROCm SMI's
+//! `RSMI_STATUS_INIT_ERROR`) re-initialises the library once and retries.
 //!
 //! **Dual-die parts.** On MI250 and MI250X each die is a device; the second (odd index) reads 0
 //! by design and the package's energy is in the first. Such a die is recognised (odd index,
@@ -24,10 +30,12 @@
 //! **Devices.** `gpu_ids` (indices or UUIDs), else `ROCR_VISIBLE_DEVICES` and then
 //! `HIP_VISIBLE_DEVICES` within it, else all ([`select`]). `gpu_count` counts the tracked
 //! devices; `gpu_model` is `N x name` per model ([`gpu_model`]); utilisation is the mean busy
-//! percentage of the tracked devices.
+//! percentage of the tracked devices (AMD SMI's `gfx_activity`).
 //!
-//! **Process mode.** ROCm SMI has no per-process energy: the tracked GPUs' whole energy is
-//! reported, and [`machine_energy`](codecarbon_core::PowerSource::machine_energy) is equal to it.
+//! **Process mode.** Neither library gives per-process energy (AMD SMI's process list gives
+//! each process's GPU time and memory, not its energy): the tracked GPUs' whole energy is
+//! reported, as CodeCarbon does, and
+//! [`machine_energy`](codecarbon_core::PowerSource::machine_energy) is equal to it.
 //!
 //! ```
 //! use codecarbon_core::{Config, PowerSource, Probe, SampleContext, TrackingMode};
@@ -53,6 +61,7 @@
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
+mod api;
 mod classify;
 mod device;
 mod error;
@@ -68,21 +77,33 @@ mod source;
 #[cfg(test)]
 mod tests;
 
+pub use api::Api;
 pub use classify::{classify, gpu_model, source_model};
 pub use device::{Device, Mode};
 pub use error::{RocmError, SmiError, Status};
-pub use ffi::RocmSmiLib;
+pub use ffi::{AmdSmiLib, RocmSmiLib};
 pub use loader::{candidates, find_mapping, load, loaded_path, DEFAULT_ROCM_PATH, LIBRARY};
 pub use mock::{MockGpu, MockSmi};
-pub use plugin::{build_source, build_with, open, probe, probe_with, process_env, Env, NAME};
+pub use plugin::{
+    build_amd_smi_source, build_source, build_with, open, open_amd_smi, outranked, probe,
+    probe_amd_smi, probe_with, process_env, Env, AMD_SMI_NAME, NAME,
+};
 pub use select::{parse_list, select, DeviceId, DeviceRef, Selection};
-pub use settings::RocmSettings;
+pub use settings::{AmdSmiSettings, RocmSettings};
 pub use smi::{retrying, EnergyCount, Smi, DEFAULT_RESOLUTION_UJ};
 pub use source::RocmSource;
 
 use codecarbon_core::Component;
 
 codecarbon_core::register_plugins! {
+    power_source(Component::Gpu) {
+        name: AMD_SMI_NAME,
+        priority: 45,
+        summary: "AMD GPU energy measured through AMD SMI (libamd_smi, loaded at run time)",
+        settings: AmdSmiSettings,
+        probe: plugin::probe_amd_smi,
+        build: plugin::build_amd_smi_source,
+    },
     power_source(Component::Gpu) {
         name: NAME,
         priority: 40,

@@ -1,28 +1,36 @@
-//! Where ROCm SMI is looked for, and which file was loaded.
+//! Where a library is looked for, and which file was loaded.
 
+use crate::api::Api;
 use crate::error::RocmError;
-use crate::ffi::RocmSmiLib;
 use std::path::Path;
 
-/// The library's name, as the dynamic loader looks it up.
+/// ROCm SMI's library name, as the dynamic loader looks it up.
 pub const LIBRARY: &str = "librocm_smi64.so.1";
 
 /// Where ROCm installs itself when `ROCM_PATH` does not say otherwise.
 pub const DEFAULT_ROCM_PATH: &str = "/opt/rocm";
 
-/// The files to try, in order: `explicit` alone (the `rocm_smi_library` setting) when given;
-/// else [`LIBRARY`] through the loader's search path (`LD_LIBRARY_PATH`, ld.so.cache), its
-/// unversioned name, and `lib/` of `rocm_path` (`ROCM_PATH`) or of [`DEFAULT_ROCM_PATH`].
+/// The files to try for `api`, in order: `explicit` alone (the `rocm_smi_library` or
+/// `amd_smi_library` setting) when given; else [`Api::files`] through the loader's search path
+/// (`LD_LIBRARY_PATH`, ld.so.cache), and the first of them in `lib/` of `rocm_path`
+/// (`ROCM_PATH`) or of [`DEFAULT_ROCM_PATH`].
 ///
 /// ```
-/// use codecarbon_rocm::candidates;
-/// assert_eq!(candidates(Some("/x/librocm_smi64.so.1"), None), ["/x/librocm_smi64.so.1"]);
+/// use codecarbon_rocm::{candidates, Api};
 /// assert_eq!(
-///     candidates(None, Some("/rocm")),
+///     candidates(Api::RocmSmi, Some("/x/librocm_smi64.so.1"), None),
+///     ["/x/librocm_smi64.so.1"]
+/// );
+/// assert_eq!(
+///     candidates(Api::RocmSmi, None, Some("/rocm")),
 ///     ["librocm_smi64.so.1", "librocm_smi64.so", "/rocm/lib/librocm_smi64.so.1"]
 /// );
+/// assert_eq!(
+///     candidates(Api::AmdSmi, None, None),
+///     ["libamd_smi.so", "/opt/rocm/lib/libamd_smi.so"]
+/// );
 /// ```
-pub fn candidates(explicit: Option<&str>, rocm_path: Option<&str>) -> Vec<String> {
+pub fn candidates(api: Api, explicit: Option<&str>, rocm_path: Option<&str>) -> Vec<String> {
     if let Some(file) = explicit.map(str::trim).filter(|f| !f.is_empty()) {
         return vec![file.to_string()];
     }
@@ -30,24 +38,31 @@ pub fn candidates(explicit: Option<&str>, rocm_path: Option<&str>) -> Vec<String
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .unwrap_or(DEFAULT_ROCM_PATH);
-    vec![
-        LIBRARY.to_string(),
-        "librocm_smi64.so".to_string(),
-        Path::new(root)
-            .join("lib")
-            .join(LIBRARY)
-            .display()
-            .to_string(),
-    ]
+    let mut files: Vec<String> = api.files().iter().map(|f| f.to_string()).collect();
+    if let Some(first) = api.files().first() {
+        files.push(
+            Path::new(root)
+                .join("lib")
+                .join(first)
+                .display()
+                .to_string(),
+        );
+    }
+    files
 }
 
-/// Opens the first candidate that loads. A file that loads but is not usable (a missing
-/// symbol, `rsmi_init` failing) ends the search with its own error; when none loads, the error
-/// names every file tried and says how to install or point to the library.
-pub fn load(candidates: &[String]) -> Result<RocmSmiLib, RocmError> {
+/// Opens the first candidate that `open` loads. A file that loads but is not usable (a
+/// missing symbol, the library's initialisation failing) ends the search with its own error;
+/// when none loads, the error names every file tried and says how to install or point to the
+/// library.
+pub fn load<L>(
+    api: Api,
+    candidates: &[String],
+    open: impl Fn(&str) -> Result<L, RocmError>,
+) -> Result<L, RocmError> {
     let mut first_error = None;
     for file in candidates {
-        match RocmSmiLib::open(file) {
+        match open(file) {
             Ok(lib) => return Ok(lib),
             Err(RocmError::NotFound {
                 first_error: why, ..
@@ -58,6 +73,7 @@ pub fn load(candidates: &[String]) -> Result<RocmSmiLib, RocmError> {
         }
     }
     Err(RocmError::NotFound {
+        api,
         tried: candidates.to_vec(),
         first_error: first_error.unwrap_or_else(|| "no file to try".into()),
     })

@@ -1,5 +1,6 @@
-//! A scripted stand-in for ROCm SMI, for tests and examples without an AMD GPU.
+//! A scripted stand-in for ROCm SMI or AMD SMI, for tests and examples without an AMD GPU.
 
+use crate::api::Api;
 use crate::error::{SmiError, Status};
 use crate::smi::{EnergyCount, Smi};
 use codecarbon_core::Watts;
@@ -8,17 +9,17 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// One GPU of a [`MockSmi`]: what each call about it returns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MockGpu {
-    /// `rsmi_dev_name_get`.
+    /// Its name.
     pub name: String,
-    /// `rsmi_dev_unique_id_get` (`Err(NOT_SUPPORTED)` when `None`).
-    pub unique_id: Option<u64>,
-    /// The raw accumulator of `rsmi_dev_energy_count_get`, or its failure.
+    /// Its UUID as [`Smi::uuid`] gives it (`Err(NOT_SUPPORTED)` when `None`).
+    pub uuid: Option<String>,
+    /// The raw energy accumulator, or its failure.
     pub energy: Result<u64, Status>,
     /// Microjoules per accumulator unit.
     pub resolution_uj: f32,
-    /// `rsmi_dev_power_get`, in watts, or its failure.
+    /// Its power, in watts, or its failure.
     pub power: Result<f64, Status>,
-    /// `rsmi_dev_busy_percent_get`, or its failure.
+    /// Its busy percentage, or its failure.
     pub busy: Result<u32, Status>,
     /// When set, every call about this GPU fails with it.
     pub failure: Option<Status>,
@@ -29,7 +30,7 @@ impl MockGpu {
     pub fn new(name: &str) -> MockGpu {
         MockGpu {
             name: name.to_string(),
-            unique_id: None,
+            uuid: None,
             energy: Ok(1_000_000),
             resolution_uj: 1.0,
             power: Ok(100.0),
@@ -44,7 +45,7 @@ impl MockGpu {
         self
     }
 
-    /// Without an accumulator: `rsmi_dev_energy_count_get` returns `status`.
+    /// Without an accumulator: reading it returns `status`.
     pub fn no_energy(mut self, status: Status) -> MockGpu {
         self.energy = Err(status);
         self
@@ -74,15 +75,21 @@ impl MockGpu {
         self
     }
 
-    /// With this unique id (its UUID is `GPU-` and the id in 16 hex digits).
-    pub fn unique_id(mut self, id: u64) -> MockGpu {
-        self.unique_id = Some(id);
+    /// With ROCm SMI's unique id `id` (its UUID is `GPU-` and the id in 16 hex digits).
+    pub fn unique_id(self, id: u64) -> MockGpu {
+        self.uuid(&format!("{id:016x}"))
+    }
+
+    /// With this UUID (AMD SMI's form, `e4ff74a1-0000-1000-80e9-b0ceb79bab2c`).
+    pub fn uuid(mut self, uuid: &str) -> MockGpu {
+        self.uuid = Some(uuid.to_ascii_lowercase());
         self
     }
 }
 
 #[derive(Debug)]
 struct State {
+    api: Api,
     gpus: Vec<MockGpu>,
     uninitialised: bool,
     reinits: u32,
@@ -104,10 +111,20 @@ pub struct MockSmi {
 }
 
 impl MockSmi {
-    /// A library that monitors `gpus`, indices in order.
+    /// ROCm SMI monitoring `gpus`, indices in order.
     pub fn new(gpus: Vec<MockGpu>) -> MockSmi {
+        MockSmi::of(Api::RocmSmi, gpus)
+    }
+
+    /// AMD SMI monitoring `gpus`, indices in order: its function names and status codes.
+    pub fn amd(gpus: Vec<MockGpu>) -> MockSmi {
+        MockSmi::of(Api::AmdSmi, gpus)
+    }
+
+    fn of(api: Api, gpus: Vec<MockGpu>) -> MockSmi {
         MockSmi {
             state: Arc::new(Mutex::new(State {
+                api,
                 gpus,
                 uninitialised: false,
                 reinits: 0,
@@ -146,7 +163,8 @@ impl MockSmi {
         self.update(index, |g| g.failure = status);
     }
 
-    /// Makes every call return `RSMI_STATUS_INIT_ERROR` until [`Smi::reinit`].
+    /// Makes every call return `RSMI_STATUS_INIT_ERROR` (ROCm SMI) or `AMDSMI_STATUS_NOT_INIT`
+    /// (AMD SMI) until [`Smi::reinit`].
     pub fn lose_init(&self) {
         self.lock().uninitialised = true;
     }
@@ -156,21 +174,26 @@ impl MockSmi {
         self.lock().reinits
     }
 
-    /// What `read` gives for GPU `index`, after the library's and the GPU's failures.
+    /// What `read` gives for GPU `index`, after the library's and the GPU's failures;
+    /// `functions` are the C functions of ROCm SMI and AMD SMI that the call stands for.
     fn read<T>(
         &self,
-        function: &'static str,
+        functions: (&'static str, &'static str),
         index: u32,
         read: impl FnOnce(&MockGpu) -> Result<T, Status>,
     ) -> Result<T, SmiError> {
         let state = self.lock();
+        let (function, not_init, invalid) = match state.api {
+            Api::RocmSmi => (functions.0, Status::INIT_ERROR, Status::INVALID_ARGS),
+            Api::AmdSmi => (functions.1, Status::AMD_NOT_INIT, Status::AMD_INVAL),
+        };
         if state.uninitialised {
-            return Err(SmiError::new(function, Status::INIT_ERROR));
+            return Err(SmiError::new(function, not_init));
         }
         let gpu = state
             .gpus
             .get(index as usize)
-            .ok_or(SmiError::new(function, Status::INVALID_ARGS))?;
+            .ok_or(SmiError::new(function, invalid))?;
         if let Some(status) = gpu.failure {
             return Err(SmiError::new(function, status));
         }
@@ -179,13 +202,19 @@ impl MockSmi {
 }
 
 impl Smi for MockSmi {
+    fn api(&self) -> Api {
+        self.lock().api
+    }
+
     fn library(&self) -> String {
         "mock".into()
     }
 
+    /// Fails when the library is not initialised, as `rsmi_num_monitor_devices` does (AMD SMI
+    /// counts the handles read at initialisation).
     fn device_count(&self) -> Result<u32, SmiError> {
         let state = self.lock();
-        if state.uninitialised {
+        if state.uninitialised && state.api == Api::RocmSmi {
             return Err(SmiError::new(
                 "rsmi_num_monitor_devices",
                 Status::INIT_ERROR,
@@ -195,17 +224,22 @@ impl Smi for MockSmi {
     }
 
     fn name(&self, index: u32) -> Result<String, SmiError> {
-        self.read("rsmi_dev_name_get", index, |g| Ok(g.name.clone()))
+        let functions = ("rsmi_dev_name_get", "amdsmi_get_gpu_asic_info");
+        self.read(functions, index, |g| Ok(g.name.clone()))
     }
 
-    fn unique_id(&self, index: u32) -> Result<u64, SmiError> {
-        self.read("rsmi_dev_unique_id_get", index, |g| {
-            g.unique_id.ok_or(Status::NOT_SUPPORTED)
-        })
+    fn uuid(&self, index: u32) -> Result<String, SmiError> {
+        let functions = ("rsmi_dev_unique_id_get", "amdsmi_get_gpu_device_uuid");
+        let unsupported = match self.api() {
+            Api::RocmSmi => Status::NOT_SUPPORTED,
+            Api::AmdSmi => Status::AMD_NOT_SUPPORTED,
+        };
+        self.read(functions, index, |g| g.uuid.clone().ok_or(unsupported))
     }
 
     fn energy_count(&self, index: u32) -> Result<EnergyCount, SmiError> {
-        self.read("rsmi_dev_energy_count_get", index, |g| {
+        let functions = ("rsmi_dev_energy_count_get", "amdsmi_get_energy_count");
+        self.read(functions, index, |g| {
             g.energy.map(|raw| EnergyCount {
                 raw,
                 resolution_uj: g.resolution_uj,
@@ -215,11 +249,13 @@ impl Smi for MockSmi {
     }
 
     fn power(&self, index: u32) -> Result<Watts, SmiError> {
-        self.read("rsmi_dev_power_get", index, |g| g.power.map(Watts))
+        let functions = ("rsmi_dev_power_get", "amdsmi_get_power_info");
+        self.read(functions, index, |g| g.power.map(Watts))
     }
 
     fn busy_percent(&self, index: u32) -> Result<u32, SmiError> {
-        self.read("rsmi_dev_busy_percent_get", index, |g| g.busy)
+        let functions = ("rsmi_dev_busy_percent_get", "amdsmi_get_gpu_activity");
+        self.read(functions, index, |g| g.busy)
     }
 
     fn reinit(&self) -> Result<(), SmiError> {

@@ -3,7 +3,8 @@
 //! them); else all.
 //!
 //! Each list is comma-separated; an entry is an index into the devices seen at that stage, or a
-//! UUID (`GPU-` and the hex digits of the device's unique id; a unique prefix is enough).
+//! UUID (`GPU-` and [`Smi::uuid`](crate::Smi::uuid): ROCm SMI's unique id in hex, or AMD SMI's
+//! UUID; a unique prefix is enough).
 
 /// One entry of a device list.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,19 +37,19 @@ pub fn parse_list(text: &str) -> Vec<DeviceRef> {
         .collect()
 }
 
-/// What ROCm SMI says of one device, for matching.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the library says of one device, for matching.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceId {
-    /// ROCm SMI's index (`dv_ind`).
+    /// The library's index.
     pub index: u32,
-    /// Its unique id, when the library gives one.
-    pub unique_id: Option<u64>,
+    /// Its UUID, lower case and without `GPU-`, when the library gives one.
+    pub uuid: Option<String>,
 }
 
 /// The devices to track and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
-    /// ROCm SMI indices, in the order asked, without repeats.
+    /// The library's indices, in the order asked, without repeats.
     pub indices: Vec<u32>,
     /// What chose them (`gpu_ids`, `ROCR_VISIBLE_DEVICES`, ...); `None` for all devices.
     pub by: Option<String>,
@@ -56,7 +57,7 @@ pub struct Selection {
     pub notes: Vec<String>,
 }
 
-/// The devices among `devices` (every device ROCm SMI monitors, in index order) that
+/// The devices among `devices` (every device the library monitors, in index order) that
 /// `gpu_ids` or the environment (read through `env`) select.
 pub fn select(
     gpu_ids: Option<&str>,
@@ -115,7 +116,7 @@ fn resolve(
     for entry in list {
         match entry {
             DeviceRef::Index(i) => match among.get(*i) {
-                Some(d) => chosen.push(*d),
+                Some(d) => chosen.push(d.clone()),
                 None => notes.push(format!(
                     "{what} entry {i} is not among the {} AMD GPUs seen, ignored",
                     among.len()
@@ -125,12 +126,13 @@ fn resolve(
                 let matches: Vec<&DeviceId> = among
                     .iter()
                     .filter(|d| {
-                        d.unique_id
-                            .is_some_and(|id| format!("{id:016x}").starts_with(prefix.as_str()))
+                        d.uuid
+                            .as_deref()
+                            .is_some_and(|uuid| uuid.starts_with(prefix.as_str()))
                     })
                     .collect();
                 match matches.as_slice() {
-                    [one] => chosen.push(**one),
+                    [one] => chosen.push((*one).clone()),
                     [] => notes.push(format!(
                         "{what} entry GPU-{prefix} matches no AMD GPU, ignored"
                     )),

@@ -1,8 +1,9 @@
-//! The settings the `rocm` plugin reads, declared once: each gets its checking where it is set
+//! The settings the `rocm` and `amdsmi` plugins read, declared once: each gets its checking where it is set
 //! (file, variable, flag, builder), its `--help` and its reference entry from here.
 //!
 //! `gpu_ids`, which chooses the GPUs, is CodeCarbon's key and shared with the `nvml` plugin, so
-//! it is not declared here.
+//! it is not declared here. The library settings' names are also [`Api::setting`](crate::Api::setting)'s,
+//! which error messages quote; a test checks that they agree.
 
 use codecarbon_core::settings::{Spec, ValueKind};
 
@@ -13,6 +14,16 @@ codecarbon_core::settings! {
         /// Unset (or blank), `librocm_smi64.so.1` then `librocm_smi64.so` from the loader's
         /// path, then `$ROCM_PATH/lib` (default `/opt/rocm/lib`); set, that file alone is tried.
         rocm_smi_library: Option<String> = Spec::of(ValueKind::Text).value_name("LIBRARY").example("/opt/rocm/lib/librocm_smi64.so.1");
+    }
+}
+
+codecarbon_core::settings! {
+    /// What the `amdsmi` plugin reads from the configuration, already parsed.
+    pub struct AmdSmiSettings for "amdsmi" {
+        /// The AMD SMI library to load for AMD GPUs: a file name the loader finds, or a path.
+        /// Unset (or blank), `libamd_smi.so` from the loader's path, then `$ROCM_PATH/lib`
+        /// (default `/opt/rocm/lib`); set, that file alone is tried.
+        amd_smi_library: Option<String> = Spec::of(ValueKind::Text).value_name("LIBRARY").example("/opt/rocm/lib/libamd_smi.so");
     }
 }
 
@@ -44,6 +55,17 @@ mod tests {
             err.contains("rocm_smi_library") && err.contains("/etc/codecarbon.config"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_library_settings_are_the_ones_messages_name() {
+        use crate::Api;
+        for api in [Api::RocmSmi, Api::AmdSmi] {
+            let spec = settings::find(api.setting()).expect("declared");
+            assert_eq!(spec.owner_name(), api.plugin());
+        }
+        let s = AmdSmiSettings::from_config(&Config::default()).unwrap();
+        assert_eq!(s.amd_smi_library, None);
     }
 
     #[test]

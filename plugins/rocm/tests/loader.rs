@@ -6,7 +6,8 @@
 use codecarbon_core::settings::Settings;
 use codecarbon_core::{Config, Probe};
 use codecarbon_rocm::{
-    build_source, candidates, load, open, probe, RocmError, RocmSettings, RocmSmiLib,
+    build_amd_smi_source, build_source, candidates, load, open, probe, probe_amd_smi, AmdSmiLib,
+    AmdSmiSettings, Api, RocmError, RocmSettings, RocmSmiLib,
 };
 use std::path::Path;
 
@@ -27,7 +28,10 @@ fn the_library_is_not_found_through_the_loader_path() {
     }
     let env = |v: &str| (v == "ROCM_PATH").then(|| "/nonexistent/rocm".to_string());
     let err = open(&settings(&Config::default()), &env).unwrap_err();
-    let RocmError::NotFound { tried, first_error } = &err else {
+    let RocmError::NotFound {
+        tried, first_error, ..
+    } = &err
+    else {
         panic!("expected NotFound, got {err}");
     };
     assert_eq!(tried[0], "librocm_smi64.so.1");
@@ -84,7 +88,12 @@ fn a_file_that_is_not_a_library_is_refused_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("librocm_smi64.so.1");
     std::fs::write(&fake, "not an ELF file").unwrap();
-    let err = load(&candidates(Some(&fake.display().to_string()), None)).unwrap_err();
+    let err = load(
+        Api::RocmSmi,
+        &candidates(Api::RocmSmi, Some(&fake.display().to_string()), None),
+        RocmSmiLib::open,
+    )
+    .unwrap_err();
     assert!(matches!(err, RocmError::NotFound { .. }), "{err}");
 }
 
@@ -97,4 +106,37 @@ fn a_library_without_the_functions_names_the_missing_symbol() {
     };
     assert_eq!(*symbol, "rsmi_init");
     assert!(err.to_string().contains("rocm_smi_library"));
+}
+
+#[test]
+fn without_amd_smi_its_plugin_is_unavailable_with_the_files_tried_and_the_fix() {
+    if rocm_installed() {
+        return;
+    }
+    let config = Config::default();
+    let settings = AmdSmiSettings::from_config(&config).unwrap();
+    let Probe::Unavailable(why) = probe_amd_smi(&config, &settings) else {
+        panic!("expected Unavailable");
+    };
+    assert!(why.starts_with("AMD SMI library not found"), "{why}");
+    assert!(
+        why.contains("tried libamd_smi.so, /opt/rocm/lib/libamd_smi.so;")
+            && why.contains("amd-smi-lib")
+            && why.contains("`amd_smi_library`"),
+        "{why}"
+    );
+    let err = build_amd_smi_source(&config, &settings).unwrap_err();
+    assert!(err
+        .to_string()
+        .starts_with("amdsmi is unavailable: AMD SMI library not found"));
+}
+
+#[test]
+fn a_library_without_amd_smi_functions_names_the_missing_symbol() {
+    let err = AmdSmiLib::open("libc.so.6").unwrap_err();
+    let RocmError::MissingSymbol { symbol, .. } = &err else {
+        panic!("expected MissingSymbol, got {err}");
+    };
+    assert_eq!(*symbol, "amdsmi_init");
+    assert!(err.to_string().contains("`amd_smi_library`"), "{err}");
 }

@@ -98,7 +98,7 @@ fn power_sampling_after_a_failure_spans_the_whole_gap() {
         .power(100.0)]);
     let mut source = build(&smi);
     source.sample(&tick(0.0)).unwrap();
-    smi.fail(0, Some(Status(16)));
+    smi.fail(0, Some(Status::rsmi(16)));
     assert!(source.sample(&tick(1.0)).is_err());
     assert!(source.sample(&tick(1.0)).is_err());
     smi.fail(0, None);

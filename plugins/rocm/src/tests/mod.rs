@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod amd_smi;
 mod counting;
 mod devices;
 mod probe;

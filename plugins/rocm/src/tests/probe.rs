@@ -1,7 +1,7 @@
 //! The probe's answers, with the mock and with loading errors.
 
 use super::{config_with, no_env};
-use crate::{probe_with, MockGpu, MockSmi, RocmError, Smi, SmiError, Status};
+use crate::{probe_with, Api, MockGpu, MockSmi, RocmError, Smi, SmiError, Status};
 use codecarbon_core::{Config, Probe};
 
 fn boxed(smi: MockSmi) -> Result<Box<dyn Smi>, RocmError> {
@@ -36,6 +36,7 @@ fn unavailable_without_gpus_or_with_none_selected() {
 #[test]
 fn a_missing_library_is_unavailable_with_the_fix() {
     let err = RocmError::NotFound {
+        api: Api::RocmSmi,
         tried: vec!["librocm_smi64.so.1".into()],
         first_error: "librocm_smi64.so.1: cannot open shared object file".into(),
     };
@@ -66,8 +67,11 @@ fn status_codes_are_named() {
         Status::NOT_SUPPORTED.to_string(),
         "RSMI_STATUS_NOT_SUPPORTED (2)"
     );
-    assert_eq!(Status(22).name(), Some("RSMI_STATUS_FAIL_LOAD_SYMBOL"));
-    assert_eq!(Status(99).to_string(), "status 99");
+    assert_eq!(
+        Status::rsmi(22).name(),
+        Some("RSMI_STATUS_FAIL_LOAD_SYMBOL")
+    );
+    assert_eq!(Status::rsmi(99).to_string(), "ROCm SMI status 99");
     assert_eq!(
         Status::UNKNOWN_ERROR.name(),
         Some("RSMI_STATUS_UNKNOWN_ERROR")

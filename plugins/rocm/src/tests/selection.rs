@@ -8,7 +8,7 @@ fn ids(n: u32) -> Vec<DeviceId> {
     (0..n)
         .map(|index| DeviceId {
             index,
-            unique_id: Some(0x1000_0000_0000_0000 + u64::from(index)),
+            uuid: Some(format!("{:016x}", 0x1000_0000_0000_0000 + u64::from(index))),
         })
         .collect()
 }

@@ -1,5 +1,4 @@
-//! The only unsafe code of this crate: ROCm SMI's C functions, resolved at run time with
-//! `libloading`, behind the [`Smi`] trait.
+//! ROCm SMI's C functions, resolved at run time with `libloading`, behind the [`Smi`] trait.
 //!
 //! The function types are written from `include/rocm_smi/rocm_smi.h` of ROCm/rocm_smi_lib at
 //! commit fb22d777 (the ROCm 6 line). `rsmi_dev_power_get` is a recent addition and
@@ -8,6 +7,8 @@
 //! function is required, and a library without one is refused with the symbol's name. `rsmi_status_t` and `RSMI_POWER_TYPE` are C enums whose values fit
 //! an `unsigned int`, so they travel as `u32`.
 
+use super::{open_library, Symbols};
+use crate::api::Api;
 use crate::error::{RocmError, SmiError, Status};
 use crate::smi::{EnergyCount, Smi};
 use codecarbon_core::Watts;
@@ -44,7 +45,7 @@ type BusyPercentFn = unsafe extern "C" fn(dv_ind: u32, busy_percent: *mut u32) -
 
 /// The resolved functions; valid as long as the library stays loaded, which is for ever.
 #[derive(Clone, Copy)]
-struct Api {
+struct Functions {
     init: InitFn,
     shut_down: ShutDownFn,
     num_devices: NumDevicesFn,
@@ -56,22 +57,10 @@ struct Api {
     busy_percent: BusyPercentFn,
 }
 
-/// Looks `name` (NUL-terminated) up in `library`.
-fn symbol<T: Copy>(library: &Library, file: &str, name: &'static str) -> Result<T, RocmError> {
-    // SAFETY: every `T` this module asks for is one of the `extern "C"` fn types above, written
-    // from the function's declaration in rocm_smi.h, so the pointer has the type we give it.
-    let found = unsafe { library.get::<T>(name.as_bytes()) };
-    found.map(|s| *s).map_err(|e| RocmError::MissingSymbol {
-        library: file.to_string(),
-        symbol: name.trim_end_matches('\0'),
-        message: e.to_string(),
-    })
-}
-
 /// ROCm SMI, loaded and initialised. Shut down on drop; the library itself stays mapped for
 /// the life of the process (unloading a C++ library can run destructors at unsafe times).
 pub struct RocmSmiLib {
-    api: Api,
+    api: Functions,
     path: String,
     initialised: AtomicBool,
     _library: ManuallyDrop<Library>,
@@ -89,23 +78,26 @@ impl RocmSmiLib {
     /// Opens `file` (a name the dynamic loader looks up, or a path), resolves the functions and
     /// calls `rsmi_init(0)`. A file that cannot be opened is [`RocmError::NotFound`].
     pub fn open(file: &str) -> Result<RocmSmiLib, RocmError> {
-        // SAFETY: loading runs the library's initialisers; librocm_smi64 is a system library
-        // whose initialisers only set up its own state. A file that is not a shared object is
-        // refused by the loader with an error, not run.
-        let library = unsafe { Library::new(file) }.map_err(|e| RocmError::NotFound {
-            tried: vec![file.to_string()],
-            first_error: e.to_string(),
-        })?;
-        let api = Api {
-            init: symbol(&library, file, "rsmi_init\0")?,
-            shut_down: symbol(&library, file, "rsmi_shut_down\0")?,
-            num_devices: symbol(&library, file, "rsmi_num_monitor_devices\0")?,
-            name: symbol(&library, file, "rsmi_dev_name_get\0")?,
-            unique_id: symbol(&library, file, "rsmi_dev_unique_id_get\0").ok(),
-            energy_count: symbol(&library, file, "rsmi_dev_energy_count_get\0")?,
-            power_ave: symbol(&library, file, "rsmi_dev_power_ave_get\0")?,
-            power: symbol(&library, file, "rsmi_dev_power_get\0").ok(),
-            busy_percent: symbol(&library, file, "rsmi_dev_busy_percent_get\0")?,
+        let library = open_library(Api::RocmSmi, file)?;
+        let symbols = Symbols {
+            api: Api::RocmSmi,
+            library: &library,
+            file,
+        };
+        // SAFETY: every type asked for is one of the `extern "C"` fn types above, written from
+        // the function's declaration in rocm_smi.h.
+        let api = unsafe {
+            Functions {
+                init: symbols.get("rsmi_init\0")?,
+                shut_down: symbols.get("rsmi_shut_down\0")?,
+                num_devices: symbols.get("rsmi_num_monitor_devices\0")?,
+                name: symbols.get("rsmi_dev_name_get\0")?,
+                unique_id: symbols.get("rsmi_dev_unique_id_get\0").ok(),
+                energy_count: symbols.get("rsmi_dev_energy_count_get\0")?,
+                power_ave: symbols.get("rsmi_dev_power_ave_get\0")?,
+                power: symbols.get("rsmi_dev_power_get\0").ok(),
+                busy_percent: symbols.get("rsmi_dev_busy_percent_get\0")?,
+            }
         };
         let lib = RocmSmiLib {
             api,
@@ -123,13 +115,17 @@ impl RocmSmiLib {
 
 /// `Ok` for success, else the error of `function`.
 fn check(function: &'static str, status: RsmiStatus) -> Result<(), SmiError> {
-    match Status(status) {
+    match Status::rsmi(status) {
         Status::SUCCESS => Ok(()),
         status => Err(SmiError::new(function, status)),
     }
 }
 
 impl Smi for RocmSmiLib {
+    fn api(&self) -> Api {
+        Api::RocmSmi
+    }
+
     fn library(&self) -> String {
         self.path.clone()
     }
@@ -147,7 +143,7 @@ impl Smi for RocmSmiLib {
         let status =
             unsafe { (self.api.name)(index, buffer.as_mut_ptr().cast::<c_char>(), buffer.len()) };
         // A name cut to the buffer is still a name.
-        if Status(status) != Status::INSUFFICIENT_SIZE {
+        if Status::rsmi(status) != Status::INSUFFICIENT_SIZE {
             check("rsmi_dev_name_get", status)?;
         }
         if let Some(last) = buffer.last_mut() {
@@ -159,7 +155,7 @@ impl Smi for RocmSmiLib {
         Ok(name)
     }
 
-    fn unique_id(&self, index: u32) -> Result<u64, SmiError> {
+    fn uuid(&self, index: u32) -> Result<String, SmiError> {
         let Some(unique_id) = self.api.unique_id else {
             return Err(SmiError::new(
                 "rsmi_dev_unique_id_get",
@@ -169,7 +165,7 @@ impl Smi for RocmSmiLib {
         let mut id = 0u64;
         // SAFETY: `id` is a live, writable u64 for the duration of the call.
         let status = unsafe { unique_id(index, &mut id) };
-        check("rsmi_dev_unique_id_get", status).map(|()| id)
+        check("rsmi_dev_unique_id_get", status).map(|()| format!("{id:016x}"))
     }
 
     fn energy_count(&self, index: u32) -> Result<EnergyCount, SmiError> {
