@@ -177,8 +177,8 @@ fn output_methods_silences_save_to_api() {
     assert_eq!(api.requests_to("/runs").len(), 1);
 }
 
-/// `detect` prints CodeCarbon's lines under its heading, then which power source each part
-/// uses; `--json` keeps its fields.
+/// `detect` prints CodeCarbon's lines under its heading, then the run's allocation and which
+/// power source each part uses; `--json` keeps its fields.
 #[test]
 fn detect_prints_codecarbons_lines_then_the_power_sources() {
     let sandbox = Sandbox::new();
@@ -205,6 +205,10 @@ fn detect_prints_codecarbons_lines_then_the_power_sources() {
         format!("- GPU count: {}", json["gpu_count"]),
         "- GPU model: ".to_string(),
         String::new(),
+        format!(
+            "Allocation: {}",
+            json["allocation"]["summary"].as_str().unwrap()
+        ),
         "Power sources:".to_string(),
     ];
     assert_eq!(lines[..expected.len()], expected, "{text}");
