@@ -120,28 +120,39 @@ fn sampler_tick_micros(mode: TrackingMode, dir: &Path) -> Result<f64> {
     Ok((after - before) as f64 / 5.0 / 1000.0)
 }
 
-/// Seconds of the short and the long run of [`steady_micros`]: their difference is what a
-/// tracked second costs once the start is paid.
-const STEADY_RUNS: (u64, u64) = (5, 25);
+/// The steady state's window: after this much of a run (the start and its warm-up paid) …
+const STEADY_WARM_UP: Duration = Duration::from_secs(8);
+/// … the CPU of this many seconds is counted.
+const STEADY_WINDOW: Duration = Duration::from_secs(20);
 /// Whole-process CPU per tracked second, at a 1 s interval, machine mode.
 const STEADY_TARGET_MICROS: f64 = 200.0;
 /// And at most this share of CodeCarbon's.
 const STEADY_RATIO_TARGET: f64 = 50.0;
 
 /// Whole-process CPU per tracked second of `argv` (a `monitor ... --` command line without the
-/// command), in µs: the CPU of a `sleep 25` run less that of a `sleep 5` run, over the 20 s
-/// between, so that the start and the stop cancel out. Median of `runs` pairs.
-fn steady_micros(argv: &[&str], dir: &Path, runs: usize) -> Result<f64> {
-    let (short, long) = (STEADY_RUNS.0.to_string(), STEADY_RUNS.1.to_string());
-    let mut each = Vec::new();
-    for _ in 0..runs {
-        let a = measure::run(&with_command(argv, &short), dir)?;
-        let b = measure::run(&with_command(argv, &long), dir)?;
-        let extra = b.cpu.as_secs_f64() - a.cpu.as_secs_f64();
-        each.push(extra / (STEADY_RUNS.1 - STEADY_RUNS.0) as f64 * 1e6);
+/// command), in µs: the CPU time of every thread of the tracker's process (from each thread's
+/// `schedstat`, in nanoseconds) over [`STEADY_WINDOW`], counted from [`STEADY_WARM_UP`] into a
+/// run of `sleep`: the start and the stop are outside the window.
+fn steady_micros(argv: &[&str], dir: &Path) -> Result<f64> {
+    let run_for = (STEADY_WARM_UP + STEADY_WINDOW + Duration::from_secs(3)).as_secs();
+    let secs = run_for.to_string();
+    let line = with_command(argv, &secs);
+    let (program, args) = line.split_first().context("empty command")?;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    std::thread::sleep(STEADY_WARM_UP);
+    let before = measure::process_cpu_ns(child.id())?;
+    std::thread::sleep(STEADY_WINDOW);
+    let after = measure::process_cpu_ns(child.id())?;
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("{} failed: {status}", line.join(" "));
     }
-    each.sort_by(f64::total_cmp);
-    Ok(each[each.len() / 2])
+    Ok(after.saturating_sub(before) as f64 / 1e3 / STEADY_WINDOW.as_secs_f64())
 }
 
 /// `argv` then `sleep secs`.
@@ -263,8 +274,9 @@ pub fn run(args: &[String]) -> Result<()> {
         added(measure::median(&py), bare),
     );
     eprintln!(
-        "steady state: {}s and {}s runs",
-        STEADY_RUNS.0, STEADY_RUNS.1
+        "steady state: {} s of each tracker's CPU, after {} s",
+        STEADY_WINDOW.as_secs(),
+        STEADY_WARM_UP.as_secs()
     );
     let with_mode = |argv: &[&str], mode: &'static str| -> Vec<String> {
         let mut line: Vec<String> = argv[..argv.len() - 2]
@@ -281,10 +293,10 @@ pub fn run(args: &[String]) -> Result<()> {
     let ours_process = with_mode(&ours_argv, "process");
     let machine_argv: Vec<&str> = ours_machine.iter().map(String::as_str).collect();
     let process_argv: Vec<&str> = ours_process.iter().map(String::as_str).collect();
-    let steady_machine = steady_micros(&machine_argv, &rust_dir, 1)?;
-    let steady_process = steady_micros(&process_argv, &rust_dir, 1)?;
+    let steady_machine = steady_micros(&machine_argv, &rust_dir)?;
+    let steady_process = steady_micros(&process_argv, &rust_dir)?;
     let python_steady_argv: Vec<&str> = python_argv[..python_argv.len() - 2].to_vec();
-    let steady_python = steady_micros(&python_steady_argv, &python_dir, 1)?;
+    let steady_python = steady_micros(&python_steady_argv, &python_dir)?;
     let tick_machine = sampler_tick_micros(TrackingMode::Machine, &lib_dir)?;
     let tick_process = sampler_tick_micros(TrackingMode::Process, &lib_dir)?;
     let start_task = start_task_micros(&lib_dir)?;
@@ -391,13 +403,14 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = writeln!(
         report,
         "\nA long run's cost per tracked second, whole process (every thread: sampler, place, \
-         outputs), at a 1 s interval: the CPU of a `sleep {}` run less that of a `sleep {}` run, \
-         over the seconds between (start and stop cancel out): {steady_machine:.0} µs in machine \
-         mode, {steady_process:.0} µs in process mode; CodeCarbon 3.3.2: {steady_python:.0} µs \
-         (1/{:.0}). Targets: at most {STEADY_TARGET_MICROS:.0} µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, process mode \
-         within twice machine mode.",
-        STEADY_RUNS.1,
-        STEADY_RUNS.0,
+         outputs), at a 1 s interval: the CPU time of all its threads over {} s, from {} s into \
+         a run (start and stop outside the window): {steady_machine:.0} µs in machine mode, \
+         {steady_process:.0} µs in process mode; CodeCarbon 3.3.2's `monitor`: \
+         {steady_python:.0} µs (ours is 1/{:.0} of it). Targets: at most \
+         {STEADY_TARGET_MICROS:.0} µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, \
+         process mode within twice machine mode.",
+        STEADY_WINDOW.as_secs(),
+        STEADY_WARM_UP.as_secs(),
         steady_python / steady_machine.max(1e-3)
     );
     let _ = writeln!(

@@ -75,3 +75,17 @@ pub fn sampler_thread_cpu_ns() -> Result<u64> {
     }
     bail!("no codecarbon-sampler thread found")
 }
+
+/// CPU time every thread of process `pid` has used so far, in nanoseconds, from each thread's
+/// `schedstat` (finer than the clock ticks of `/proc/<pid>/stat`). Threads that ended are not
+/// counted: measure a window in which the process keeps its threads.
+pub fn process_cpu_ns(pid: u32) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(format!("/proc/{pid}/task"))? {
+        let stat = std::fs::read_to_string(entry?.path().join("schedstat")).unwrap_or_default();
+        if let Some(ns) = stat.split_whitespace().next() {
+            total += ns.parse::<u64>().unwrap_or(0);
+        }
+    }
+    Ok(total)
+}
