@@ -129,14 +129,19 @@ const STEADY_TARGET_MICROS: f64 = 200.0;
 /// And at most this share of CodeCarbon's.
 const STEADY_RATIO_TARGET: f64 = 50.0;
 
-/// Whole-process CPU per tracked second of `argv` (a `monitor ... --` command line without the
-/// command), in µs: the CPU time of every thread of the tracker's process (from each thread's
-/// `schedstat`, in nanoseconds) over [`STEADY_WINDOW`], counted from [`STEADY_WARM_UP`] into a
-/// run of `sleep`: the start and the stop are outside the window.
-fn steady_micros(argv: &[&str], dir: &Path) -> Result<f64> {
+/// Whole-process CPU per tracked second of the tracker `argv`, in µs: the CPU time of every
+/// thread of its process (from each thread's `schedstat`, in nanoseconds) over
+/// [`STEADY_WINDOW`], counted from [`STEADY_WARM_UP`] into the run, so that the start and the
+/// stop are outside the window. With `tracked`, `argv` ends with `--` and a `sleep` is the
+/// command; without, the tracker watches the machine and is stopped by SIGTERM.
+fn steady_micros(argv: &[&str], tracked: bool, dir: &Path) -> Result<f64> {
     let run_for = (STEADY_WARM_UP + STEADY_WINDOW + Duration::from_secs(3)).as_secs();
     let secs = run_for.to_string();
-    let line = with_command(argv, &secs);
+    let line = if tracked {
+        with_command(argv, &secs)
+    } else {
+        argv.to_vec()
+    };
     let (program, args) = line.split_first().context("empty command")?;
     let mut child = Command::new(program)
         .args(args)
@@ -145,14 +150,15 @@ fn steady_micros(argv: &[&str], dir: &Path) -> Result<f64> {
         .stderr(std::process::Stdio::null())
         .spawn()?;
     std::thread::sleep(STEADY_WARM_UP);
-    let before = measure::process_cpu_ns(child.id())?;
+    let before = measure::process_cpu_ns(child.id());
     std::thread::sleep(STEADY_WINDOW);
-    let after = measure::process_cpu_ns(child.id())?;
-    let status = child.wait()?;
-    if !status.success() {
-        bail!("{} failed: {status}", line.join(" "));
+    let after = measure::process_cpu_ns(child.id());
+    if !tracked {
+        // SAFETY: kill(2) on our own child, which has not been waited for.
+        unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
     }
-    Ok(after.saturating_sub(before) as f64 / 1e3 / STEADY_WINDOW.as_secs_f64())
+    child.wait()?;
+    Ok(after?.saturating_sub(before?) as f64 / 1e3 / STEADY_WINDOW.as_secs_f64())
 }
 
 /// `argv` then `sleep secs`.
@@ -278,25 +284,26 @@ pub fn run(args: &[String]) -> Result<()> {
         STEADY_WINDOW.as_secs(),
         STEADY_WARM_UP.as_secs()
     );
-    let with_mode = |argv: &[&str], mode: &'static str| -> Vec<String> {
-        let mut line: Vec<String> = argv[..argv.len() - 2]
-            .iter()
-            .map(|a| a.to_string())
-            .collect();
-        // `... -- sleep 5`: the mode goes before `--`, the command is the steady run's.
-        let dash = line.iter().position(|a| a == "--").unwrap_or(line.len());
-        line.insert(dash, mode.to_string());
-        line.insert(dash, "--tracking-mode".to_string());
-        line
-    };
-    let ours_machine = with_mode(&ours_argv, "machine");
-    let ours_process = with_mode(&ours_argv, "process");
-    let machine_argv: Vec<&str> = ours_machine.iter().map(String::as_str).collect();
-    let process_argv: Vec<&str> = ours_process.iter().map(String::as_str).collect();
-    let steady_machine = steady_micros(&machine_argv, &rust_dir)?;
-    let steady_process = steady_micros(&process_argv, &rust_dir)?;
-    let python_steady_argv: Vec<&str> = python_argv[..python_argv.len() - 2].to_vec();
-    let steady_python = steady_micros(&python_steady_argv, &python_dir)?;
+    // The machine watched (no command), as both trackers' `monitor` does until SIGTERM; and
+    // ours tracking a command's process tree.
+    let common_steady: Vec<&str> = common.to_vec();
+    let machine_argv: Vec<&str> = [ours_s.as_str(), "monitor"]
+        .into_iter()
+        .chain(common_steady.iter().copied())
+        .collect();
+    let process_argv: Vec<&str> = machine_argv
+        .iter()
+        .copied()
+        .chain(["--tracking-mode", "process", "--"])
+        .collect();
+    let python_machine_argv: Vec<&str> = [python_s.as_str(), "monitor"]
+        .into_iter()
+        .chain(common_steady.iter().copied())
+        .chain(["--no-api"])
+        .collect();
+    let steady_machine = steady_micros(&machine_argv, false, &rust_dir)?;
+    let steady_process = steady_micros(&process_argv, true, &rust_dir)?;
+    let steady_python = steady_micros(&python_machine_argv, false, &python_dir)?;
     let tick_machine = sampler_tick_micros(TrackingMode::Machine, &lib_dir)?;
     let tick_process = sampler_tick_micros(TrackingMode::Process, &lib_dir)?;
     let start_task = start_task_micros(&lib_dir)?;
@@ -403,10 +410,11 @@ pub fn run(args: &[String]) -> Result<()> {
     let _ = writeln!(
         report,
         "\nA long run's cost per tracked second, whole process (every thread: sampler, place, \
-         outputs), at a 1 s interval: the CPU time of all its threads over {} s, from {} s into \
+         outputs), at a 1 s interval, `monitor` watching the machine: the CPU time of all its threads over {} s, from {} s into \
          a run (start and stop outside the window): {steady_machine:.0} µs in machine mode, \
-         {steady_process:.0} µs in process mode; CodeCarbon 3.3.2's `monitor`: \
-         {steady_python:.0} µs (ours is 1/{:.0} of it). Targets: at most \
+         {steady_process:.0} µs in process mode (tracking a `sleep`); CodeCarbon 3.3.2's \
+         `monitor` watching the machine: {steady_python:.0} µs (ours is 1/{:.0} of it; its \
+         `monitor -- CMD` measures nothing until the command ends). Targets: at most \
          {STEADY_TARGET_MICROS:.0} µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, \
          process mode within twice machine mode.",
         STEADY_WINDOW.as_secs(),
