@@ -129,12 +129,29 @@ const STEADY_TARGET_MICROS: f64 = 200.0;
 /// And at most this share of CodeCarbon's.
 const STEADY_RATIO_TARGET: f64 = 50.0;
 
+/// Python CodeCarbon's tracker on a long run at a 1 s interval, stopped by SIGTERM.
+const CODECARBON_LONG_RUN: &str = "
+import signal, sys, time
+from codecarbon import OfflineEmissionsTracker
+tracker = OfflineEmissionsTracker(country_iso_code='CAN', measure_power_secs=1, log_level='error')
+signal.signal(signal.SIGTERM, lambda *_: (tracker.stop(), sys.exit(0)))
+tracker.start()
+while True:
+    time.sleep(60)
+";
+
 /// Whole-process CPU per tracked second of the tracker `argv`, in µs: the CPU time of every
-/// thread of its process (from each thread's `schedstat`, in nanoseconds) over
+/// thread of its process (`cpu_ns`: [`measure::process_cpu_ns`] for ours, whose threads live
+/// as long as the run; [`measure::process_cpu_ticks_ns`] for Python's) over
 /// [`STEADY_WINDOW`], counted from [`STEADY_WARM_UP`] into the run, so that the start and the
 /// stop are outside the window. With `tracked`, `argv` ends with `--` and a `sleep` is the
 /// command; without, the tracker watches the machine and is stopped by SIGTERM.
-fn steady_micros(argv: &[&str], tracked: bool, dir: &Path) -> Result<f64> {
+fn steady_micros(
+    argv: &[&str],
+    tracked: bool,
+    dir: &Path,
+    cpu_ns: fn(u32) -> Result<u64>,
+) -> Result<f64> {
     let run_for = (STEADY_WARM_UP + STEADY_WINDOW + Duration::from_secs(3)).as_secs();
     let secs = run_for.to_string();
     let line = if tracked {
@@ -150,9 +167,9 @@ fn steady_micros(argv: &[&str], tracked: bool, dir: &Path) -> Result<f64> {
         .stderr(std::process::Stdio::null())
         .spawn()?;
     std::thread::sleep(STEADY_WARM_UP);
-    let before = measure::process_cpu_ns(child.id());
+    let before = cpu_ns(child.id());
     std::thread::sleep(STEADY_WINDOW);
-    let after = measure::process_cpu_ns(child.id());
+    let after = cpu_ns(child.id());
     if !tracked {
         // SAFETY: kill(2) on our own child, which has not been waited for.
         unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) };
@@ -296,14 +313,19 @@ pub fn run(args: &[String]) -> Result<()> {
         .copied()
         .chain(["--tracking-mode", "process", "--"])
         .collect();
-    let python_machine_argv: Vec<&str> = [python_s.as_str(), "monitor"]
-        .into_iter()
-        .chain(common_steady.iter().copied())
-        .chain(["--no-api"])
-        .collect();
-    let steady_machine = steady_micros(&machine_argv, false, &rust_dir)?;
-    let steady_process = steady_micros(&process_argv, true, &rust_dir)?;
-    let steady_python = steady_micros(&python_machine_argv, false, &python_dir)?;
+    // CodeCarbon's tracker in a Python program that sleeps: its `monitor` CLI does the same.
+    let codecarbon_python = python.with_file_name("python");
+    let codecarbon_python = codecarbon_python.to_string_lossy().into_owned();
+    let python_machine_argv: Vec<&str> =
+        vec![codecarbon_python.as_str(), "-c", CODECARBON_LONG_RUN];
+    let steady_machine = steady_micros(&machine_argv, false, &rust_dir, measure::process_cpu_ns)?;
+    let steady_process = steady_micros(&process_argv, true, &rust_dir, measure::process_cpu_ns)?;
+    let steady_python = steady_micros(
+        &python_machine_argv,
+        false,
+        &python_dir,
+        measure::process_cpu_ticks_ns,
+    )?;
     let tick_machine = sampler_tick_micros(TrackingMode::Machine, &lib_dir)?;
     let tick_process = sampler_tick_micros(TrackingMode::Process, &lib_dir)?;
     let start_task = start_task_micros(&lib_dir)?;
@@ -413,13 +435,14 @@ pub fn run(args: &[String]) -> Result<()> {
          outputs), at a 1 s interval, `monitor` watching the machine: the CPU time of all its threads over {} s, from {} s into \
          a run (start and stop outside the window): {steady_machine:.0} µs in machine mode, \
          {steady_process:.0} µs in process mode (tracking a `sleep`); CodeCarbon 3.3.2's \
-         `monitor` watching the machine: {steady_python:.0} µs (ours is 1/{:.0} of it; its \
-         `monitor -- CMD` measures nothing until the command ends). Targets: at most \
-         {STEADY_TARGET_MICROS:.0} µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, \
-         process mode within twice machine mode.",
+         tracker, started in a Python program that then sleeps: {steady_python:.0} µs (ours is \
+         1/{:.0} of it; its ticks run on a new thread each, so its CPU is read from \
+         `/proc/<pid>/stat`, in 10 ms clock ticks). Targets: at most {STEADY_TARGET_MICROS:.0} \
+         µs, at most 1/{STEADY_RATIO_TARGET:.0} of CodeCarbon's, process mode within twice \
+         machine mode.",
         STEADY_WINDOW.as_secs(),
         STEADY_WARM_UP.as_secs(),
-        steady_python / steady_machine.max(1e-3)
+        steady_python / steady_machine.max(1e-3),
     );
     let _ = writeln!(
         report,

@@ -89,3 +89,22 @@ pub fn process_cpu_ns(pid: u32) -> Result<u64> {
     }
     Ok(total)
 }
+
+/// CPU time process `pid` has used so far, every thread's, ended ones included, in
+/// nanoseconds, from `/proc/<pid>/stat` (utime and stime, in clock ticks: 10 ms each). For a
+/// process whose threads come and go (Python's `threading.Timer` makes one a tick), where
+/// [`process_cpu_ns`] would miss the ended ones.
+pub fn process_cpu_ticks_ns(pid: u32) -> Result<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // After the command's name, in parentheses: the 14th and 15th fields of the line.
+    let rest = stat
+        .rsplit_once(')')
+        .map(|(_, r)| r)
+        .context("no ) in stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11).context("no utime")?.parse::<u64>()?
+        + fields.get(12).context("no stime")?.parse::<u64>()?;
+    // SAFETY: sysconf reads a constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Ok(ticks * 1_000_000_000 / per_second)
+}
