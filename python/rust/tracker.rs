@@ -10,7 +10,6 @@
 use crate::logging::{Bridge, RecordsTo};
 use crate::record::to_dict;
 use codecarbon::config::Setting;
-use codecarbon::core::BuildError;
 use codecarbon::{EmissionsData, EmissionsTracker, TrackerError};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
@@ -185,14 +184,10 @@ impl Drop for Tracker {
 /// argument, a config file or a variable), an unknown output, offline without a place, or a
 /// plugin that refused its settings are the caller's to fix: `ValueError`.
 fn construction_error(error: &TrackerError) -> PyErr {
-    match error {
-        TrackerError::Config(_)
-        | TrackerError::OfflineNeedsLocation
-        | TrackerError::UnknownOutputMethod { .. }
-        | TrackerError::Plugin(BuildError::Invalid { .. }) => {
-            PyValueError::new_err(error.to_string())
-        }
-        _ => PyRuntimeError::new_err(error.to_string()),
+    if error.is_settings_error() {
+        PyValueError::new_err(error.to_string())
+    } else {
+        PyRuntimeError::new_err(error.to_string())
     }
 }
 

@@ -205,9 +205,16 @@ pub(crate) fn build(files: &mut [FileRead], runs: &Runs, focus: Option<&str>) ->
         .filter(|&i| !by_project[i].is_empty())
         .filter_map(|i| u32::try_from(i).ok())
         .collect();
-    let emissions =
-        |id: &u32| -> f64 { by_project[*id as usize].iter().map(|r| r.emissions).sum() };
-    ids.sort_by(|a, b| emissions(b).total_cmp(&emissions(a)).then(a.cmp(b)));
+    // Each project's emissions, summed once rather than at each comparison of the sort.
+    let emissions: Vec<f64> = by_project
+        .iter()
+        .map(|group| group.iter().map(|r| r.emissions).sum())
+        .collect();
+    ids.sort_by(|a, b| {
+        emissions[*b as usize]
+            .total_cmp(&emissions[*a as usize])
+            .then(a.cmp(b))
+    });
     let focused = focus.and_then(|name| {
         ids.iter()
             .position(|&id| runs.projects.get(id) == name)

@@ -105,14 +105,11 @@ enum Commands {
 /// place or output, an output directory that cannot be written) exit with 2, as usage errors;
 /// a failure of the machine (an unreadable `/proc`) with 1.
 pub(crate) fn fail(error: &TrackerError) -> u8 {
-    use codecarbon::core::BuildError;
     stderr_line!("codecarbon: error: {error}");
-    match error {
-        TrackerError::Config(_)
-        | TrackerError::OfflineNeedsLocation
-        | TrackerError::UnknownOutputMethod { .. }
-        | TrackerError::Plugin(BuildError::Invalid { .. }) => 2,
-        _ => 1,
+    if error.is_settings_error() {
+        2
+    } else {
+        1
     }
 }
 

@@ -43,3 +43,19 @@ pub enum TrackerError {
     #[error("the sampler thread stopped unexpectedly: {0}")]
     Sampler(String),
 }
+
+impl TrackerError {
+    /// Whether the settings cannot work (a bad value, offline without a place, an unknown
+    /// output, a plugin that refused its settings): the caller's to fix, where any other error
+    /// is the machine's (an unreadable `/proc`, a sampler that died). The command line exits
+    /// with 2 for these, the Python package raises `ValueError`.
+    pub fn is_settings_error(&self) -> bool {
+        matches!(
+            self,
+            TrackerError::Config(_)
+                | TrackerError::OfflineNeedsLocation
+                | TrackerError::UnknownOutputMethod { .. }
+                | TrackerError::Plugin(BuildError::Invalid { .. })
+        )
+    }
+}
