@@ -134,6 +134,20 @@ fn holds_a_lock(pid: u32) -> bool {
     })
 }
 
+/// Whether any process has `pid` as its parent (a zombie not yet reaped counts), from /proc.
+fn has_children(pid: u32) -> bool {
+    let parent = pid.to_string();
+    std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            return false;
+        };
+        // `pid (comm) state ppid ...`: the command name may hold spaces and parentheses.
+        stat.rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            == Some(parent.as_str())
+    })
+}
+
 /// The lock every writer of `emissions.csv` takes, held as another process would hold it.
 fn hold_the_csv_lock(sandbox: &Sandbox) -> File {
     let lock = File::options()
@@ -325,10 +339,11 @@ fn a_second_signal_ends_an_end_that_hangs() {
             !checkpointed_runs(&sandbox).is_empty()
         });
         if command {
-            // The command has ended: the run writes its row, waiting (5 s at most) for the
-            // CSV's lock, held here.
-            poll(&mut child, "the command ended", |_| {
-                sandbox.work().join("ran").exists()
+            // The command has ended and been reaped (until then a signal is passed on to it
+            // and does not count towards a second): the run writes its row, waiting (5 s at
+            // most) for the CSV's lock, held here.
+            poll(&mut child, "the command ended", |c| {
+                sandbox.work().join("ran").exists() && !has_children(c.id())
             });
         }
         // Without a command, the first signal stops the run, whose row then waits the same.
