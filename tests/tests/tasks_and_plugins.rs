@@ -377,6 +377,58 @@ impl IntensityProvider for Rising {
     }
 }
 
+/// Counts the questions it gets; static or live as told.
+struct Counted {
+    asked: Arc<std::sync::atomic::AtomicUsize>,
+    is_static: bool,
+}
+#[async_trait]
+impl IntensityProvider for Counted {
+    async fn intensity(
+        &self,
+        _at: &Location,
+        _when: SystemTime,
+    ) -> Result<Option<Intensity>, IntensityError> {
+        self.asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(Some(Intensity::new(
+            GramsPerKwh(200.0),
+            "counted",
+            codecarbon::core::IntensityBasis::Custom,
+        )))
+    }
+
+    fn is_static(&self) -> bool {
+        self.is_static
+    }
+}
+
+#[test]
+fn a_static_provider_is_asked_once_a_run_and_a_live_one_every_interval() {
+    for is_static in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let asked = Arc::default();
+        let provider = Counted {
+            asked: Arc::clone(&asked),
+            is_static,
+        };
+        let mut tracker = builder(dir.path())
+            .measure_power_secs(1.0)
+            .with_power_source(FiveWatts)
+            .with_intensity_provider(provider)
+            .start()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(3500));
+        let run = tracker.stop().unwrap();
+        assert!((run.emissions.value() / run.energy_consumed.value() - 0.2).abs() < 1e-9);
+        let asked = asked.load(std::sync::atomic::Ordering::SeqCst);
+        if is_static {
+            assert_eq!(asked, 1, "a dataset's answer cannot change");
+        } else {
+            assert!(asked >= 3, "asked {asked} times in 3.5 s");
+        }
+    }
+}
+
 #[test]
 fn each_intervals_energy_is_priced_at_the_intensity_of_its_time() {
     let dir = tempfile::tempdir().unwrap();

@@ -141,4 +141,10 @@ pub trait IntensityProvider: Send + Sync {
         at: &Location,
         when: SystemTime,
     ) -> Result<Option<Intensity>, IntensityError>;
+
+    /// Whether a place always gets the same answer, whatever the time (a dataset's figures),
+    /// so that a run asks once rather than every interval. Live services keep the default.
+    fn is_static(&self) -> bool {
+        false
+    }
 }

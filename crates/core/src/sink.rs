@@ -58,14 +58,17 @@ impl SinkError {
 #[async_trait]
 pub trait Sink: Send {
     /// The running totals, every `api_call_interval` measure intervals. The default does
-    /// nothing; a file sink can checkpoint here so a killed run loses at most one interval.
+    /// nothing; a file sink can checkpoint here ([`Sink::checkpoints`]), so that a killed run
+    /// loses little.
     async fn record(&mut self, _report: &Report) -> Result<(), SinkError> {
         Ok(())
     }
 
     /// True for a sink whose `record` keeps a local checkpoint rather than sending the totals
-    /// anywhere: it gets them at every measure interval whatever `api_call_interval` says, since
-    /// that setting spares services calls, not a run its crash safety. Asked once, at start.
+    /// anywhere: it gets them at the first measurement, then once every 5 s (at every
+    /// measurement when `measure_power_secs` is 5 s or longer), whatever `api_call_interval`
+    /// says, since that setting spares services calls, not a run its crash safety. A killed run
+    /// loses at most that. Asked once, at start.
     fn checkpoints(&self) -> bool {
         false
     }

@@ -4,6 +4,19 @@ use codecarbon_core::{Gigabytes, Percent};
 use std::io;
 use std::path::Path;
 
+/// A field's value in bytes: values are in kB (of 1024 bytes); a field with any other unit is
+/// not understood.
+fn bytes(rest: &str) -> Option<u64> {
+    let mut words = rest.split_whitespace();
+    let kb: u64 = words.next()?.parse().ok()?;
+    match words.next() {
+        None => Some(kb),
+        Some(unit) if unit.eq_ignore_ascii_case("kb") => Some(kb),
+        Some(_) => None,
+    }
+    .and_then(|kb| kb.checked_mul(1024))
+}
+
 /// Total, used and utilisation of the machine's memory.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct MemInfo {
@@ -18,19 +31,27 @@ pub struct MemInfo {
 impl MemInfo {
     /// Parses the text of `/proc/meminfo` (values in kB).
     pub fn parse(text: &str) -> Option<MemInfo> {
-        // Values are in kB (of 1024 bytes); a field with any other unit is not understood.
-        let field = |name: &str| -> Option<u64> {
-            let rest = text
-                .lines()
-                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))?;
-            let mut words = rest.split_whitespace();
-            let kb: u64 = words.next()?.parse().ok()?;
-            match words.next() {
-                None => Some(kb),
-                Some(unit) if unit.eq_ignore_ascii_case("kb") => Some(kb),
-                Some(_) => None,
+        // One pass over the lines, each field's first line kept.
+        const NAMES: [&str; 6] = [
+            "MemTotal",
+            "MemFree",
+            "Cached",
+            "SReclaimable",
+            "Buffers",
+            "MemAvailable",
+        ];
+        let mut values: [Option<Option<u64>>; 6] = [None; 6];
+        for line in text.lines() {
+            let Some((name, rest)) = line.split_once(':') else {
+                continue;
+            };
+            if let Some(i) = NAMES.iter().position(|n| *n == name) {
+                values[i].get_or_insert_with(|| bytes(rest));
             }
-            .and_then(|kb| kb.checked_mul(1024))
+        }
+        let field = |name: &str| {
+            let i = NAMES.iter().position(|n| *n == name)?;
+            values[i].flatten()
         };
         let total = field("MemTotal")?;
         let free = field("MemFree").unwrap_or(0);

@@ -7,8 +7,12 @@
 //! instead, so the total never goes backwards.
 //!
 //! Whether a process belongs to the tree is decided once, when it first appears (a process's
-//! parent is fixed at its birth), so each tick reads the `stat` of the tree's processes and of
-//! newcomers only, not of every process on the machine.
+//! parent is fixed at its birth), so a listing of `/proc` reads the `stat` of the tree's
+//! processes and of newcomers only, not of every process on the machine. Listing `/proc` costs
+//! as much as the machine has processes, so it is done only when a process was created since
+//! the last listing, anywhere on the machine (`/proc/stat`'s `processes` count moved, which the
+//! machine's load reading gives for free); otherwise each tick reads the members' files, kept
+//! open. No newcomer is ever found late: every sample's share of the machine is the tree's.
 
 use crate::stat::{pids, ProcStat};
 use crate::ProcFile;
@@ -16,6 +20,10 @@ use codecarbon_core::{Gigabytes, ProcessUsage};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// How many members' `stat` files stay open between ticks (each with a 4 kB buffer): a tree
+/// larger than this (a build with many compilers) opens the others at each read.
+const KEPT_FILES: usize = 32;
 
 /// Follows the tree rooted at one process.
 #[derive(Debug)]
@@ -25,8 +33,12 @@ pub struct ProcessTree {
     ticks_per_sec: f64,
     page_size: u64,
     file: ProcFile,
+    /// Members' `stat` files, kept open.
+    kept: HashMap<u32, ProcFile>,
     /// Every process seen, and whether it belongs to the tree.
     members: HashMap<u32, bool>,
+    /// The machine's count of created processes at the last listing of `/proc`.
+    listed_at_forks: Option<u64>,
     /// Ticks carried over from descendants that vanished unreaped.
     carried: u64,
     last_total: u64,
@@ -44,24 +56,50 @@ impl ProcessTree {
             ticks_per_sec: if ticks > 0 { ticks as f64 } else { 100.0 },
             page_size: if page > 0 { page as u64 } else { 4096 },
             file: ProcFile::default(),
+            kept: HashMap::new(),
             members: HashMap::new(),
+            listed_at_forks: None,
             carried: 0,
             last_total: 0,
         }
     }
 
-    /// The stats of the tree's processes now, deciding the membership of newcomers.
+    /// The stat of a process; a member's through its kept file.
+    fn read(&mut self, pid: u32, member: bool) -> Option<ProcStat> {
+        if member && (self.kept.contains_key(&pid) || self.kept.len() < KEPT_FILES) {
+            let file = self.kept.entry(pid).or_default();
+            return ProcStat::read(file, &self.proc_root, pid);
+        }
+        ProcStat::read(&mut self.file, &self.proc_root, pid)
+    }
+
+    /// The stats of the members known, without listing `/proc`.
+    fn member_stats(&mut self) -> Vec<ProcStat> {
+        let members: Vec<u32> = self
+            .members
+            .iter()
+            .filter_map(|(&pid, &member)| member.then_some(pid))
+            .collect();
+        members
+            .into_iter()
+            .filter_map(|pid| self.read(pid, true))
+            .collect()
+    }
+
+    /// The stats of the tree's processes now, listing `/proc` and deciding the membership of
+    /// newcomers.
     fn tree_stats(&mut self) -> Vec<ProcStat> {
         let pids = pids(&self.proc_root);
         let present: HashSet<u32> = pids.iter().copied().collect();
         self.members.retain(|pid, _| present.contains(pid));
+        self.kept.retain(|pid, _| present.contains(pid));
         let mut stats = HashMap::new();
         let mut newcomers = Vec::new();
         for pid in pids {
             match self.members.get(&pid).copied() {
                 Some(false) => {}
                 known => {
-                    if let Some(stat) = ProcStat::read(&mut self.file, &self.proc_root, pid) {
+                    if let Some(stat) = self.read(pid, known == Some(true)) {
                         stats.insert(pid, stat);
                         if known.is_none() {
                             newcomers.push(pid);
@@ -98,8 +136,18 @@ impl ProcessTree {
     }
 
     /// The tree's cumulative CPU time (never decreasing) and current resident memory.
-    pub fn usage(&mut self) -> ProcessUsage {
-        let stats = self.tree_stats();
+    ///
+    /// `forks`: the machine's count of processes created since boot (`/proc/stat`'s
+    /// `processes`, [`crate::MachineLoad::forks`]), read before this call. `/proc` is listed for
+    /// newcomers only when it moved since the last listing; without it, at every call.
+    pub fn usage(&mut self, forks: Option<u64>) -> ProcessUsage {
+        let list = forks.is_none() || forks != self.listed_at_forks;
+        let stats = if list {
+            self.listed_at_forks = forks;
+            self.tree_stats()
+        } else {
+            self.member_stats()
+        };
         let ticks: u64 = stats.iter().map(|s| s.ticks).sum();
         let pages: u64 = stats.iter().map(|s| s.rss_pages).sum();
         let live = ticks + self.carried;
@@ -140,35 +188,54 @@ mod tests {
         let mut tree = ProcessTree::new(root, 10);
         tree.ticks_per_sec = 100.0;
         tree.page_size = 1024 * 1024 * 1024;
-        let u = tree.usage();
+        let u = tree.usage(None);
         assert_eq!(u.cpu_time, Duration::from_secs_f64(1.75));
         assert_eq!(u.resident, Gigabytes(20.0));
 
         // 12 exits and is reaped by 11: its time moves into 11's cutime.
         std::fs::remove_dir_all(root.join("12")).unwrap();
         write(root, 11, &stat(11, 10, 50, 25, 5));
-        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.75));
+        assert_eq!(tree.usage(None).cpu_time, Duration::from_secs_f64(1.75));
 
         // A new grandchild appears: it belongs, and so does its own child.
         write(root, 13, &stat(13, 11, 5, 0, 1));
         write(root, 14, &stat(14, 13, 5, 0, 1));
         write(root, 98, &stat(98, 99, 500, 0, 1)); // a child of an outsider does not
-        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.85));
+        assert_eq!(tree.usage(None).cpu_time, Duration::from_secs_f64(1.85));
         std::fs::remove_dir_all(root.join("13")).unwrap();
         std::fs::remove_dir_all(root.join("14")).unwrap();
         write(root, 11, &stat(11, 10, 50, 35, 5));
 
         // 11 vanishes unreaped (reparented elsewhere): its last value is kept.
         std::fs::remove_dir_all(root.join("11")).unwrap();
-        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.85));
+        assert_eq!(tree.usage(None).cpu_time, Duration::from_secs_f64(1.85));
         write(root, 10, &stat(10, 1, 110, 0, 10));
-        assert_eq!(tree.usage().cpu_time, Duration::from_secs_f64(1.95));
+        assert_eq!(tree.usage(None).cpu_time, Duration::from_secs_f64(1.95));
+    }
+
+    #[test]
+    fn proc_is_listed_again_only_when_a_process_was_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, 10, &stat(10, 1, 100, 0, 1));
+        let mut tree = ProcessTree::new(root, 10);
+        tree.ticks_per_sec = 100.0;
+        assert_eq!(tree.usage(Some(7)).cpu_time, Duration::from_secs(1));
+        // No process created: the members' figures are read, no listing (a planted
+        // directory stays unseen).
+        write(root, 10, &stat(10, 1, 200, 0, 1));
+        write(root, 11, &stat(11, 10, 50, 0, 1));
+        assert_eq!(tree.usage(Some(7)).cpu_time, Duration::from_secs(2));
+        // The count moved: the newcomer is found.
+        assert_eq!(tree.usage(Some(8)).cpu_time, Duration::from_secs_f64(2.5));
+        write(root, 12, &stat(12, 11, 50, 0, 1));
+        assert_eq!(tree.usage(None).cpu_time, Duration::from_secs(3));
     }
 
     #[test]
     fn sees_this_process() {
         let mut tree = ProcessTree::new(Path::new("/proc"), std::process::id());
-        let u = tree.usage();
+        let u = tree.usage(None);
         assert!(u.resident.value() > 0.0);
     }
 }

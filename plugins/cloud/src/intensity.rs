@@ -33,4 +33,9 @@ impl IntensityProvider for CloudRegionIntensity {
     ) -> Result<Option<Intensity>, IntensityError> {
         self.intensity_for(at)
     }
+
+    /// Embedded tables: a place's answer never changes during a run.
+    fn is_static(&self) -> bool {
+        true
+    }
 }

@@ -3,8 +3,8 @@
 //! [`CsvSink`] writes one row per flush and one at stop, with CodeCarbon's 38 columns, in
 //! `append` or `update` mode (`on_csv_write`). It is safe with several writers of one file
 //! (an advisory lock), never loses what a user wrote (incompatible files are kept under
-//! CodeCarbon's backup names), and survives a killed run (a checkpoint every measure interval,
-//! written as a row by the next sink built for the same file).
+//! CodeCarbon's backup names), and survives a killed run (a checkpoint every measure interval, at
+//! most once every 5 s, written as a row by the next sink built for the same file).
 //!
 //! The sink registers itself as `csv`; [`PLUGINS`] lists the names, so that a crate referencing
 //! it keeps the registration linked.

@@ -163,4 +163,9 @@ impl IntensityProvider for StaticIntensity {
     ) -> Result<Option<Intensity>, IntensityError> {
         self.intensity_for(at)
     }
+
+    /// Embedded tables: a place's answer never changes during a run.
+    fn is_static(&self) -> bool {
+        true
+    }
 }

@@ -4,6 +4,7 @@
 
 use crate::common::{builder, Sandbox};
 use crate::support::*;
+use codecarbon::core::output::read_checkpoint;
 use codecarbon::core::TASK_CSV_COLUMNS;
 use std::fs;
 
@@ -27,7 +28,7 @@ fn csv_on_a_full_disk(mode: &str) {
     fs::write(&csv, &earlier).unwrap();
 
     let flags = ["--on-csv-write", mode];
-    let failed = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.csv");
+    let failed = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.csv", || {});
     assert_eq!(
         fs::read(&csv).unwrap(),
         earlier,
@@ -42,7 +43,7 @@ fn csv_on_a_full_disk(mode: &str) {
     let kept = checkpoints(disk.path(), "emissions.csv");
     assert_eq!(kept.len(), 1, "{:?}", file_names(disk.path()));
     let run = run_key_of(&kept[0], "emissions.csv");
-    let checkpoint = read_csv(&kept[0]);
+    let checkpoint = read_checkpoint_csv(&kept[0]);
     assert_eq!(field(&checkpoint[0], &checkpoint[1], "run_id"), run);
     assert!(
         !file_names(disk.path()).iter().any(|n| n.ends_with(".tmp")),
@@ -93,7 +94,7 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
     fs::write(&jsonl, &earlier).unwrap();
 
     let flags = ["--output-methods", "json"];
-    let failed = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.jsonl");
+    let failed = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.jsonl", || {});
     assert_eq!(
         fs::read(&jsonl).unwrap(),
         earlier,
@@ -103,7 +104,8 @@ fn jsonl_a_full_disk_leaves_no_torn_line_and_the_next_run_adds_the_kept_one() {
     let kept = checkpoints(disk.path(), "emissions.jsonl");
     assert_eq!(kept.len(), 1, "{:?}", file_names(disk.path()));
     let run = run_key_of(&kept[0], "emissions.jsonl");
-    let line: serde_json::Value = serde_json::from_slice(&fs::read(&kept[0]).unwrap()).unwrap();
+    let line: serde_json::Value =
+        serde_json::from_slice(&read_checkpoint(&kept[0]).unwrap()).unwrap();
     assert_eq!(line["run_id"], run.as_str());
 
     disk.free();
@@ -147,7 +149,12 @@ fn jsonl_a_line_that_fits_when_its_checkpoint_does_not_is_written_once_and_repor
     fs::write(&jsonl, &earlier).unwrap();
 
     let flags = ["--output-methods", "json"];
-    let run = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.jsonl");
+    // The checkpoint moved away (its blocks still taken): the next save must make a new file,
+    // which the full disk refuses.
+    let run = run_into_a_full_disk(&sandbox, &disk, &flags, "emissions.jsonl", || {
+        let kept = checkpoints(disk.path(), "emissions.jsonl");
+        fs::rename(&kept[0], disk.path().join("moved-away")).unwrap();
+    });
     assert!(run.status.success(), "the line is saved: {}", run.stderr);
     assert!(!run.stderr.contains("not saved"), "{}", run.stderr);
     assert!(

@@ -167,13 +167,16 @@ pub fn finish(sandbox: &Sandbox, cmd: Command) -> Finished {
 }
 
 /// Runs `codecarbon monitor` into `disk` (with `extra` flags) until the checkpoint of
-/// `output` is there, then fills the disk and lets the command end: its row (or line) meets
-/// a full disk, and so does every checkpoint after the first.
+/// `output` is there, then fills the disk, calls `then`, and lets the command end: its row (or
+/// line) meets a full disk. Its checkpoint is saved in place, in blocks it already has, so
+/// it keeps the latest totals; a checkpoint that must be made anew (`then` moved it away)
+/// meets the full disk too.
 pub fn run_into_a_full_disk(
     sandbox: &Sandbox,
     disk: &Tmpfs,
     extra: &[&str],
     output: &str,
+    then: impl FnOnce(),
 ) -> Finished {
     let go = sandbox.work().join("go");
     let cmd = monitor(
@@ -192,7 +195,9 @@ pub fn run_into_a_full_disk(
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    // Two checkpoint intervals with the disk full: every later save fails.
+    // Two checkpoint intervals with the disk full.
+    disk.fill();
+    then();
     disk.keep_full(Duration::from_millis(2200));
     fs::write(&go, "").unwrap();
     run.wait(PATIENCE)
@@ -234,6 +239,17 @@ pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
         .has_headers(false)
         .from_path(path)
         .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+/// The rows of the CSV record held in the checkpoint `path`.
+pub fn read_checkpoint_csv(path: &Path) -> Vec<Vec<String>> {
+    let record = codecarbon::core::output::read_checkpoint(path).unwrap();
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(record.as_slice())
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect()

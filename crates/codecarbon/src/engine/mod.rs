@@ -8,6 +8,7 @@ pub(crate) mod run;
 pub(crate) mod sampler;
 pub mod selection;
 mod setup;
+mod timestamp;
 mod totals;
 
 pub use outlet::OutputFailure;

@@ -11,10 +11,12 @@
 //! the world average.
 
 use crate::diagnostics::{self, ENGINE};
-use codecarbon_core::{Intensity, IntensityBasis, IntensityProvider, Location, Locator};
+use codecarbon_core::{
+    GramsPerKwh, Intensity, IntensityBasis, IntensityProvider, Location, Locator,
+};
 use std::panic::AssertUnwindSafe;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -95,22 +97,23 @@ impl Place {
         })
     }
 
-    fn known(&self) -> Known {
-        self.shared
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    fn known(&self) -> MutexGuard<'_, Known> {
+        self.shared.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The location, empty until found.
     pub(crate) fn location(&self) -> Location {
-        self.known().location.unwrap_or_default()
+        self.known().location.clone().unwrap_or_default()
     }
 
     /// The intensity to price energy at now, once known.
     pub(crate) fn intensity(&self) -> Option<Intensity> {
-        self.known().intensity
+        self.known().intensity.clone()
+    }
+
+    /// Its value alone, which pricing needs (no copy of the rest).
+    pub(crate) fn price(&self) -> Option<GramsPerKwh> {
+        self.known().intensity.as_ref().map(|i| i.value)
     }
 
     /// Waits at most `limit` until the location and a first intensity are known; whether they
@@ -161,7 +164,8 @@ fn publish(shared: &Shared, update: impl FnOnce(&mut Known)) {
     changed.notify_all();
 }
 
-/// The thread's work: locate once, then ask the chain every refresh period until stopped.
+/// The thread's work: locate once, then ask the chain every refresh period until stopped, or
+/// until an answer is one that cannot change ([`IntensityProvider::is_static`]).
 fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>) {
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -194,12 +198,12 @@ fn resolve(inputs: PlaceInputs, shared: &Shared, stopped: &Receiver<()>) {
     let (explicit, registry) = (inputs.explicit, inputs.registry);
     let mut chain = Chain::new(explicit.len() + registry.len());
     loop {
-        let intensity = match &inputs.forced {
-            Some(forced) => forced.clone(),
+        let (intensity, fixed) = match &inputs.forced {
+            Some(forced) => (forced.clone(), true),
             None => chain.ask(&runtime, &location, &explicit, &registry),
         };
         publish(shared, |k| k.intensity = Some(intensity));
-        if inputs.forced.is_some() {
+        if fixed {
             return;
         }
         match stopped.recv_timeout(inputs.refresh) {
@@ -312,13 +316,17 @@ impl Chain {
         }
     }
 
+    /// The chain's answer, and whether it is fixed for the run: every provider asked (up to
+    /// the one that answered) is static.
     fn ask(
         &mut self,
         runtime: &tokio::runtime::Runtime,
         at: &Location,
         explicit: &[Arc<dyn IntensityProvider>],
         registry: &[(String, Box<dyn IntensityProvider>)],
-    ) -> Intensity {
+    ) -> (Intensity, bool) {
+        // Whether every provider asked answers the same at any time: then so does the chain.
+        let mut fixed = true;
         let providers = explicit
             .iter()
             .enumerate()
@@ -326,6 +334,7 @@ impl Chain {
             .chain(registry.iter().map(|(n, p)| (n.clone(), &**p)));
         let mut answer = None;
         for (i, (name, provider)) in providers.enumerate() {
+            fixed &= provider.is_static();
             let asked = async {
                 tokio::time::timeout(ASK_LIMIT, provider.intensity(at, SystemTime::now())).await
             };
@@ -399,7 +408,7 @@ impl Chain {
             );
             self.last = Some(intensity.clone());
         }
-        intensity
+        (intensity, fixed)
     }
 }
 

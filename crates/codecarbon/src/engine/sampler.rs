@@ -142,7 +142,7 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
             Ok(Command::Flush(at, reply)) => {
                 run.settle();
                 let end = run.boundary(at);
-                let _ = reply.send(run.deliver(Stage::Flush, Some(end)));
+                let _ = reply.send(run.deliver(Stage::Flush, end));
             }
             Ok(Command::StartTask(name, at, reply)) => {
                 let _ = reply.send(run.start_task(name, at));
@@ -176,7 +176,7 @@ fn run_loop(mut run: Run, inbox: Receiver<Command>) {
                     run.update_emissions();
                     measures = measures.wrapping_add(1);
                     let live = live_every.is_some_and(|every| measures.is_multiple_of(every.get()));
-                    run.deliver(Stage::Record { live }, None);
+                    run.record(measures, live);
                     next_measure = next(next_measure, interval, now);
                 }
             }
@@ -191,7 +191,7 @@ fn finish(mut run: Run, at: Instant) -> Delivered {
     // One boundary for everything that ends now: the open tasks and the run.
     let end = run.boundary(at);
     run.stop_all_tasks(&end);
-    let (data, receipts) = run.deliver(Stage::Finish, Some(end));
+    let (data, receipts) = run.deliver(Stage::Finish, end);
     let deadline = Instant::now() + STOP_LIMIT;
     let errors = outlet::collect(receipts, deadline);
     run.end(deadline);

@@ -14,14 +14,15 @@ macro_rules! core_settings {
             /// The name written in every row.
             project_name: ::std::string::String = $crate::settings::Spec::of($crate::settings::ValueKind::Text).value_name("NAME").default("codecarbon").example("training");
             /// Seconds between measurements, from 0.1 to 86400 (a day), fractions allowed: each
-            /// one's energy is priced at the intensity of its time, the CSV saves a crash
-            /// checkpoint, and the outputs get the running totals (see `api_call_interval`).
-            /// Power sources are read every second whatever this is.
+            /// one's energy is priced at the intensity of its time, and the outputs get the
+            /// running totals (see `api_call_interval`); the CSV's crash checkpoint is saved at
+            /// each one too, at most once every 5 s. Power sources are read every second
+            /// whatever this is.
             measure_power_secs: ::std::time::Duration = $crate::settings::Spec::of($crate::settings::ValueKind::Number($crate::config::MEASURE_POWER_SECS)).value_name("SECONDS").default("15");
             /// The outputs get the running totals every this many measurements, a whole number
             /// from -1 to 1000000: `-1` only at each flush and the stop, `0` counts as 1.
-            /// Spares a service calls on long runs; the CSV's crash checkpoint still follows
-            /// every measurement. CodeCarbon's default is 8.
+            /// Spares a service calls on long runs; the CSV's crash checkpoint keeps its own pace
+            /// (every measurement, at most once every 5 s). CodeCarbon's default is 8.
             api_call_interval: ::std::option::Option<::std::num::NonZeroU32> = $crate::settings::Spec::of($crate::settings::ValueKind::Count($crate::config::API_CALL_INTERVAL, "-1 for only at flush and stop, 0 or 1 for every measurement")).value_name("N").default("1").example("8");
             /// Directory of the output files, created if missing.
             output_dir: ::std::path::PathBuf = $crate::settings::Spec::of($crate::settings::ValueKind::Path).value_name("DIR").default(".").example("out");

@@ -57,8 +57,8 @@ impl fmt::Display for Range {
     }
 }
 
-/// `measure_power_secs`, in seconds: at most ten measurements a second (each one writes the
-/// CSV's checkpoint), at least one a day.
+/// `measure_power_secs`, in seconds: at most ten measurements a second (each one prices the
+/// energy since the previous one), at least one a day.
 pub const MEASURE_POWER_SECS: Range = Range::closed(0.1, 86_400.0);
 
 /// `api_call_interval`, in measurements: `-1` (only at flush and stop), `0` (as 1), up to a

@@ -5,9 +5,9 @@
 //! A live run holds an exclusive lock on its checkpoint's lock file for as long as its sink
 //! lives; the kernel releases it when the process dies, even by SIGKILL. So a checkpoint whose
 //! lock can be taken belongs to a run that is over: [`recover_all`] writes its record and
-//! deletes it. The checkpoint itself is replaced atomically ([`super::replace`]), so it always
-//! holds either the previous or the latest record, never a torn mix; and a write that fails
-//! (a full disk) leaves the previous one.
+//! deletes it. The checkpoint is written in place, in two slots taken in turn
+//! ([`super::slots`]), so it always holds the previous or the latest record whole, never a
+//! torn mix; and a write that fails (a full disk) leaves the previous one.
 //!
 //! What a checkpoint holds is the sink's business (the CSV keeps a header and its row, JSON
 //! Lines its line): this module moves bytes, the sink parses and writes them.
@@ -17,11 +17,12 @@
 //! | `.{output}.{run}.checkpoint` | the latest record of a live (or killed) run |
 //! | `.{output}.{run}.checkpoint.lock` | held by the run's sink while it lives |
 //! | `.{output}.{run}.checkpoint.unreadable` (`.2.unreadable`, ...) | a checkpoint that could not be read, kept for a person |
-//! | `..{output}.{run}.checkpoint.{pid}-{n}.tmp` | a save in progress; one left by a process killed while saving is deleted by the next recovery |
+//! | `..{output}.{run}.checkpoint.{pid}-{n}.tmp` | a new checkpoint file in the making (the first save, or a record that outgrew its slots); one left by a process killed then is deleted by the next recovery |
 
 use super::aside::move_aside;
 use super::file::read_output;
-use super::replace::{remove_stale_temporaries, replace, Durability};
+use super::replace::remove_stale_temporaries;
+use super::slots::{self, SlotFile};
 use super::{LockFile, OutputError, OutputPaths};
 use std::fs;
 use std::io;
@@ -101,12 +102,14 @@ impl OutputPaths {
     }
 }
 
-/// A run's claim on its checkpoint: the lock, held until drop, which deletes the lock file.
+/// A run's claim on its checkpoint: the lock, held until drop, which deletes the lock file,
+/// and the checkpoint file once made, open for saving in place.
 #[derive(Debug)]
 struct Claim {
     run_id: String,
     path: PathBuf,
     lock: Option<LockFile>,
+    file: Option<SlotFile>,
 }
 
 impl Claim {
@@ -124,7 +127,23 @@ impl Claim {
             run_id: run_id.to_owned(),
             path: paths.checkpoint(&key),
             lock: Some(lock),
+            file: None,
         })
+    }
+
+    /// Saves `record` in the checkpoint: in place, or in a new file the first time, when the
+    /// record outgrew its slot, or when the file was deleted or replaced under the run.
+    fn save(&mut self, record: &[u8]) -> Result<(), OutputError> {
+        if let Some(file) = self.file.as_mut().filter(|f| f.is_at(&self.path)) {
+            match file.save(record) {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(e) => return Err(OutputError::write(&self.path)(e)),
+            }
+        }
+        self.file = None;
+        self.file = SlotFile::create(&self.path, record)?;
+        Ok(())
     }
 
     /// Whether the lock still guards the checkpoint: not once the directory was deleted and
@@ -194,25 +213,23 @@ impl Checkpoint {
         }
     }
 
-    /// Replaces the checkpoint of `run_id` with `record`, claiming it first if needed. A new
-    /// run id leaves the previous run's checkpoint for a later recovery to write.
+    /// Saves `record` as the checkpoint of `run_id`, claiming it first if needed. A new run id
+    /// leaves the previous run's checkpoint for a later recovery to write.
     ///
     /// Only a killed process must be survived, so the file is not flushed to disk. An output
     /// directory deleted during the run is made again.
     pub fn save(&mut self, run_id: &str, record: &[u8]) -> Result<(), OutputError> {
-        self.paths.ensure_dir()?;
-        let claim = match self.claim.take() {
+        let mut claim = match self.claim.take() {
             Some(claim) if claim.run_id == run_id && claim.is_current() => claim,
-            Some(claim) if claim.run_id == run_id => {
-                drop(claim);
-                Claim::take(&self.paths, run_id)?
-            }
-            _ => {
-                self.saved = Saved::Nothing;
+            earlier => {
+                if earlier.is_none_or(|claim| claim.run_id != run_id) {
+                    self.saved = Saved::Nothing;
+                }
+                self.paths.ensure_dir()?;
                 Claim::take(&self.paths, run_id)?
             }
         };
-        let result = replace(&claim.path, record, Durability::ProcessKill);
+        let result = claim.save(record);
         self.claim = Some(claim);
         self.saved = match (&result, self.saved) {
             (Ok(()), _) => Saved::Latest,
@@ -354,7 +371,7 @@ fn recover_one<R, E: From<OutputError>>(
     }
     let read = read_output(&path, MAX_CHECKPOINT_BYTES)
         .map_err(|e| e.to_string())
-        .and_then(|bytes| parse(&bytes));
+        .and_then(|bytes| parse(slots::record(&bytes)?));
     let record = match read {
         Ok(record) => record,
         Err(reason) => {
@@ -380,6 +397,15 @@ fn recover_one<R, E: From<OutputError>>(
     fs::remove_file(&path).map_err(OutputError::write(&path))?;
     lock.remove();
     Ok(Recovered::Run(run_id))
+}
+
+/// The record that the checkpoint file `path` holds (for a tool or a test that looks into
+/// one): checkpoints are written in place in two slots, so their bytes are not the record.
+pub fn read_checkpoint(path: &Path) -> Result<Vec<u8>, OutputError> {
+    let bytes = read_output(path, MAX_CHECKPOINT_BYTES)?;
+    slots::record(&bytes).map(<[u8]>::to_vec).map_err(|reason| {
+        OutputError::read(path)(io::Error::new(io::ErrorKind::InvalidData, reason))
+    })
 }
 
 /// Moves an unreadable checkpoint to `….unreadable` (or `….2.unreadable`, ..., never over one
@@ -554,7 +580,7 @@ mod tests {
         let done = recover(&out);
         assert!(done.recovered.is_empty() && done.problems.is_empty());
         assert_eq!(
-            fs::read(out.checkpoint("run-1")).unwrap(),
+            read_checkpoint(&out.checkpoint("run-1")).unwrap(),
             b"run-1=2".to_vec()
         );
     }

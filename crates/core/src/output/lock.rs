@@ -98,7 +98,7 @@ impl LockFile {
 
 /// Whether `path` still names the open `file`.
 #[cfg(unix)]
-fn still_named(file: &File, path: &Path) -> io::Result<bool> {
+pub(super) fn still_named(file: &File, path: &Path) -> io::Result<bool> {
     use std::os::unix::fs::MetadataExt;
     let held = file.metadata()?;
     match fs::metadata(path) {
@@ -110,7 +110,7 @@ fn still_named(file: &File, path: &Path) -> io::Result<bool> {
 
 /// Whether `path` still names the open `file`.
 #[cfg(not(unix))]
-fn still_named(_file: &File, path: &Path) -> io::Result<bool> {
+pub(super) fn still_named(_file: &File, path: &Path) -> io::Result<bool> {
     // Windows refuses to delete an open file, so the race cannot happen there.
     Ok(path.exists())
 }

@@ -47,12 +47,15 @@ mod file;
 mod lock;
 mod paths;
 mod replace;
+mod slots;
 #[cfg(all(test, unix))]
 mod test_child;
 
 pub use append::{append_to, append_whole, cut_torn_tail, unterminated_tail, Tail, MAX_TAIL_BYTES};
 pub use aside::move_aside;
-pub use checkpoint::{recover_all, run_key, Checkpoint, Kept, Recovery, MAX_CHECKPOINT_BYTES};
+pub use checkpoint::{
+    read_checkpoint, recover_all, run_key, Checkpoint, Kept, Recovery, MAX_CHECKPOINT_BYTES,
+};
 pub use error::OutputError;
 pub use file::{
     check_output, open_append, open_output_read, open_regular, read_output, read_regular,

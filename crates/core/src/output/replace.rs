@@ -45,6 +45,24 @@ pub fn replace_with(
     durability: Durability,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> Result<(), OutputError> {
+    replace_returning(target, durability, write).map(drop)
+}
+
+/// [`replace`], returning the new file, open for writing: for a file then written in place
+/// (a checkpoint, [`super::slots`]).
+pub(crate) fn replace_keeping(
+    target: &Path,
+    bytes: &[u8],
+    durability: Durability,
+) -> Result<File, OutputError> {
+    replace_returning(target, durability, |out| out.write_all(bytes))
+}
+
+fn replace_returning(
+    target: &Path,
+    durability: Durability,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<File, OutputError> {
     let fail = OutputError::write(target);
     let existing = check_output(target)?;
     let dir = dir_of(target);
@@ -59,7 +77,7 @@ pub fn replace_with(
     if durability == Durability::PowerLoss {
         sync_dir(dir);
     }
-    Ok(())
+    Ok(file)
 }
 
 /// Suffix of a temporary file of [`replace`].

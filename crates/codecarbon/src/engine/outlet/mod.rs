@@ -14,10 +14,13 @@ use super::setup::SinkPart;
 use crate::diagnostics::{self, ENGINE};
 use codecarbon_core::{Report, Sink, SinkError, TaskReport};
 use std::collections::VecDeque;
+use std::future::Future;
 use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -120,6 +123,8 @@ impl Outlet {
             Job::Task(_) => {}
         }
         queue.jobs.push_back(job);
+        // Rung once the queue is unlocked, so the worker does not wake only to wait for it.
+        drop(queue);
         self.mailbox.ready.notify_one();
     }
 
@@ -263,9 +268,14 @@ fn work(mut sink: Box<dyn Sink>, name: &str, mailbox: &Mailbox) -> Box<dyn Sink>
                 match job {
                     Job::Record(_) if mailbox.urgent.load(Ordering::SeqCst) => (None, None),
                     Job::Record(report) => {
-                        let record = bounded(sink.record(&report));
+                        let mut record = std::pin::pin!(sink.record(&report));
+                        // Most records are a local write, done at the first poll: they need
+                        // no time limit, and pay for no timer.
+                        if let Poll::Ready(done) = poll_once(record.as_mut()) {
+                            return (Some(done.map_err(|e| e.to_string())), None);
+                        }
                         tokio::select! {
-                            done = record => (Some(done), None),
+                            done = bounded(record) => (Some(done), None),
                             () = give_way(&mailbox.urgent) => (None, None),
                         }
                     }
@@ -331,9 +341,14 @@ async fn give_way(flag: &AtomicBool) {
     tokio::time::sleep(GIVE_WAY_GRACE).await;
 }
 
-async fn bounded(
-    call: impl std::future::Future<Output = Result<(), SinkError>>,
-) -> Result<(), String> {
+/// Polls `call` once, without waiting: inside the runtime's context (a call may make a timer
+/// or a socket), with a waker that does nothing, since a call still pending is then polled
+/// again, with the runtime's own waker.
+fn poll_once<F: Future + ?Sized>(call: Pin<&mut F>) -> Poll<F::Output> {
+    call.poll(&mut Context::from_waker(Waker::noop()))
+}
+
+async fn bounded(call: impl Future<Output = Result<(), SinkError>>) -> Result<(), String> {
     match tokio::time::timeout(CALL_LIMIT, call).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(e)) => Err(e.to_string()),

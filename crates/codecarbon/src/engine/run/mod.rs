@@ -13,6 +13,7 @@ use super::outlet::{Outlet, Receipt};
 use super::place::Place;
 use super::selection;
 use super::setup::SourcePart;
+use super::timestamp::LocalClock;
 use super::totals::{Snapshot, Utilisation};
 use crate::diagnostics::ENGINE;
 use crate::error::TrackerError;
@@ -128,6 +129,7 @@ pub(crate) struct Run {
     os: String,
     /// The `python_version` column: set by a Python binding, empty otherwise.
     python_version: Option<String>,
+    clock: LocalClock,
     unsettled_warned: bool,
 }
 
@@ -199,7 +201,8 @@ impl Run {
             }
         };
         let mem = MemInfo::read_with(&mut self.meminfo.0, &self.meminfo.1).ok();
-        let process = self.tree.as_mut().map(ProcessTree::usage);
+        let forks = self.machine.forks();
+        let process = self.tree.as_mut().map(|tree| tree.usage(forks));
         let ctx = SampleContext::new(
             elapsed,
             self.config.tracking_mode,
@@ -256,7 +259,7 @@ impl Run {
         };
         // The energy since the last pricing is provisional, at the current intensity (the
         // world average until the place thread has one).
-        let price = self.place.intensity().map_or(WORLD_AVERAGE, |i| i.value);
+        let price = self.place.price().unwrap_or(WORLD_AVERAGE);
         snapshot.unpriced = snapshot.total_energy().to_kwh() - self.energy_covered;
         snapshot.price = price;
         snapshot.emissions += snapshot.unpriced * price;
@@ -267,7 +270,7 @@ impl Run {
     /// known; the intensity it priced at. Task starts taken since the previous update are
     /// repriced at it too, so tasks add up to the run.
     pub(crate) fn update_emissions(&mut self) -> Option<GramsPerKwh> {
-        let price = self.place.intensity()?.value;
+        let price = self.place.price()?;
         let mut now = self.snapshot();
         now.reprice(price);
         self.emissions = now.emissions;
@@ -303,25 +306,35 @@ impl Run {
         before.interpolate(&self.snapshot(), at)
     }
 
-    /// Hands the run's totals up to `end` to every output (the latest sample when `None`).
-    /// Only enqueues: the outputs write on their own threads. The receipts tell when a flush or
-    /// the final row is written.
-    pub(crate) fn deliver(
-        &mut self,
-        stage: Stage,
-        end: Option<Snapshot>,
-    ) -> (EmissionsData, Vec<Receipt>) {
-        let end = end.unwrap_or_else(|| self.snapshot());
+    /// Hands the totals of the `measure`-th interval (from 1) to the outputs that take them:
+    /// every output when `live` (each `api_call_interval`-th), except that an output that
+    /// keeps a checkpoint takes them when one is due ([`checkpoint_due`]), live or not.
+    /// Builds no record when no output takes it. Only enqueues: the outputs write on their own
+    /// threads.
+    pub(crate) fn record(&mut self, measure: u32, live: bool) {
+        let checkpoint = checkpoint_due(measure, self.config.measure_power_secs);
+        let takes = |o: &&Outlet| {
+            if o.checkpoints() {
+                checkpoint
+            } else {
+                live
+            }
+        };
+        let mut takers = self.outputs.iter().filter(takes).peekable();
+        if takers.peek().is_none() {
+            return;
+        }
+        let (origin, end) = (self.origin, self.snapshot());
+        let report = Arc::new(self.report_between(&origin, &end));
+        takers.for_each(|o| o.record(&report));
+    }
+
+    /// Hands the run's totals up to `end` to every output, for a row the user asked for (a
+    /// flush, the stop). Only enqueues; the receipts tell when each output has written it.
+    pub(crate) fn deliver(&mut self, stage: Stage, end: Snapshot) -> (EmissionsData, Vec<Receipt>) {
         let origin = self.origin;
         let report = Arc::new(self.report_between(&origin, &end));
         let receipts = match stage {
-            Stage::Record { live } => {
-                self.outputs
-                    .iter()
-                    .filter(|o| live || o.checkpoints())
-                    .for_each(|o| o.record(&report));
-                Vec::new()
-            }
             Stage::Flush => self.outputs.iter().map(|o| o.flush(&report)).collect(),
             Stage::Finish => self.outputs.iter().map(|o| o.finish(&report)).collect(),
         };
@@ -377,17 +390,54 @@ impl Run {
     }
 }
 
-/// Which sink hook to call.
+/// The shortest time between two crash checkpoints. A checkpoint is a wake of the output's
+/// thread and a write: every second, that was more than half of what a run at a one-second
+/// interval cost (`docs/benchmarks.md`). A run killed (SIGKILL, the out-of-memory killer) loses
+/// at most this, or one measure interval when that is longer.
+pub(crate) const CHECKPOINT_PERIOD: Duration = Duration::from_secs(5);
+
+/// Whether the `measure`-th measurement (from 1) of a run measuring every `interval` saves a
+/// checkpoint: the first, then one every [`CHECKPOINT_PERIOD`] (every measurement when the
+/// interval is that long or longer).
+pub(crate) fn checkpoint_due(measure: u32, interval: Duration) -> bool {
+    // Whole measurements: a period that is not a multiple of the interval is rounded down.
+    let every = CHECKPOINT_PERIOD.as_nanos() / interval.as_nanos().max(1);
+    let every = u32::try_from(every).unwrap_or(u32::MAX).max(1);
+    measure.saturating_sub(1).is_multiple_of(every)
+}
+
+/// Which row the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Stage {
-    /// Every measure interval: to every output when `live` (each `api_call_interval`-th),
-    /// else only to those that keep a checkpoint.
-    Record {
-        /// This interval's totals are sent to every output.
-        live: bool,
-    },
     /// The user's flush.
     Flush,
     /// The end of the run.
     Finish,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn due(interval_ms: u64) -> Vec<u32> {
+        (1..=25)
+            .filter(|&m| checkpoint_due(m, Duration::from_millis(interval_ms)))
+            .collect()
+    }
+
+    #[test]
+    fn a_checkpoint_at_the_first_measurement_then_every_period() {
+        assert_eq!(due(1000), [1, 6, 11, 16, 21]);
+        assert_eq!(due(2000), [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25]);
+        assert_eq!(due(500), [1, 11, 21]);
+        // A period that is no multiple of the interval: never longer than the period.
+        assert_eq!(&due(3000)[..3], [1, 2, 3]);
+        assert_eq!(&due(1500)[..3], [1, 4, 7]);
+        // Intervals of the period or longer: every measurement.
+        assert_eq!(due(5000).len(), 25);
+        assert_eq!(due(15_000).len(), 25);
+        assert!(checkpoint_due(1, Duration::from_millis(100)));
+        assert!(!checkpoint_due(2, Duration::from_millis(100)));
+        assert!(checkpoint_due(51, Duration::from_millis(100)));
+    }
 }

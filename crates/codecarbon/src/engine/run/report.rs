@@ -32,7 +32,7 @@ impl Run {
             .unwrap_or_else(Intensity::world_average);
         let energy = delta.total_energy().to_kwh();
         let mut data = EmissionsData::default();
-        data.timestamp = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        data.timestamp = self.clock.timestamp();
         data.project_name = self.config.project_name.clone();
         data.run_id = self.run_id.clone();
         data.experiment_id = self.config.experiment_id.clone();

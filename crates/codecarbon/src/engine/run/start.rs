@@ -7,6 +7,7 @@ use crate::engine::explicit::{self, Explicit, Lent};
 use crate::engine::outlet::Outlet;
 use crate::engine::place::{Place, PlaceInputs};
 use crate::engine::setup::{self, SinkPart, SourcePart};
+use crate::engine::timestamp::LocalClock;
 use crate::engine::totals::{Snapshot, Utilisation};
 use crate::error::TrackerError;
 use crate::system::{os_description, MachineLoad, MemInfo, ProcFile, ProcessTree};
@@ -77,6 +78,7 @@ impl Run {
             energy_covered: KilowattHours::ZERO,
             tasks: Vec::new(),
             lent,
+            clock: LocalClock::default(),
             unsettled_warned: false,
         };
         run.sample();
