@@ -535,7 +535,9 @@ pub fn run(args: &[String]) -> Result<()> {
          stat-ed and closed at each read, the rest with the time zone looked up for each row. \
          Now the checkpoint is written in place, at most every 5 s (a killed run loses at most \
          that), a static dataset's intensity is asked once a run, `/proc` files stay open, and \
-         process mode lists `/proc` for newcomers every 5 s rather than every second.",
+         process mode lists `/proc` for newcomers only when a process was created since its last \
+         listing (the `processes` count of `/proc/stat`, read anyway) and reads the tree's own \
+         files the rest of the time.",
         STEADY_WINDOW.as_secs(),
         STEADY_WARM_UP.as_secs(),
         steady_python / steady_machine.max(1e-3),

@@ -13,6 +13,11 @@
 //! the last listing, anywhere on the machine (`/proc/stat`'s `processes` count moved, which the
 //! machine's load reading gives for free); otherwise each tick reads the members' files, kept
 //! open. No newcomer is ever found late: every sample's share of the machine is the tree's.
+//!
+//! Where the kernel lists each thread's children (`/proc/<pid>/task/<tid>/children`), even
+//! that listing is of the tree alone: newcomers are the members' children, so the cost
+//! follows the tree, not the machine (a server with thousands of processes and frequent
+//! forks).
 
 use crate::stat::{pids, ProcStat};
 use crate::ProcFile;
@@ -37,8 +42,13 @@ pub struct ProcessTree {
     kept: HashMap<u32, ProcFile>,
     /// Every process seen, and whether it belongs to the tree.
     members: HashMap<u32, bool>,
+    /// The ones that belong, as of the last listing or tick: what a tick reads, without going
+    /// through every process of the machine.
+    inside: Vec<u32>,
     /// The machine's count of created processes at the last listing of `/proc`.
     listed_at_forks: Option<u64>,
+    /// Whether the kernel lists each thread's children: decided at the first listing.
+    children_files: Option<bool>,
     /// Ticks carried over from descendants that vanished unreaped.
     carried: u64,
     last_total: u64,
@@ -58,7 +68,9 @@ impl ProcessTree {
             file: ProcFile::default(),
             kept: HashMap::new(),
             members: HashMap::new(),
+            inside: Vec::new(),
             listed_at_forks: None,
+            children_files: None,
             carried: 0,
             last_total: 0,
         }
@@ -73,17 +85,54 @@ impl ProcessTree {
         ProcStat::read(&mut self.file, &self.proc_root, pid)
     }
 
-    /// The stats of the members known, without listing `/proc`.
+    /// The stats of the members known, without listing `/proc`. A member gone is forgotten at
+    /// once, as a listing would: a process that takes its pid later is a newcomer.
     fn member_stats(&mut self) -> Vec<ProcStat> {
-        let members: Vec<u32> = self
-            .members
-            .iter()
-            .filter_map(|(&pid, &member)| member.then_some(pid))
-            .collect();
-        members
-            .into_iter()
-            .filter_map(|pid| self.read(pid, true))
-            .collect()
+        let mut stats = Vec::with_capacity(self.inside.len());
+        let mut gone = Vec::new();
+        for i in 0..self.inside.len() {
+            let pid = self.inside[i];
+            match self.read(pid, true) {
+                Some(stat) => stats.push(stat),
+                None => gone.push(pid),
+            }
+        }
+        for pid in gone {
+            self.members.remove(&pid);
+            self.kept.remove(&pid);
+            self.inside.retain(|&p| p != pid);
+        }
+        stats
+    }
+
+    /// Adds the members' children that are not members yet, and theirs, from the kernel's
+    /// list of each member thread's children.
+    fn find_children(&mut self) {
+        if self.inside.is_empty() && !self.members.contains_key(&self.root) {
+            self.members.insert(self.root, true);
+            self.inside.push(self.root);
+        }
+        let mut queue = self.inside.clone();
+        while let Some(pid) = queue.pop() {
+            let Ok(threads) = std::fs::read_dir(self.proc_root.join(format!("{pid}/task"))) else {
+                continue; // ended
+            };
+            for thread in threads.flatten() {
+                let Ok(text) = std::fs::read_to_string(thread.path().join("children")) else {
+                    continue;
+                };
+                for child in text
+                    .split_whitespace()
+                    .filter_map(|c| c.parse::<u32>().ok())
+                {
+                    if self.members.get(&child) != Some(&true) {
+                        self.members.insert(child, true);
+                        self.inside.push(child);
+                        queue.push(child);
+                    }
+                }
+            }
+        }
     }
 
     /// The stats of the tree's processes now, listing `/proc` and deciding the membership of
@@ -128,11 +177,15 @@ impl ProcessTree {
         for pid in newcomers {
             self.members.insert(pid, false);
         }
-        stats
-            .into_iter()
-            .filter(|(pid, _)| self.members.get(pid) == Some(&true))
-            .map(|(_, stat)| stat)
-            .collect()
+        self.inside.clear();
+        let mut inside = Vec::new();
+        for (pid, stat) in stats {
+            if self.members.get(&pid) == Some(&true) {
+                self.inside.push(pid);
+                inside.push(stat);
+            }
+        }
+        inside
     }
 
     /// The tree's cumulative CPU time (never decreasing) and current resident memory.
@@ -142,11 +195,23 @@ impl ProcessTree {
     /// newcomers only when it moved since the last listing; without it, at every call.
     pub fn usage(&mut self, forks: Option<u64>) -> ProcessUsage {
         let list = forks.is_none() || forks != self.listed_at_forks;
-        let stats = if list {
-            self.listed_at_forks = forks;
-            self.tree_stats()
-        } else {
-            self.member_stats()
+        let children_files = *self.children_files.get_or_insert_with(|| {
+            let (root, proc_root) = (self.root, &self.proc_root);
+            proc_root
+                .join(format!("{root}/task/{root}/children"))
+                .exists()
+        });
+        let stats = match (list, children_files) {
+            (true, true) => {
+                self.listed_at_forks = forks;
+                self.find_children();
+                self.member_stats()
+            }
+            (true, false) => {
+                self.listed_at_forks = forks;
+                self.tree_stats()
+            }
+            (false, _) => self.member_stats(),
         };
         let ticks: u64 = stats.iter().map(|s| s.ticks).sum();
         let pages: u64 = stats.iter().map(|s| s.rss_pages).sum();
@@ -230,6 +295,44 @@ mod tests {
         assert_eq!(tree.usage(Some(8)).cpu_time, Duration::from_secs_f64(2.5));
         write(root, 12, &stat(12, 11, 50, 0, 1));
         assert_eq!(tree.usage(None).cpu_time, Duration::from_secs(3));
+        assert_eq!(tree.usage(Some(9)).cpu_time, Duration::from_secs(3));
+        // 12 ends, reaped by 11, between two listings; its pid then goes to a process outside
+        // the tree: a newcomer, not a member. (The kernel's `stat` of an ended process reads
+        // as an error through a file kept open; a fake file must be emptied to read as none.)
+        write(root, 12, "");
+        std::fs::remove_dir_all(root.join("12")).unwrap();
+        write(root, 11, &stat(11, 10, 50, 50, 1));
+        assert_eq!(tree.usage(Some(9)).cpu_time, Duration::from_secs(3));
+        write(root, 12, &stat(12, 1, 900, 0, 1));
+        assert_eq!(tree.usage(Some(10)).cpu_time, Duration::from_secs(3));
+    }
+
+    #[test]
+    fn finds_newcomers_through_the_kernels_lists_of_children() {
+        let me = std::process::id();
+        let root = Path::new("/proc");
+        if !root.join(format!("{me}/task/{me}/children")).exists() {
+            return; // a kernel without CONFIG_PROC_CHILDREN lists /proc instead
+        }
+        let mut tree = ProcessTree::new(root, me);
+        tree.usage(Some(1));
+        assert_eq!(tree.children_files, Some(true));
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        // No process created, says the count: nothing looked for.
+        tree.usage(Some(1));
+        assert!(!tree.inside.contains(&child.id()));
+        tree.usage(Some(2));
+        assert!(tree.inside.contains(&child.id()), "{:?}", tree.inside);
+        child.kill().unwrap();
+        child.wait().unwrap();
+        tree.usage(Some(2));
+        assert!(
+            !tree.inside.contains(&child.id()),
+            "an ended member is forgotten"
+        );
     }
 
     #[test]
