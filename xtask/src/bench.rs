@@ -535,9 +535,9 @@ pub fn run(args: &[String]) -> Result<()> {
          stat-ed and closed at each read, the rest with the time zone looked up for each row. \
          Now the checkpoint is written in place, at most every 5 s (a killed run loses at most \
          that), a static dataset's intensity is asked once a run, `/proc` files stay open, and \
-         process mode lists `/proc` for newcomers only when a process was created since its last \
-         listing (the `processes` count of `/proc/stat`, read anyway) and reads the tree's own \
-         files the rest of the time.",
+         process mode looks for newcomers only when a process was created since it last looked \
+         (the `processes` count of `/proc/stat`, read anyway), among the tree's children where \
+         the kernel lists them, and reads the tree's own files the rest of the time.",
         STEADY_WINDOW.as_secs(),
         STEADY_WARM_UP.as_secs(),
         steady_python / steady_machine.max(1e-3),
@@ -547,7 +547,7 @@ pub fn run(args: &[String]) -> Result<()> {
         report,
         "\nSampler cost per one-second tick (all sources read; checkpoints are the outputs' \
          threads' work), CPU time of the sampler thread after two seconds of warm-up: {tick_machine:.0} µs in machine mode, {tick_process:.0} µs in \
-         process mode (which scans `/proc` for the process tree).\n"
+         process mode (which reads the tracked tree's processes too).\n"
     );
     let _ = writeln!(
         report,
