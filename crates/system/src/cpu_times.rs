@@ -109,7 +109,7 @@ impl MachineLoad {
 
     /// How many processes (and threads) the machine has created since boot, as of the last
     /// [`MachineLoad::refresh`]: `/proc/stat`'s `processes` line, `None` before the first or
-    /// without the line. A process tree lists `/proc` for newcomers only when it moved.
+    /// without the line. A process tree looks for newcomers only when it moved.
     pub fn forks(&self) -> Option<u64> {
         self.forks
     }
