@@ -4,6 +4,7 @@
 
 mod common;
 
+use codecarbon::core::output::read_checkpoint;
 use common::{field, number, stderr, Sandbox};
 use std::time::{Duration, Instant};
 
@@ -157,11 +158,46 @@ fn a_killed_run_loses_at_most_the_checkpoint_period() {
         ])
         .spawn()
         .unwrap();
-    // Checkpoints at the first measurement (1 s) and every 5 s after (6 s).
-    std::thread::sleep(Duration::from_millis(6600));
+    // Checkpoints at the first measurement (1 s) and 5 s after (6 s): wait for the second,
+    // which says that at most 5 s separate them, then kill the run.
+    let checkpointed = || -> Option<f64> {
+        let name = std::fs::read_dir(sandbox.work())
+            .ok()?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".checkpoint"))?;
+        let record = read_checkpoint(&sandbox.work().join(name)).ok()?;
+        let rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(record.as_slice())
+            .records()
+            .map(|r| r.ok().map(|r| r.iter().map(str::to_string).collect()))
+            .collect::<Option<_>>()?;
+        Some(number(rows.first()?, rows.get(1)?, "duration"))
+    };
+    let started = Instant::now();
+    let mut first = None;
+    let second = loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no second checkpoint"
+        );
+        match (checkpointed(), first) {
+            (Some(d), None) => first = Some(d),
+            (Some(d), Some(f)) if d > f => break d,
+            _ => {}
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     child.kill().unwrap(); // SIGKILL: no chance to write the row
     child.wait().unwrap();
     assert!(!sandbox.work().join("emissions.csv").exists());
+    let first = first.unwrap();
+    assert!(first < 2.5, "the first measurement's: {first} s");
+    assert!(
+        (3.5..6.5).contains(&(second - first)),
+        "the next checkpoint 5 s later: {first} s, then {second} s"
+    );
 
     // The next tracker in this directory writes the killed run's last totals first.
     let out = monitor(&sandbox, &[], &["true"]);
@@ -170,8 +206,8 @@ fn a_killed_run_loses_at_most_the_checkpoint_period() {
     assert_eq!(rows.len(), 3, "the recovered row and the new one");
     let recovered = number(&rows[0], &rows[1], "duration");
     assert!(
-        (1.6..6.7).contains(&recovered),
-        "recovered {recovered} s of 6.6: at most 5 s lost"
+        (recovered - second).abs() < 1e-6,
+        "recovered {recovered} s, the latest checkpoint's {second} s"
     );
     assert!(number(&rows[0], &rows[1], "energy_consumed") > 0.0);
 }
