@@ -334,7 +334,8 @@ fn a_second_signal_ends_an_end_that_hangs() {
         let mut cmd = sandbox.command(&args);
         entry_signals(&mut cmd, &[]);
         let mut child = cmd.stderr(Stdio::piped()).spawn().unwrap();
-        // The run's totals are in its checkpoint (written every second, whatever the lock).
+        // The run's totals are in its checkpoint (written at the first measurement, whatever
+        // the lock).
         poll(&mut child, "the run's first checkpoint", |_| {
             !checkpointed_runs(&sandbox).is_empty()
         });

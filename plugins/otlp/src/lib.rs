@@ -52,6 +52,20 @@ mod resource;
 mod settings;
 mod sink;
 
+/// Environment variables for tests, as a lookup the code under test takes.
+#[cfg(test)]
+mod test_env {
+    /// A lookup that finds `pairs` and nothing else.
+    pub(crate) fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+}
+
 pub use error::OtlpError;
 pub use instruments::{COMPONENT, EMISSIONS, ENERGY, POWER};
 pub use resource::{

@@ -142,7 +142,8 @@ pub fn checkpoints(dir: &Path, output: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// `codecarbon monitor --offline` for France, a checkpoint every second, into `out`.
+/// `codecarbon monitor --offline` for France, measuring every second (a checkpoint at the
+/// first measurement, then every 5 s), into `out`.
 pub fn monitor(sandbox: &Sandbox, out: &Path, extra: &[&str], command: &[&str]) -> Command {
     let out = out.display().to_string();
     let mut args = vec![
